@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "voltop",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "voltop", targets: ["voltop"]),
+        .library(name: "VolumeCore", targets: ["VolumeCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+    ],
+    targets: [
+        .target(
+            name: "VolumeCore",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+        .target(name: "VolumeUI", dependencies: ["VolumeCore"]),
+        .target(name: "TerminalBackend", dependencies: ["VolumeUI", "CNcursesw"]),
+        .executableTarget(
+            name: "voltop",
+            dependencies: [
+                "VolumeCore", "VolumeUI", "TerminalBackend",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "VolumeCoreTests", dependencies: ["VolumeCore"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "VolumeUITests", dependencies: ["VolumeUI", "VolumeCore"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["VolumeCore"]),
+    ]
+)

@@ -1,0 +1,213 @@
+import Foundation
+
+/// A container that mounts a volume, seen from the volume.
+public struct VolumeOwner: Sendable, Equatable, Hashable, Codable {
+    /// The container's full id.
+    public var containerID: String
+    /// The container's name without the leading slash.
+    public var containerName: String
+    /// The container's state (`running`, `exited`, `created`, …).
+    public var state: String
+    /// Whether the container's process exists.
+    public var isRunning: Bool
+    /// The image the container runs.
+    public var image: String
+    /// Where the volume is mounted inside the container.
+    public var destination: String
+    /// Whether the mount is writable.
+    public var isReadWrite: Bool
+    /// The container's compose project, if any.
+    public var composeProject: String?
+    /// The container's compose service, if any.
+    public var composeService: String?
+    /// The container this mount came from through `--volumes-from`, when resolved.
+    public var volumesFrom: String?
+}
+
+/// Where an anonymous volume came from, as far as the engine tells.
+public enum VolumeOrigin: String, Sendable, Codable, Equatable {
+    /// A named volume.
+    case named
+    /// An anonymous volume (a 64-hex name or the engine's anonymous label).
+    case anonymous
+    /// An anonymous volume created for a `VOLUME` the image declares.
+    case imageDeclared
+}
+
+/// Whether a volume is in use, and by whom.
+public enum VolumeStatus: String, Sendable, Codable, Equatable, CaseIterable {
+    /// At least one running container mounts it.
+    case inUse = "in use"
+    /// Only stopped or created containers mount it: still in use for the engine.
+    case inUseStopped = "in use (stopped)"
+    /// No container mounts it.
+    case unused = "unused"
+    /// Anonymous and no container mounts it: usually left behind by a removed container.
+    case unusedAnonymous = "unused anonymous"
+
+    /// Whether any container references the volume.
+    public var isInUse: Bool { self == .inUse || self == .inUseStopped }
+}
+
+/// One volume joined with its owners and size.
+public struct CatalogEntry: Sendable, Equatable, Identifiable {
+    /// The volume as the engine reports it.
+    public var volume: Volume
+    /// The containers that mount it, helpers excluded, running first.
+    public var owners: [VolumeOwner]
+    /// Whether one of voltop's own helper containers mounts it (the engine counts that as in use).
+    public var isPinnedByHelper: Bool
+    /// Its size, when asked for.
+    public var size: VolumeSize
+
+    /// The volume name.
+    public var id: String { volume.name }
+    /// The volume name.
+    public var name: String { volume.name }
+    /// Whether the volume is anonymous.
+    public var isAnonymous: Bool { volume.isAnonymous }
+    /// Whether no container at all references it (the engine's `dangling=true`).
+    public var isDangling: Bool { owners.isEmpty && !isPinnedByHelper }
+    /// How many owners are running.
+    public var runningOwnerCount: Int { owners.filter(\.isRunning).count }
+    /// How many owners are stopped or only created.
+    public var stoppedOwnerCount: Int { owners.count - runningOwnerCount }
+
+    /// In use, unused or unused anonymous.
+    public var status: VolumeStatus {
+        if !owners.isEmpty { return runningOwnerCount > 0 ? .inUse : .inUseStopped }
+        if isPinnedByHelper { return .inUseStopped }
+        return isAnonymous ? .unusedAnonymous : .unused
+    }
+
+    /// The compose project from the volume's labels, or from its owners.
+    public var composeProject: String? {
+        volume.composeProject ?? owners.lazy.compactMap(\.composeProject).first
+    }
+
+    /// Whether the volume is anonymous and came from an image's `VOLUME` (known only once resolved).
+    public var origin: VolumeOrigin {
+        isAnonymous ? .anonymous : .named
+    }
+}
+
+/// One snapshot of the engine's volumes joined with its containers.
+public struct Catalog: Sendable, Equatable {
+    /// Every volume, sorted by name.
+    public var entries: [CatalogEntry]
+    /// Every container except voltop's helpers, sorted by name.
+    public var containers: [Container]
+    /// When the snapshot was taken.
+    public var takenAt: Date
+
+    /// An empty catalog.
+    public static let empty = Catalog(entries: [], containers: [], takenAt: Date(timeIntervalSince1970: 0))
+
+    /// A catalog from its parts.
+    public init(entries: [CatalogEntry], containers: [Container], takenAt: Date) {
+        self.entries = entries
+        self.containers = containers
+        self.takenAt = takenAt
+    }
+
+    /// Joins volumes with containers (one pass over every mount) and attaches sizes when given.
+    public init(volumes: [Volume], containers allContainers: [Container], sizes: [String: (size: Int64, refCount: Int64)]? = nil, takenAt: Date = Date()) {
+        var owners: [String: [VolumeOwner]] = [:]
+        var pinned: Set<String> = []
+        for container in allContainers {
+            for mount in container.mounts where mount.type == "volume" {
+                guard let name = mount.name else { continue }
+                if container.isVoltopHelper {
+                    pinned.insert(name)
+                    continue
+                }
+                owners[name, default: []].append(
+                    VolumeOwner(
+                        containerID: container.id, containerName: container.name, state: container.state,
+                        isRunning: container.isRunning, image: container.image, destination: mount.destination,
+                        isReadWrite: mount.isReadWrite, composeProject: container.composeProject,
+                        composeService: container.composeService, volumesFrom: nil))
+            }
+        }
+        entries = volumes.map { volume in
+            let list = (owners[volume.name] ?? []).sorted {
+                ($0.isRunning ? 0 : 1, $0.containerName, $0.destination) < ($1.isRunning ? 0 : 1, $1.containerName, $1.destination)
+            }
+            return CatalogEntry(
+                volume: volume, owners: list, isPinnedByHelper: pinned.contains(volume.name),
+                size: Self.size(of: volume, in: sizes))
+        }.sorted { $0.name < $1.name }
+        containers = allContainers.filter { !$0.isVoltopHelper }.sorted { $0.name < $1.name }
+        self.takenAt = takenAt
+    }
+
+    /// The size state of a volume given the engine's `/system/df` answer (nil: not asked).
+    public static func size(of volume: Volume, in sizes: [String: (size: Int64, refCount: Int64)]?) -> VolumeSize {
+        guard let sizes else { return .notRequested }
+        if let usage = sizes[volume.name] {
+            return usage.size >= 0 ? .bytes(usage.size) : .unknown(reason: "the engine could not measure it")
+        }
+        if volume.driver != "local" { return .unknown(reason: "driver \(volume.driver): the engine does not measure it") }
+        if !volume.options.isEmpty {
+            let type = volume.options["type"].map { " (type=\($0))" } ?? ""
+            return .unknown(reason: "driver options\(type): the engine does not measure it")
+        }
+        return .unknown(reason: "the engine did not report it")
+    }
+
+    /// The entry for a volume name.
+    public func entry(named name: String) -> CatalogEntry? {
+        entries.first { $0.name == name }
+    }
+
+    /// Sum of known sizes.
+    public var totalKnownBytes: Int64 { entries.reduce(0) { $0 + ($1.size.knownBytes ?? 0) } }
+    /// Sum of known sizes of volumes no container references.
+    public var reclaimableBytes: Int64 {
+        entries.filter(\.isDangling).reduce(0) { $0 + ($1.size.knownBytes ?? 0) }
+    }
+}
+
+extension DockerEngine {
+    /// One snapshot: `GET /volumes` and `GET /containers/json?all=1`, plus `/system/df` when sizes are asked for.
+    public func catalog(volumeFilters: [String: [String]] = [:], withSizes: Bool = false) async throws -> Catalog {
+        async let volumes = self.volumes(filters: volumeFilters)
+        async let containers = self.containers()
+        let sizes = withSizes ? try await diskUsage() : nil
+        return Catalog(volumes: try await volumes, containers: try await containers, sizes: sizes)
+    }
+
+    /// Fills `volumesFrom` for the entry's owners by inspecting only those containers (`HostConfig.VolumesFrom`),
+    /// and returns each owner's detail (all mounts, tmpfs included) keyed by container id.
+    ///
+    /// A mount came through `--volumes-from S` when the container lists S in `VolumesFrom` and S mounts the same
+    /// volume at the same destination.
+    public func resolveOwners(_ entry: CatalogEntry, in catalog: Catalog) async throws -> (CatalogEntry, [String: ContainerDetail]) {
+        var result = entry
+        var details: [String: ContainerDetail] = [:]
+        for index in result.owners.indices {
+            let owner = result.owners[index]
+            let detail = try await containerDetail(owner.containerID)
+            details[owner.containerID] = detail
+            for source in detail.volumesFrom {
+                let sourceContainer = catalog.containers.first { $0.name == source || $0.id.hasPrefix(source) }
+                let sourceMounts = sourceContainer?.mounts ?? []
+                if sourceMounts.contains(where: { $0.name == entry.name && $0.destination == owner.destination }) {
+                    result.owners[index].volumesFrom = sourceContainer?.name ?? source
+                }
+            }
+        }
+        return (result, details)
+    }
+
+    /// Whether an anonymous volume was created for a `VOLUME` its owner's image declares.
+    public func origin(of entry: CatalogEntry) async -> VolumeOrigin {
+        guard entry.isAnonymous else { return .named }
+        for owner in entry.owners {
+            if let declared = try? await imageVolumes(owner.image), declared.contains(owner.destination) {
+                return .imageDeclared
+            }
+        }
+        return .anonymous
+    }
+}

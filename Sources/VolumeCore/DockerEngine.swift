@@ -1,0 +1,465 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// A connection to one Docker-compatible engine with a negotiated API version.
+///
+/// Every path it sends is versioned. In read-only mode every write fails before any request is sent.
+public final class DockerEngine: Sendable {
+    /// Where the engine is and how it was found.
+    public let endpoint: EngineEndpoint
+    /// The server's identity and the negotiated version.
+    public let info: EngineInfo
+    /// The API version sent on every path.
+    public let apiVersion: APIVersion
+    /// Whether every write operation is refused.
+    public let isReadOnly: Bool
+    /// Counts the requests this engine has sent (the ping included).
+    public let requests: RequestCounter
+    let http: EngineHTTP
+    private let diskUsageGate = DiskUsageGate()
+
+    private init(http: EngineHTTP, info: EngineInfo, apiVersion: APIVersion, readOnly: Bool) {
+        self.http = http
+        self.endpoint = http.endpoint
+        self.info = info
+        self.apiVersion = apiVersion
+        self.isReadOnly = readOnly
+        self.requests = http.counter
+    }
+
+    /// Connects: pings the engine, reads its API version and negotiates the lower of voltop's and the daemon's.
+    ///
+    /// When the endpoint is the default socket and it does not exist, the rootless, Docker Desktop and Podman
+    /// sockets are tried in turn. `DOCKER_API_VERSION` fixes the version as it does for the docker CLI.
+    public static func connect(
+        _ endpoint: EngineEndpoint, readOnly: Bool = false,
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        logger: Logger = Logger(label: "voltop.engine")
+    ) async throws -> DockerEngine {
+        let counter = RequestCounter()
+        var candidates: [String?] = [nil]
+        if case .unix(let path) = endpoint.transport, !endpoint.fallbackSockets.isEmpty,
+            SocketProbe.connectErrno(path) == ENOENT
+        {
+            candidates = endpoint.fallbackSockets.filter { FileManager.default.fileExists(atPath: $0) }.map { $0 }
+            if candidates.isEmpty { candidates = [nil] }
+        }
+        var lastError: EngineError?
+        for socket in candidates {
+            let http = try EngineHTTP(endpoint: endpoint, socketPath: socket, logger: logger, counter: counter)
+            do {
+                return try await handshake(http, readOnly: readOnly, environment: environment)
+            } catch let error as EngineError {
+                lastError = error
+                if error.code != .unreachable { throw error }
+            }
+        }
+        throw lastError ?? EngineError(.unreachable, "no engine found")
+    }
+
+    private static func handshake(_ http: EngineHTTP, readOnly: Bool, environment: [String: String]) async throws -> DockerEngine {
+        var reply = try await http.send(.HEAD, "/_ping", timeout: .seconds(5))
+        if reply.status != 200 && reply.status != 500 {
+            reply = try await http.send(.GET, "/_ping", timeout: .seconds(5))
+        }
+        guard reply.status == 200 || reply.status == 500 else {
+            throw EngineError(
+                .malformedResponse,
+                "\(http.displayAddress) (found via \(http.endpoint.source)) answered HTTP \(reply.status) to /_ping: it does not look like a Docker engine")
+        }
+        let serverText = reply.header("Api-Version") ?? "1.24"
+        guard let server = APIVersion(serverText) else {
+            throw EngineError(.malformedResponse, "the engine reported an unreadable API version \"\(Sanitizer.inline(serverText))\"")
+        }
+        let serverHeader = reply.header("Server") ?? ""
+        let isPodman = reply.header("Libpod-API-Version") != nil || serverHeader.hasPrefix("Libpod")
+        var negotiated = min(APIVersion.newestSupported, server)
+        if let fixed = environment["DOCKER_API_VERSION"], !fixed.isEmpty {
+            guard let v = APIVersion(fixed) else {
+                throw EngineError(.invalidArgument, "DOCKER_API_VERSION=\(Sanitizer.inline(fixed)) is not a version like 1.41: unset it or fix it")
+            }
+            negotiated = v
+        }
+        guard negotiated >= APIVersion.oldestSupported else {
+            throw EngineError(
+                .unsupportedAPIVersion,
+                "the engine at \(http.displayAddress) speaks API \(negotiated), older than \(APIVersion.oldestSupported), the oldest voltop supports: "
+                    + "upgrade the engine (Docker 19.03 or later)")
+        }
+        guard negotiated <= APIVersion.newestSupported else {
+            throw EngineError(
+                .unsupportedAPIVersion,
+                "API \(negotiated) is newer than \(APIVersion.newestSupported), the newest voltop supports: unset DOCKER_API_VERSION")
+        }
+        // "Docker/20.10.24+dfsg1 (linux)" or "Libpod/5.8.2 (linux)"
+        var product = serverHeader
+        var os = "linux"
+        if let space = serverHeader.firstIndex(of: " ") {
+            product = String(serverHeader[..<space])
+            os = serverHeader[space...].trimmingCharacters(in: CharacterSet(charactersIn: " ()"))
+        }
+        let version = product.split(separator: "/", maxSplits: 1).dropFirst().first.map(String.init) ?? "unknown"
+        let info = EngineInfo(
+            serverVersion: version, serverAPIVersion: server.description, minAPIVersion: nil,
+            negotiatedAPIVersion: negotiated.description, flavor: isPodman ? "podman" : "docker", os: os)
+        return DockerEngine(http: http, info: info, apiVersion: negotiated, readOnly: readOnly)
+    }
+
+    /// The address in use, e.g. `unix:///var/run/docker.sock`.
+    public var address: String { http.displayAddress }
+
+    // MARK: Requests
+
+    func path(_ p: String) -> String { "/v\(apiVersion)\(p)" }
+
+    static func filtersJSON(_ filters: [String: [String]]) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: filters, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Sends a request that changes nothing.
+    func read(_ p: String, query: [(String, String)] = [], timeout: TimeAmount = .seconds(60)) async throws -> EngineReply {
+        try await http.send(.GET, path(p), query: query, timeout: timeout)
+    }
+
+    /// Sends a request that changes the engine's state; refused before sending in read-only mode.
+    func write(
+        _ method: HTTPMethod, _ p: String, operation: String, query: [(String, String)] = [], body: Data? = nil,
+        timeout: TimeAmount = .seconds(60)
+    ) async throws -> EngineReply {
+        guard !isReadOnly else {
+            throw EngineError(.readOnly, "read-only mode: \(operation) was not done. Run without --read-only to make changes")
+        }
+        return try await http.send(method, path(p), query: query, body: body, timeout: timeout)
+    }
+
+    /// The engine's `message` from an error body (JSON, or plain text for old versions).
+    static func engineMessage(_ reply: EngineReply) -> String {
+        if let object = try? JSONSerialization.jsonObject(with: reply.body) as? [String: Any],
+            let message = object["message"] as? String
+        {
+            return message
+        }
+        return String(decoding: reply.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// An error for a reply with a failing status, with context for the user.
+    func failure(_ reply: EngineReply, _ context: String) -> EngineError {
+        let message = Sanitizer.inline(Self.engineMessage(reply))
+        switch reply.status {
+        case 404: return EngineError(.notFound, "\(context): not found", cause: message)
+        case 409: return EngineError(.conflict, "\(context): the engine refused because of a conflict", cause: message)
+        case 400:
+            if message.contains("too new") || message.contains("too old") {
+                return EngineError(.unsupportedAPIVersion, "\(context): the engine does not accept API \(apiVersion)", cause: message)
+            }
+            return EngineError(.invalidArgument, "\(context): the engine rejected the request", cause: message)
+        default: return EngineError(.engineFailure, "\(context): the engine failed (HTTP \(reply.status))", cause: message)
+        }
+    }
+
+    func decode<T: Decodable>(_ type: T.Type, _ reply: EngineReply, _ what: String) throws -> T {
+        do { return try JSONDecoder().decode(T.self, from: reply.body) } catch {
+            throw EngineError(.malformedResponse, "the engine's answer to \(what) could not be read", cause: "\(error)")
+        }
+    }
+
+    // MARK: Volumes
+
+    /// All volumes, optionally narrowed by the engine's filters (`dangling`, `driver`, `label`, `name`).
+    public func volumes(filters: [String: [String]] = [:]) async throws -> [Volume] {
+        let query = filters.isEmpty ? [] : [("filters", Self.filtersJSON(filters))]
+        let reply = try await read("/volumes", query: query)
+        guard reply.status == 200 else { throw failure(reply, "listing volumes") }
+        struct List: Decodable {
+            var Volumes: [Volume]?
+        }
+        return try decode(List.self, reply, "GET /volumes").Volumes ?? []
+    }
+
+    /// One volume and the engine's JSON for it.
+    public func volume(_ name: String) async throws -> (volume: Volume, json: Data) {
+        try VolumeName.checkNonEmpty(name)
+        let reply = try await read("/volumes/\(EngineHTTP.encode(name))")
+        if reply.status == 404 {
+            throw EngineError(.notFound, "no such volume: \(Sanitizer.inline(name)). List volumes with `voltop ls`", cause: Self.engineMessage(reply))
+        }
+        guard reply.status == 200 else { throw failure(reply, "inspecting volume \(Sanitizer.inline(name))") }
+        return (try decode(Volume.self, reply, "GET /volumes/{name}"), reply.body)
+    }
+
+    /// Creates a volume; without a name the engine makes an anonymous one.
+    public func createVolume(_ request: VolumeCreateRequest) async throws -> Volume {
+        try request.validate(flavor: info.flavor)
+        var body: [String: Any] = [:]
+        if let name = request.name { body["Name"] = name }
+        body["Driver"] = request.driver
+        body["Labels"] = request.labels
+        body["DriverOpts"] = request.options
+        let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+        let label = request.name.map { "creating volume \(Sanitizer.inline($0))" } ?? "creating an anonymous volume"
+        // An unknown driver takes about 15 s to fail (plugin lookup retries).
+        let reply = try await write(.POST, "/volumes/create", operation: label, body: data, timeout: .seconds(45))
+        guard reply.status == 201 || reply.status == 200 else {
+            let message = Self.engineMessage(reply)
+            if reply.status == 404, message.contains("plugin") {
+                throw EngineError(.notFound, "\(label): the engine has no volume driver \"\(Sanitizer.inline(request.driver))\"; use local or install the plugin", cause: message)
+            }
+            if message.contains("invalid characters") || message.contains("too short") {
+                throw EngineError(.invalidName, "\(label): \(VolumeName.ruleText)", cause: message)
+            }
+            throw failure(reply, label)
+        }
+        return try decode(Volume.self, reply, "POST /volumes/create")
+    }
+
+    /// Removes a volume. `force` only ignores a volume that is already gone: it never removes one in use.
+    ///
+    /// When the volume is in use the error names each owning container and its state.
+    public func removeVolume(_ name: String, force: Bool = false) async throws {
+        try VolumeName.checkNonEmpty(name)
+        let label = "removing volume \(Sanitizer.inline(name))"
+        let reply = try await write(
+            .DELETE, "/volumes/\(EngineHTTP.encode(name))", operation: label, query: force ? [("force", "1")] : [])
+        switch reply.status {
+        case 204, 200: return
+        case 404:
+            throw EngineError(.notFound, "no such volume: \(Sanitizer.inline(name)). List volumes with `voltop ls`", cause: Self.engineMessage(reply))
+        case 409:
+            let owners = (try? await containers(filters: ["volume": [name]]).filter { container in
+                container.mounts.contains { $0.name == name }
+            }) ?? []
+            throw EngineError.inUse(volume: name, owners: owners, engineMessage: Self.engineMessage(reply))
+        default:
+            throw failure(reply, label)
+        }
+    }
+
+    // MARK: Containers
+
+    /// All containers, running and stopped.
+    public func containers(filters: [String: [String]] = [:]) async throws -> [Container] {
+        var query = [("all", "1")]
+        if !filters.isEmpty { query.append(("filters", Self.filtersJSON(filters))) }
+        let reply = try await read("/containers/json", query: query)
+        guard reply.status == 200 else { throw failure(reply, "listing containers") }
+        return try decode([Container].self, reply, "GET /containers/json")
+    }
+
+    /// The engine's JSON for one container.
+    public func containerJSON(_ id: String) async throws -> Data {
+        let reply = try await read("/containers/\(EngineHTTP.encode(id))/json")
+        if reply.status == 404 { throw EngineError(.notFound, "no such container: \(Sanitizer.inline(id))", cause: Self.engineMessage(reply)) }
+        guard reply.status == 200 else { throw failure(reply, "inspecting container \(Sanitizer.inline(id))") }
+        return reply.body
+    }
+
+    /// The `VOLUME` paths an image declares, from `GET /images/{name}/json`.
+    public func imageVolumes(_ image: String) async throws -> [String] {
+        let reply = try await read("/images/\(EngineHTTP.encode(image))/json")
+        guard reply.status == 200 else { return [] }
+        struct Image: Decodable {
+            struct Config: Decodable { var Volumes: [String: AnyDecodable]? }
+            var Config: Config?
+        }
+        return (try decode(Image.self, reply, "GET /images/{name}/json").Config?.Volumes ?? [:]).keys.sorted()
+    }
+
+    // MARK: Sizes
+
+    /// Sizes of the volumes the engine can measure, from `GET /system/df`.
+    ///
+    /// Calls are serialized: a 20.10 engine fails a second concurrent call. Volumes missing from the answer
+    /// (other drivers, driver options) are absent from the map; a size of -1 is kept as -1.
+    public func diskUsage() async throws -> [String: (size: Int64, refCount: Int64)] {
+        try await diskUsageGate.run {
+            var query: [(String, String)] = []
+            if apiVersion >= .v1_52 {
+                query = [("type", "volume"), ("verbose", "1")]
+            } else if apiVersion >= .v1_42 {
+                query = [("type", "volume")]
+            }
+            var attempt = 0
+            while true {
+                let reply = try await read("/system/df", query: query, timeout: .seconds(300))
+                if reply.status == 200 { return try DiskUsage.decode(reply.body) }
+                let message = Self.engineMessage(reply)
+                if reply.status == 500, message.contains("already running"), attempt < 20 {
+                    // Someone else (docker system df) is measuring; wait and try again.
+                    attempt += 1
+                    try await Task.sleep(nanoseconds: 250_000_000)
+                    continue
+                }
+                throw failure(reply, "measuring volume sizes")
+            }
+        }
+    }
+
+    // MARK: Events
+
+    /// The engine's volume and container events, from `since` (Unix seconds) on; ends when the stream drops.
+    public func events(since: String? = nil) -> AsyncThrowingStream<EngineEvent, Error> {
+        let http = self.http
+        let p = path("/events")
+        var items = [("filters", Self.filtersJSON(["type": ["volume", "container"]]))]
+        if let since { items.append(("since", since)) }
+        let query = items
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    let (status, body) = try await http.stream(p, query: query)
+                    guard status == 200 else {
+                        throw EngineError(.engineFailure, "the engine refused the event stream (HTTP \(status))")
+                    }
+                    var splitter = LineSplitter()
+                    for try await chunk in body {
+                        for line in splitter.feed(Array(chunk.readableBytesView)) {
+                            if let event = EngineEvent.decode(line) { continuation.yield(event) }
+                        }
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+}
+
+/// A request to create a volume.
+public struct VolumeCreateRequest: Sendable, Equatable {
+    /// The name; nil for an anonymous volume.
+    public var name: String?
+    /// The driver.
+    public var driver: String
+    /// Labels to set.
+    public var labels: [String: String]
+    /// Driver options.
+    public var options: [String: String]
+
+    /// A request from its parts.
+    public init(name: String? = nil, driver: String = "local", labels: [String: String] = [:], options: [String: String] = [:]) {
+        self.name = name
+        self.driver = driver
+        self.labels = labels
+        self.options = options
+    }
+
+    /// Checks the name against the engine's rule and the local driver's option rules, before any request.
+    public func validate(flavor: String = "docker") throws {
+        if let name {
+            if driver == "local" || driver.isEmpty { try VolumeName.validate(name, flavor: flavor) }
+            else { try VolumeName.checkNonEmpty(name) }
+        }
+        guard !driver.isEmpty else { throw EngineError(.invalidArgument, "the driver name is empty: use --driver local or leave it out") }
+        if driver == "local" && flavor == "docker" {
+            let allowed: Set = ["type", "o", "device", "size"]
+            if let bad = options.keys.sorted().first(where: { !allowed.contains($0) }) {
+                throw EngineError(.invalidArgument, "the local driver has no option \"\(Sanitizer.inline(bad))\": use type, device, o or size")
+            }
+            if options["type"] != nil && options["device"] == nil {
+                throw EngineError(.invalidArgument, "the local driver needs --opt device=… together with --opt type=…")
+            }
+            if options["device"] != nil && options["type"] == nil {
+                throw EngineError(.invalidArgument, "the local driver needs --opt type=… together with --opt device=…")
+            }
+            if options["o"] != nil && (options["type"] == nil || options["device"] == nil) {
+                throw EngineError(.invalidArgument, "the local driver needs --opt type=… and --opt device=… together with --opt o=…")
+            }
+        }
+    }
+}
+
+/// The engine's rule for volume names.
+public enum VolumeName {
+    /// The rule as users read it.
+    public static let ruleText =
+        "volume names start with a letter or digit and continue with letters, digits, '_', '.' or '-' (at least 2 characters)"
+
+    /// Checks a name against the local driver's rule `[a-zA-Z0-9][a-zA-Z0-9_.-]+` (Podman allows 1 character).
+    public static func validate(_ name: String, flavor: String = "docker") throws {
+        try checkNonEmpty(name)
+        let bytes = Array(name.utf8)
+        func isAlnum(_ b: UInt8) -> Bool { (48...57).contains(b) || (65...90).contains(b) || (97...122).contains(b) }
+        let minimum = flavor == "podman" ? 1 : 2
+        let valid =
+            bytes.count >= minimum && isAlnum(bytes[0])
+            && bytes.dropFirst().allSatisfy { isAlnum($0) || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
+        guard valid else {
+            let why = bytes.count < minimum ? "is too short" : "has a character the engine does not allow"
+            throw EngineError(.invalidName, "\"\(Sanitizer.inline(name))\" \(why): \(ruleText)")
+        }
+    }
+
+    static func checkNonEmpty(_ name: String) throws {
+        if name.isEmpty { throw EngineError(.invalidName, "the volume name is empty: \(ruleText)") }
+    }
+}
+
+extension EngineError {
+    /// The error for a volume that containers still reference, naming each and its state.
+    static func inUse(volume: String, owners: [Container], engineMessage: String) -> EngineError {
+        let list = owners.map { "\(Sanitizer.inline($0.name)) (\($0.isRunning ? "running" : $0.state.isEmpty ? "stopped" : "stopped: \($0.state)"))" }
+        let who = list.isEmpty ? "a container" : list.joined(separator: ", ")
+        let running = owners.contains { $0.isRunning }
+        let advice = running
+            ? "stop and remove those containers first (docker rm -f), then remove the volume"
+            : "remove those stopped containers first (docker rm), then remove the volume"
+        return EngineError(.inUse, "volume \(Sanitizer.inline(volume)) is in use by \(who): \(advice)", cause: Sanitizer.inline(engineMessage))
+    }
+}
+
+/// Runs `/system/df` calls one at a time.
+actor DiskUsageGate {
+    private var busy = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func run<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        while busy {
+            await withCheckedContinuation { waiters.append($0) }
+        }
+        busy = true
+        defer {
+            busy = false
+            if !waiters.isEmpty { waiters.removeFirst().resume() }
+        }
+        return try await body()
+    }
+}
+
+/// Decodes the volume part of `/system/df` in its legacy (`Volumes`) and 1.52 (`VolumeUsage.Items`) shapes.
+enum DiskUsage {
+    struct Entry: Decodable {
+        struct Usage: Decodable {
+            var Size: Int64?
+            var RefCount: Int64?
+        }
+        var Name: String
+        var UsageData: Usage?
+    }
+    struct Reply: Decodable {
+        struct VolumeUsage: Decodable { var Items: [Entry]? }
+        var Volumes: [Entry]?
+        var VolumeUsage: VolumeUsage?
+    }
+
+    static func decode(_ data: Data) throws -> [String: (size: Int64, refCount: Int64)] {
+        let reply: Reply
+        do { reply = try JSONDecoder().decode(Reply.self, from: data) } catch {
+            throw EngineError(.malformedResponse, "the engine's answer to GET /system/df could not be read", cause: "\(error)")
+        }
+        var out: [String: (size: Int64, refCount: Int64)] = [:]
+        for entry in (reply.Volumes ?? []) + (reply.VolumeUsage?.Items ?? []) {
+            out[entry.Name] = (entry.UsageData?.Size ?? -1, entry.UsageData?.RefCount ?? -1)
+        }
+        return out
+    }
+}
+
+/// Accepts any JSON value and ignores it.
+struct AnyDecodable: Decodable {
+    init(from decoder: Decoder) throws {}
+}

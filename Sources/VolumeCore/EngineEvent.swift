@@ -1,0 +1,87 @@
+import Foundation
+
+/// One event from the engine's `/events` stream.
+public struct EngineEvent: Sendable, Equatable {
+    /// `volume` or `container` (others are possible but not asked for).
+    public var type: String
+    /// `create`, `destroy`, `mount`, `start`, `die`, `prune`, …
+    public var action: String
+    /// The volume name or container id (empty for prune; Podman puts volume names in attributes).
+    public var actorID: String
+    /// The actor's attributes (container labels, `name`, `container`, `reclaimed`, …).
+    public var attributes: [String: String]
+    /// Nanoseconds since the epoch.
+    public var timeNano: Int64
+
+    /// An event from its parts.
+    public init(type: String, action: String, actorID: String, attributes: [String: String] = [:], timeNano: Int64 = 0) {
+        self.type = type
+        self.action = action
+        self.actorID = actorID
+        self.attributes = attributes
+        self.timeNano = timeNano
+    }
+
+    /// The volume or container this event is about (Podman sends volume names in `name`).
+    public var subject: String {
+        actorID.isEmpty ? (attributes["name"] ?? "") : actorID
+    }
+
+    /// The `since` value that resumes the stream just after this event.
+    public var resumeToken: String {
+        "\(timeNano / 1_000_000_000).\(String(format: "%09lld", timeNano % 1_000_000_000))"
+    }
+
+    /// Whether this event can change the catalog (names, owners, states), as opposed to noise
+    /// such as `mount`/`unmount` from archive reads or `exec_*`, `attach`, `top`.
+    public var changesCatalog: Bool {
+        switch type {
+        case "volume": return ["create", "destroy", "remove", "prune"].contains(action)
+        case "container":
+            let base = action.split(separator: ":").first.map(String.init) ?? action
+            return ["create", "destroy", "start", "die", "stop", "kill", "pause", "unpause", "rename", "restart", "oom", "update"]
+                .contains(base)
+        default: return false
+        }
+    }
+
+    /// Decodes one line of the stream, skipping a record separator; nil when the line is not an event.
+    public static func decode(_ line: [UInt8]) -> EngineEvent? {
+        var bytes = line[...]
+        while let first = bytes.first, first == 0x1E || first == 0x20 { bytes = bytes.dropFirst() }
+        guard !bytes.isEmpty else { return nil }
+        struct Wire: Decodable {
+            struct Actor: Decodable {
+                var ID: String?
+                var Attributes: [String: String]?
+            }
+            var `Type`: String?
+            var Action: String?
+            var Actor: Actor?
+            var timeNano: Int64?
+            var time: Int64?
+        }
+        guard let wire = try? JSONDecoder().decode(Wire.self, from: Data(bytes)) else { return nil }
+        return EngineEvent(
+            type: wire.Type ?? "", action: wire.Action ?? "", actorID: wire.Actor?.ID ?? "",
+            attributes: wire.Actor?.Attributes ?? [:], timeNano: wire.timeNano ?? (wire.time ?? 0) * 1_000_000_000)
+    }
+}
+
+/// Splits a byte stream into lines, holding a partial line across chunks.
+struct LineSplitter {
+    private var pending: [UInt8] = []
+
+    mutating func feed(_ chunk: [UInt8]) -> [[UInt8]] {
+        var lines: [[UInt8]] = []
+        for byte in chunk {
+            if byte == 0x0A {
+                if !pending.isEmpty { lines.append(pending) }
+                pending.removeAll(keepingCapacity: true)
+            } else {
+                pending.append(byte)
+            }
+        }
+        return lines
+    }
+}

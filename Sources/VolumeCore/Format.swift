@@ -1,0 +1,59 @@
+import Foundation
+
+/// Locale-independent formatting shared by the CLI and the dashboard.
+public enum Format {
+    /// Bytes in binary units with one decimal: `0 B`, `512 B`, `1.5 KiB`, `3.0 GiB`.
+    public static func bytes(_ n: Int64) -> String {
+        if n < 1024 { return "\(n) B" }
+        let units = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
+        var value = Double(n) / 1024
+        var unit = 0
+        while value >= 1024 && unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        let tenths = Int64((value * 10).rounded())
+        if tenths >= 10240 && unit < units.count - 1 {
+            return "1.0 \(units[unit + 1])"
+        }
+        return "\(tenths / 10).\(tenths % 10) \(units[unit])"
+    }
+
+    /// A size state as a table cell: bytes, `-` when not asked for, `n/a` when the engine cannot tell.
+    public static func size(_ s: VolumeSize) -> String {
+        switch s {
+        case .notRequested: return "-"
+        case .bytes(let b): return bytes(b)
+        case .unknown: return "n/a"
+        }
+    }
+
+    /// The age of a date relative to `now`, compact: `45s`, `12m`, `3h`, `6d`, `5w`, `2y`.
+    public static func age(_ date: Date?, now: Date) -> String {
+        guard let date else { return "-" }
+        let s = max(0, Int64(now.timeIntervalSince(date)))
+        switch s {
+        case ..<60: return "\(s)s"
+        case ..<3600: return "\(s / 60)m"
+        case ..<86400: return "\(s / 3600)h"
+        case ..<(86400 * 14): return "\(s / 86400)d"
+        case ..<(86400 * 365): return "\(s / (86400 * 7))w"
+        default: return "\(s / (86400 * 365))y"
+        }
+    }
+
+    /// Owners as `2 (1 running, 1 stopped)`, or `0`.
+    public static func owners(_ entry: CatalogEntry) -> String {
+        let total = entry.owners.count
+        guard total > 0 else { return "0" }
+        var parts: [String] = []
+        if entry.runningOwnerCount > 0 { parts.append("\(entry.runningOwnerCount) running") }
+        if entry.stoppedOwnerCount > 0 { parts.append("\(entry.stoppedOwnerCount) stopped") }
+        return "\(total) (\(parts.joined(separator: ", ")))"
+    }
+
+    /// An anonymous volume's name shortened to 12 characters with a marker, other names unchanged.
+    public static func shortName(_ entry: CatalogEntry) -> String {
+        Volume.looksAnonymous(entry.name) ? String(entry.name.prefix(12)) + "…" : entry.name
+    }
+}

@@ -1,0 +1,243 @@
+import Foundation
+
+/// A volume as the engine reports it in `GET /volumes` and `GET /volumes/{name}`.
+public struct Volume: Sendable, Equatable, Codable, Hashable {
+    /// The volume's name; a 64-hex string for anonymous volumes.
+    public var name: String
+    /// The volume driver, `local` for most volumes.
+    public var driver: String
+    /// The path of the data on the engine's host.
+    public var mountpoint: String
+    /// The volume's labels (never nil; the engine's `null` becomes empty).
+    public var labels: [String: String]
+    /// The driver options given at creation (never nil).
+    public var options: [String: String]
+    /// `local` or `global`.
+    public var scope: String
+    /// The creation time as the engine reports it (RFC 3339), if any.
+    public var createdAt: String?
+
+    enum CodingKeys: String, CodingKey {
+        case name = "Name", driver = "Driver", mountpoint = "Mountpoint", labels = "Labels"
+        case options = "Options", scope = "Scope", createdAt = "CreatedAt"
+    }
+
+    /// A volume built from its parts.
+    public init(
+        name: String, driver: String = "local", mountpoint: String = "", labels: [String: String] = [:],
+        options: [String: String] = [:], scope: String = "local", createdAt: String? = nil
+    ) {
+        self.name = name
+        self.driver = driver
+        self.mountpoint = mountpoint
+        self.labels = labels
+        self.options = options
+        self.scope = scope
+        self.createdAt = createdAt
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        driver = try c.decodeIfPresent(String.self, forKey: .driver) ?? ""
+        mountpoint = try c.decodeIfPresent(String.self, forKey: .mountpoint) ?? ""
+        labels = try c.decodeIfPresent([String: String].self, forKey: .labels) ?? [:]
+        options = try c.decodeIfPresent([String: String].self, forKey: .options) ?? [:]
+        scope = try c.decodeIfPresent(String.self, forKey: .scope) ?? "local"
+        createdAt = try c.decodeIfPresent(String.self, forKey: .createdAt)
+    }
+
+    /// The label the engine (23.0 and later) puts on anonymous volumes.
+    public static let anonymousLabel = "com.docker.volume.anonymous"
+
+    /// Whether the volume is anonymous: a 64-hex name or the engine's anonymous label.
+    public var isAnonymous: Bool {
+        labels[Self.anonymousLabel] != nil || Self.looksAnonymous(name)
+    }
+
+    /// Whether a name has the shape the engine gives anonymous volumes (64 lowercase hex digits).
+    public static func looksAnonymous(_ name: String) -> Bool {
+        name.utf8.count == 64 && name.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
+    }
+
+    /// The compose project from `com.docker.compose.project`, if labelled.
+    public var composeProject: String? { labels["com.docker.compose.project"] }
+    /// The compose volume key from `com.docker.compose.volume`, if labelled.
+    public var composeVolume: String? { labels["com.docker.compose.volume"] }
+
+    /// The creation time parsed from `createdAt`.
+    public var created: Date? { createdAt.flatMap(EngineDate.parse) }
+
+    /// Whether the engine can size this volume with `/system/df` (local driver without driver options).
+    public var isSizeableByEngine: Bool { driver == "local" && options.isEmpty }
+}
+
+/// Parses the engine's RFC 3339 timestamps, with or without fractional seconds and offsets.
+public enum EngineDate {
+    /// The date in an RFC 3339 string, or nil when it is not one.
+    public static func parse(_ s: String) -> Date? {
+        let plain = ISO8601DateFormatter()
+        plain.formatOptions = [.withInternetDateTime]
+        if let d = plain.date(from: s) { return d }
+        let frac = ISO8601DateFormatter()
+        frac.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let d = frac.date(from: s) { return d }
+        // Go writes up to 9 fractional digits; Foundation accepts at most a few. Trim to milliseconds.
+        if let dot = s.firstIndex(of: "."), let end = s[dot...].firstIndex(where: { !$0.isNumber && $0 != "." }) {
+            let digits = s[s.index(after: dot)..<end].prefix(3)
+            return frac.date(from: String(s[..<dot]) + "." + digits + String(s[end...]))
+        }
+        return nil
+    }
+}
+
+/// One mount of a container, as in `Mounts[]` of the container list and inspect.
+public struct MountPoint: Sendable, Equatable, Codable, Hashable {
+    /// `volume`, `bind`, `tmpfs`, `npipe`, `cluster` or `image`.
+    public var type: String
+    /// The volume name, for volume mounts.
+    public var name: String?
+    /// The host path of the data (empty for anonymous volumes in the 20.10 list).
+    public var source: String
+    /// The path inside the container.
+    public var destination: String
+    /// The volume driver, for volume mounts.
+    public var driver: String?
+    /// The free-form mode string (`z`, `ro`, …).
+    public var mode: String
+    /// Whether the mount is writable.
+    public var isReadWrite: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case type = "Type", name = "Name", source = "Source", destination = "Destination"
+        case driver = "Driver", mode = "Mode", isReadWrite = "RW"
+    }
+
+    /// A mount built from its parts.
+    public init(
+        type: String, name: String? = nil, source: String = "", destination: String, driver: String? = nil,
+        mode: String = "", isReadWrite: Bool = true
+    ) {
+        self.type = type
+        self.name = name
+        self.source = source
+        self.destination = destination
+        self.driver = driver
+        self.mode = mode
+        self.isReadWrite = isReadWrite
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        type = try c.decodeIfPresent(String.self, forKey: .type) ?? ""
+        name = try c.decodeIfPresent(String.self, forKey: .name)
+        source = try c.decodeIfPresent(String.self, forKey: .source) ?? ""
+        destination = try c.decodeIfPresent(String.self, forKey: .destination) ?? ""
+        driver = try c.decodeIfPresent(String.self, forKey: .driver)
+        mode = try c.decodeIfPresent(String.self, forKey: .mode) ?? ""
+        isReadWrite = try c.decodeIfPresent(Bool.self, forKey: .isReadWrite) ?? true
+    }
+}
+
+/// A container from `GET /containers/json?all=1`.
+public struct Container: Sendable, Equatable, Codable, Hashable {
+    /// The full container id.
+    public var id: String
+    /// The names, each with a leading `/`.
+    public var names: [String]
+    /// The image the container was created from.
+    public var image: String
+    /// `created`, `running`, `paused`, `restarting`, `removing`, `exited` or `dead`.
+    public var state: String
+    /// The engine's human status line ("Up 2 minutes").
+    public var status: String
+    /// Creation time in Unix seconds.
+    public var created: Int64
+    /// The container's labels.
+    public var labels: [String: String]
+    /// Every mount of the container.
+    public var mounts: [MountPoint]
+
+    enum CodingKeys: String, CodingKey {
+        case id = "Id", names = "Names", image = "Image", state = "State", status = "Status"
+        case created = "Created", labels = "Labels", mounts = "Mounts"
+    }
+
+    /// A container built from its parts.
+    public init(
+        id: String, names: [String], image: String = "", state: String = "created", status: String = "",
+        created: Int64 = 0, labels: [String: String] = [:], mounts: [MountPoint] = []
+    ) {
+        self.id = id
+        self.names = names
+        self.image = image
+        self.state = state
+        self.status = status
+        self.created = created
+        self.labels = labels
+        self.mounts = mounts
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        names = try c.decodeIfPresent([String].self, forKey: .names) ?? []
+        image = try c.decodeIfPresent(String.self, forKey: .image) ?? ""
+        state = try c.decodeIfPresent(String.self, forKey: .state) ?? ""
+        status = try c.decodeIfPresent(String.self, forKey: .status) ?? ""
+        created = try c.decodeIfPresent(Int64.self, forKey: .created) ?? 0
+        labels = try c.decodeIfPresent([String: String].self, forKey: .labels) ?? [:]
+        mounts = try c.decodeIfPresent([MountPoint].self, forKey: .mounts) ?? []
+    }
+
+    /// The first name without its leading slash, or the short id.
+    public var name: String {
+        guard let first = names.first else { return String(id.prefix(12)) }
+        return first.hasPrefix("/") ? String(first.dropFirst()) : first
+    }
+
+    /// Whether the container is running (or restarting, or paused: its process exists).
+    public var isRunning: Bool { state == "running" || state == "restarting" || state == "paused" }
+
+    /// The compose project from `com.docker.compose.project`, if labelled.
+    public var composeProject: String? { labels["com.docker.compose.project"] }
+    /// The compose service from `com.docker.compose.service`, if labelled.
+    public var composeService: String? { labels["com.docker.compose.service"] }
+
+    /// The label voltop puts on its own helper containers.
+    public static let helperLabel = "voltop.helper"
+    /// Whether this is one of voltop's own helper containers (hidden from owners).
+    public var isVoltopHelper: Bool { labels[Self.helperLabel] != nil }
+}
+
+/// The engine's size figure for one volume.
+public enum VolumeSize: Sendable, Equatable, Hashable {
+    /// The engine has not been asked yet.
+    case notRequested
+    /// Bytes as measured.
+    case bytes(Int64)
+    /// The engine cannot size this volume; the reason says why.
+    case unknown(reason: String)
+
+    /// The byte count, when known.
+    public var knownBytes: Int64? {
+        if case .bytes(let b) = self { return b }
+        return nil
+    }
+}
+
+/// Engine identity from `/_ping` and `/version`.
+public struct EngineInfo: Sendable, Equatable, Codable {
+    /// The server's product version (`20.10.24+dfsg1`).
+    public var serverVersion: String
+    /// The highest API version the daemon speaks.
+    public var serverAPIVersion: String
+    /// The daemon's lowest API version, when it reports one.
+    public var minAPIVersion: String?
+    /// The version voltop negotiated and sends on every path.
+    public var negotiatedAPIVersion: String
+    /// `docker` or `podman`.
+    public var flavor: String
+    /// The operating system of the daemon.
+    public var os: String
+}

@@ -1,0 +1,141 @@
+import ArgumentParser
+import Foundation
+import VolumeCore
+
+/// `voltop ls`: one line per volume with its owners and status.
+struct ListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ls", abstract: "List volumes with their owners, status and (with --size) size.",
+        aliases: ["list"])
+
+    enum SortKey: String, ExpressibleByArgument, CaseIterable {
+        case name, size, created, owners
+    }
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(
+        name: [.short, .long],
+        help: "Filter: dangling=true|false, driver=D, label=K[=V], name=S (repeatable; all must match).")
+    var filter: [String] = []
+
+    @Option(help: "Sort by name, size, created or owners.")
+    var sort: SortKey = .name
+
+    @Flag(help: "Ask the engine for sizes (GET /system/df; slower).")
+    var size = false
+
+    @Flag(help: "Print JSON (see README for the shape).")
+    var json = false
+
+    @Flag(name: .short, help: "Print names only.")
+    var quiet = false
+
+    func validate() throws {
+        _ = try Self.engineFilters(filter)
+        if sort == .size && !size { throw ValidationError("--sort size needs --size") }
+    }
+
+    /// Parses `key=value` filters into the engine's filter map, checking keys and values first.
+    static func engineFilters(_ raw: [String]) throws -> [String: [String]] {
+        var filters: [String: [String]] = [:]
+        for item in raw {
+            let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            guard parts.count == 2, !parts[1].isEmpty else {
+                throw ValidationError("filter \"\(Sanitizer.inline(item))\" is not KEY=VALUE; use dangling=true, driver=local, label=K[=V] or name=S")
+            }
+            let (key, value) = (parts[0], parts[1])
+            switch key {
+            case "dangling":
+                guard ["true", "false", "1", "0"].contains(value.lowercased()) else {
+                    throw ValidationError("dangling takes true or false, not \"\(Sanitizer.inline(value))\"")
+                }
+            case "driver", "name": break
+            case "label": _ = try LabelFilter(parsing: value)
+            default:
+                throw ValidationError("unknown filter \"\(Sanitizer.inline(key))\"; use dangling, driver, label or name")
+            }
+            filters[key, default: []].append(value)
+        }
+        return filters
+    }
+
+    func run() async throws {
+        let engine = try await global.connect()
+        let catalog = try await engine.catalog(volumeFilters: try Self.engineFilters(filter), withSizes: size)
+        let entries = Self.sorted(catalog.entries, by: sort)
+        if json {
+            try Output.json(entries.map(VolumeJSON.init))
+            return
+        }
+        if quiet {
+            for entry in entries { Output.line(Sanitizer.inline(entry.name)) }
+            return
+        }
+        let now = Date()
+        var table = TextTable(columns: [
+            .init("NAME"), .init("DRIVER"), .init("SIZE", alignRight: true), .init("OWNERS"), .init("STATUS"),
+            .init("CREATED", alignRight: true),
+        ])
+        for entry in entries {
+            table.add([
+                Sanitizer.inline(entry.name), Sanitizer.inline(entry.volume.driver), Format.size(entry.size),
+                Format.owners(entry), entry.status.rawValue, Format.age(entry.volume.created, now: now).appending(" ago"),
+            ])
+        }
+        for line in table.render() { Output.line(line) }
+        let unknown = entries.filter { if case .unknown = $0.size { return true } else { return false } }
+        if size && !unknown.isEmpty {
+            Output.warn("n/a: the engine cannot measure \(unknown.count) volume(s) (other drivers or driver options)")
+        }
+    }
+
+    /// Entries in the order the user asked for; names break ties.
+    static func sorted(_ entries: [CatalogEntry], by key: SortKey) -> [CatalogEntry] {
+        entries.sorted { a, b in
+            switch key {
+            case .name: return a.name < b.name
+            case .size:
+                let (x, y) = (a.size.knownBytes ?? -1, b.size.knownBytes ?? -1)
+                return x != y ? x > y : a.name < b.name
+            case .created:
+                let (x, y) = (a.volume.created ?? .distantPast, b.volume.created ?? .distantPast)
+                return x != y ? x > y : a.name < b.name
+            case .owners:
+                return a.owners.count != b.owners.count ? a.owners.count > b.owners.count : a.name < b.name
+            }
+        }
+    }
+}
+
+/// A plain text table with column widths measured in terminal columns.
+struct TextTable {
+    struct Column {
+        var title: String
+        var alignRight: Bool
+        init(_ title: String, alignRight: Bool = false) {
+            self.title = title
+            self.alignRight = alignRight
+        }
+    }
+
+    var columns: [Column]
+    var rows: [[String]] = []
+
+    mutating func add(_ row: [String]) { rows.append(row) }
+
+    func render() -> [String] {
+        var widths = columns.map { DisplayWidth.of($0.title) }
+        for row in rows {
+            for (i, cell) in row.enumerated() { widths[i] = max(widths[i], min(DisplayWidth.of(cell), 80)) }
+        }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, cell in
+                i == cells.count - 1 && !columns[i].alignRight
+                    ? DisplayWidth.truncate(cell, to: widths[i])
+                    : DisplayWidth.pad(cell, to: widths[i], alignRight: columns[i].alignRight)
+            }.joined(separator: "   ")
+        }
+        return [line(columns.map(\.title))] + rows.map(line)
+    }
+}

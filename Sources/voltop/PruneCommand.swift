@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+import VolumeCore
+
+/// `voltop prune`: shows exactly what goes and how many bytes, asks, then removes exactly that list.
+struct PruneCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prune",
+        abstract: "Remove unused volumes: anonymous ones only, or all with --all. Shows the list and asks first.",
+        discussion: """
+            The same meaning on every engine version: voltop never calls the engine's own prune (which on \
+            Docker 20.10 also removes named volumes). It lists the unused volumes, shows them with sizes, and \
+            removes exactly that list one by one. A volume that becomes in use or disappears meanwhile is skipped \
+            and reported. Without a terminal it refuses unless --yes is given.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(name: [.short, .long], help: "Include named volumes, not only anonymous ones.")
+    var all = false
+
+    @Option(name: [.customShort("f"), .long], help: "Only volumes with this label: label=K or label=K=V (repeatable).")
+    var filter: [String] = []
+
+    @Flag(help: "Show what would be removed and stop.")
+    var dryRun = false
+
+    @Flag(name: [.short, .long], help: "Do not ask for confirmation.")
+    var yes = false
+
+    @Flag(help: "Print the preview (and result) as JSON.")
+    var json = false
+
+    func labelFilters() throws -> [LabelFilter] {
+        try filter.map { item in
+            guard item.hasPrefix("label=") else {
+                throw ValidationError("prune filters are label=K or label=K=V, not \"\(Sanitizer.inline(item))\"")
+            }
+            do { return try LabelFilter(parsing: String(item.dropFirst("label=".count))) } catch let error as EngineError {
+                throw ValidationError(error.message)
+            }
+        }
+    }
+
+    func validate() throws { _ = try labelFilters() }
+
+    struct PlanJSON: Encodable {
+        var mode: String
+        var labelFilters: [String]
+        var candidates: [PruneCandidate]
+        var totalBytes: Int64
+        var unknownSizes: Int
+        var notConsidered: [String]
+        var dryRun: Bool
+        var result: PruneResult?
+    }
+
+    func run() async throws {
+        let engine = try await global.connect()
+        let mode: PruneMode = all ? .allUnused : .unusedAnonymous
+        let plan = try await engine.prunePreview(mode: mode, labelFilters: try labelFilters())
+        if !json { printPlan(plan) }
+        func emitJSON(_ result: PruneResult?) throws {
+            guard json else { return }
+            try Output.json(
+                PlanJSON(
+                    mode: mode.rawValue, labelFilters: plan.labelFilters.map(\.description), candidates: plan.candidates,
+                    totalBytes: plan.totalBytes, unknownSizes: plan.unknownSizeCount, notConsidered: plan.excluded,
+                    dryRun: dryRun, result: result))
+        }
+        if plan.candidates.isEmpty || dryRun {
+            try emitJSON(nil)
+            return
+        }
+        if engine.isReadOnly {
+            throw EngineError(.readOnly, "read-only mode: prune was not done. Run without --read-only to make changes")
+        }
+        if !yes {
+            guard Output.isInteractive && !json else {
+                Output.warn("nothing removed: there is no terminal to confirm on. Pass --yes to remove the \(plan.candidates.count) volume(s) listed")
+                throw ExitCode(1)
+            }
+            FileHandle.standardOutput.write(Data("Remove these \(plan.candidates.count) volume(s)? [y/N] ".utf8))
+            let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+            guard answer == "y" || answer == "yes" else {
+                Output.line("Nothing removed.")
+                return
+            }
+        }
+        let result = try await engine.prune(plan)
+        if json {
+            try emitJSON(result)
+        } else {
+            Output.line("Removed \(result.removed.count) volume(s), reclaimed \(Format.bytes(result.reclaimedBytes)).")
+            if !result.skipped.isEmpty {
+                Output.line("Skipped \(result.skipped.count):")
+                for skip in result.skipped {
+                    Output.line("  \(Sanitizer.inline(skip.name)): \(skip.reason): \(Sanitizer.inline(skip.message))")
+                }
+            }
+        }
+        if result.skipped.contains(where: { $0.reason == "failed" }) { throw ExitCode(1) }
+    }
+
+    func printPlan(_ plan: PrunePlan) {
+        let filters = plan.labelFilters.isEmpty ? "" : " with label " + plan.labelFilters.map { Sanitizer.inline($0.description) }.joined(separator: " and ")
+        guard !plan.candidates.isEmpty else {
+            Output.line("No \(plan.mode.title)\(filters) to remove.")
+            printExcluded(plan)
+            return
+        }
+        Output.line("\(dryRun ? "Would remove" : "To remove"): \(plan.candidates.count) \(plan.mode.title)\(filters)")
+        var table = TextTable(columns: [.init("NAME"), .init("KIND"), .init("SIZE", alignRight: true)])
+        for c in plan.candidates {
+            table.add([Sanitizer.inline(c.name), c.isAnonymous ? "anonymous" : "named", c.sizeBytes.map(Format.bytes) ?? "n/a"])
+        }
+        for line in table.render() { Output.line("  " + line) }
+        let unknown = plan.unknownSizeCount > 0 ? " (\(plan.unknownSizeCount) of unknown size)" : ""
+        Output.line("Total: \(Format.bytes(plan.totalBytes))\(unknown)")
+        printExcluded(plan)
+    }
+
+    func printExcluded(_ plan: PrunePlan) {
+        guard !plan.excluded.isEmpty else { return }
+        Output.line("Not considered (driver options or other drivers; remove with voltop rm): "
+            + plan.excluded.map(Sanitizer.inline).joined(separator: ", "))
+    }
+}

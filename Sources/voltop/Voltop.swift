@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+import Logging
+import VolumeCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The `voltop` command: the dashboard by default, and subcommands for scripts.
+struct Voltop: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "voltop",
+        abstract: "A live dashboard and CLI for Docker volumes: sizes, owners, contents and safe prune.",
+        discussion: """
+            The engine is found as the docker CLI finds it: --context, --host, DOCKER_HOST, DOCKER_CONTEXT, \
+            currentContext in ~/.docker/config.json, then /var/run/docker.sock (and the rootless, Docker Desktop \
+            and Podman sockets when that is missing).
+
+            Exit codes: 0 success, 1 failure, 2 usage error.
+            """,
+        version: VoltopVersion.current,
+        subcommands: [
+            DashboardCommand.self, ListCommand.self, InspectCommand.self, CreateCommand.self, RemoveCommand.self,
+            PruneCommand.self,
+        ],
+        defaultSubcommand: DashboardCommand.self
+    )
+}
+
+/// Options every subcommand shares.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: [.customShort("H"), .long], help: "Engine address: unix:///path or tcp://host:port.")
+    var host: String?
+
+    @Option(name: .long, help: "Docker context to use.")
+    var context: String?
+
+    @Flag(name: .long, help: "Refuse every change; only look.")
+    var readOnly = false
+
+    @Flag(name: .long, help: "Log engine requests to standard error.")
+    var debug = false
+
+    /// Connects to the engine these options name.
+    func connect() async throws -> DockerEngine {
+        var logger = Logger(label: "voltop")
+        logger.logLevel = debug ? .debug : .warning
+        let endpoint = try EngineEndpoint.resolve(host: host, context: context)
+        return try await DockerEngine.connect(endpoint, readOnly: readOnly, logger: logger)
+    }
+}
+
+@main
+enum Main {
+    static func main() async {
+        LoggingSystem.bootstrap { label in StreamLogHandler.standardError(label: label) }
+        do {
+            var command = try Voltop.parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            exit(0)
+        } catch let error as EngineError {
+            Output.error(error)
+            // Bad input from the user is a usage error; everything else a failure.
+            exit(error.code == .invalidName || error.code == .invalidArgument ? 2 : 1)
+        } catch let error as ExitCode {
+            exit(error.rawValue)
+        } catch {
+            let code = Voltop.exitCode(for: error)
+            let message = Voltop.fullMessage(for: error)
+            if code == .success {
+                print(message)
+                exit(0)
+            }
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+            // Usage errors (ValidationError, unknown options) exit with 2, as documented.
+            exit(code == .validationFailure ? 2 : code.rawValue)
+        }
+    }
+}
+
+/// Writes to standard output and standard error.
+enum Output {
+    static func line(_ text: String = "") {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    static func error(_ error: EngineError) {
+        FileHandle.standardError.write(Data("voltop: \(error)\n".utf8))
+    }
+
+    static func warn(_ text: String) {
+        FileHandle.standardError.write(Data("voltop: \(text)\n".utf8))
+    }
+
+    /// Encodes a value as pretty, key-sorted JSON on standard output.
+    static func json<T: Encodable>(_ value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(value)
+        FileHandle.standardOutput.write(data)
+        FileHandle.standardOutput.write(Data("\n".utf8))
+    }
+
+    /// Whether standard input and output are a terminal (a person can answer a question).
+    static var isInteractive: Bool { isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 }
+}
+
+/// Until the dashboard lands, `voltop` with no subcommand says what to use instead.
+struct DashboardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dashboard", abstract: "Open the live dashboard (the default).")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        guard Output.isInteractive else {
+            Output.warn("the dashboard needs a terminal; for scripts use `voltop ls` (add --json for machine-readable output)")
+            throw ExitCode(1)
+        }
+        Output.warn("the live dashboard is not built yet; use `voltop ls`, `voltop inspect`, `voltop prune` meanwhile")
+        throw ExitCode(1)
+    }
+}

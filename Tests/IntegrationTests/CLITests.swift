@@ -1,0 +1,182 @@
+import Foundation
+import Testing
+
+@testable import VolumeCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The `voltop` executable as a script or a person runs it, against the private engine.
+@Suite(.serialized)
+struct CLITests {
+    /// The built executable (scripts/test builds it with the tests).
+    static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["VOLTOP_BIN"], !path.isEmpty { return path }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/voltop").path
+    }
+
+    static func voltop(_ args: [String], host: String? = TestEngine.host, input: String? = nil) throws -> (status: Int32, out: String, err: String) {
+        var env = ProcessInfo.processInfo.environment
+        env["DOCKER_HOST"] = nil
+        env["DOCKER_CONTEXT"] = nil
+        if let host { env["DOCKER_HOST"] = host }
+        return try TestEngine.run(binary, args, check: false, environment: env, input: input)
+    }
+
+    @Test func usageErrorsExitTwo() throws {
+        var r = try Self.voltop(["ls", "--filter", "bogus=1"], host: nil)
+        #expect(r.status == 2)
+        #expect(r.err.contains("unknown filter"))
+        r = try Self.voltop(["ls", "--nope"], host: nil)
+        #expect(r.status == 2)
+        r = try Self.voltop(["create", "x"], host: "unix:///nonexistent.sock")
+        #expect(r.status == 2, "an invalid name is refused before connecting")
+        #expect(r.err.contains("too short"))
+        r = try Self.voltop(["--version"], host: nil)
+        #expect(r.status == 0)
+        #expect(r.out.trimmingCharacters(in: .whitespacesAndNewlines) == VoltopVersion.current)
+    }
+
+    @Test func engineDownSaysWhereItLooked() throws {
+        let r = try Self.voltop(["ls"], host: "unix:///tmp/voltop-no-such-dir/docker.sock")
+        #expect(r.status == 1)
+        #expect(r.err.contains("unix:///tmp/voltop-no-such-dir/docker.sock"))
+        #expect(r.err.contains("DOCKER_HOST"))
+        #expect(!r.err.contains("Fatal error"), "no stack traces for users")
+    }
+
+    @Test func withoutATerminalTheDashboardPointsToLs() throws {
+        let r = try Self.voltop([], host: "unix:///nonexistent.sock")
+        #expect(r.status == 1)
+        #expect(r.err.contains("voltop ls"))
+    }
+
+    @Test func permissionDeniedOnTheSocket() throws {
+        // root ignores socket permissions, so the CLI runs as nobody against a root-only socket
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/sbin/runuser") else {
+            Issue.record("this test needs root and runuser to switch to an unprivileged user")
+            return
+        }
+        let dir = try TempSocketDir(mode: 0o755)
+        let socketPath = dir.path + "/docker.sock"
+        let fd = try UnixListener.listening(socketPath, mode: 0o600)
+        defer { close(fd) }
+        let copy = dir.path + "/voltop"
+        try FileManager.default.copyItem(atPath: Self.binary, toPath: copy)
+        chmod(copy, 0o755)
+        let r = try TestEngine.run(
+            "/usr/sbin/runuser", ["-u", "nobody", "--", copy, "ls", "--host", "unix://" + socketPath], check: false,
+            environment: ["PATH": "/usr/bin:/bin", "HOME": "/nonexistent"])
+        #expect(r.status == 1)
+        #expect(r.err.contains("permission denied"), "stderr was: \(r.err)")
+        #expect(r.err.contains("docker group"))
+    }
+
+    @Test(.enabled(if: TestEngine.isAvailable)) func listAsJSONAndTable() throws {
+        let vol = TestEngine.unique("cli-ls")
+        let owner = TestEngine.unique("cli-owner")
+        defer {
+            TestEngine.removeContainers([owner])
+            TestEngine.removeVolumes([vol])
+        }
+        try TestEngine.docker(["volume", "create", "--label", "com.docker.compose.project=demo", "--label", "evil=\u{1B}]0;pwned\u{07}", vol])
+        try TestEngine.stoppedContainer(owner, ["-v", "\(vol):/data:ro"])
+        try TestEngine.docker(["run", "--rm", "--network", "none", "-v", "\(vol):/d", TestEngine.image, "dd", "if=/dev/zero", "of=/d/f", "bs=1024", "count=4"])
+
+        var r = try Self.voltop(["ls", "--json", "--size", "--filter", "name=\(vol)"])
+        #expect(r.status == 0, "stderr: \(r.err)")
+        let array = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [[String: Any]])
+        let item = try #require(array.first { $0["name"] as? String == vol })
+        #expect(item["size"] as? Int == 4096)
+        #expect(item["status"] as? String == "in use (stopped)")
+        #expect(item["composeProject"] as? String == "demo")
+        let owners = try #require(item["owners"] as? [[String: Any]])
+        #expect(owners.first?["name"] as? String == owner)
+        #expect(owners.first?["rw"] as? Bool == false)
+
+        r = try Self.voltop(["ls", "--filter", "name=\(vol)"])
+        #expect(r.status == 0)
+        let lines = r.out.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("NAME") == true)
+        for column in ["DRIVER", "SIZE", "OWNERS", "STATUS", "CREATED"] { #expect(lines.first?.contains(column) == true) }
+        let row = try #require(lines.first { $0.hasPrefix(vol) })
+        #expect(row.contains("1 (1 stopped)"))
+        #expect(row.contains(" - "), "size is '-' until asked for")
+
+        r = try Self.voltop(["ls", "-q", "--filter", "label=com.docker.compose.project=demo"])
+        #expect(r.out.split(separator: "\n").map(String.init).contains(vol))
+
+        r = try Self.voltop(["inspect", vol])
+        #expect(r.status == 0)
+        #expect(r.out.contains("Owners (1 (1 stopped)):"))
+        #expect(r.out.contains(owner))
+        #expect(r.out.contains("evil=\\e]0;pwned\\x07"), "labels are shown with escapes made visible")
+        #expect(!r.out.contains("\u{1B}"), "no raw escape reaches the terminal")
+
+        r = try Self.voltop(["inspect", "--json", vol])
+        let inspected = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [[String: Any]])
+        #expect(inspected.first?["Name"] as? String == vol)
+        let extra = try #require(inspected.first?["Voltop"] as? [String: Any])
+        #expect((extra["owners"] as? [[String: Any]])?.count == 1)
+    }
+
+    @Test(.enabled(if: TestEngine.isAvailable)) func createRemoveAndInUse() throws {
+        let vol = TestEngine.unique("cli-crud")
+        let owner = TestEngine.unique("cli-holder")
+        defer {
+            TestEngine.removeContainers([owner])
+            TestEngine.removeVolumes([vol])
+        }
+        var r = try Self.voltop(["create", vol, "--label", "a=b", "--opt", "type=tmpfs", "--opt", "device=tmpfs"])
+        #expect(r.status == 0, "stderr: \(r.err)")
+        #expect(r.out.trimmingCharacters(in: .whitespacesAndNewlines) == vol)
+        let labels = try TestEngine.docker(["volume", "inspect", "-f", "{{json .Labels}} {{json .Options}}", vol]).out
+        #expect(labels.contains(#""a":"b""#) && labels.contains(#""type":"tmpfs""#))
+
+        try TestEngine.stoppedContainer(owner, ["-v", "\(vol):/x"])
+        r = try Self.voltop(["rm", vol])
+        #expect(r.status == 1)
+        #expect(r.err.contains(owner) && r.err.contains("stopped"))
+        r = try Self.voltop(["--read-only", "rm", vol])
+        #expect(r.status == 1)
+        #expect(r.err.contains("read-only"))
+        TestEngine.removeContainers([owner])
+        r = try Self.voltop(["rm", vol])
+        #expect(r.status == 0)
+        #expect(!(try TestEngine.volumeNames().contains(vol)))
+        r = try Self.voltop(["inspect", vol])
+        #expect(r.status == 1)
+        #expect(r.err.contains("no such volume"))
+    }
+
+    @Test(.enabled(if: TestEngine.isAvailable)) func pruneAsksAndRefusesWithoutATerminal() throws {
+        let tag = TestEngine.unique("cli-prune")
+        let names = ["\(tag)-a", "\(tag)-b"]
+        defer { TestEngine.removeVolumes(names) }
+        for name in names { try TestEngine.docker(["volume", "create", "--label", "voltop.cli=\(tag)", name]) }
+        let filter = ["--filter", "label=voltop.cli=\(tag)"]
+
+        var r = try Self.voltop(["prune", "--all", "--dry-run"] + filter)
+        #expect(r.status == 0)
+        #expect(r.out.contains("Would remove: 2 all unused volumes"))
+        #expect(names.allSatisfy { r.out.contains($0) })
+        #expect(r.out.contains("Total: 0 B"))
+
+        r = try Self.voltop(["prune", "--all"] + filter)
+        #expect(r.status == 1)
+        #expect(r.err.contains("--yes"))
+        #expect(names.allSatisfy((try TestEngine.volumeNames()).contains), "nothing removed without a confirmation")
+
+        r = try Self.voltop(["prune"] + filter)
+        #expect(r.out.contains("No unused anonymous volumes"), "named volumes are not in the default mode")
+
+        r = try Self.voltop(["prune", "--all", "--yes", "--json"] + filter)
+        #expect(r.status == 0, "stderr: \(r.err)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        let result = try #require(object["result"] as? [String: Any])
+        #expect(Set(result["removed"] as? [String] ?? []) == Set(names))
+        #expect(!names.contains(where: (try TestEngine.volumeNames()).contains))
+    }
+}

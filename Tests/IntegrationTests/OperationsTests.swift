@@ -1,0 +1,226 @@
+import Foundation
+import Testing
+
+@testable import VolumeCore
+
+/// Every core operation and error against the real private engine that scripts/test starts.
+@Suite(.enabled(if: TestEngine.isAvailable), .serialized)
+struct OperationsTests {
+    @Test func connectNegotiatesTheLowerVersion() async throws {
+        let engine = try await TestEngine.connect()
+        let server = try #require(APIVersion(engine.info.serverAPIVersion))
+        #expect(engine.apiVersion == min(server, APIVersion.newestSupported))
+        #expect(engine.info.flavor == "docker")
+        #expect(engine.requests.count == 1, "connecting costs one ping")
+        _ = try await engine.volumes()
+        #expect(engine.requests.count == 2)
+    }
+
+    @Test func createInspectRemove() async throws {
+        let engine = try await TestEngine.connect()
+        let name = TestEngine.unique("it-crud")
+        let created = try await engine.createVolume(
+            VolumeCreateRequest(name: name, labels: ["voltop.test": "crud", "k": "v"]))
+        #expect(created.name == name)
+        #expect(try TestEngine.volumeNames().contains(name))
+        let (volume, raw) = try await engine.volume(name)
+        #expect(volume.labels["k"] == "v")
+        let object = try #require(try JSONSerialization.jsonObject(with: raw) as? [String: Any])
+        #expect(object["Name"] as? String == name)
+        #expect(object["Mountpoint"] as? String == volume.mountpoint)
+        try await engine.removeVolume(name)
+        #expect(!(try TestEngine.volumeNames().contains(name)))
+    }
+
+    @Test func createWithDriverOptionsAndAnonymous() async throws {
+        let engine = try await TestEngine.connect()
+        let name = TestEngine.unique("it-tmpfs")
+        let v = try await engine.createVolume(
+            VolumeCreateRequest(name: name, options: ["type": "tmpfs", "device": "tmpfs", "o": "size=4m"]))
+        #expect(v.options["type"] == "tmpfs")
+        let anon = try await engine.createVolume(VolumeCreateRequest(labels: ["voltop.test": "anon"]))
+        #expect(Volume.looksAnonymous(anon.name))
+        #expect(anon.isAnonymous)
+        let catalog = try await engine.catalog(withSizes: true)
+        guard case .unknown(let why)? = catalog.entry(named: name)?.size else {
+            Issue.record("a volume with driver options must have an unknown size, not zero")
+            return
+        }
+        #expect(why.contains("driver options"))
+        #expect(catalog.entry(named: anon.name)?.size == .bytes(0))
+        try await engine.removeVolume(name)
+        try await engine.removeVolume(anon.name)
+    }
+
+    @Test func invalidNameIsRefusedBeforeAnyRequest() async throws {
+        let engine = try await TestEngine.connect()
+        let before = engine.requests.count
+        for bad in ["x", "-dash", "with space", "sl/ash", "\u{1B}[2Jevil"] {
+            let error = await #expect(throws: EngineError.self) {
+                try await engine.createVolume(VolumeCreateRequest(name: bad))
+            }
+            #expect(error?.code == .invalidName)
+            #expect(error?.message.contains("\u{1B}") == false, "the message must not carry raw escapes")
+        }
+        #expect(engine.requests.count == before, "no request was sent for an invalid name")
+        #expect(!(try TestEngine.volumeNames().contains("x")))
+    }
+
+    @Test func notFound() async throws {
+        let engine = try await TestEngine.connect()
+        let name = TestEngine.unique("it-missing")
+        let inspect = await #expect(throws: EngineError.self) { try await engine.volume(name) }
+        #expect(inspect?.code == .notFound)
+        let remove = await #expect(throws: EngineError.self) { try await engine.removeVolume(name) }
+        #expect(remove?.code == .notFound)
+        #expect(remove?.message.contains("no such volume") == true)
+        // force only ignores a missing volume
+        try await engine.removeVolume(name, force: true)
+    }
+
+    @Test func inUseByAStoppedContainerNamesIt() async throws {
+        let engine = try await TestEngine.connect()
+        let name = TestEngine.unique("it-inuse")
+        let stopped = TestEngine.unique("it-stopped")
+        let running = TestEngine.unique("it-running")
+        defer {
+            TestEngine.removeContainers([stopped, running])
+            TestEngine.removeVolumes([name])
+        }
+        try TestEngine.stoppedContainer(stopped, ["-v", "\(name):/data"])
+        var error = await #expect(throws: EngineError.self) { try await engine.removeVolume(name, force: true) }
+        #expect(error?.code == .inUse)
+        #expect(error?.message.contains(stopped) == true)
+        #expect(error?.message.contains("stopped") == true)
+        #expect(try TestEngine.volumeNames().contains(name), "force never removes a volume in use")
+
+        try TestEngine.runContainer(running, ["-v", "\(name):/data:ro"])
+        error = await #expect(throws: EngineError.self) { try await engine.removeVolume(name) }
+        #expect(error?.message.contains("\(running) (running)") == true)
+        let entry = try #require(try await engine.catalog().entry(named: name))
+        #expect(entry.status == .inUse)
+        #expect(entry.owners.count == 2)
+        #expect(entry.owners.first { $0.containerName == running }?.isReadWrite == false)
+    }
+
+    @Test func readOnlyRefusesEveryWriteBeforeSending() async throws {
+        let writer = try await TestEngine.connect()
+        let name = TestEngine.unique("it-ro")
+        _ = try await writer.createVolume(VolumeCreateRequest(name: name, labels: ["voltop.test": name]))
+        defer { TestEngine.removeVolumes([name]) }
+
+        let engine = try await TestEngine.connect(readOnly: true)
+        let before = engine.requests.count
+        let create = await #expect(throws: EngineError.self) { try await engine.createVolume(VolumeCreateRequest(name: name + "-new")) }
+        #expect(create?.code == .readOnly)
+        let remove = await #expect(throws: EngineError.self) { try await engine.removeVolume(name) }
+        #expect(remove?.code == .readOnly)
+        #expect(engine.requests.count == before, "read-only mode sent nothing")
+        // a preview only reads
+        let plan = try await engine.prunePreview(mode: .allUnused, labelFilters: [try LabelFilter(parsing: "voltop.test=\(name)")])
+        #expect(plan.candidates.map(\.name) == [name])
+        let prune = await #expect(throws: EngineError.self) { try await engine.prune(plan) }
+        #expect(prune?.code == .readOnly)
+        #expect(try TestEngine.volumeNames().contains(name))
+        #expect(!(try TestEngine.volumeNames().contains(name + "-new")))
+    }
+
+    @Test func volumesFromImageVolumeAndBinds() async throws {
+        let engine = try await TestEngine.connect()
+        let vol = TestEngine.unique("it-shared")
+        let source = TestEngine.unique("it-src")
+        let follower = TestEngine.unique("it-follow")
+        let declared = TestEngine.unique("it-declared")
+        let scratch = TestEngine.unique("it-scratch")
+        let bindDir = NSTemporaryDirectory() + TestEngine.unique("it-bind")
+        try FileManager.default.createDirectory(atPath: bindDir, withIntermediateDirectories: true)
+        defer {
+            TestEngine.removeContainers([source, follower, declared, scratch])
+            TestEngine.removeVolumes([vol])
+            try? FileManager.default.removeItem(atPath: bindDir)
+        }
+        try TestEngine.runContainer(source, ["-v", "\(vol):/shared", "-v", "\(bindDir):/host:ro", "--tmpfs", "/run/t"])
+        try TestEngine.runContainer(follower, ["--volumes-from", source])
+        try TestEngine.runContainer(declared, [], image: TestEngine.volumeImage)
+        try TestEngine.stoppedContainer(scratch, ["-v", "/scratch"])
+
+        let catalog = try await engine.catalog()
+        let plain = try #require(catalog.entry(named: vol))
+        #expect(Set(plain.owners.map(\.containerName)) == [source, follower])
+        let (entry, details) = try await engine.resolveOwners(plain, in: catalog)
+        #expect(entry.owners.first { $0.containerName == follower }?.volumesFrom == source)
+        #expect(entry.owners.first { $0.containerName == source }?.volumesFrom == nil)
+
+        // all mounts of the source: the volume, the bind (HOST:CONTAINER, ro) and the tmpfs
+        let sourceID = try #require(entry.owners.first { $0.containerName == source }?.containerID)
+        let lines = try #require(details[sourceID]).mountLines
+        #expect(lines.contains("volume \(vol) -> /shared (rw)"))
+        #expect(lines.contains("bind \(bindDir):/host (ro)"))
+        #expect(lines.contains("tmpfs -> /run/t"))
+        // binds never become volumes in the catalog
+        #expect(catalog.entry(named: bindDir) == nil)
+
+        let declaredEntry = try #require(catalog.entries.first { $0.owners.contains { $0.containerName == declared } })
+        #expect(declaredEntry.isAnonymous)
+        #expect(await engine.origin(of: declaredEntry) == .imageDeclared)
+        let scratchEntry = try #require(catalog.entries.first { $0.owners.contains { $0.containerName == scratch } })
+        #expect(scratchEntry.status == .inUseStopped)
+        #expect(await engine.origin(of: scratchEntry) == .anonymous)
+    }
+
+    @Test func runWithRmRemovesAnonymousButNotNamedVolumes() async throws {
+        let engine = try await TestEngine.connect()
+        let named = TestEngine.unique("it-keep")
+        let label = TestEngine.unique("it-rm")
+        defer { TestEngine.removeVolumes([named]) }
+        let before = Set(try await engine.volumes().map(\.name))
+        try TestEngine.docker([
+            "run", "--rm", "--network", "none", "--label", label, "-v", "\(named):/named", "-v", "/anon", TestEngine.image,
+            "sh", "-c", "echo hi > /named/f; echo hi > /anon/f",
+        ])
+        let after = Set(try await engine.volumes().map(\.name))
+        #expect(after.subtracting(before) == [named], "only the named volume stays after --rm")
+        let entry = try #require(try await engine.catalog().entry(named: named))
+        #expect(entry.status == .unused)
+    }
+
+    @Test func sizesAreSerializedAndMatchTheData() async throws {
+        let engine = try await TestEngine.connect()
+        let name = TestEngine.unique("it-size")
+        defer { TestEngine.removeVolumes([name]) }
+        try TestEngine.docker([
+            "run", "--rm", "--network", "none", "-v", "\(name):/d", TestEngine.image,
+            "sh", "-c", "dd if=/dev/zero of=/d/blob bs=1024 count=64 2>/dev/null; printf 123456 > /d/small",
+        ])
+        // four callers at once: a 20.10 engine fails concurrent /system/df calls unless voltop serializes them
+        let sizes = try await withThrowingTaskGroup(of: Int64?.self) { group in
+            for _ in 0..<4 { group.addTask { try await engine.diskUsage()[name]?.size } }
+            var all: [Int64?] = []
+            for try await s in group { all.append(s) }
+            return all
+        }
+        #expect(sizes == Array(repeating: Int64(65536 + 6), count: 4))
+    }
+
+    @Test func eventsArriveLive() async throws {
+        let engine = try await TestEngine.connect()
+        let name = TestEngine.unique("it-event")
+        defer { TestEngine.removeVolumes([name]) }
+        let stream = engine.events()
+        let seen = Task { () -> EngineEvent? in
+            for try await event in stream where event.type == "volume" && event.subject == name && event.action == "create" {
+                return event
+            }
+            return nil
+        }
+        try await Task.sleep(nanoseconds: 300_000_000)
+        try TestEngine.docker(["volume", "create", name])
+        let timeout = Task {
+            try await Task.sleep(nanoseconds: 10_000_000_000)
+            seen.cancel()
+        }
+        let event = try await seen.value
+        timeout.cancel()
+        #expect(event?.changesCatalog == true)
+    }
+}
