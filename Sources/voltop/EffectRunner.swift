@@ -1,0 +1,201 @@
+import Foundation
+import VolumeCore
+import VolumeUI
+
+/// Carries out the dashboard's effects off the input loop and posts each result back as an action.
+///
+/// Catalog loads coalesce (one in flight, one queued), size loads are serialized and throttled,
+/// and the event stream reconnects with backoff after it drops, then re-lists.
+final class EffectRunner: Sendable {
+    let engine: DockerEngine
+    let send: @Sendable (Action) -> Void
+    private let catalogGate = Coalescer()
+    private let sizeGate = Coalescer()
+    /// Minimum seconds between two `/system/df` calls (the engine measures everything each time).
+    let sizeInterval: Double
+
+    init(engine: DockerEngine, sizeInterval: Double = 2, send: @escaping @Sendable (Action) -> Void) {
+        self.engine = engine
+        self.sizeInterval = sizeInterval
+        self.send = send
+    }
+
+    /// Starts one effect in the background.
+    func run(_ effect: Effect) {
+        let engine = self.engine
+        let send = self.send
+        switch effect {
+        case .loadCatalog:
+            Task {
+                await catalogGate.run(minInterval: 0.1) {
+                    do { send(.catalogLoaded(.success(try await engine.catalog()))) } catch {
+                        send(.catalogLoaded(.failure(Self.engineError(error))))
+                    }
+                }
+            }
+        case .loadSizes:
+            Task {
+                await sizeGate.run(minInterval: sizeInterval) {
+                    do {
+                        let usage = try await engine.diskUsage()
+                        let volumes = try await engine.volumes()
+                        var sizes: [String: VolumeSize] = [:]
+                        for volume in volumes { sizes[volume.name] = Catalog.size(of: volume, in: usage) }
+                        send(.sizesLoaded(.success(sizes)))
+                    } catch {
+                        send(.sizesLoaded(.failure(Self.engineError(error))))
+                    }
+                }
+            }
+        case .createVolume(let request):
+            Task {
+                do { send(.volumeCreated(.success(try await engine.createVolume(request)))) } catch {
+                    send(.volumeCreated(.failure(Self.engineError(error))))
+                }
+            }
+        case .removeVolumes(let names, let force):
+            Task {
+                var outcome: [String: EngineError?] = [:]
+                for name in names {
+                    do {
+                        try await engine.removeVolume(name, force: force)
+                        outcome[name] = .some(nil)
+                    } catch {
+                        outcome[name] = .some(Self.engineError(error))
+                    }
+                }
+                send(.volumesRemoved(outcome))
+            }
+        case .inspectVolume(let name):
+            Task {
+                do { send(.inspectLoaded(name: name, .success(try await Self.inspectText(engine, name)))) } catch {
+                    send(.inspectLoaded(name: name, .failure(Self.engineError(error))))
+                }
+            }
+        case .resolveOwners(let name):
+            Task {
+                do {
+                    let containers = try await engine.containers()
+                    let (volume, _) = try await engine.volume(name)
+                    let catalog = Catalog(volumes: [volume], containers: containers)
+                    guard let plain = catalog.entries.first else { throw EngineError(.notFound, "no such volume: \(name)") }
+                    let (entry, details) = try await engine.resolveOwners(plain, in: catalog)
+                    let origin = await engine.origin(of: entry)
+                    send(.ownersResolved(name: name, .success(ResolvedOwners(entry: entry, details: details, origin: origin))))
+                } catch {
+                    send(.ownersResolved(name: name, .failure(Self.engineError(error))))
+                }
+            }
+        case .loadContainerDetail(let id):
+            Task {
+                do { send(.containerDetailLoaded(id: id, .success(try await engine.containerDetail(id)))) } catch {
+                    send(.containerDetailLoaded(id: id, .failure(Self.engineError(error))))
+                }
+            }
+        case .previewPrune(let mode):
+            Task {
+                do { send(.prunePreviewLoaded(.success(try await engine.prunePreview(mode: mode)))) } catch {
+                    send(.prunePreviewLoaded(.failure(Self.engineError(error))))
+                }
+            }
+        case .executePrune(let plan):
+            Task {
+                do { send(.pruneFinished(.success(try await engine.prune(plan)))) } catch {
+                    send(.pruneFinished(.failure(Self.engineError(error))))
+                }
+            }
+        case .scheduleTick(let seconds):
+            Task {
+                try? await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000))
+                send(.tick(Date()))
+            }
+        case .quit:
+            break
+        }
+    }
+
+    /// Follows the engine's event stream for as long as the task lives; reconnects with backoff and re-lists.
+    func followEvents() async {
+        var since: String? = nil
+        var backoff = 1.0
+        var wasDisconnected = false
+        while !Task.isCancelled {
+            var reason = "the engine closed the stream"
+            do {
+                var connected = false
+                for try await event in engine.events(since: since) {
+                    if !connected {
+                        connected = true
+                    }
+                    since = event.resumeToken
+                    send(.eventReceived(event))
+                }
+            } catch {
+                reason = Self.engineError(error).message
+            }
+            if Task.isCancelled { return }
+            wasDisconnected = true
+            send(.eventStreamChanged(.disconnected(reason: reason, retryIn: backoff)))
+            try? await Task.sleep(nanoseconds: UInt64(backoff * 1_000_000_000))
+            backoff = min(backoff * 2, 30)
+            // Reconnect: the daemon keeps only 256 events, so re-list as well.
+            if await probe() {
+                backoff = 1
+                if wasDisconnected {
+                    send(.eventStreamChanged(.connected))
+                    run(.loadCatalog)
+                    run(.loadSizes)
+                    wasDisconnected = false
+                }
+            }
+        }
+    }
+
+    /// Whether the engine answers a cheap request.
+    private func probe() async -> Bool {
+        (try? await engine.volumes(filters: ["name": ["^voltop-probe-none$"]])) != nil
+    }
+
+    static func engineError(_ error: Error) -> EngineError {
+        if let e = error as? EngineError { return e }
+        return EngineError(.engineFailure, "\(error)")
+    }
+
+    /// The engine's JSON for a volume with a `Voltop` object holding owners, pretty-printed.
+    static func inspectText(_ engine: DockerEngine, _ name: String) async throws -> String {
+        let (volume, raw) = try await engine.volume(name)
+        let containers = try await engine.containers()
+        let catalog = Catalog(volumes: [volume], containers: containers)
+        var object = (try? JSONSerialization.jsonObject(with: raw) as? [String: Any]) ?? [:]
+        if let entry = catalog.entries.first {
+            let (resolved, _) = try await engine.resolveOwners(entry, in: catalog)
+            let extra = try JSONSerialization.jsonObject(with: JSONEncoder().encode(VolumeJSON(resolved)))
+            object["Voltop"] = extra
+        }
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// Runs one job at a time; a request while one runs queues exactly one more run afterwards.
+actor Coalescer {
+    private var running = false
+    private var pending = false
+    private var last = Date.distantPast
+
+    func run(minInterval: Double, _ job: @Sendable () async -> Void) async {
+        if running {
+            pending = true
+            return
+        }
+        running = true
+        repeat {
+            pending = false
+            let wait = minInterval - Date().timeIntervalSince(last)
+            if wait > 0 { try? await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000)) }
+            last = Date()
+            await job()
+        } while pending
+        running = false
+    }
+}
