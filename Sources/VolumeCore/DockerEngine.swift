@@ -69,6 +69,13 @@ public final class DockerEngine: Sendable {
                 .malformedResponse,
                 "\(http.displayAddress) (found via \(http.endpoint.source)) answered HTTP \(reply.status) to /_ping: it does not look like a Docker engine")
         }
+        let (info, negotiated) = try negotiate(reply, address: http.displayAddress, environment: environment)
+        return DockerEngine(http: http, info: info, apiVersion: negotiated, readOnly: readOnly)
+    }
+
+    /// Reads the ping reply's headers and picks the API version: the lower of voltop's newest and the daemon's,
+    /// or `DOCKER_API_VERSION` when set.
+    static func negotiate(_ reply: EngineReply, address: String, environment: [String: String]) throws -> (EngineInfo, APIVersion) {
         let serverText = reply.header("Api-Version") ?? "1.24"
         guard let server = APIVersion(serverText) else {
             throw EngineError(.malformedResponse, "the engine reported an unreadable API version \"\(Sanitizer.inline(serverText))\"")
@@ -85,7 +92,7 @@ public final class DockerEngine: Sendable {
         guard negotiated >= APIVersion.oldestSupported else {
             throw EngineError(
                 .unsupportedAPIVersion,
-                "the engine at \(http.displayAddress) speaks API \(negotiated), older than \(APIVersion.oldestSupported), the oldest voltop supports: "
+                "the engine at \(address) speaks API \(negotiated), older than \(APIVersion.oldestSupported), the oldest voltop supports: "
                     + "upgrade the engine (Docker 19.03 or later)")
         }
         guard negotiated <= APIVersion.newestSupported else {
@@ -104,7 +111,7 @@ public final class DockerEngine: Sendable {
         let info = EngineInfo(
             serverVersion: version, serverAPIVersion: server.description, minAPIVersion: nil,
             negotiatedAPIVersion: negotiated.description, flavor: isPodman ? "podman" : "docker", os: os)
-        return DockerEngine(http: http, info: info, apiVersion: negotiated, readOnly: readOnly)
+        return (info, negotiated)
     }
 
     /// The address in use, e.g. `unix:///var/run/docker.sock`.

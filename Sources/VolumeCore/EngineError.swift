@@ -55,7 +55,7 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         if let cause, !cause.isEmpty, !message.contains(cause) {
-            return "\(message) (engine said: \(cause))"
+            return "\(message) (\(cause))"
         }
         return message
     }

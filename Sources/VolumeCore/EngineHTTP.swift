@@ -38,10 +38,10 @@ struct EngineHTTP: Sendable {
         switch endpoint.transport {
         case .unix(let path):
             self.socketPath = socketPath ?? path
-            self.client = HTTPClient.shared
+            self.client = try EngineClients.client(for: nil)
         case .tcp(_, _, let tls):
             self.socketPath = nil
-            if let tls { self.client = try TLSClients.client(for: tls) } else { self.client = HTTPClient.shared }
+            self.client = try EngineClients.client(for: tls)
         }
     }
 
@@ -142,6 +142,13 @@ struct EngineHTTP: Sendable {
                 break
             }
         }
+        if text.contains("Connection refused") {
+            return EngineError(
+                .unreachable,
+                "the engine at \(displayAddress) (\(found)) refused the connection: is the daemon running and listening there? "
+                    + "Point voltop elsewhere with --host, --context or DOCKER_HOST",
+                cause: text)
+        }
         return EngineError(
             .unreachable,
             "cannot connect to the engine at \(displayAddress) (\(found)). Is the daemon running and reachable? "
@@ -201,16 +208,26 @@ enum SocketProbe {
     }
 }
 
-/// Process-wide HTTP clients for TLS endpoints; they live as long as the process.
-enum TLSClients {
+/// Process-wide HTTP clients (one plain, one per TLS setting); they live as long as the process.
+///
+/// A failed connection fails the request at once instead of retrying until the deadline, so
+/// "engine down" is reported immediately.
+enum EngineClients {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var clients: [String: HTTPClient] = [:]
 
-    static func client(for tls: EngineEndpoint.TLSSettings) throws -> HTTPClient {
-        let key = "\(tls.verify)|\(tls.certDirectory ?? "")"
+    static func client(for tls: EngineEndpoint.TLSSettings?) throws -> HTTPClient {
+        let key = tls.map { "\($0.verify)|\($0.certDirectory ?? "")" } ?? "plain"
         lock.lock()
         defer { lock.unlock() }
         if let c = clients[key] { return c }
+        var configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(5)))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        guard let tls else {
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            clients[key] = client
+            return client
+        }
         var config = TLSConfiguration.makeClientConfiguration()
         config.certificateVerification = tls.verify ? .fullVerification : .none
         if let dir = tls.certDirectory {
@@ -230,9 +247,8 @@ enum TLSClients {
                     cause: "\(error)")
             }
         }
-        let client = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: HTTPClient.Configuration(tlsConfiguration: config))
+        configuration.tlsConfiguration = config
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         clients[key] = client
         return client
     }

@@ -42,6 +42,32 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Log engine requests to standard error.")
     var debug = false
 
+    /// The arguments with global options written before the subcommand (`voltop --read-only rm x`) moved after it,
+    /// where the subcommand's option group reads them.
+    static func movedAfterSubcommand(_ args: [String]) -> [String] {
+        let withValue: Set = ["-H", "--host", "--context"]
+        let flags: Set = ["--read-only", "--debug"]
+        var globals: [String] = []
+        var index = 0
+        while index < args.count {
+            let arg = args[index]
+            if flags.contains(arg) {
+                globals.append(arg)
+                index += 1
+            } else if withValue.contains(arg), index + 1 < args.count {
+                globals += [arg, args[index + 1]]
+                index += 2
+            } else if withValue.contains(where: { arg.hasPrefix($0 + "=") }) {
+                globals.append(arg)
+                index += 1
+            } else {
+                break
+            }
+        }
+        guard !globals.isEmpty, index < args.count, !args[index].hasPrefix("-") else { return args }
+        return [args[index]] + globals + Array(args[(index + 1)...])
+    }
+
     /// Connects to the engine these options name.
     func connect() async throws -> DockerEngine {
         var logger = Logger(label: "voltop")
@@ -56,7 +82,7 @@ enum Main {
     static func main() async {
         LoggingSystem.bootstrap { label in StreamLogHandler.standardError(label: label) }
         do {
-            var command = try Voltop.parseAsRoot()
+            var command = try Voltop.parseAsRoot(GlobalOptions.movedAfterSubcommand(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
