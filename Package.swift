@@ -40,5 +40,6 @@ let package = Package(
         .testTarget(name: "VolumeCoreTests", dependencies: ["VolumeCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "VolumeUITests", dependencies: ["VolumeUI", "VolumeCore"]),
         .testTarget(name: "IntegrationTests", dependencies: ["VolumeCore"]),
+        .testTarget(name: "TerminalBackendTests", dependencies: ["TerminalBackend", "VolumeUI"]),
     ]
 )

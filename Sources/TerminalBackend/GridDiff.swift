@@ -1,0 +1,103 @@
+import VolumeUI
+
+/// The cells to write to bring the screen from one grid to the next: runs of changed cells that share a style.
+///
+/// A wide character is one unit of two cells (its grapheme and the "" continuation after it): it is written
+/// whole whenever either cell, or the cell after a wide character it replaces, changed. Each unit's text is
+/// made safe for ncurses, which measures text per code point with `wcwidth`: see `drawable(_:columns:scalarWidth:)`.
+struct GridDiff: Sendable {
+    /// Consecutive cells of one row to write with one style.
+    struct Run: Equatable, Sendable {
+        /// Row, from 0.
+        var row: Int
+        /// First column, from 0.
+        var col: Int
+        /// Columns the run covers.
+        var width: Int
+        /// The style of every cell in the run.
+        var style: CellStyle
+        /// What to write: exactly `width` columns as ncurses measures them.
+        var text: String
+    }
+
+    /// Columns one scalar takes for ncurses (`wcwidth`): -1 for unprintable, 0 for combining, 1 or 2.
+    let scalarWidth: @Sendable (Unicode.Scalar) -> Int
+
+    /// A diff that measures scalars with `scalarWidth`.
+    init(scalarWidth: @escaping @Sendable (Unicode.Scalar) -> Int) {
+        self.scalarWidth = scalarWidth
+    }
+
+    /// The runs that turn a screen showing `old` into one showing `new`; every cell when `old` is nil or another size.
+    func runs(from old: CellGrid?, to new: CellGrid) -> [Run] {
+        let previous = old.flatMap { $0.rows == new.rows && $0.cols == new.cols ? $0 : nil }
+        var runs: [Run] = []
+        for row in 0..<new.rows {
+            var col = 0
+            while col < new.cols {
+                let cell = new[row, col]
+                let width = unitWidth(new, row: row, col: col)
+                defer { col += width }
+                if let previous, !isDirty(row: row, col: col, width: width, old: previous, new: new) { continue }
+                let text = drawable(cell.text, columns: width)
+                if var last = runs.last, last.row == row, last.col + last.width == col, last.style == cell.style {
+                    last.width += width
+                    last.text += text
+                    runs[runs.count - 1] = last
+                } else {
+                    runs.append(Run(row: row, col: col, width: width, style: cell.style, text: text))
+                }
+            }
+        }
+        return runs
+    }
+
+    /// `grid` cut off or padded with blank cells to `rows` × `cols` (the screen's size, when the grid is stale).
+    static func fitted(_ grid: CellGrid, rows: Int, cols: Int) -> CellGrid {
+        var result = CellGrid(rows: rows, cols: cols)
+        for row in 0..<min(rows, grid.rows) {
+            for col in 0..<min(cols, grid.cols) { result[row, col] = grid[row, col] }
+        }
+        return result
+    }
+
+    /// 2 for a wide character followed by its "" continuation, else 1.
+    private func unitWidth(_ grid: CellGrid, row: Int, col: Int) -> Int {
+        guard !grid[row, col].text.isEmpty, col + 1 < grid.cols, grid[row, col + 1].text.isEmpty else { return 1 }
+        return 2
+    }
+
+    /// Whether the unit at `col` must be written: one of its cells changed, or the cell after it was the
+    /// continuation of a wide character at `col` and changed (so the old wide character is gone).
+    private func isDirty(row: Int, col: Int, width: Int, old: CellGrid, new: CellGrid) -> Bool {
+        for c in col..<(col + width) where old[row, c] != new[row, c] { return true }
+        let next = col + width
+        if next < new.cols, old[row, next].text.isEmpty, old[row, next] != new[row, next] { return true }
+        return false
+    }
+
+    /// A grapheme rewritten so that ncurses draws it in exactly `columns` columns.
+    ///
+    /// The first scalar must be printable and no wider than `columns`, or the cell becomes "?". Zero-width scalars
+    /// after it are kept (at most 4, ncurses' limit per cell); anything from the next spacing scalar on is dropped,
+    /// so a ZWJ sequence shows its first emoji (and the joiner itself is dropped, so it cannot join the next cell). When ncurses would draw the grapheme narrower than the grid
+    /// expects (a text symbol with U+FE0F), the selector is dropped and spaces pad it out, so no terminal draws it wide.
+    /// The "" of an orphaned continuation cell becomes spaces.
+    func drawable(_ text: String, columns: Int) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.first else { return String(repeating: " ", count: columns) }
+        let firstWidth = scalarWidth(first)
+        guard firstWidth >= 1, firstWidth <= columns else { return "?" + String(repeating: " ", count: columns - 1) }
+        let padding = columns - firstWidth
+        var result = String.UnicodeScalarView([first])
+        var marks = 0
+        for scalar in scalars.dropFirst() {
+            guard scalarWidth(scalar) == 0 else { break }
+            if scalar.value == 0x200D || (padding > 0 && scalar.value == 0xFE0F) { continue }
+            guard marks < 4 else { break }
+            result.append(scalar)
+            marks += 1
+        }
+        return String(result) + String(repeating: " ", count: padding)
+    }
+}
