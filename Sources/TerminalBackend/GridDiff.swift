@@ -80,8 +80,9 @@ struct GridDiff: Sendable {
     ///
     /// The first scalar must be printable and no wider than `columns`, or the cell becomes "?". Zero-width scalars
     /// after it are kept (at most 4, ncurses' limit per cell); anything from the next spacing scalar on is dropped,
-    /// so a ZWJ sequence shows its first emoji (and the joiner itself is dropped, so it cannot join the next cell). When ncurses would draw the grapheme narrower than the grid
-    /// expects (a text symbol with U+FE0F), the selector is dropped and spaces pad it out, so no terminal draws it wide.
+    /// so a ZWJ sequence shows its first emoji (the joiner itself is dropped too, so it cannot join the next cell).
+    /// When ncurses would draw the grapheme narrower than the grid expects (a text symbol with U+FE0F), the
+    /// selector is dropped and spaces pad it out, so that no terminal draws it wide.
     /// The "" of an orphaned continuation cell becomes spaces.
     func drawable(_ text: String, columns: Int) -> String {
         let scalars = text.unicodeScalars

@@ -3,8 +3,8 @@ import Dispatch
 import Glibc
 import VolumeUI
 
-// All calls to the shim's stateful functions (cnc_winchPipe*) must stay in this one file: each Swift file gets
-// its own copy of a `static inline` function's function-local statics.
+// All calls to the shim's stateful functions (cnc_winchPipe*, cnc_crashRestore*) must stay in this one file:
+// each Swift file gets its own copy of a `static inline` function's function-local statics.
 
 extension Terminal {
     /// Keys, mouse events and resizes as they arrive, decoded from `get_wch`.
@@ -123,7 +123,8 @@ extension Terminal {
 /// SIGINT, SIGTERM, SIGHUP and SIGQUIT while the terminal is in use: restore it, then exit with 128 + the signal.
 ///
 /// The signals are set to `SIG_IGN` and read by dispatch sources on the main queue, so the terminal is restored
-/// on the main actor, never inside a signal handler.
+/// on the main actor, never inside a signal handler. A crash (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP:
+/// a Swift trap) ends curses in a C handler, then lets the previous handler (Swift's backtracer) report it.
 @MainActor
 final class SignalHandling {
     /// The terminal to restore.
@@ -145,10 +146,12 @@ final class SignalHandling {
             sources.append(source)
             previousHandlers.append((signo, signal(signo, SIG_IGN)))
         }
+        cnc_crashRestoreInstall()
     }
 
     /// Stops handling the signals and puts back what was there before. Idempotent.
     func release() {
+        cnc_crashRestoreRemove()
         for source in sources { source.cancel() }
         sources = []
         for (signo, handler) in previousHandlers { signal(signo, handler) }

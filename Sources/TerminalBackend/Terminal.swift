@@ -8,8 +8,8 @@ import VolumeUI
 /// Every curses call happens on the main actor. Input is not polled: the main dispatch queue watches standard
 /// input (and a pipe written by the SIGWINCH handler) and `events()` delivers what `get_wch` decodes to.
 /// SIGINT, SIGTERM, SIGHUP and SIGQUIT restore the terminal and exit with status 128 + the signal number;
-/// `exit()` called anywhere restores it too (an `atexit` handler). Use `withTerminal(monochrome:_:)` so that
-/// returning or throwing restores it as well.
+/// `exit()` called anywhere restores it too (an `atexit` handler), and so does a crash (a C handler ends curses
+/// before Swift's crash report). Use `withTerminal(monochrome:_:)` so that returning or throwing restores it as well.
 @MainActor
 public final class Terminal {
     /// Signals that restore the terminal and end the process.

@@ -51,7 +51,8 @@ private let noDefaults = StyleMapping(colorCount: 8, hasDefaultColors: false)
     }
 
     @Test func indexedColorsWhenTheTerminalHasThem() {
-        #expect(color256.colorPair(for: CellStyle(fg: .indexed(208), bg: .indexed(236))) == ColorPairKey(fg: 208, bg: 236))
+        let style = CellStyle(fg: .indexed(208), bg: .indexed(236))
+        #expect(color256.colorPair(for: style) == ColorPairKey(fg: 208, bg: 236))
     }
 
     @Test(arguments: [

@@ -11,7 +11,7 @@
  *  - a file-scope `static` without an initializer is not emitted by the Clang importer; state lives
  *    in function-local statics instead;
  *  - each Swift source file that calls these functions gets its own copy of them (and of their
- *    function-local statics), so the stateful ones (cnc_winchPipe*) must all be called from ONE
+ *    function-local statics), so the stateful ones (cnc_winchPipe*, cnc_crashRestore*) must all be called from ONE
  *    Swift file (TerminalBackend/Terminal+Events.swift);
  *  - after editing this header, touch a Swift file of TerminalBackend, or SwiftPM may not rebuild it.
  */
@@ -129,6 +129,69 @@ static inline int cnc_winchPipeRemove(void) {
     if (*fd < 0) return 0;
     *fd = -1;
     return sigaction(SIGWINCH, cnc__winchPrevious(), NULL);
+}
+
+/* ---- restore on a crash ---- */
+/* The signals of a crash (Swift traps are SIGILL or SIGTRAP). */
+static inline int cnc__crashSignal(int index) {
+    switch (index) {
+    case 0: return SIGSEGV;
+    case 1: return SIGBUS;
+    case 2: return SIGILL;
+    case 3: return SIGFPE;
+    case 4: return SIGABRT;
+    case 5: return SIGTRAP;
+    default: return 0;
+    }
+}
+
+static inline struct sigaction *cnc__crashPrevious(int index) {
+    static struct sigaction previous[6] = {{{0}}};
+    return &previous[index];
+}
+
+static inline int *cnc__crashInstalled(void) {
+    static int installed = 0;
+    return &installed;
+}
+
+/*
+ * Ends curses (as htop does; endwin is not async-signal-safe, but the process is dying anyway), puts the
+ * previous handler back and returns: the faulting instruction runs again and the previous handler (Swift's
+ * backtracer, or the default core dump) takes over with the terminal already restored. A signal sent with
+ * kill() is raised again instead.
+ */
+static inline void cnc__crashHandler(int sig, siginfo_t *info, void *context) {
+    (void)context;
+    if (!isendwin()) endwin();
+    for (int i = 0; cnc__crashSignal(i) != 0; i++) {
+        sigaction(cnc__crashSignal(i), cnc__crashPrevious(i), NULL);
+    }
+    *cnc__crashInstalled() = 0;
+    if (info == NULL || info->si_code <= 0) raise(sig);
+}
+
+/* Installs the crash handler for SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT and SIGTRAP (once). */
+static inline void cnc_crashRestoreInstall(void) {
+    if (*cnc__crashInstalled()) return;
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_sigaction = cnc__crashHandler;
+    action.sa_flags = SA_SIGINFO;  /* blocked while it runs: a fault inside it kills the process */
+    sigemptyset(&action.sa_mask);
+    for (int i = 0; cnc__crashSignal(i) != 0; i++) {
+        sigaction(cnc__crashSignal(i), &action, cnc__crashPrevious(i));
+    }
+    *cnc__crashInstalled() = 1;
+}
+
+/* Puts the previous crash handlers back. */
+static inline void cnc_crashRestoreRemove(void) {
+    if (!*cnc__crashInstalled()) return;
+    for (int i = 0; cnc__crashSignal(i) != 0; i++) {
+        sigaction(cnc__crashSignal(i), cnc__crashPrevious(i), NULL);
+    }
+    *cnc__crashInstalled() = 0;
 }
 
 #endif
