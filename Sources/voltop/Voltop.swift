@@ -68,10 +68,10 @@ struct GlobalOptions: ParsableArguments {
         return [args[index]] + globals + Array(args[(index + 1)...])
     }
 
-    /// Connects to the engine these options name.
-    func connect() async throws -> DockerEngine {
-        var logger = Logger(label: "voltop")
-        logger.logLevel = debug ? .debug : .warning
+    /// Connects to the engine these options name; logs go to standard error unless a logger is given.
+    func connect(logger given: Logger? = nil) async throws -> DockerEngine {
+        var logger = given ?? Logger(label: "voltop")
+        if given == nil { logger.logLevel = debug ? .debug : .warning }
         let endpoint = try EngineEndpoint.resolve(host: host, context: context)
         return try await DockerEngine.connect(endpoint, readOnly: readOnly, logger: logger)
     }
@@ -136,19 +136,3 @@ enum Output {
     static var isInteractive: Bool { isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 }
 }
 
-/// Until the dashboard lands, `voltop` with no subcommand says what to use instead.
-struct DashboardCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "dashboard", abstract: "Open the live dashboard (the default).")
-
-    @OptionGroup var global: GlobalOptions
-
-    func run() async throws {
-        guard Output.isInteractive else {
-            Output.warn("the dashboard needs a terminal; for scripts use `voltop ls` (add --json for machine-readable output)")
-            throw ExitCode(1)
-        }
-        Output.warn("the live dashboard is not built yet; use `voltop ls`, `voltop inspect`, `voltop prune` meanwhile")
-        throw ExitCode(1)
-    }
-}

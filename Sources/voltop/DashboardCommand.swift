@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TerminalBackend
+import VolumeCore
+import VolumeUI
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `voltop` with no subcommand: the live dashboard.
+struct DashboardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dashboard", abstract: "Open the live dashboard (the default).")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(help: "Draw without colors (as NO_COLOR does).")
+    var noColor = false
+
+    func run() async throws {
+        guard Output.isInteractive else {
+            Output.warn("the dashboard needs a terminal; for scripts use `voltop ls` (add --json for machine-readable output)")
+            throw ExitCode(1)
+        }
+        // Logs must never reach the terminal while the dashboard runs: a file with --debug, nothing otherwise.
+        let logger = Logger(label: "voltop") { label in
+            global.debug ? FileLogHandler.make(label: label) : SwiftLogNoOpLogHandler()
+        }
+        // Connect before taking over the screen, so an unreachable engine prints a plain message.
+        let engine = try await global.connect(logger: logger)
+        let monochrome = noColor || !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        try await DashboardLoop.run(engine: engine, monochrome: monochrome)
+    }
+}
+
+/// The dashboard's main loop on the main actor: keys and effect results meet in one stream, each action goes
+/// through the pure reducer, effects go to the runner, and the new state is rendered and drawn.
+@MainActor
+enum DashboardLoop {
+    static func run(engine: DockerEngine, monochrome: Bool) async throws {
+        let (actions, sink) = AsyncStream.makeStream(of: Action.self, bufferingPolicy: .unbounded)
+        let runner = EffectRunner(engine: engine) { sink.yield($0) }
+        try await Terminal.withTerminal(monochrome: monochrome) { terminal in
+            let target = engine.endpoint.contextName ?? engine.address
+            let server = (engine.info.flavor == "podman" ? "Podman " : "Docker ") + engine.info.serverVersion
+            var state = AppState(
+                header: EngineHeader(target: target, server: server, apiVersion: engine.info.negotiatedAPIVersion),
+                isReadOnly: engine.isReadOnly, now: Date())
+            state.isMonochrome = monochrome
+            state.engineFlavor = engine.info.flavor
+            let size = terminal.size
+            _ = Dashboard.reduce(&state, .key(.resize(rows: size.rows, cols: size.cols)))
+
+            let keys = Task { @MainActor in
+                for await key in terminal.events() { sink.yield(.key(key)) }
+            }
+            let events = Task { await runner.followEvents() }
+            defer {
+                keys.cancel()
+                events.cancel()
+                sink.finish()
+            }
+            var grid = CellGrid(rows: size.rows, cols: size.cols)
+            @MainActor func draw() {
+                if grid.rows != state.rows || grid.cols != state.cols {
+                    grid = CellGrid(rows: state.rows, cols: state.cols)
+                }
+                Dashboard.render(state, into: &grid)
+                terminal.draw(grid)
+            }
+            for effect in Dashboard.start(&state) { runner.run(effect) }
+            draw()
+            for await action in actions {
+                let effects = Dashboard.reduce(&state, action)
+                if state.shouldQuit || effects.contains(.quit) { break }
+                for effect in effects { runner.run(effect) }
+                draw()
+            }
+        }
+    }
+}
+
+/// A log handler that appends to `$XDG_STATE_HOME/voltop/voltop.log` (or `~/.local/state/voltop/voltop.log`).
+enum FileLogHandler {
+    static func make(label: String) -> LogHandler {
+        let env = ProcessInfo.processInfo.environment
+        let base = env["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? "/tmp") + "/.local/state")
+        let dir = base + "/voltop"
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let path = dir + "/voltop.log"
+        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+        guard let handle = FileHandle(forWritingAtPath: path) else { return SwiftLogNoOpLogHandler() }
+        handle.seekToEndOfFile()
+        var handler = StreamLogHandler(label: label, stream: FileStream(handle: handle))
+        handler.logLevel = .debug
+        return handler
+    }
+}
+
+/// A `TextOutputStream` over a file handle, for the log file.
+struct FileStream: TextOutputStream, @unchecked Sendable {
+    let handle: FileHandle
+    mutating func write(_ string: String) { handle.write(Data(string.utf8)) }
+}
