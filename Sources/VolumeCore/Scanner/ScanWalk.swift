@@ -1,0 +1,632 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// An open directory descriptor shared by the jobs of its subdirectories; closed when the last one has opened its own.
+final class DirectoryHandle: Sendable {
+    let fd: Int32
+    init(fd: Int32) { self.fd = fd }
+    deinit { close(fd) }
+}
+
+/// A directory waiting to be read: its parent's descriptor (nil for the start directory) and its slots.
+struct ScanJob {
+    var parent: DirectoryHandle?
+    var node: UInt32
+    var directory: UInt32
+}
+
+/// One scan in flight: worker threads, a shared stack of directories to read, and the columns they fill.
+///
+/// Each worker keeps its own stack of directories (depth first, so open descriptors stay bounded by depth) and
+/// hands the oldest half of it to the shared stack whenever another worker is waiting. A worker reads a directory
+/// completely into scratch, then reserves contiguous slots for its entries with one atomic add and copies them in,
+/// so a directory's children are contiguous and no lock is taken per entry. Hard links and visited directories
+/// are the only shared sets (locked, touched only for `st_nlink > 1` and once per directory).
+final class ScanWalk: @unchecked Sendable {
+    private struct DevIno: Hashable {
+        var dev: UInt64
+        var ino: UInt64
+    }
+
+    private struct PendingEntry {
+        var meta: UInt32
+        var aux: UInt32
+        var apparent: Int64
+        var allocated: Int64
+        var mtime: Int64
+    }
+
+    /// What one worker owns: its stack, its scratch for one directory, and counters merged at the end.
+    private struct WorkerState {
+        var local: [ScanJob] = []
+        var pending: [PendingEntry] = []
+        var names: [UInt8] = []
+        var pendingDirectories = 0
+        var totals = ScanTree.Totals()
+        var problems: [(node: UInt32, errno: Int32)] = []
+        // Progress not yet published.
+        var entries = 0
+        var directoriesRead = 0
+        var apparent = 0
+        var allocated = 0
+    }
+
+    let rootPath: String
+    let relativePath: [[UInt8]]
+    let options: ScanOptions
+    let progress: (@Sendable (ScanProgress) -> Void)?
+    let store: ScanStore
+
+    private let nextEntry = Atomic<Int>(0)
+    private let nextNameByte = Atomic<Int>(0)
+    private let nextDirectory = Atomic<Int>(0)
+
+    private let cancelled = Atomic<Bool>(false)
+    private let stopping = Atomic<Bool>(false)
+    private let waiting = Atomic<Int>(0)
+    private let exited = Atomic<Int>(0)
+
+    private let condition = NSCondition()
+    // Guarded by `condition`:
+    private var shared: [ScanJob] = []
+    private var idle = 0
+    private var finished = false
+    private var failure: (any Error)?
+    private var totals = ScanTree.Totals()
+    private var problems: [(node: UInt32, errno: Int32)] = []
+
+    private let linkLock = NSLock()
+    private var seenLinks = Set<DevIno>()
+    private let directoryLock = NSLock()
+    private var seenDirectories = Set<DevIno>()
+
+    private let doneEntries = Atomic<Int>(0)
+    private let doneDirectories = Atomic<Int>(0)
+    private let doneApparent = Atomic<Int>(0)
+    private let doneAllocated = Atomic<Int>(0)
+    private let lastReport = Atomic<UInt64>(0)
+    private let reporting = Atomic<Bool>(false)
+    private let intervalNanos: UInt64
+
+    // Written by worker 0 before any job exists; read by others only after taking a job through the lock.
+    private var rootDevice: UInt64 = 0
+    private var startFD: Int32 = -1
+    private var completion: (@Sendable (Result<ScanTree, any Error>) -> Void)?
+
+    private static let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name) ?? 19
+
+    init(
+        rootPath: String, relativePath: [[UInt8]], options: ScanOptions, progress: (@Sendable (ScanProgress) -> Void)?
+    ) throws {
+        self.rootPath = rootPath
+        self.relativePath = relativePath
+        self.options = options
+        self.progress = progress
+        let (seconds, attoseconds) = options.progressInterval.components
+        intervalNanos = UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
+        store = try ScanStore(entryCapacity: options.maxEntries)
+        Self.raiseOpenFileLimit
+    }
+
+    /// Lets the process open as many descriptors as the hard limit allows (deep trees keep one per level).
+    private static let raiseOpenFileLimit: Void = {
+        var limit = rlimit()
+        if getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max {
+            limit.rlim_cur = limit.rlim_max
+            _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        }
+    }()
+
+    /// Starts the workers; `done` is called once, from the last worker to finish.
+    func start(_ done: @escaping @Sendable (Result<ScanTree, any Error>) -> Void) {
+        completion = done
+        for worker in 0..<options.workers {
+            let thread = Thread { [self] in run(worker: worker) }
+            thread.name = "voltop-scan-\(worker)"
+            thread.start()
+        }
+    }
+
+    /// Stops every worker soon; the scan then throws `CancellationError`.
+    func cancel() {
+        cancelled.store(true, ordering: .relaxed)
+        stop()
+    }
+
+    private func stop() {
+        stopping.store(true, ordering: .relaxed)
+        condition.lock()
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    private func fail(_ error: any Error) {
+        condition.lock()
+        if failure == nil { failure = error }
+        condition.unlock()
+        stop()
+    }
+
+    // MARK: Workers
+
+    private func run(worker: Int) {
+        if let user = options.filesystemUser { FilesystemUser.switchThread(to: user) }
+        var state = WorkerState()
+        if worker == 0, let job = openStart(&state) { state.local.append(job) }
+        while let job = state.local.popLast() ?? takeShared() {
+            if stopping.load(ordering: .relaxed) {
+                state.local.removeAll()
+                continue
+            }
+            read(job, &state)
+            if state.local.count > 1, waiting.load(ordering: .relaxed) > 0 { share(&state.local) }
+        }
+        publish(&state, report: false)
+        condition.lock()
+        merge(state)
+        condition.unlock()
+        if exited.add(1, ordering: .acquiringAndReleasing).newValue == options.workers { complete() }
+    }
+
+    private func takeShared() -> ScanJob? {
+        condition.lock()
+        defer { condition.unlock() }
+        while true {
+            if stopping.load(ordering: .relaxed) { return nil }
+            if let job = shared.popLast() { return job }
+            if finished { return nil }
+            idle += 1
+            if idle == options.workers {
+                // Nobody holds work and nobody can make more.
+                finished = true
+                condition.broadcast()
+                return nil
+            }
+            waiting.add(1, ordering: .relaxed)
+            condition.wait()
+            waiting.subtract(1, ordering: .relaxed)
+            idle -= 1
+        }
+    }
+
+    /// Moves the oldest half of a worker's stack (the shallowest, usually largest subtrees) to the shared stack.
+    private func share(_ local: inout [ScanJob]) {
+        let half = local.count / 2
+        condition.lock()
+        shared.append(contentsOf: local[0..<half])
+        condition.broadcast()
+        condition.unlock()
+        local.removeFirst(half)
+    }
+
+    private func merge(_ s: WorkerState) {
+        totals.files += s.totals.files
+        totals.directories += s.totals.directories
+        totals.symlinks += s.totals.symlinks
+        totals.others += s.totals.others
+        totals.hardlinksSkipped += s.totals.hardlinksSkipped
+        totals.otherFilesystems += s.totals.otherFilesystems
+        problems += s.problems
+    }
+
+    /// Opens the start directory and fills slot 0 with it; on failure the scan fails.
+    private func openStart(_ state: inout WorkerState) -> ScanJob? {
+        do {
+            let rootFD = try SafePath.openRoot(rootPath)
+            let fd = try SafePath.openBelow(rootFD, relativePath[...], rootPath: rootPath)
+            var st = stat()
+            guard fstat(fd, &st) == 0 else {
+                let e = errno
+                close(fd)
+                throw SafePath.rootError(e, path: rootPath)
+            }
+            startFD = fd
+            rootDevice = UInt64(st.st_dev)
+            _ = nextEntry.add(1, ordering: .relaxed)
+            _ = nextDirectory.add(1, ordering: .relaxed)
+            store.parent[0] = ScanStore.noParent
+            store.nameOffset[0] = 0
+            store.meta[0] = ScanStore.Meta.make(kind: .directory, nameLength: 0)
+            store.apparent[0] = Int64(st.st_size)
+            store.allocated[0] = Int64(st.st_blocks) * 512
+            store.mtime[0] = Int64(st.st_mtim.tv_sec)
+            store.aux[0] = 0
+            initDirectory(0, node: 0, error: 0)
+            state.totals.directories += 1
+            state.entries += 1
+            state.apparent += Int(st.st_size)
+            state.allocated += Int(st.st_blocks) * 512
+            return ScanJob(parent: nil, node: 0, directory: 0)
+        } catch {
+            fail(error)
+            return nil
+        }
+    }
+
+    @inline(__always) private func initDirectory(_ d: Int, node: Int, error: Int32) {
+        store.dirNode[d] = UInt32(node)
+        store.dirFirstChild[d] = 0
+        store.dirChildCount[d] = 0
+        store.dirError[d] = error
+        store.dirItems[d] = 0
+        store.dirApparent[d] = 0
+        store.dirAllocated[d] = 0
+        store.dirNewest[d] = 0
+    }
+
+    private func directoryFailed(_ job: ScanJob, _ e: Int32, flag: UInt32, _ state: inout WorkerState) {
+        store.meta[Int(job.node)] |= flag
+        store.dirError[Int(job.directory)] = e
+        state.problems.append((job.node, e))
+    }
+
+    /// Reads one directory: opens it below its parent, stats every entry, stores them, queues subdirectories.
+    private func read(_ job: ScanJob, _ state: inout WorkerState) {
+        var job = job
+        let fd: Int32
+        if let parent = job.parent {
+            var nameBytes = [CChar](repeating: 0, count: 257)
+            let name = store.nameBuffer(Int(job.node))
+            nameBytes.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(name)) }
+            fd = SafePath.retrying { openat(parent.fd, nameBytes, SafePath.directoryFlags) }
+        } else {
+            fd = fcntl(startFD, F_DUPFD_CLOEXEC, 0)
+        }
+        let openErrno = errno
+        job.parent = nil  // the parent's descriptor closes once its last subdirectory is open
+        guard fd >= 0 else {
+            directoryFailed(job, openErrno, flag: ScanStore.Meta.openFailed, &state)
+            return
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            directoryFailed(job, errno, flag: ScanStore.Meta.openFailed, &state)
+            close(fd)
+            return
+        }
+        if options.oneFilesystem && UInt64(st.st_dev) != rootDevice {
+            // Replaced by a mount point since it was stat'ed: treated as one (not counted).
+            store.meta[Int(job.node)] |= ScanStore.Meta.otherFilesystem
+            state.totals.directories -= 1
+            state.totals.otherFilesystems += 1
+            close(fd)
+            return
+        }
+        directoryLock.lock()
+        let isNew = seenDirectories.insert(DevIno(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino))).inserted
+        directoryLock.unlock()
+        guard isNew else {
+            // A directory reached twice: a bind mount of an ancestor. Entering it would never end.
+            directoryFailed(job, ELOOP, flag: ScanStore.Meta.cycle, &state)
+            close(fd)
+            return
+        }
+        options.didOpenDirectory?(UInt64(st.st_dev), UInt64(st.st_ino))
+        guard let dir = fdopendir(fd) else {
+            directoryFailed(job, errno, flag: ScanStore.Meta.openFailed, &state)
+            close(fd)
+            return
+        }
+        defer { closedir(dir) }
+        let dfd = dirfd(dir)
+        state.pending.removeAll(keepingCapacity: true)
+        state.names.removeAll(keepingCapacity: true)
+        state.pendingDirectories = 0
+        state.directoriesRead += 1
+        var readErrno: Int32 = 0
+        var sinceCheck = 0
+        let rootDevice = self.rootDevice
+        let oneFilesystem = options.oneFilesystem
+        while true {
+            errno = 0
+            guard let ent = readdir(dir) else {
+                readErrno = errno
+                break
+            }
+            let name = UnsafeRawPointer(ent).advanced(by: Self.nameOffset).assumingMemoryBound(to: CChar.self)
+            if name[0] == 0x2E && (name[1] == 0 || (name[1] == 0x2E && name[2] == 0)) { continue }
+            let length = strlen(name)
+            var st = stat()
+            var meta: UInt32
+            var aux: UInt32 = 0
+            var apparent: Int64 = 0
+            var allocated: Int64 = 0
+            var mtime: Int64 = 0
+            if fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 {
+                let e = errno
+                if e == ENOENT { continue }  // removed since it was listed
+                let kind = Self.kind(direntType: ent.pointee.d_type)
+                meta = ScanStore.Meta.make(kind: kind, nameLength: length, flags: ScanStore.Meta.statFailed)
+                aux = UInt32(bitPattern: e)
+                if kind == .directory { state.pendingDirectories += 1 }
+            } else {
+                let kind = Self.kind(mode: st.st_mode)
+                var flags: UInt32 = 0
+                apparent = Int64(st.st_size)
+                allocated = Int64(st.st_blocks) &* 512
+                mtime = Int64(st.st_mtim.tv_sec)
+                switch kind {
+                case .directory:
+                    state.pendingDirectories += 1
+                    if oneFilesystem && UInt64(st.st_dev) != rootDevice {
+                        // A mount point: like `du -x`, neither entered nor counted.
+                        flags = ScanStore.Meta.otherFilesystem
+                        state.totals.otherFilesystems += 1
+                    } else {
+                        flags = ScanStore.Meta.descend
+                        state.totals.directories += 1
+                    }
+                case .file: state.totals.files += 1
+                case .symlink: state.totals.symlinks += 1
+                default: state.totals.others += 1
+                }
+                if kind != .directory && st.st_nlink > 1 && !firstSight(UInt64(st.st_dev), UInt64(st.st_ino)) {
+                    flags |= ScanStore.Meta.duplicateLink
+                    state.totals.hardlinksSkipped += 1
+                } else if flags & ScanStore.Meta.otherFilesystem == 0 {
+                    state.apparent &+= Int(apparent)
+                    state.allocated &+= Int(allocated)
+                }
+                meta = ScanStore.Meta.make(kind: kind, nameLength: length, flags: flags)
+            }
+            state.pending.append(PendingEntry(meta: meta, aux: aux, apparent: apparent, allocated: allocated, mtime: mtime))
+            state.names.append(contentsOf: UnsafeRawBufferPointer(start: name, count: length))
+            state.entries += 1
+            sinceCheck += 1
+            if sinceCheck == 512 {
+                sinceCheck = 0
+                if stopping.load(ordering: .relaxed) { return }
+                publish(&state, report: true)
+            }
+        }
+        if stopping.load(ordering: .relaxed) { return }
+        store(job, dirFD: dfd, readErrno: readErrno, &state)
+        publish(&state, report: true)
+    }
+
+    /// Whether this is the first name seen for a multiply-linked inode.
+    private func firstSight(_ dev: UInt64, _ ino: UInt64) -> Bool {
+        linkLock.lock()
+        defer { linkLock.unlock() }
+        return seenLinks.insert(DevIno(dev: dev, ino: ino)).inserted
+    }
+
+    /// Reserves `count` slots of a column, or fails the scan when the column is full.
+    private func reserve(_ counter: borrowing Atomic<Int>, _ count: Int, limit: Int, what: String) -> Int? {
+        let end = counter.add(count, ordering: .relaxed).newValue
+        if end > limit {
+            fail(
+                EngineError(
+                    .invalidArgument,
+                    "the tree holds more than \(limit) \(what): scan a smaller part (a PATH inside the volume) or raise ScanOptions.maxEntries"))
+            return nil
+        }
+        return end - count
+    }
+
+    /// Copies a directory's entries from scratch into contiguous slots and queues its subdirectories.
+    private func store(_ job: ScanJob, dirFD: Int32, readErrno: Int32, _ state: inout WorkerState) {
+        let d = Int(job.directory)
+        if readErrno != 0 {
+            directoryFailed(job, readErrno, flag: ScanStore.Meta.openFailed, &state)
+        }
+        let count = state.pending.count
+        guard count > 0 else { return }
+        guard let start = reserve(nextEntry, count, limit: store.entryCapacity, what: "entries"),
+            let nameStart = reserve(nextNameByte, state.names.count, limit: store.nameCapacity, what: "bytes of names"),
+            let dirStart = reserve(nextDirectory, state.pendingDirectories, limit: store.entryCapacity, what: "directories")
+        else { return }
+        state.names.withUnsafeBytes { (store.names + nameStart).update(from: $0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: $0.count) }
+        var nameOffset = nameStart
+        var nextDir = dirStart
+        var handle: DirectoryHandle?
+        var dupErrno: Int32 = 0
+        let s = store
+        state.pending.withUnsafeBufferPointer { pending in
+            for i in 0..<count {
+                let e = pending[i]
+                let id = start + i
+                s.parent[id] = job.node
+                s.nameOffset[id] = UInt32(truncatingIfNeeded: nameOffset)
+                nameOffset += Int(e.meta & ScanStore.Meta.nameLengthMask)
+                s.apparent[id] = e.apparent
+                s.allocated[id] = e.allocated
+                s.mtime[id] = e.mtime
+                var meta = e.meta & ~ScanStore.Meta.descend
+                if (e.meta & ScanStore.Meta.kindMask) >> ScanStore.Meta.kindShift == UInt32(ScanTree.Kind.directory.rawValue) {
+                    let sub = nextDir
+                    nextDir += 1
+                    s.aux[id] = UInt32(sub)
+                    initDirectory(sub, node: id, error: e.meta & ScanStore.Meta.statFailed != 0 ? Int32(bitPattern: e.aux) : 0)
+                    if e.meta & ScanStore.Meta.descend != 0 {
+                        if handle == nil && dupErrno == 0 {
+                            let dup = fcntl(dirFD, F_DUPFD_CLOEXEC, 0)
+                            if dup >= 0 { handle = DirectoryHandle(fd: dup) } else { dupErrno = errno }
+                        }
+                        if let handle {
+                            state.local.append(ScanJob(parent: handle, node: UInt32(id), directory: UInt32(sub)))
+                        } else {
+                            meta |= ScanStore.Meta.openFailed
+                            s.dirError[sub] = dupErrno
+                            state.problems.append((UInt32(id), dupErrno))
+                        }
+                    }
+                } else {
+                    s.aux[id] = e.aux
+                }
+                if e.meta & ScanStore.Meta.statFailed != 0 { state.problems.append((UInt32(id), Int32(bitPattern: e.aux))) }
+                s.meta[id] = meta
+            }
+        }
+        s.dirFirstChild[d] = UInt32(start)
+        s.dirChildCount[d] = UInt32(count)
+    }
+
+    // MARK: Progress
+
+    private func publish(_ state: inout WorkerState, report: Bool) {
+        if state.entries > 0 { doneEntries.add(state.entries, ordering: .relaxed) }
+        if state.directoriesRead > 0 { doneDirectories.add(state.directoriesRead, ordering: .relaxed) }
+        if state.apparent != 0 { doneApparent.add(state.apparent, ordering: .relaxed) }
+        if state.allocated != 0 { doneAllocated.add(state.allocated, ordering: .relaxed) }
+        state.entries = 0
+        state.directoriesRead = 0
+        state.apparent = 0
+        state.allocated = 0
+        if report, progress != nil { reportProgress(force: false) }
+    }
+
+    private func reportProgress(force: Bool) {
+        guard let progress else { return }
+        if !force {
+            var now = timespec()
+            clock_gettime(CLOCK_MONOTONIC_COARSE, &now)
+            let nanos = UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
+            let last = lastReport.load(ordering: .relaxed)
+            guard nanos &- last >= intervalNanos,
+                lastReport.compareExchange(expected: last, desired: nanos, ordering: .relaxed).exchanged
+            else { return }
+        }
+        guard reporting.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return }
+        progress(currentProgress)
+        reporting.store(false, ordering: .releasing)
+    }
+
+    private var currentProgress: ScanProgress {
+        ScanProgress(
+            entries: doneEntries.load(ordering: .relaxed), directories: doneDirectories.load(ordering: .relaxed),
+            apparentBytes: Int64(doneApparent.load(ordering: .relaxed)),
+            allocatedBytes: Int64(doneAllocated.load(ordering: .relaxed)))
+    }
+
+    // MARK: Completion
+
+    private func complete() {
+        if startFD >= 0 { close(startFD) }
+        condition.lock()
+        let failure = self.failure
+        var totals = self.totals
+        let problems = self.problems
+        condition.unlock()
+        let done = completion
+        completion = nil
+        if cancelled.load(ordering: .relaxed) {
+            done?(.failure(CancellationError()))
+            return
+        }
+        if let failure {
+            done?(.failure(failure))
+            return
+        }
+        store.finish(
+            entries: nextEntry.load(ordering: .relaxed), nameBytes: nextNameByte.load(ordering: .relaxed),
+            directories: nextDirectory.load(ordering: .relaxed))
+        aggregate()
+        totals.apparentBytes = store.dirApparent[0]
+        totals.allocatedBytes = store.dirAllocated[0]
+        totals.newestMtime = store.dirNewest[0]
+        let paths = ScanTree(rootPath: rootPath, relativePath: relativePath, totals: totals, store: store)
+        totals.unreadable = problems.sorted { $0.node < $1.node }.map {
+            ScanTree.Unreadable(path: paths.path(of: ScanTree.Node($0.node)), errno: $0.errno)
+        }
+        reportProgress(force: true)
+        done?(.success(ScanTree(rootPath: rootPath, relativePath: relativePath, totals: totals, store: store)))
+    }
+
+    /// Sums every directory's subtree, children before parents (reverse breadth-first order).
+    private func aggregate() {
+        let s = store
+        var order: [UInt32] = [0]
+        order.reserveCapacity(s.directoryCount)
+        var next = 0
+        let directoryKind = UInt32(ScanTree.Kind.directory.rawValue)
+        while next < order.count {
+            let d = Int(order[next])
+            next += 1
+            let first = Int(s.dirFirstChild[d])
+            for c in first..<first + Int(s.dirChildCount[d])
+            where (s.meta[c] & ScanStore.Meta.kindMask) >> ScanStore.Meta.kindShift == directoryKind {
+                order.append(s.aux[c])
+            }
+        }
+        let uncounted = ScanStore.Meta.duplicateLink | ScanStore.Meta.statFailed
+        for d in order.reversed().lazy.map(Int.init) {
+            let node = Int(s.dirNode[d])
+            if s.meta[node] & ScanStore.Meta.otherFilesystem != 0 {
+                // `du -x` counts nothing for a mount point, not even the directory itself.
+                s.dirNewest[d] = s.mtime[node]
+                continue
+            }
+            var apparent = s.apparent[node]
+            var allocated = s.allocated[node]
+            var newest = s.mtime[node]
+            var items: UInt32 = 0
+            let first = Int(s.dirFirstChild[d])
+            for c in first..<first + Int(s.dirChildCount[d]) {
+                let m = s.meta[c]
+                if (m & ScanStore.Meta.kindMask) >> ScanStore.Meta.kindShift == directoryKind {
+                    let sub = Int(s.aux[c])
+                    apparent &+= s.dirApparent[sub]
+                    allocated &+= s.dirAllocated[sub]
+                    items &+= 1 &+ s.dirItems[sub]
+                    newest = max(newest, s.dirNewest[sub])
+                } else {
+                    items &+= 1
+                    if m & uncounted == 0 {
+                        apparent &+= s.apparent[c]
+                        allocated &+= s.allocated[c]
+                    }
+                    if m & ScanStore.Meta.statFailed == 0 { newest = max(newest, s.mtime[c]) }
+                }
+            }
+            s.dirApparent[d] = apparent
+            s.dirAllocated[d] = allocated
+            s.dirNewest[d] = newest
+            s.dirItems[d] = items
+        }
+    }
+
+    // MARK: Kinds
+
+    static func kind(mode: mode_t) -> ScanTree.Kind {
+        switch mode & S_IFMT {
+        case S_IFREG: return .file
+        case S_IFDIR: return .directory
+        case S_IFLNK: return .symlink
+        case S_IFIFO: return .fifo
+        case S_IFSOCK: return .socket
+        case S_IFCHR: return .characterDevice
+        case S_IFBLK: return .blockDevice
+        default: return .unknown
+        }
+    }
+
+    static func kind(direntType: UInt8) -> ScanTree.Kind {
+        switch Int32(direntType) {
+        case Int32(DT_REG): return .file
+        case Int32(DT_DIR): return .directory
+        case Int32(DT_LNK): return .symlink
+        case Int32(DT_FIFO): return .fifo
+        case Int32(DT_SOCK): return .socket
+        case Int32(DT_CHR): return .characterDevice
+        case Int32(DT_BLK): return .blockDevice
+        default: return .unknown
+        }
+    }
+}
+
+/// Switches the calling thread's filesystem user and group (Linux keeps them per thread), dropping root's
+/// filesystem capabilities for that thread only. Used by tests to meet real permission errors as root.
+enum FilesystemUser {
+    static func switchThread(to user: (uid: UInt32, gid: UInt32)) {
+        typealias SetID = @convention(c) (UInt32) -> Int32
+        if let gid = dlsym(nil, "setfsgid") { _ = unsafeBitCast(gid, to: SetID.self)(user.gid) }
+        if let uid = dlsym(nil, "setfsuid") { _ = unsafeBitCast(uid, to: SetID.self)(user.uid) }
+    }
+}
