@@ -1,0 +1,75 @@
+import VolumeCore
+
+extension AppState {
+    /// The volume under the cursor.
+    var selectedEntry: CatalogEntry? {
+        guard visibleIndices.indices.contains(selection) else { return nil }
+        return catalog.entries[visibleIndices[selection]]
+    }
+
+    /// The container under the cursor in the mounts view.
+    var selectedContainer: Container? {
+        catalog.containers.indices.contains(containerSelection) ? catalog.containers[containerSelection] : nil
+    }
+
+    /// The entry shown in row `row` of the table.
+    func visibleEntry(_ row: Int) -> CatalogEntry { catalog.entries[visibleIndices[row]] }
+
+    /// Takes a new catalog: keeps known sizes, the selected volume (by name) and marks that still exist.
+    mutating func apply(_ newCatalog: Catalog) {
+        let selectedName = pendingSelectionName ?? selectedEntry?.name
+        pendingSelectionName = nil
+        catalog = newCatalog
+        for i in catalog.entries.indices {
+            if case .notRequested = catalog.entries[i].size, let known = sizes[catalog.entries[i].name] {
+                catalog.entries[i].size = known
+            }
+        }
+        searchTexts = catalog.entries.map(VolumeFilter.searchText(for:))
+        let names = Set(catalog.entries.map(\.name))
+        marked.formIntersection(names)
+        resolvedOwners = resolvedOwners.filter { names.contains($0.key) }
+        resolveErrors = resolveErrors.filter { names.contains($0.key) }
+        let ids = Set(catalog.containers.map(\.id))
+        containerDetails = containerDetails.filter { ids.contains($0.key) }
+        containerDetailErrors = containerDetailErrors.filter { ids.contains($0.key) }
+        requestedContainerDetails.formIntersection(ids)
+        containerSelection = min(containerSelection, max(0, catalog.containers.count - 1))
+        resort(keeping: selectedName)
+    }
+
+    /// Takes new sizes for every volume (those missing from the map were not measured).
+    mutating func apply(sizes newSizes: [String: VolumeSize]) {
+        let selectedName = selectedEntry?.name
+        sizes = newSizes
+        for i in catalog.entries.indices {
+            catalog.entries[i].size = newSizes[catalog.entries[i].name] ?? .notRequested
+        }
+        if sortKey == .size { resort(keeping: selectedName) }
+    }
+
+    /// Sorts again (after the catalog, sizes or the sort key changed), then filters.
+    mutating func resort(keeping name: String?) {
+        sortedIndices = sortKey.sorted(catalog.entries)
+        if isSortReversed { sortedIndices.reverse() }
+        refilter(keeping: name)
+    }
+
+    /// Filters the sorted list again (after the filter or unused-only changed) and finds the selected volume.
+    mutating func refilter(keeping name: String?) {
+        let filter = VolumeFilter(self.filter.text)
+        let previousRow = selection
+        visibleIndices = sortedIndices.filter { i in
+            if isUnusedOnly && !catalog.entries[i].isDangling { return false }
+            if let filter, !filter.keeps(searchTexts[i]) { return false }
+            return true
+        }
+        if let name, let row = visibleIndices.firstIndex(where: { catalog.entries[$0].name == name }) {
+            selection = row
+        } else {
+            // The volume went away (or was filtered out): stay at the same row.
+            selection = min(previousRow, max(0, visibleIndices.count - 1))
+            detailScroll = 0
+        }
+    }
+}

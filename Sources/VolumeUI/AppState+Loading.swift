@@ -1,0 +1,56 @@
+extension AppState {
+    /// Asks for the catalog unless a load is in flight (then once more when it returns).
+    mutating func requestCatalog() -> [Effect] {
+        if isLoadingCatalog {
+            isCatalogReloadPending = true
+            return []
+        }
+        isLoadingCatalog = true
+        return [.loadCatalog]
+    }
+
+    /// Asks for sizes unless a load is in flight (then once more when it returns).
+    mutating func requestSizes() -> [Effect] {
+        if isLoadingSizes {
+            isSizeReloadPending = true
+            return []
+        }
+        isLoadingSizes = true
+        return [.loadSizes]
+    }
+
+    /// Asks for a container's detail (tmpfs mounts) unless it is known or on its way.
+    mutating func requestContainerDetail(_ id: String) -> [Effect] {
+        guard containerDetails[id] == nil, !requestedContainerDetails.contains(id) else { return [] }
+        requestedContainerDetails.insert(id)
+        containerDetailErrors[id] = nil
+        return [.loadContainerDetail(id)]
+    }
+
+    /// Whether a spinner is on screen: first load, sizes being measured, or a dialog waiting for the engine.
+    var isSpinning: Bool {
+        if isLoadingCatalog && !hasLoadedCatalog { return true }
+        if isLoadingSizes && catalog.entries.contains(where: { $0.size == .notRequested }) { return true }
+        switch dialog {
+        case .create(let form)?: return form.isSubmitting
+        case .inspect(let viewer)?: return viewer.lines == nil && viewer.error == nil
+        case .remove(let confirm)?: return confirm.isRemoving
+        case .prune(let prune)?: return prune.isBusy
+        case nil: return false
+        }
+    }
+
+    /// Seconds until the next tick, or nil when nothing moves (idle means idle).
+    var tickInterval: Double? {
+        if isSpinning { return 0.1 }
+        if case .disconnected = eventStream, reconnectSeconds > 0 { return 1 }
+        return nil
+    }
+
+    /// A `.scheduleTick` when something animates and no tick is on its way.
+    mutating func scheduleTickIfAnimating() -> [Effect] {
+        guard !isTickScheduled, let interval = tickInterval else { return [] }
+        isTickScheduled = true
+        return [.scheduleTick(after: interval)]
+    }
+}

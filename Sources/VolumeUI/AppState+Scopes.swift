@@ -1,0 +1,19 @@
+extension AppState {
+    /// The keymap scopes a key is looked up in, focused first.
+    var keyScopes: [KeyBinding.Scope] {
+        if let dialog {
+            switch dialog {
+            case .create: return [.form, .global]
+            case .inspect(let viewer): return [viewer.isEditingSearch ? .search : .inspect, .global]
+            case .remove: return [.confirm, .global]
+            case .prune: return [.prune, .global]
+            }
+        }
+        if isEditingFilter { return [.filter, .global] }
+        switch mode {
+        case .help: return [.help, .global]
+        case .mounts: return [.mounts, .global]
+        case .volumes: return focus == .detail ? [.detail, .volumes, .global] : [.volumes, .global]
+        }
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import VolumeCore
+
+/// The whole dashboard as a value: what the engine reported, what the user is doing, and what is loading.
+///
+/// Only `Dashboard.reduce` changes it; `Dashboard.render` draws it. It never reads the clock: `now` comes from
+/// `.tick` and from catalog loads.
+public struct AppState: Sendable {
+    /// Which screen the main area shows.
+    enum ViewMode: Sendable, Equatable {
+        /// The volumes table with its detail pane.
+        case volumes
+        /// Every container with all of its mounts.
+        case mounts
+        /// Every key binding.
+        case help
+    }
+
+    /// Which pane of the volumes view has the keyboard.
+    enum Focus: Sendable, Equatable {
+        case table, detail
+    }
+
+    // MARK: Set by the runtime
+
+    /// What the header says about the engine.
+    public var header: EngineHeader
+    /// Whether every change is refused (`--read-only`).
+    public let isReadOnly: Bool
+    /// Whether to draw without any color (`NO_COLOR`): only bold, reverse, dim and underline.
+    public var isMonochrome = false
+    /// `docker` or `podman`: the create form checks names by this engine's rule.
+    public var engineFlavor = "docker"
+    /// Whether the user asked to leave; the runtime restores the terminal and exits.
+    public internal(set) var shouldQuit = false
+    /// The current time as last reported by `.tick` or a catalog load.
+    public internal(set) var now: Date
+    /// Terminal rows, from `.key(.resize)`.
+    public internal(set) var rows = 24
+    /// Terminal columns, from `.key(.resize)`.
+    public internal(set) var cols = 80
+
+    // MARK: Engine data
+
+    /// The last catalog, with the last known sizes merged in.
+    var catalog = Catalog.empty
+    /// The last sizes by volume name, kept across catalog reloads.
+    var sizes: [String: VolumeSize] = [:]
+    /// Lowercased text the filter searches, parallel to `catalog.entries`.
+    var searchTexts: [String] = []
+    /// Indices into `catalog.entries` in the current sort order (all entries).
+    var sortedIndices: [Int] = []
+    /// Indices into `catalog.entries` that the table shows: sorted, filtered, unused-only applied.
+    var visibleIndices: [Int] = []
+    /// Owners with `--volumes-from` resolved, by volume name.
+    var resolvedOwners: [String: ResolvedOwners] = [:]
+    /// Why resolving a volume's owners failed, by volume name.
+    var resolveErrors: [String: String] = [:]
+    /// Container details (mounts incl. tmpfs) by container id.
+    var containerDetails: [String: ContainerDetail] = [:]
+    /// Container details asked for and not yet answered, or why they failed.
+    var containerDetailErrors: [String: String] = [:]
+    var requestedContainerDetails: Set<String> = []
+
+    // MARK: Loading
+
+    /// A catalog load is in flight.
+    var isLoadingCatalog = false
+    /// Another catalog load is wanted once the one in flight returns.
+    var isCatalogReloadPending = false
+    /// At least one catalog arrived.
+    var hasLoadedCatalog = false
+    /// A size load is in flight.
+    var isLoadingSizes = false
+    /// Another size load is wanted once the one in flight returns.
+    var isSizeReloadPending = false
+    /// A `.tick` is scheduled and not yet received.
+    var isTickScheduled = false
+    /// Sizes should be measured again once the next catalog arrives (the catalog changed).
+    var needsSizesAfterCatalog = true
+    /// The error banner came from a failed catalog load (a later success clears it).
+    var isErrorFromCatalog = false
+    /// The spinner's frame, advanced by ticks.
+    var spinnerFrame = 0
+
+    // MARK: Navigation
+
+    var mode: ViewMode = .volumes
+    var focus: Focus = .table
+    /// Index into `visibleIndices`.
+    var selection = 0
+    /// First visible row of the table.
+    var scrollOffset = 0
+    /// First visible line of the detail pane.
+    var detailScroll = 0
+    /// Index into `catalog.containers` in the mounts view.
+    var containerSelection = 0
+    var containerScroll = 0
+    /// First visible line of the mounts pane or help screen.
+    var mountsDetailScroll = 0
+    var helpScroll = 0
+    /// The mode help returns to.
+    var modeBeforeHelp: ViewMode = .volumes
+    /// The volume to select once the next catalog arrives (a volume just created).
+    var pendingSelectionName: String?
+
+    // MARK: Table options
+
+    /// The filter as typed; a leading `!` inverts it.
+    var filter = TextInput()
+    /// The filter line has the keyboard.
+    var isEditingFilter = false
+    var sortKey: SortKey = .name
+    var isSortReversed = false
+    var isUnusedOnly = false
+    /// Marked volume names (Space), for `D`.
+    var marked: Set<String> = []
+
+    // MARK: Overlays
+
+    /// The open dialog, if any.
+    var dialog: Dialog?
+    /// The last engine error, until dismissed with Esc.
+    var errorBanner: EngineError?
+    /// The event stream's state.
+    var eventStream: EventStreamStatus = .connected
+    /// When the current reconnect countdown was first seen by a tick, and the seconds it had left then.
+    var reconnectAnchor: (at: Date, remaining: Double)?
+    /// A one-line message for the last key (why it did nothing, what happened), cleared by the next key.
+    var notice: Notice?
+
+    /// A dashboard before the first catalog arrives.
+    public init(header: EngineHeader, isReadOnly: Bool, now: Date) {
+        self.header = header
+        self.isReadOnly = isReadOnly
+        self.now = now
+    }
+}
+
+/// A one-line message under the header.
+struct Notice: Sendable, Equatable {
+    enum Kind: Sendable, Equatable {
+        case info, success, disabled
+    }
+    var kind: Kind
+    var text: String
+}

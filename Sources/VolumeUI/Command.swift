@@ -1,0 +1,55 @@
+/// What a key binding does; the reducer interprets it in the binding's scope.
+public enum Command: String, Sendable, CaseIterable {
+    /// Leave the dashboard.
+    case quit
+    /// Move the selection or scroll.
+    case moveUp, moveDown, pageUp, pageDown, moveTop, moveBottom
+    /// Switch between the table and the detail pane.
+    case switchPane
+    /// Focus the detail pane and resolve the selected volume's owners.
+    case openDetail
+    /// Leave the current mode: clear the filter, dismiss the error, go back to the volumes.
+    case back
+    /// Mark or unmark the selected volume.
+    case toggleMark
+    /// Type a filter.
+    case startFilter
+    /// Sort by the next column, or reverse the order.
+    case cycleSort, reverseSort
+    /// Show only unused volumes, or all.
+    case toggleUnused
+    /// Reload volumes, containers and sizes.
+    case refresh
+    /// Show the mounts of every container.
+    case mountsView
+    /// Show every key binding.
+    case help
+    /// Show the engine's JSON for the selected volume.
+    case inspect
+    /// Open the create form.
+    case create
+    /// Remove the selected volume, after a confirm.
+    case remove
+    /// Remove the marked volumes, after one confirm.
+    case removeMarked
+    /// Open the prune preview.
+    case prune
+    /// Confirm or cancel a dialog.
+    case confirm, cancel
+    /// Prune dialog: switch mode, or pick one.
+    case toggleMode, modeAnonymous, modeAll
+    /// Create form: move between fields, submit.
+    case nextField, previousField, submit
+    /// Inspect viewer: search and step through matches.
+    case search, nextMatch, previousMatch
+    /// Filter or search line: keep the text, or drop it.
+    case applyInput, discardInput
+
+    /// Whether the command changes the engine, so read-only mode disables it.
+    public var isDestructive: Bool {
+        switch self {
+        case .create, .remove, .removeMarked, .prune: return true
+        default: return false
+        }
+    }
+}

@@ -1,0 +1,307 @@
+import Foundation
+import VolumeCore
+
+extension Dashboard {
+    /// The open dialog laid out for a screen, or nil when none is open.
+    static func dialogView(_ s: AppState, rows: Int, cols: Int) -> DialogView? {
+        switch s.dialog {
+        case .create(let form)?: return createView(form, s, rows: rows, cols: cols)
+        case .inspect(let viewer)?: return inspectView(viewer, s, rows: rows, cols: cols)
+        case .remove(let confirm)?: return removeView(confirm, s, rows: rows, cols: cols)
+        case .prune(let prune)?: return pruneView(prune, s, rows: rows, cols: cols)
+        case nil: return nil
+        }
+    }
+
+    static func renderDialog(_ view: DialogView, _ grid: inout CellGrid, _ theme: Theme) {
+        let frame = view.frame
+        // A blank column either side keeps the table behind from touching the border.
+        grid.fill(row: frame.row, col: frame.col - 1, width: 1, height: frame.height)
+        grid.fill(row: frame.row, col: frame.right, width: 1, height: frame.height)
+        grid.box(frame, title: view.title, theme: theme)
+        let x = frame.col + 2
+        let width = DialogView.innerWidth(of: frame.width)
+        var row = frame.row + 2
+        let last = frame.bottom - 2
+        func draw(_ line: StyledLine) {
+            guard row <= last else { return }
+            grid.put(line, row: row, col: x, width: width, theme: theme)
+            row += 1
+        }
+        view.top.forEach(draw)
+        for line in view.list.dropFirst(view.scroll).prefix(view.listHeight) { draw(line) }
+        row = max(row, frame.row + 2 + view.top.count + view.listHeight)
+        view.bottom.forEach(draw)
+        if view.list.count > view.listHeight {
+            let indicator = " \(view.scroll + 1)-\(min(view.list.count, view.scroll + view.listHeight)) of \(view.list.count) "
+            let w = CellGrid.columns(of: indicator)
+            grid.put(indicator, row: frame.bottom - 1, col: frame.right - w - 2, style: theme.style(.accent))
+        }
+    }
+
+    /// Text wrapped to a width, each line with a role and an indent.
+    static func paragraph(_ text: String, width: Int, _ role: Theme.Role = .normal, indent: Int = 0) -> [StyledLine] {
+        let pad = String(repeating: " ", count: indent)
+        return CellGrid.wrapped(text, width: max(1, width - indent)).map { StyledLine(pad + $0, role) }
+    }
+
+    // MARK: Create
+
+    private static func createView(_ form: CreateForm, _ s: AppState, rows: Int, cols: Int) -> DialogView {
+        let width = min(cols - 6, 76)
+        let inner = DialogView.innerWidth(of: width)
+        let labelWidth = 10
+        let fieldWidth = inner - labelWidth - 2
+        var lines: [StyledLine] = []
+        for field in CreateForm.Field.allCases {
+            let isFocused = form.focused == field
+            var line = StyledLine(isFocused ? "› " : "  ", .accent)
+                .adding(CellGrid.fitted(field.title, to: labelWidth - 2), isFocused ? .bold : .normal)
+                .adding("[", .dim)
+            line.spans += inputSpans(form[field], width: fieldWidth, isFocused: isFocused && !form.isSubmitting)
+            lines.append(line.adding("]", .dim))
+            if let problem = form.problem, problem.field == field {
+                lines += paragraph("✗ " + problem.message, width: inner, .problem, indent: labelWidth + 1)
+            } else {
+                lines += paragraph(field.hint, width: inner, .dim, indent: labelWidth + 1)
+            }
+        }
+        lines.append(.blank)
+        if form.isSubmitting {
+            lines.append(StyledLine("\(spinner(s)) creating…", .dim))
+        } else if let error = form.engineError {
+            lines += paragraph("✗ the engine refused: \(error.description)", width: inner, .problem)
+        } else if form.problem != nil {
+            lines.append(StyledLine("Fix the field marked ✗ to create the volume.", .dim))
+        } else if case .success(let request) = form.request() {
+            var what = request.name.map { "volume \($0)" } ?? "an anonymous volume"
+            what += " (driver \(request.driver)"
+            if !request.labels.isEmpty { what += ", \(request.labels.count) label\(request.labels.count == 1 ? "" : "s")" }
+            if !request.options.isEmpty { what += ", \(request.options.count) option\(request.options.count == 1 ? "" : "s")" }
+            what += ")"
+            lines += paragraph("✓ Enter creates \(what)", width: inner, .success)
+        }
+        return DialogView(title: "Create volume", width: width, rows: rows, cols: cols, top: lines, list: [], bottom: [], scroll: 0)
+    }
+
+    // MARK: Inspect
+
+    private static func inspectView(_ viewer: InspectViewer, _ s: AppState, rows: Int, cols: Int) -> DialogView {
+        let width = min(cols - 6, 120)
+        let inner = DialogView.innerWidth(of: width)
+        var top: [StyledLine] = []
+        if viewer.isEditingSearch {
+            var line = StyledLine("Search /", .bold)
+            line.spans += inputSpans(viewer.search, width: min(40, inner - 10), isFocused: true)
+            top.append(line)
+        } else if !viewer.query.isEmpty {
+            let status = viewer.matches.isEmpty
+                ? "no match"
+                : "match \((viewer.currentMatch ?? 0) + 1) of \(viewer.matches.count) · n next · N previous"
+            top.append(StyledLine("Search ", .dim).adding("\"\(viewer.query)\"", .bold).adding("  " + status, .dim))
+        } else {
+            top.append(StyledLine("/ searches · j/k PgUp/PgDn g/G scroll · Esc closes", .dim))
+        }
+        top.append(.blank)
+        var list: [StyledLine] = []
+        if let error = viewer.error {
+            list = paragraph("✗ \(error)", width: inner, .problem)
+        } else if let lines = viewer.lines {
+            let numberWidth = String(lines.count).count
+            let current = viewer.currentMatchLine
+            for (i, text) in lines.enumerated() {
+                let number = String(i + 1)
+                var line = StyledLine(String(repeating: " ", count: numberWidth - number.count) + number, i == current ? .bold : .dim)
+                    .adding(i == current ? " › " : "   ", .accent)
+                line.spans += highlighted(text, query: viewer.query)
+                list.append(line)
+            }
+        } else {
+            list = [StyledLine("\(spinner(s)) loading…", .dim)]
+        }
+        return DialogView(
+            title: "Inspect \(viewer.name)", width: width, rows: rows, cols: cols, top: top, list: list, bottom: [],
+            scroll: viewer.scroll, fillsHeight: true)
+    }
+
+    /// A line's text with every case-insensitive occurrence of a query marked.
+    static func highlighted(_ text: String, query: String) -> [StyledLine.Span] {
+        guard !query.isEmpty else { return [StyledLine.Span(text: text, role: .normal)] }
+        var spans: [StyledLine.Span] = []
+        var rest = text[...]
+        while let range = rest.range(of: query, options: .caseInsensitive) {
+            if range.lowerBound > rest.startIndex {
+                spans.append(StyledLine.Span(text: String(rest[..<range.lowerBound]), role: .normal))
+            }
+            spans.append(StyledLine.Span(text: String(rest[range]), role: .match))
+            rest = rest[range.upperBound...]
+        }
+        if !rest.isEmpty { spans.append(StyledLine.Span(text: String(rest), role: .normal)) }
+        return spans
+    }
+
+    // MARK: Remove
+
+    private static func removeView(_ confirm: RemoveConfirm, _ s: AppState, rows: Int, cols: Int) -> DialogView {
+        let width = min(cols - 6, 72)
+        let inner = DialogView.innerWidth(of: width)
+        var top: [StyledLine] = []
+        var list: [StyledLine] = []
+        var bottom: [StyledLine] = []
+        let title: String
+        if !confirm.isBulk, let entry = confirm.entries.first {
+            let size = Format.size(entry.size)
+            if entry.status.isInUse {
+                title = "Cannot remove volume"
+                let count = entry.owners.count
+                if count > 0 {
+                    top += paragraph(
+                        "\(entry.name) (\(size)) is in use by \(count) container\(count == 1 ? "" : "s"). The engine refuses to remove a volume that any container references, even a stopped one.",
+                        width: inner)
+                    top.append(.blank)
+                    list = ownerLines(entry, resolved: s.resolvedOwners[entry.name], width: inner - 2).map { StyledLine("  ").adding($0) }
+                    let names = entry.owners.map(\.containerName).joined(separator: " ")
+                    let running = entry.runningOwnerCount > 0
+                    bottom.append(.blank)
+                    bottom += paragraph(
+                        running
+                            ? "Stop and remove those containers first (docker rm -f \(names)), then remove the volume."
+                            : "Remove those stopped containers first (docker rm \(names)), then remove the volume.",
+                        width: inner, .bold)
+                } else {
+                    top += paragraph(
+                        "\(entry.name) (\(size)) is held by a voltop helper container (measuring or browsing it). Try again when it is done.",
+                        width: inner)
+                }
+            } else {
+                title = "Remove volume"
+                top.append(StyledLine("Remove volume ").adding(entry.name, .bold).adding("?"))
+                top.append(.blank)
+                top.append(field("Size", size, .bold))
+                top.append(field("Status", VolumeTable.status(entry).text, VolumeTable.status(entry).spans.first?.role ?? .normal))
+                top.append(field("Driver", entry.volume.driver))
+                if entry.volume.createdAt != nil {
+                    top.append(field("Created", Format.age(entry.volume.created, now: s.now) + " ago"))
+                }
+                bottom.append(.blank)
+                bottom.append(StyledLine("Its data is deleted for good; this cannot be undone.", .bold))
+            }
+        } else {
+            let removable = confirm.removable
+            let blocked = confirm.blocked
+            title = "Remove marked volumes"
+            let total = Format.bytes(confirm.removableBytes)
+            if removable.isEmpty {
+                top += paragraph("None of the \(confirm.entries.count) marked volumes can be removed: containers use them all.", width: inner, .bold)
+            } else if blocked.isEmpty {
+                top.append(StyledLine("Remove these \(removable.count) volumes (", .normal).adding(total, .bold).adding(")?"))
+            } else {
+                let kept = blocked.count == 1 ? "The 1 in use is kept." : "The \(blocked.count) in use are kept."
+                top += paragraph(
+                    "Remove \(removable.count) of the \(confirm.entries.count) marked volumes (\(total))? \(kept)", width: inner)
+            }
+            top.append(.blank)
+            let sizeWidth = 10
+            let nameWidth = inner - 2 - sizeWidth - 2 - 18
+            for entry in removable {
+                list.append(
+                    StyledLine("  ").adding(CellGrid.fitted(Format.shortName(entry), to: nameWidth), .bold)
+                        .adding(CellGrid.fitted(Format.size(entry.size), to: sizeWidth, alignRight: true))
+                        .adding("  ").adding(VolumeTable.status(entry)))
+            }
+            if !blocked.isEmpty {
+                if !removable.isEmpty { list.append(.blank) }
+                list.append(StyledLine("In use, kept (\(blocked.count)):", .heading))
+                for entry in blocked {
+                    let who = entry.owners.isEmpty ? "a voltop helper" : entry.owners.map(\.containerName).joined(separator: ", ")
+                    list.append(
+                        StyledLine("  ").adding(CellGrid.fitted(Format.shortName(entry), to: nameWidth), .dim)
+                            .adding(CellGrid.fitted(Format.size(entry.size), to: sizeWidth, alignRight: true), .dim)
+                            .adding("  used by \(who)", .dim))
+                }
+            }
+            if !removable.isEmpty {
+                bottom.append(.blank)
+                bottom.append(StyledLine("Their data is deleted for good; this cannot be undone.", .bold))
+            }
+        }
+        if confirm.isRemoving { bottom.append(StyledLine("\(spinner(s)) removing…", .dim)) }
+        return DialogView(title: title, width: width, rows: rows, cols: cols, top: top, list: list, bottom: bottom, scroll: confirm.scroll)
+    }
+
+    // MARK: Prune
+
+    private static func pruneView(_ prune: PruneDialog, _ s: AppState, rows: Int, cols: Int) -> DialogView {
+        let width = min(cols - 6, 76)
+        let inner = DialogView.innerWidth(of: width)
+        var top: [StyledLine] = []
+        var list: [StyledLine] = []
+        var bottom: [StyledLine] = []
+        let sizeWidth = 10
+        let nameWidth = inner - 2 - sizeWidth
+        if let result = prune.result {
+            let skipped = result.skipped.count
+            top.append(
+                StyledLine("Removed ").adding("\(result.removed.count)", .bold)
+                    .adding(result.removed.count == 1 ? " volume" : " volumes").adding(", reclaimed ")
+                    .adding(Format.bytes(result.reclaimedBytes), .bold)
+                    .adding(skipped > 0 ? "; skipped \(skipped)" : "", skipped > 0 ? .bold : .normal))
+            top.append(.blank)
+            for name in result.removed {
+                list.append(StyledLine("  ").adding("✓ ", .success).adding(Volume.looksAnonymous(name) ? String(name.prefix(12)) + "…" : name))
+            }
+            if !result.skipped.isEmpty {
+                if !result.removed.isEmpty { list.append(.blank) }
+                list.append(StyledLine("Skipped (\(skipped)): still there", .heading))
+                for skip in result.skipped {
+                    let name = Volume.looksAnonymous(skip.name) ? String(skip.name.prefix(12)) + "…" : skip.name
+                    list.append(StyledLine("  ").adding("✗ ", .problem).adding(name, .bold).adding("  \(skip.reason)", .bold))
+                    list += paragraph(skip.message, width: inner, .dim, indent: 4)
+                }
+            }
+            if result.removed.isEmpty && result.skipped.isEmpty { list.append(StyledLine("  nothing was removed", .dim)) }
+            return DialogView(title: "Prune finished", width: width, rows: rows, cols: cols, top: top, list: list, bottom: bottom, scroll: prune.scroll)
+        }
+        let isAnonymous = prune.mode == .unusedAnonymous
+        top.append(
+            StyledLine("Mode  ", .dim)
+                .adding(isAnonymous ? "(•) unused anonymous" : "( ) unused anonymous", isAnonymous ? .bold : .dim)
+                .adding("   ")
+                .adding(isAnonymous ? "( ) all unused" : "(•) all unused", isAnonymous ? .dim : .bold)
+                .adding("   Tab switches", .dim))
+        top.append(.blank)
+        if let error = prune.error {
+            list = paragraph("✗ \(error.description)", width: inner, .problem)
+        } else if let plan = prune.plan {
+            if plan.candidates.isEmpty {
+                list.append(StyledLine("Nothing to prune: no \(plan.mode.title) (local driver, no driver options).", .dim))
+            }
+            for candidate in plan.candidates {
+                let name = candidate.isAnonymous && Volume.looksAnonymous(candidate.name) ? String(candidate.name.prefix(12)) + "…" : candidate.name
+                list.append(
+                    StyledLine("  ").adding(CellGrid.fitted(name, to: nameWidth), candidate.isAnonymous ? .leaked : .normal)
+                        .adding(CellGrid.fitted(candidate.sizeBytes.map(Format.bytes) ?? "n/a", to: sizeWidth, alignRight: true)))
+            }
+            if !plan.candidates.isEmpty {
+                bottom.append(StyledLine(String(repeating: "─", count: inner), .dim))
+                let count = "\(plan.candidates.count) volume\(plan.candidates.count == 1 ? "" : "s")"
+                let unknown = plan.unknownSizeCount > 0 ? " (\(plan.unknownSizeCount) of unknown size)" : ""
+                let total = "total " + Format.bytes(plan.totalBytes)
+                let gap = max(2, inner - CellGrid.columns(of: count + unknown) - CellGrid.columns(of: total))
+                bottom.append(StyledLine(count, .bold).adding(unknown, .dim).adding(String(repeating: " ", count: gap)).adding(total, .bold))
+            }
+            if !plan.excluded.isEmpty {
+                bottom += paragraph("Never pruned (other driver or driver options): " + plan.excluded.joined(separator: ", "), width: inner, .dim)
+            }
+            if !plan.candidates.isEmpty {
+                bottom.append(.blank)
+                bottom += paragraph(
+                    "y removes exactly these volumes, one by one; one that comes into use meanwhile is skipped.", width: inner, .dim)
+            }
+        } else {
+            list = [StyledLine("\(spinner(s)) previewing \(prune.mode.title)…", .dim)]
+        }
+        if prune.isExecuting { bottom.append(StyledLine("\(spinner(s)) pruning…", .dim)) }
+        return DialogView(title: "Prune \(prune.mode.title)", width: width, rows: rows, cols: cols, top: top, list: list, bottom: bottom, scroll: prune.scroll)
+    }
+}

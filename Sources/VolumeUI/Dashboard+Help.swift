@@ -1,0 +1,55 @@
+extension Dashboard {
+    /// Width of the key column on the help screen.
+    static let helpKeyWidth = 22
+
+    /// The help screen: every binding of the keymap by scope, then a legend.
+    static func helpLines(_ s: AppState, width: Int) -> [StyledLine] {
+        var lines: [StyledLine] = []
+        for scope in KeyBinding.Scope.allCases {
+            let bindings = KeyMap.default.bindings(in: scope)
+            guard !bindings.isEmpty else { continue }
+            if !lines.isEmpty { lines.append(.blank) }
+            lines.append(StyledLine(" \(scope.title)", .heading))
+            for binding in bindings {
+                let isDisabled = binding.command.isDestructive && s.isReadOnly
+                let text = binding.help + (isDisabled ? " (disabled: \(readOnlyReason))" : "")
+                let wrapped = CellGrid.wrapped(text, width: max(20, width - helpKeyWidth - 4))
+                for (i, part) in wrapped.enumerated() {
+                    let key = i == 0 ? CellGrid.fitted(binding.keyLabel, to: helpKeyWidth) : String(repeating: " ", count: helpKeyWidth)
+                    lines.append(StyledLine("   ").adding(key, isDisabled ? .disabled : .key).adding(part, isDisabled ? .disabled : .normal))
+                }
+            }
+        }
+        lines.append(.blank)
+        lines.append(StyledLine(" Legend", .heading))
+        let legend: [(String, String)] = [
+            ("*", "marked volume (Space marks, D removes all marked)"),
+            ("! unused anonymous", "an anonymous volume no container uses: usually left behind by a removed container"),
+            ("2 (1r 1s)", "owners: 2 containers, 1 running and 1 stopped"),
+            ("-  n/a  ⠋", "size not measured yet · the engine cannot measure it · being measured"),
+            ("in use (stopped)", "only stopped containers use it; the engine still refuses to remove it"),
+        ]
+        for (key, text) in legend {
+            for (i, part) in CellGrid.wrapped(text, width: max(20, width - helpKeyWidth - 4)).enumerated() {
+                let head = i == 0 ? CellGrid.fitted(key, to: helpKeyWidth) : String(repeating: " ", count: helpKeyWidth)
+                lines.append(StyledLine("   ").adding(head, .bold).adding(part))
+            }
+        }
+        lines.append(.blank)
+        let editing = "Text fields: ←/→ move, Backspace/Del erase, Ctrl-U clears to the start, Ctrl-W erases a word."
+        lines += CellGrid.wrapped(editing, width: max(20, width - 2)).map { StyledLine(" " + $0, .dim) }
+        return lines
+    }
+
+    static func renderHelp(_ s: AppState, _ rect: Rect, _ grid: inout CellGrid, _ theme: Theme) {
+        let lines = helpLines(s, width: rect.width)
+        let view = rect.height - 1
+        let offset = max(0, min(s.helpScroll, lines.count - view))
+        var right = "Esc closes"
+        if lines.count > view { right = "\(offset + 1)-\(min(lines.count, offset + view)) of \(lines.count) · j/k scroll · " + right }
+        grid.titleRule(row: rect.row, col: rect.col, width: rect.width, title: "Help: every key", right: right, theme: theme, isFocused: true)
+        for (i, line) in lines.dropFirst(offset).prefix(view).enumerated() {
+            grid.put(line, row: rect.row + 1 + i, col: rect.col, width: rect.width - 1, theme: theme)
+        }
+    }
+}

@@ -1,0 +1,317 @@
+import VolumeCore
+
+extension Dashboard {
+    /// The reason destructive keys give in read-only mode.
+    static let readOnlyReason = "read-only mode (--read-only)"
+
+    /// Routes a key: resize and mouse first, then the keymap through the focused scopes, then text fields.
+    static func handle(_ key: KeyPress, _ s: inout AppState) -> [Effect] {
+        switch key {
+        case .resize(let rows, let cols):
+            s.rows = max(0, rows)
+            s.cols = max(0, cols)
+            return []
+        case .mouse(let event):
+            return handleMouse(event, &s)
+        default:
+            break
+        }
+        s.notice = nil
+        if let binding = KeyMap.default.binding(for: key, in: s.keyScopes) {
+            if binding.command.isDestructive && s.isReadOnly {
+                let what = binding.footer ?? binding.help
+                s.notice = Notice(kind: .disabled, text: "\(binding.keys[0]) \(what) is disabled: \(readOnlyReason)")
+                return []
+            }
+            return perform(binding.command, in: binding.scope, &s)
+        }
+        return edit(key.normalized, &s)
+    }
+
+    /// A key no binding took: typing into the focused text field, if there is one.
+    static func edit(_ key: KeyPress, _ s: inout AppState) -> [Effect] {
+        switch s.dialog {
+        case .create(var form)?:
+            guard !form.isSubmitting else { return [] }
+            var field = form[form.focused]
+            guard field.edit(key) else { return [] }
+            form[form.focused] = field
+            form.engineError = nil
+            form.revalidate()
+            s.dialog = .create(form)
+        case .inspect(var viewer)?:
+            guard viewer.isEditingSearch, viewer.search.edit(key) else { return [] }
+            s.dialog = .inspect(viewer)
+        case .some:
+            return []
+        case nil:
+            guard s.isEditingFilter else { return [] }
+            let name = s.selectedEntry?.name
+            guard s.filter.edit(key) else { return [] }
+            s.refilter(keeping: name)
+        }
+        return []
+    }
+
+    /// Runs a command from a binding of the given scope.
+    static func perform(_ command: Command, in scope: KeyBinding.Scope, _ s: inout AppState) -> [Effect] {
+        if command == .quit {
+            s.shouldQuit = true
+            return [.quit]
+        }
+        switch scope {
+        case .global, .volumes: return performInTable(command, &s)
+        case .detail:
+            if command == .switchPane {
+                s.focus = .table
+                return []
+            }
+            scroll(.detail, command, &s)
+        case .mounts: return performInMounts(command, &s)
+        case .help:
+            if command == .back { s.mode = s.modeBeforeHelp } else { scroll(.help, command, &s) }
+        case .filter:
+            let name = s.selectedEntry?.name
+            if command == .discardInput {
+                s.filter = TextInput()
+                s.refilter(keeping: name)
+            }
+            s.isEditingFilter = false
+        case .form: return performInForm(command, &s)
+        case .inspect, .search: performInInspect(command, &s)
+        case .confirm: return performInConfirm(command, &s)
+        case .prune: return performInPrune(command, &s)
+        }
+        return []
+    }
+
+    private static func performInTable(_ command: Command, _ s: inout AppState) -> [Effect] {
+        switch command {
+        case .moveUp, .moveDown, .pageUp, .pageDown, .moveTop, .moveBottom:
+            let page = max(1, PaneLayout(s, rows: s.rows, cols: s.cols).tableBody.height - 1)
+            moveSelection(to: target(of: command, from: s.selection, count: s.visibleIndices.count, page: page), &s)
+        case .openDetail:
+            guard let entry = s.selectedEntry else { return [] }
+            s.focus = .detail
+            return [.resolveOwners(entry.name)]
+        case .switchPane:
+            guard let entry = s.selectedEntry else { return [] }
+            s.focus = s.focus == .table ? .detail : .table
+            if s.focus == .detail, s.resolvedOwners[entry.name] == nil { return [.resolveOwners(entry.name)] }
+        case .back:
+            if s.errorBanner != nil {
+                s.errorBanner = nil
+            } else if !s.filter.isEmpty {
+                let name = s.selectedEntry?.name
+                s.filter = TextInput()
+                s.refilter(keeping: name)
+            }
+        case .toggleMark:
+            guard let entry = s.selectedEntry else { return [] }
+            if s.marked.remove(entry.name) == nil { s.marked.insert(entry.name) }
+            moveSelection(to: min(s.selection + 1, s.visibleIndices.count - 1), &s)
+        case .startFilter:
+            s.isEditingFilter = true
+        case .cycleSort:
+            s.sortKey = s.sortKey.next
+            s.isSortReversed = false
+            s.resort(keeping: s.selectedEntry?.name)
+        case .reverseSort:
+            s.isSortReversed.toggle()
+            s.resort(keeping: s.selectedEntry?.name)
+        case .toggleUnused:
+            s.isUnusedOnly.toggle()
+            s.refilter(keeping: s.selectedEntry?.name)
+        case .refresh:
+            return s.requestCatalog() + s.requestSizes()
+        case .mountsView:
+            s.mode = .mounts
+            s.focus = .table
+            if let container = s.selectedContainer { return s.requestContainerDetail(container.id) }
+        case .help:
+            s.modeBeforeHelp = s.mode
+            s.mode = .help
+            s.helpScroll = 0
+        case .inspect:
+            guard let entry = s.selectedEntry else { return noVolume(&s) }
+            s.dialog = .inspect(InspectViewer(name: entry.name))
+            return [.inspectVolume(entry.name)]
+        case .create:
+            s.dialog = .create(CreateForm(flavor: s.engineFlavor))
+        case .remove:
+            guard let entry = s.selectedEntry else { return noVolume(&s) }
+            s.dialog = .remove(RemoveConfirm(entries: [entry], isBulk: false))
+        case .removeMarked:
+            let entries = s.catalog.entries.filter { s.marked.contains($0.name) }
+            guard !entries.isEmpty else {
+                s.notice = Notice(kind: .info, text: "no volumes are marked: mark them with Space, then press D")
+                return []
+            }
+            s.dialog = .remove(RemoveConfirm(entries: entries, isBulk: true))
+        case .prune:
+            s.dialog = .prune(PruneDialog(mode: .unusedAnonymous))
+            return [.previewPrune(.unusedAnonymous)]
+        default:
+            break
+        }
+        return []
+    }
+
+    private static func noVolume(_ s: inout AppState) -> [Effect] {
+        s.notice = Notice(kind: .info, text: "no volume is selected")
+        return []
+    }
+
+    private static func performInMounts(_ command: Command, _ s: inout AppState) -> [Effect] {
+        switch command {
+        case .moveUp, .moveDown, .pageUp, .pageDown, .moveTop, .moveBottom:
+            let page = max(1, PaneLayout(s, rows: s.rows, cols: s.cols).tableBody.height - 1)
+            let next = target(of: command, from: s.containerSelection, count: s.catalog.containers.count, page: page)
+            if next != s.containerSelection {
+                s.containerSelection = next
+                s.mountsDetailScroll = 0
+            }
+            if let container = s.selectedContainer { return s.requestContainerDetail(container.id) }
+        case .back:
+            s.mode = .volumes
+        case .refresh:
+            if let container = s.selectedContainer {
+                s.containerDetails[container.id] = nil
+                s.requestedContainerDetails.remove(container.id)
+            }
+            var effects = s.requestCatalog()
+            if let container = s.selectedContainer { effects += s.requestContainerDetail(container.id) }
+            return effects
+        case .help:
+            s.modeBeforeHelp = s.mode
+            s.mode = .help
+            s.helpScroll = 0
+        default:
+            break
+        }
+        return []
+    }
+
+    private static func performInForm(_ command: Command, _ s: inout AppState) -> [Effect] {
+        guard case .create(var form)? = s.dialog else { return [] }
+        switch command {
+        case .cancel:
+            s.dialog = nil
+            return []
+        case .nextField, .previousField:
+            let all = CreateForm.Field.allCases
+            let step = command == .nextField ? 1 : all.count - 1
+            form.focused = all[(form.focused.rawValue + step) % all.count]
+        case .submit:
+            guard !form.isSubmitting else { return [] }
+            form.revalidate()
+            guard case .success(let request) = form.request() else {
+                s.dialog = .create(form)
+                return []
+            }
+            form.engineError = nil
+            form.isSubmitting = true
+            s.dialog = .create(form)
+            return [.createVolume(request)]
+        default:
+            break
+        }
+        s.dialog = .create(form)
+        return []
+    }
+
+    private static func performInInspect(_ command: Command, _ s: inout AppState) {
+        guard case .inspect(var viewer)? = s.dialog else { return }
+        switch command {
+        case .cancel:
+            s.dialog = nil
+            return
+        case .search:
+            viewer.isEditingSearch = true
+        case .applyInput:
+            viewer.isEditingSearch = false
+            viewer.applySearch()
+            if let line = viewer.currentMatchLine { viewer.scroll = max(0, line - 2) }
+        case .discardInput:
+            viewer.isEditingSearch = false
+        case .nextMatch, .previousMatch:
+            viewer.step(forward: command == .nextMatch)
+            if let line = viewer.currentMatchLine { viewer.scroll = max(0, line - 2) }
+        default:
+            s.dialog = .inspect(viewer)
+            scroll(.inspect, command, &s)
+            return
+        }
+        s.dialog = .inspect(viewer)
+    }
+
+    private static func performInConfirm(_ command: Command, _ s: inout AppState) -> [Effect] {
+        guard case .remove(var confirm)? = s.dialog else { return [] }
+        switch command {
+        case .cancel:
+            s.dialog = nil
+        case .confirm:
+            guard confirm.canConfirm else { return [] }
+            confirm.isRemoving = true
+            s.dialog = .remove(confirm)
+            return [.removeVolumes(confirm.removable.map(\.name), force: false)]
+        default:
+            scroll(.dialog, command, &s)
+        }
+        return []
+    }
+
+    private static func performInPrune(_ command: Command, _ s: inout AppState) -> [Effect] {
+        guard case .prune(var prune)? = s.dialog else { return [] }
+        switch command {
+        case .cancel:
+            s.dialog = nil
+        case .toggleMode, .modeAnonymous, .modeAll:
+            guard prune.result == nil, !prune.isExecuting else { return [] }
+            let mode: PruneMode
+            switch command {
+            case .modeAnonymous: mode = .unusedAnonymous
+            case .modeAll: mode = .allUnused
+            default: mode = prune.mode == .unusedAnonymous ? .allUnused : .unusedAnonymous
+            }
+            guard mode != prune.mode else { return [] }
+            s.dialog = .prune(PruneDialog(mode: mode))
+            return [.previewPrune(mode)]
+        case .confirm:
+            if prune.result != nil {
+                s.dialog = nil
+                return []
+            }
+            guard prune.canConfirm, let plan = prune.plan else { return [] }
+            prune.isExecuting = true
+            s.dialog = .prune(prune)
+            return [.executePrune(plan)]
+        default:
+            scroll(.dialog, command, &s)
+        }
+        return []
+    }
+
+    /// Where a movement command takes a cursor in a list of `count` rows.
+    static func target(of command: Command, from current: Int, count: Int, page: Int) -> Int {
+        guard count > 0 else { return 0 }
+        let next: Int
+        switch command {
+        case .moveUp: next = current - 1
+        case .moveDown: next = current + 1
+        case .pageUp: next = current - page
+        case .pageDown: next = current + page
+        case .moveTop: next = 0
+        case .moveBottom: next = count - 1
+        default: next = current
+        }
+        return min(max(0, next), count - 1)
+    }
+
+    /// Selects a table row; a different volume starts its detail pane at the top.
+    static func moveSelection(to row: Int, _ s: inout AppState) {
+        let row = max(0, min(row, s.visibleIndices.count - 1))
+        if row != s.selection { s.detailScroll = 0 }
+        s.selection = row
+    }
+}

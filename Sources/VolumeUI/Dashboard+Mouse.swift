@@ -1,0 +1,63 @@
+extension Dashboard {
+    /// Lines one wheel notch scrolls.
+    static let wheelStep = 3
+
+    /// A click selects the row under it (and focuses its pane); the wheel scrolls the region under it.
+    static func handleMouse(_ event: MouseEvent, _ s: inout AppState) -> [Effect] {
+        let wheel: Int
+        switch event.kind {
+        case .wheelUp: wheel = -wheelStep
+        case .wheelDown: wheel = wheelStep
+        case .press: wheel = 0
+        case .release: return []
+        }
+        if s.dialog != nil {
+            if wheel != 0 { setScroll(.dialog, scrollOffset(.dialog, s) + wheel, &s) }
+            return []
+        }
+        let layout = PaneLayout(s, rows: s.rows, cols: s.cols)
+        guard !layout.isTooSmall else { return [] }
+        switch s.mode {
+        case .help:
+            if wheel != 0 { setScroll(.help, s.helpScroll + wheel, &s) }
+        case .volumes:
+            if let pane = layout.detail, pane.contains(row: event.row, col: event.col) {
+                if wheel != 0 {
+                    setScroll(.detail, s.detailScroll + wheel, &s)
+                } else if s.selectedEntry != nil {
+                    s.focus = .detail
+                }
+            } else if layout.main.contains(row: event.row, col: event.col) {
+                if wheel != 0 {
+                    moveSelection(to: s.selection + wheel, &s)
+                } else if layout.tableBody.contains(row: event.row, col: event.col) {
+                    let row = s.scrollOffset + event.row - layout.tableBody.row
+                    if row < s.visibleIndices.count {
+                        moveSelection(to: row, &s)
+                        s.focus = .table
+                    }
+                }
+            }
+        case .mounts:
+            if let pane = layout.detail, pane.contains(row: event.row, col: event.col) {
+                if wheel != 0 { setScroll(.mountsDetail, s.mountsDetailScroll + wheel, &s) }
+                return []
+            }
+            guard layout.main.contains(row: event.row, col: event.col) else { return [] }
+            var next = s.containerSelection
+            if wheel != 0 {
+                next += wheel
+            } else if layout.tableBody.contains(row: event.row, col: event.col) {
+                next = s.containerScroll + event.row - layout.tableBody.row
+                guard next < s.catalog.containers.count else { return [] }
+            }
+            next = max(0, min(next, s.catalog.containers.count - 1))
+            if next != s.containerSelection {
+                s.containerSelection = next
+                s.mountsDetailScroll = 0
+            }
+            if let container = s.selectedContainer { return s.requestContainerDetail(container.id) }
+        }
+        return []
+    }
+}

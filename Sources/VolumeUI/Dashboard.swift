@@ -1,0 +1,38 @@
+import Foundation
+import VolumeCore
+
+/// The dashboard's pure logic: `start`, `reduce` (state + action → effects) and `render` (state → cell grid).
+///
+/// Nothing here performs I/O or reads the clock; the runtime runs the effects and sends their results back.
+public enum Dashboard {
+    /// The effects to run when the dashboard opens: load the catalog (sizes follow once it arrives).
+    public static func start(_ state: inout AppState) -> [Effect] {
+        state.needsSizesAfterCatalog = true
+        var effects = state.requestCatalog()
+        effects += state.scheduleTickIfAnimating()
+        return effects
+    }
+
+    /// Applies an action (a key or an effect's result) to the state and returns the effects to run next.
+    public static func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
+        var effects: [Effect]
+        switch action {
+        case .key(let key): effects = handle(key, &state)
+        case .catalogLoaded(let result): effects = catalogLoaded(result, &state)
+        case .sizesLoaded(let result): effects = sizesLoaded(result, &state)
+        case .eventReceived(let event): effects = eventReceived(event, &state)
+        case .eventStreamChanged(let status): effects = eventStreamChanged(status, &state)
+        case .volumeCreated(let result): effects = volumeCreated(result, &state)
+        case .volumesRemoved(let outcome): effects = volumesRemoved(outcome, &state)
+        case .inspectLoaded(let name, let result): effects = inspectLoaded(name, result, &state)
+        case .ownersResolved(let name, let result): effects = ownersResolved(name, result, &state)
+        case .containerDetailLoaded(let id, let result): effects = containerDetailLoaded(id, result, &state)
+        case .prunePreviewLoaded(let result): effects = prunePreviewLoaded(result, &state)
+        case .pruneFinished(let result): effects = pruneFinished(result, &state)
+        case .tick(let date): effects = ticked(date, &state)
+        }
+        clampScrolling(&state)
+        effects += state.scheduleTickIfAnimating()
+        return effects
+    }
+}

@@ -1,0 +1,110 @@
+extension KeyMap {
+    /// The default keys, after lazydocker, k9s and ncdu habits.
+    public static let `default` = KeyMap(bindings: globalBindings + volumeBindings + detailBindings + mountsBindings
+        + helpBindings + filterBindings + formBindings + inspectBindings + searchBindings + confirmBindings + pruneBindings)
+
+    private static func movement(_ scope: KeyBinding.Scope, _ what: String) -> [KeyBinding] {
+        [
+            KeyBinding([.char("j"), .down], .moveDown, "\(what) down", scope: scope),
+            KeyBinding([.char("k"), .up], .moveUp, "\(what) up", scope: scope),
+            KeyBinding([.pageDown, .ctrl("f")], .pageDown, "\(what) down a page", scope: scope),
+            KeyBinding([.pageUp, .ctrl("b")], .pageUp, "\(what) up a page", scope: scope),
+            KeyBinding([.char("g"), .home], .moveTop, "go to the top", scope: scope),
+            KeyBinding([.char("G"), .end], .moveBottom, "go to the bottom", scope: scope),
+        ]
+    }
+
+    private static let globalBindings = [
+        KeyBinding([.ctrl("c")], .quit, "quit voltop and restore the terminal", scope: .global)
+    ]
+
+    // The footer shows bindings in this order and drops the last ones when the line is short.
+    private static let volumeBindings =
+        movement(.volumes, "move")
+        + [
+            KeyBinding([.char("c")], .create, "create a volume", scope: .volumes, footer: "create"),
+            KeyBinding([.char("d"), .delete], .remove, "remove the volume, after a confirm", scope: .volumes, footer: "remove"),
+            KeyBinding([.char("p")], .prune, "prune: preview unused volumes, then remove exactly that list", scope: .volumes, footer: "prune"),
+            KeyBinding([.char("/")], .startFilter, "filter by name, label, compose project or owner; !text inverts", scope: .volumes, footer: "filter"),
+            KeyBinding([.char("s")], .cycleSort, "sort by the next column (name, size, created, owners, status)", scope: .volumes, footer: "sort"),
+            KeyBinding([.char("i")], .inspect, "inspect: the engine's JSON with owners", scope: .volumes, footer: "inspect"),
+            KeyBinding([.char(" ")], .toggleMark, "mark or unmark the volume (for D)", scope: .volumes, footer: "mark"),
+            KeyBinding([.char("D")], .removeMarked, "remove the marked volumes, after one confirm", scope: .volumes, footer: "rm marked"),
+            KeyBinding([.char("u")], .toggleUnused, "show only unused volumes, or all", scope: .volumes, footer: "unused"),
+            KeyBinding([.char("m")], .mountsView, "mounts of every container (volumes, binds, tmpfs)", scope: .volumes, footer: "mounts"),
+            KeyBinding([.char("S")], .reverseSort, "reverse the sort order", scope: .volumes),
+            KeyBinding([.enter], .openDetail, "focus the detail pane and resolve --volumes-from", scope: .volumes, footer: "details"),
+            KeyBinding([.tab], .switchPane, "switch between the table and the detail pane", scope: .volumes),
+            KeyBinding([.char("r"), .ctrl("r")], .refresh, "reload volumes, containers and sizes", scope: .volumes, footer: "refresh"),
+            KeyBinding([.escape], .back, "dismiss the error, then clear the filter", scope: .volumes),
+            KeyBinding([.char("?"), .function(1)], .help, "this help", scope: .volumes, footer: "help"),
+            KeyBinding([.char("q")], .quit, "quit", scope: .volumes, footer: "quit"),
+        ]
+
+    private static let detailBindings =
+        movement(.detail, "scroll")
+        + [
+            KeyBinding([.escape, .tab, .enter], .switchPane, "back to the table", scope: .detail, footer: "back")
+        ]
+
+    private static let mountsBindings =
+        movement(.mounts, "move")
+        + [
+            KeyBinding([.escape, .char("m")], .back, "back to the volumes", scope: .mounts, footer: "volumes"),
+            KeyBinding([.char("r"), .ctrl("r")], .refresh, "reload containers and their mounts", scope: .mounts, footer: "refresh"),
+            KeyBinding([.char("?"), .function(1)], .help, "this help", scope: .mounts, footer: "help"),
+            KeyBinding([.char("q")], .quit, "quit", scope: .mounts, footer: "quit"),
+        ]
+
+    private static let helpBindings =
+        movement(.help, "scroll")
+        + [
+            KeyBinding([.escape, .char("?")], .back, "close the help", scope: .help, footer: "close"),
+            KeyBinding([.char("q")], .quit, "quit", scope: .help, footer: "quit"),
+        ]
+
+    private static let filterBindings = [
+        KeyBinding([.enter], .applyInput, "keep the filter and go back to the table", scope: .filter, footer: "apply"),
+        KeyBinding([.escape], .discardInput, "clear the filter", scope: .filter, footer: "clear"),
+    ]
+
+    private static let formBindings = [
+        KeyBinding([.tab, .down], .nextField, "next field", scope: .form, footer: "next field"),
+        KeyBinding([.backTab, .up], .previousField, "previous field", scope: .form),
+        KeyBinding([.enter], .submit, "create the volume", scope: .form, footer: "create"),
+        KeyBinding([.escape], .cancel, "cancel: nothing is created", scope: .form, footer: "cancel"),
+    ]
+
+    private static let inspectBindings =
+        movement(.inspect, "scroll")
+        + [
+            KeyBinding([.char("/")], .search, "search the text", scope: .inspect, footer: "search"),
+            KeyBinding([.char("n")], .nextMatch, "next match", scope: .inspect, footer: "next"),
+            KeyBinding([.char("N")], .previousMatch, "previous match", scope: .inspect, footer: "prev"),
+            KeyBinding([.escape], .cancel, "close", scope: .inspect, footer: "close"),
+        ]
+
+    private static let searchBindings = [
+        KeyBinding([.enter], .applyInput, "search for the text", scope: .search, footer: "search"),
+        KeyBinding([.escape], .discardInput, "stop typing, keep the last search", scope: .search, footer: "cancel"),
+    ]
+
+    private static let confirmBindings = [
+        KeyBinding([.char("y"), .enter], .confirm, "remove", scope: .confirm, footer: "remove"),
+        KeyBinding([.escape, .char("n")], .cancel, "cancel: nothing is removed", scope: .confirm, footer: "cancel"),
+        KeyBinding([.char("j"), .down], .moveDown, "scroll the list down", scope: .confirm),
+        KeyBinding([.char("k"), .up], .moveUp, "scroll the list up", scope: .confirm),
+    ]
+
+    private static let pruneBindings = [
+        KeyBinding([.tab, .backTab], .toggleMode, "switch between unused anonymous and all unused", scope: .prune, footer: "switch mode"),
+        KeyBinding([.char("a")], .modeAnonymous, "preview unused anonymous volumes only", scope: .prune),
+        KeyBinding([.char("A")], .modeAll, "preview all unused volumes", scope: .prune),
+        KeyBinding([.char("y"), .enter], .confirm, "prune exactly the listed volumes; on the result, close", scope: .prune, footer: "prune"),
+        KeyBinding([.escape, .char("n")], .cancel, "cancel (or close the result)", scope: .prune, footer: "close"),
+        KeyBinding([.char("j"), .down], .moveDown, "scroll the list down", scope: .prune),
+        KeyBinding([.char("k"), .up], .moveUp, "scroll the list up", scope: .prune),
+        KeyBinding([.pageDown], .pageDown, "scroll the list down a page", scope: .prune),
+        KeyBinding([.pageUp], .pageUp, "scroll the list up a page", scope: .prune),
+    ]
+}

@@ -1,0 +1,140 @@
+import Foundation
+import VolumeCore
+
+/// The volumes table's columns for a given width, and the text of each cell.
+struct VolumeTable: Sendable {
+    /// A table column.
+    enum Column: Sendable, Equatable {
+        case name, driver, size, owners, status, created, mountpoint, labels
+
+        var title: String {
+            switch self {
+            case .name: return "NAME"
+            case .driver: return "DRIVER"
+            case .size: return "SIZE"
+            case .owners: return "OWNERS"
+            case .status: return "STATUS"
+            case .created: return "CREATED"
+            case .mountpoint: return "MOUNTPOINT"
+            case .labels: return "LABELS"
+            }
+        }
+
+        var isRightAligned: Bool { self == .size || self == .created }
+    }
+
+    /// A column placed at an offset from the table's left edge.
+    struct Placed: Sendable, Equatable {
+        var column: Column
+        var col: Int
+        var width: Int
+    }
+
+    /// Columns for the mark (`*`) in front of each row.
+    static let markWidth = 2
+
+    /// The columns placed in order.
+    let columns: [Placed]
+    /// Whether OWNERS reads `2 (1 running, 1 stopped)` rather than `2 (1r 1s)`.
+    let hasFullOwners: Bool
+
+    /// The layout for a table `width` columns wide; `isWide` (a terminal of 140 columns or more) adds
+    /// MOUNTPOINT and LABELS when they get room.
+    init(width: Int, isWide: Bool) {
+        hasFullOwners = width >= 130
+        let gap = 1
+        var fixed: [(Column, Int)] = [
+            (.driver, isWide ? 8 : 6), (.size, 10), (.owners, hasFullOwners ? 24 : 10), (.status, 18), (.created, 7),
+        ]
+        let fixedWidth = fixed.reduce(0) { $0 + $1.1 + gap }
+        var flex = width - Self.markWidth - fixedWidth
+        var name = flex
+        var extra: [(Column, Int)] = []
+        if isWide && flex >= 20 + 2 * 12 + 2 * gap {
+            flex -= 2 * gap
+            name = max(20, flex * 2 / 5)
+            let mount = (flex - name) / 2
+            extra = [(.mountpoint, mount), (.labels, flex - name - mount)]
+        }
+        fixed.insert((.name, max(8, name)), at: 0)
+        var placed: [Placed] = []
+        var x = Self.markWidth
+        for (column, w) in fixed + extra {
+            placed.append(Placed(column: column, col: x, width: w))
+            x += w + gap
+        }
+        columns = placed
+    }
+
+    /// The text and role of one cell.
+    func cell(_ column: Column, _ entry: CatalogEntry, state: AppState, width: Int) -> StyledLine {
+        switch column {
+        case .name:
+            var line = StyledLine(Format.shortName(entry))
+            let used = CellGrid.columns(of: line.text)
+            if let compose = Self.composeTag(entry), used + 3 + CellGrid.columns(of: compose) <= width {
+                line = line.adding(" (\(compose))", .dim)
+            }
+            return line
+        case .driver:
+            return StyledLine(entry.volume.driver)
+        case .size:
+            if case .notRequested = entry.size, state.isLoadingSizes {
+                return StyledLine(Dashboard.spinner(state), .dim)
+            }
+            if case .unknown = entry.size { return StyledLine("n/a", .dim) }
+            return StyledLine(Format.size(entry.size), entry.size == .notRequested ? .dim : .normal)
+        case .owners:
+            if entry.owners.isEmpty { return StyledLine(entry.isPinnedByHelper ? "helper" : "0", .dim) }
+            return StyledLine(hasFullOwners ? Format.owners(entry) : Self.compactOwners(entry))
+        case .status:
+            return Self.status(entry)
+        case .created:
+            return StyledLine(Format.age(entry.volume.created, now: state.now))
+        case .mountpoint:
+            return StyledLine(entry.volume.mountpoint, .dim)
+        case .labels:
+            return StyledLine(Self.labelText(entry.volume.labels.filter { $0.key != Volume.anonymousLabel }), .dim)
+        }
+    }
+
+    /// Owners as `2 (1r 1s)`, zero counts left out.
+    static func compactOwners(_ entry: CatalogEntry) -> String {
+        var parts: [String] = []
+        if entry.runningOwnerCount > 0 { parts.append("\(entry.runningOwnerCount)r") }
+        if entry.stoppedOwnerCount > 0 { parts.append("\(entry.stoppedOwnerCount)s") }
+        return "\(entry.owners.count) (\(parts.joined(separator: " ")))"
+    }
+
+    /// The status with its role; leaked anonymous volumes get a `!` marker so they stand out without color.
+    static func status(_ entry: CatalogEntry) -> StyledLine {
+        switch entry.status {
+        case .inUse: return StyledLine("in use", .running)
+        case .inUseStopped: return StyledLine("in use (stopped)", .stopped)
+        case .unused: return StyledLine("unused")
+        case .unusedAnonymous: return StyledLine("! unused anonymous", .leaked)
+        }
+    }
+
+    /// `project/service` for volumes compose made, when labelled and the name does not already say it.
+    static func composeTag(_ entry: CatalogEntry) -> String? {
+        guard let project = entry.composeProject else { return nil }
+        if let volume = entry.volume.composeVolume {
+            return entry.name == "\(project)_\(volume)" ? nil : "\(project)/\(volume)"
+        }
+        if let service = entry.owners.lazy.compactMap(\.composeService).first { return "\(project)/\(service)" }
+        return project
+    }
+
+    /// Labels as `k=v, k=v`, the user's own before compose's.
+    static func labelText(_ labels: [String: String]) -> String {
+        let keys = labels.keys.sorted { a, b in
+            let ac = a.hasPrefix("com.docker."), bc = b.hasPrefix("com.docker.")
+            return ac != bc ? !ac : a < b
+        }
+        return keys.map { key in
+            let value = labels[key] ?? ""
+            return value.isEmpty ? key : "\(key)=\(value)"
+        }.joined(separator: ", ")
+    }
+}
