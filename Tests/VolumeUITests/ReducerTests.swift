@@ -1,0 +1,551 @@
+import Foundation
+import Testing
+import VolumeCore
+
+@testable import VolumeUI
+
+@Suite struct ReducerTests {
+    // MARK: Start-up and loading
+
+    @Test func startLoadsTheCatalogThenSizesOnce() {
+        var s = AppState(header: Fixture.header, isReadOnly: false, now: Fixture.now)
+        let first = Dashboard.start(&s)
+        #expect(first.contains(.loadCatalog))
+        #expect(first.contains { if case .scheduleTick = $0 { return true } else { return false } })
+        let afterCatalog = Dashboard.reduce(&s, .catalogLoaded(.success(Fixture.catalog)))
+        #expect(afterCatalog.contains(.loadSizes))
+        #expect(s.isLoadingSizes)
+        // While sizes load, another catalog (from an event) does not ask again; it is queued once.
+        _ = Dashboard.reduce(&s, .eventReceived(EngineEvent(type: "volume", action: "create", actorID: "x")))
+        let second = Dashboard.reduce(&s, .catalogLoaded(.success(Fixture.catalog)))
+        #expect(!second.contains(.loadSizes))
+        let sized = Dashboard.reduce(&s, .sizesLoaded(.success(Fixture.sizes)))
+        #expect(sized == [.loadSizes])
+        let done = Dashboard.reduce(&s, .sizesLoaded(.success(Fixture.sizes)))
+        #expect(done.isEmpty, "idle means idle: no tick, no load")
+        #expect(s.catalog.entry(named: "cache")?.size == .bytes(12_582_912))
+    }
+
+    @Test func ticksOnlyWhileSomethingAnimates() {
+        var s = Fixture.loaded()
+        #expect(!s.isTickScheduled)
+        #expect(Dashboard.reduce(&s, .tick(Fixture.now.addingTimeInterval(1))).isEmpty)
+        _ = Fixture.press([.char("r")], &s)
+        #expect(s.isTickScheduled == false, "sizes are known, so refreshing shows no spinner")
+        var fresh = AppState(header: Fixture.header, isReadOnly: false, now: Fixture.now)
+        _ = Dashboard.start(&fresh)
+        _ = Dashboard.reduce(&fresh, .catalogLoaded(.success(Fixture.catalog)))
+        #expect(fresh.isSpinning)
+        let tick = Dashboard.reduce(&fresh, .tick(Fixture.now.addingTimeInterval(0.1)))
+        #expect(tick == [.scheduleTick(after: 0.1)])
+        #expect(fresh.spinnerFrame == 1)
+        #expect(fresh.now == Fixture.now.addingTimeInterval(0.1))
+        _ = Dashboard.reduce(&fresh, .sizesLoaded(.success(Fixture.sizes)))
+        #expect(Dashboard.reduce(&fresh, .tick(Fixture.now.addingTimeInterval(0.2))).isEmpty)
+    }
+
+    @Test func eventsThatChangeTheCatalogReload() {
+        var s = Fixture.loaded()
+        let effects = Dashboard.reduce(&s, .eventReceived(EngineEvent(type: "container", action: "start", actorID: "id-worker")))
+        #expect(effects == [.loadCatalog])
+        // A burst while the load is in flight asks once more, after it returns.
+        #expect(Dashboard.reduce(&s, .eventReceived(EngineEvent(type: "volume", action: "destroy", actorID: "cache"))).isEmpty)
+        let next = Dashboard.reduce(&s, .catalogLoaded(.success(Fixture.catalog)))
+        #expect(next.contains(.loadSizes))
+        #expect(next.contains(.loadCatalog))
+        // Noise does nothing.
+        var idle = Fixture.loaded()
+        #expect(Dashboard.reduce(&idle, .eventReceived(EngineEvent(type: "container", action: "exec_start: sh", actorID: "x"))).isEmpty)
+    }
+
+    @Test func refreshReloadsCatalogAndSizes() {
+        var s = Fixture.loaded()
+        #expect(Fixture.press([.char("r")], &s) == [.loadCatalog, .loadSizes])
+    }
+
+    @Test func lostEventStreamShowsACountdownAndRelistsOnReconnect() {
+        var s = Fixture.loaded()
+        let effects = Dashboard.reduce(&s, .eventStreamChanged(.disconnected(reason: "connection reset", retryIn: 4)))
+        #expect(effects == [.scheduleTick(after: 1)])
+        #expect(s.banners.first?.text == "live updates lost (connection reset): reconnecting in 4s")
+        _ = Dashboard.reduce(&s, .tick(Fixture.now.addingTimeInterval(10)))
+        _ = Dashboard.reduce(&s, .tick(Fixture.now.addingTimeInterval(12)))
+        #expect(s.banners.first?.text == "live updates lost (connection reset): reconnecting in 2s")
+        _ = Dashboard.reduce(&s, .tick(Fixture.now.addingTimeInterval(14)))
+        #expect(s.banners.first?.text == "live updates lost (connection reset): reconnecting…")
+        #expect(!s.isTickScheduled, "the countdown stops at zero")
+        let back = Dashboard.reduce(&s, .eventStreamChanged(.connected))
+        #expect(back == [.loadCatalog])
+        #expect(s.banners.isEmpty)
+    }
+
+    @Test func catalogErrorShowsABannerThatEscDismisses() {
+        var s = Fixture.loaded()
+        _ = Fixture.press([.char("r")], &s)
+        _ = Dashboard.reduce(&s, .catalogLoaded(.failure(EngineError(.unreachable, "the engine at unix:///var/run/docker.sock does not answer: is dockerd running?"))))
+        #expect(s.errorBanner?.code == .unreachable)
+        #expect(s.catalog.entries.count == Fixture.volumes.count, "the last catalog stays")
+        _ = Fixture.press([.escape], &s)
+        #expect(s.errorBanner == nil)
+    }
+
+    @Test func resizeIsStored() {
+        var s = Fixture.loaded()
+        _ = Dashboard.reduce(&s, .key(.resize(rows: 45, cols: 160)))
+        #expect(s.rows == 45 && s.cols == 160)
+    }
+
+    // MARK: Navigation
+
+    @Test func movesWithKeysAndStaysInBounds() {
+        var s = Fixture.loaded()
+        let names = s.visibleIndices.map { s.catalog.entries[$0].name }
+        #expect(s.selection == 0)
+        Fixture.press([.char("j"), .down], &s)
+        #expect(s.selectedEntry?.name == names[2])
+        Fixture.press([.char("k")], &s)
+        #expect(s.selection == 1)
+        Fixture.press([.char("G")], &s)
+        #expect(s.selection == names.count - 1)
+        Fixture.press([.char("j")], &s)
+        #expect(s.selection == names.count - 1)
+        Fixture.press([.home], &s)
+        #expect(s.selection == 0)
+        Fixture.press([.up], &s)
+        #expect(s.selection == 0)
+        Fixture.press([.end], &s)
+        #expect(s.selection == names.count - 1)
+        Fixture.press([.char("g"), .pageDown], &s)
+        #expect(s.selection > 1)
+        Fixture.press([.pageUp], &s)
+        #expect(s.selection == 0)
+    }
+
+    @Test func scrollKeepsTheSelectionVisible() {
+        let (catalog, sizes) = Fixture.bigCatalog(100)
+        var s = Fixture.loaded(catalog: catalog, sizes: sizes)
+        let body = PaneLayout(s, rows: s.rows, cols: s.cols).tableBody.height
+        Fixture.press(Array(repeating: .char("j"), count: 30), &s)
+        #expect(s.selection == 30)
+        #expect(s.scrollOffset <= 30 && 30 < s.scrollOffset + body)
+        Fixture.press([.char("G")], &s)
+        #expect(s.scrollOffset == 100 - body)
+    }
+
+    @Test func enterFocusesTheDetailAndResolvesOwners() {
+        var s = Fixture.loaded()
+        Fixture.select("shop_db-data", &s)
+        let effects = Fixture.press([.enter], &s)
+        #expect(effects == [.resolveOwners("shop_db-data")])
+        #expect(s.focus == .detail)
+        // In the detail pane j/k scroll it, and the table stays put.
+        Fixture.press([.char("j")], &s)
+        #expect(s.selectedEntry?.name == "shop_db-data")
+        #expect(s.detailScroll == 1)
+        Fixture.press([.tab], &s)
+        #expect(s.focus == .table)
+        // Tab into the detail pane resolves once.
+        #expect(Fixture.press([.tab], &s) == [.resolveOwners("shop_db-data")])
+        _ = Dashboard.reduce(&s, .ownersResolved(name: "shop_db-data", .success(Fixture.resolvedDBOwners)))
+        Fixture.press([.escape], &s)
+        #expect(Fixture.press([.tab], &s).isEmpty)
+    }
+
+    @Test func mouseClickSelectsAndWheelScrolls() {
+        var s = Fixture.loaded()
+        let body = PaneLayout(s, rows: s.rows, cols: s.cols).tableBody
+        _ = Dashboard.reduce(&s, .key(.mouse(MouseEvent(kind: .press, row: body.row + 3, col: 10))))
+        #expect(s.selection == 3)
+        _ = Dashboard.reduce(&s, .key(.mouse(MouseEvent(kind: .wheelDown, row: body.row, col: 10))))
+        #expect(s.selection == 6)
+        _ = Dashboard.reduce(&s, .key(.mouse(MouseEvent(kind: .wheelUp, row: body.row, col: 10))))
+        #expect(s.selection == 3)
+        // A click below the last row selects nothing new.
+        _ = Dashboard.reduce(&s, .key(.mouse(MouseEvent(kind: .press, row: body.row + body.height - 1, col: 10))))
+        #expect(s.selection == 3)
+        // A click in the detail pane focuses it.
+        let detail = PaneLayout(s, rows: s.rows, cols: s.cols).detail!
+        _ = Dashboard.reduce(&s, .key(.mouse(MouseEvent(kind: .press, row: detail.row + 2, col: 5))))
+        #expect(s.focus == .detail)
+    }
+
+    @Test func selectionFollowsTheVolumeAcrossReloads() {
+        var s = Fixture.loaded()
+        Fixture.select("old-logs", &s)
+        let row = s.selection
+        // A new volume sorted before it appears elsewhere: the selection stays on old-logs.
+        var volumes = Fixture.volumes
+        volumes.append(Fixture.volume("aaa-new", age: 1))
+        _ = Dashboard.reduce(&s, .catalogLoaded(.success(Catalog(volumes: volumes, containers: Fixture.containers, takenAt: Fixture.now))))
+        #expect(s.selectedEntry?.name == "old-logs")
+        #expect(s.selection == row + 1)
+        #expect(s.selectedEntry?.size == .bytes(314_572_800), "known sizes survive a reload")
+        // When it goes away, the selection stays at the same row.
+        volumes.removeAll { $0.name == "old-logs" }
+        _ = Dashboard.reduce(&s, .catalogLoaded(.success(Catalog(volumes: volumes, containers: Fixture.containers, takenAt: Fixture.now))))
+        #expect(s.selection == row + 1)
+        #expect(s.selectedEntry != nil)
+    }
+
+    // MARK: Filter, sort, unused only
+
+    @Test func filterMatchesNameLabelsProjectAndOwners() {
+        func visible(_ text: String) -> [String] {
+            var s = Fixture.loaded()
+            Fixture.press([.char("/")], &s)
+            Fixture.type(text, &s)
+            Fixture.press([.enter], &s)
+            #expect(!s.isEditingFilter)
+            return s.visibleIndices.map { s.catalog.entries[$0].name }
+        }
+        #expect(visible("logs") == ["old-logs"])
+        #expect(visible("team=ci") == ["ci-cache"])
+        #expect(visible("SHOP") == ["shop_db-data", "shop_uploads"])
+        #expect(visible("grafana") == ["grafana-data"])
+        #expect(visible("backup") == ["shop_db-data"], "owner names are searched")
+        let inverted = visible("!shop")
+        #expect(inverted.count == Fixture.volumes.count - 2)
+        #expect(!inverted.contains("shop_db-data"))
+        #expect(visible("!").count == Fixture.volumes.count)
+    }
+
+    @Test func filterIsLiveAndEscClearsIt() {
+        var s = Fixture.loaded()
+        Fixture.press([.char("/")], &s)
+        Fixture.type("cach", &s)
+        #expect(s.visibleIndices.count == 2)
+        Fixture.press([.backspace, .backspace, .backspace, .backspace], &s)
+        #expect(s.visibleIndices.count == Fixture.volumes.count)
+        Fixture.type("q", &s)
+        #expect(!s.shouldQuit, "q is a character in the filter")
+        #expect(s.filter.text == "q")
+        Fixture.press([.escape], &s)
+        #expect(s.filter.isEmpty && !s.isEditingFilter)
+        #expect(s.visibleIndices.count == Fixture.volumes.count)
+        // Esc in the table clears an applied filter.
+        Fixture.press([.char("/")], &s)
+        Fixture.type("cache", &s)
+        Fixture.press([.enter, .escape], &s)
+        #expect(s.filter.isEmpty)
+    }
+
+    @Test func sortCyclesAndReverses() {
+        var s = Fixture.loaded()
+        func names() -> [String] { s.visibleIndices.map { s.catalog.entries[$0].name } }
+        #expect(s.sortKey == .name)
+        #expect(names() == names().sorted())
+        Fixture.press([.char("s")], &s)
+        #expect(s.sortKey == .size)
+        #expect(names().first == "ci-cache")
+        #expect(Array(names().suffix(2)).sorted() == ["ebs-archive", "nfs-share"], "unknown sizes sort last")
+        Fixture.press([.char("S")], &s)
+        #expect(s.isSortReversed)
+        #expect(names().last == "ci-cache")
+        Fixture.press([.char("s")], &s)
+        #expect(s.sortKey == .created && !s.isSortReversed)
+        #expect(names().first == Fixture.leakedAnon)
+        Fixture.press([.char("s")], &s)
+        #expect(s.sortKey == .owners)
+        #expect(names().first == "shop_db-data")
+        Fixture.press([.char("s")], &s)
+        #expect(s.sortKey == .status)
+        #expect(names().first == Fixture.leakedAnon)
+        Fixture.press([.char("s")], &s)
+        #expect(s.sortKey == .name)
+    }
+
+    @Test func sortKeepsTheSelectedVolume() {
+        var s = Fixture.loaded()
+        Fixture.select("grafana-data", &s)
+        Fixture.press([.char("s"), .char("S"), .char("s")], &s)
+        #expect(s.selectedEntry?.name == "grafana-data")
+    }
+
+    @Test func unusedOnlyToggles() {
+        var s = Fixture.loaded()
+        Fixture.press([.char("u")], &s)
+        let names = Set(s.visibleIndices.map { s.catalog.entries[$0].name })
+        #expect(names == ["cache", Fixture.leakedAnon, "old-logs", "ebs-archive", "ci-cache"])
+        Fixture.press([.char("u")], &s)
+        #expect(s.visibleIndices.count == Fixture.volumes.count)
+    }
+
+    @Test func spaceMarksAndMovesDown() {
+        var s = Fixture.loaded()
+        let first = s.selectedEntry!.name
+        Fixture.press([.char(" ")], &s)
+        #expect(s.marked == [first])
+        #expect(s.selection == 1)
+        Fixture.press([.char("k"), .char(" ")], &s)
+        #expect(s.marked.isEmpty)
+    }
+
+    // MARK: Read-only
+
+    @Test(arguments: ["c", "d", "D", "p"])
+    func readOnlyDisablesDestructiveKeys(_ key: Character) {
+        var s = Fixture.loaded(readOnly: true)
+        Fixture.press([.char(" ")], &s)
+        let effects = Fixture.press([.char(key)], &s)
+        #expect(effects.isEmpty)
+        #expect(s.dialog == nil)
+        #expect(s.notice?.kind == .disabled)
+        #expect(s.notice?.text.contains("read-only mode (--read-only)") == true)
+        // Looking still works.
+        #expect(Fixture.press([.char("i")], &s) == [.inspectVolume(s.selectedEntry!.name)])
+    }
+
+    // MARK: Remove
+
+    @Test func removingAnInUseVolumeShowsOwnersAndEmitsNothing() {
+        var s = Fixture.loaded()
+        Fixture.select("shop_db-data", &s)
+        #expect(Fixture.press([.char("d")], &s).isEmpty)
+        guard case .remove(let confirm)? = s.dialog else {
+            Issue.record("no remove dialog")
+            return
+        }
+        #expect(!confirm.canConfirm)
+        #expect(confirm.blocked.first?.owners.map(\.containerName) == ["shop-db-1", "shop-backup-1"])
+        #expect(Fixture.press([.char("y")], &s).isEmpty)
+        #expect(Fixture.press([.enter], &s).isEmpty)
+        let text = Fixture.screen(s).text
+        #expect(text.contains("shop-db-1") && text.contains("shop-backup-1"))
+        #expect(text.contains("in use by 2 containers"))
+        Fixture.press([.escape], &s)
+        #expect(s.dialog == nil)
+    }
+
+    @Test func removingAnUnusedVolumeAfterConfirm() {
+        var s = Fixture.loaded()
+        Fixture.select("cache", &s)
+        Fixture.press([.char("d")], &s)
+        #expect(Fixture.screen(s).text.contains("Remove volume cache?"))
+        #expect(Fixture.screen(s).text.contains("12.0 MiB"))
+        #expect(Fixture.press([.char("y")], &s) == [.removeVolumes(["cache"], force: false)])
+        #expect(Fixture.press([.char("y")], &s).isEmpty, "a second y while removing does nothing")
+        let after = Dashboard.reduce(&s, .volumesRemoved(["cache": nil]))
+        #expect(after == [.loadCatalog])
+        #expect(s.dialog == nil)
+        #expect(s.notice?.text == "removed volume cache (12.0 MiB)")
+    }
+
+    @Test func escCancelsARemove() {
+        var s = Fixture.loaded()
+        Fixture.select("cache", &s)
+        Fixture.press([.char("d")], &s)
+        #expect(Fixture.press([.char("n")], &s).isEmpty)
+        #expect(s.dialog == nil)
+    }
+
+    @Test func bulkRemoveListsEveryMarkedVolumeAndSkipsInUseOnes() {
+        var s = Fixture.loaded()
+        #expect(Fixture.press([.char("D")], &s).isEmpty)
+        #expect(s.notice?.text.contains("Space") == true)
+        for name in ["cache", "old-logs", "shop_uploads"] {
+            Fixture.select(name, &s)
+            Fixture.press([.char(" ")], &s)
+        }
+        #expect(s.marked == ["cache", "old-logs", "shop_uploads"])
+        Fixture.press([.char("D")], &s)
+        let text = Fixture.screen(s).text
+        #expect(text.contains("cache") && text.contains("old-logs") && text.contains("shop_uploads"))
+        #expect(text.contains("used by shop-web-1"))
+        #expect(Fixture.press([.enter], &s) == [.removeVolumes(["cache", "old-logs"], force: false)])
+        let failure = EngineError(.inUse, "volume old-logs is in use by x (running): stop and remove those containers first")
+        _ = Dashboard.reduce(&s, .volumesRemoved(["cache": nil, "old-logs": failure]))
+        #expect(s.marked == ["old-logs", "shop_uploads"])
+        #expect(s.errorBanner == failure)
+    }
+
+    // MARK: Prune
+
+    @Test func pruneFlowExecutesExactlyThePreviewedPlan() {
+        var s = Fixture.loaded()
+        #expect(Fixture.press([.char("p")], &s) == [.previewPrune(.unusedAnonymous)])
+        // Confirming before the preview arrives does nothing.
+        #expect(Fixture.press([.char("y")], &s).isEmpty)
+        let measured = Catalog(volumes: Fixture.volumes, containers: Fixture.containers, sizes: Fixture.sizeTable, takenAt: Fixture.now)
+        let anonymousPlan = PrunePlan(catalog: measured, mode: .unusedAnonymous)
+        let allPlan = PrunePlan(catalog: measured, mode: .allUnused)
+        _ = Dashboard.reduce(&s, .prunePreviewLoaded(.success(anonymousPlan)))
+        #expect(Fixture.screen(s).text.contains("3f9c0a1b2c3d…"))
+        // Toggle: re-preview in the other mode; a late answer for the old mode is ignored.
+        #expect(Fixture.press([.tab], &s) == [.previewPrune(.allUnused)])
+        _ = Dashboard.reduce(&s, .prunePreviewLoaded(.success(anonymousPlan)))
+        guard case .prune(let waiting)? = s.dialog else { Issue.record("no prune dialog"); return }
+        #expect(waiting.plan == nil)
+        _ = Dashboard.reduce(&s, .prunePreviewLoaded(.success(allPlan)))
+        #expect(Fixture.press([.char("A")], &s).isEmpty, "already in that mode")
+        #expect(Fixture.press([.char("a")], &s) == [.previewPrune(.unusedAnonymous)])
+        #expect(Fixture.press([.char("A")], &s) == [.previewPrune(.allUnused)])
+        _ = Dashboard.reduce(&s, .prunePreviewLoaded(.success(allPlan)))
+        let text = Fixture.screen(s).text
+        #expect(text.contains("old-logs") && text.contains("ci-cache"))
+        #expect(Fixture.press([.enter], &s) == [.executePrune(allPlan)])
+        #expect(Fixture.press([.enter], &s).isEmpty, "no second prune while one runs")
+        let result = Fixture.pruneResult(removed: ["cache", "ci-cache", Fixture.leakedAnon],
+            skipped: [(name: "old-logs", reason: "in-use", message: "a container started using it after the preview")],
+            reclaimedBytes: 2_482_193_203)
+        #expect(Dashboard.reduce(&s, .pruneFinished(.success(result))) == [.loadCatalog])
+        let done = Fixture.screen(s).text
+        #expect(done.contains("Prune finished"))
+        #expect(done.contains("2.3 GiB"))
+        #expect(done.contains("a container started using it"))
+        Fixture.press([.escape], &s)
+        #expect(s.dialog == nil)
+    }
+
+    @Test func emptyPrunePlanCannotBeConfirmed() {
+        var s = Fixture.loaded()
+        Fixture.press([.char("p")], &s)
+        _ = Dashboard.reduce(&s, .prunePreviewLoaded(.success(PrunePlan(catalog: .empty, mode: .unusedAnonymous))))
+        #expect(Fixture.press([.char("y")], &s).isEmpty)
+    }
+
+    // MARK: Create
+
+    @Test func createFormValidatesOnEveryKeystroke() {
+        var s = Fixture.loaded()
+        Fixture.press([.char("c")], &s)
+        Fixture.type("x", &s)
+        guard case .create(let form)? = s.dialog else { Issue.record("no form"); return }
+        #expect(form.problem?.field == .name)
+        #expect(form.problem?.message.contains("too short") == true)
+        #expect(Fixture.press([.enter], &s).isEmpty, "an invalid name is not sent")
+        Fixture.type("/y", &s)
+        guard case .create(let bad)? = s.dialog else { return }
+        #expect(bad.problem?.message.contains("does not allow") == true)
+        Fixture.press([.backspace, .backspace], &s)
+        Fixture.type("q-data", &s)
+        guard case .create(let good)? = s.dialog else { return }
+        #expect(good.name.text == "xq-data", "q is a character in the form")
+        #expect(good.problem == nil)
+        Fixture.press([.tab, .tab], &s)
+        Fixture.type("team=web env", &s)
+        guard case .create(let labels)? = s.dialog else { return }
+        #expect(labels.problem?.field == .labels)
+        Fixture.type("=dev", &s)
+        Fixture.press([.down], &s)
+        Fixture.type("type=tmpfs device=tmpfs o=size=64m", &s)
+        let effects = Fixture.press([.enter], &s)
+        #expect(effects == [.createVolume(VolumeCreateRequest(
+            name: "xq-data", driver: "local", labels: ["team": "web", "env": "dev"],
+            options: ["type": "tmpfs", "device": "tmpfs", "o": "size=64m"]))])
+    }
+
+    @Test func createShowsTheEngineErrorInTheFormAndEscCancels() {
+        var s = Fixture.loaded()
+        Fixture.press([.char("c")], &s)
+        Fixture.type("dup", &s)
+        #expect(Fixture.press([.enter], &s) == [.createVolume(VolumeCreateRequest(name: "dup"))])
+        _ = Dashboard.reduce(&s, .volumeCreated(.failure(EngineError(.conflict, "a volume named dup exists with other options"))))
+        guard case .create(let form)? = s.dialog else { Issue.record("the form closed"); return }
+        #expect(form.engineError?.message == "a volume named dup exists with other options")
+        #expect(Fixture.screen(s).text.contains("the engine refused"))
+        #expect(Fixture.press([.escape], &s).isEmpty)
+        #expect(s.dialog == nil)
+    }
+
+    @Test func createdVolumeGetsSelected() {
+        var s = Fixture.loaded()
+        Fixture.press([.char("c")], &s)
+        Fixture.type("new-vol", &s)
+        Fixture.press([.enter], &s)
+        #expect(Dashboard.reduce(&s, .volumeCreated(.success(Volume(name: "new-vol")))) == [.loadCatalog])
+        #expect(s.dialog == nil)
+        let volumes = Fixture.volumes + [Fixture.volume("new-vol", age: 0)]
+        let effects = Dashboard.reduce(&s, .catalogLoaded(.success(Catalog(volumes: volumes, containers: Fixture.containers, takenAt: Fixture.now))))
+        #expect(effects.contains(.loadSizes))
+        #expect(s.selectedEntry?.name == "new-vol")
+    }
+
+    @Test func emptyNameCreatesAnAnonymousVolume() {
+        var s = Fixture.loaded()
+        Fixture.press([.char("c")], &s)
+        #expect(Fixture.press([.enter], &s) == [.createVolume(VolumeCreateRequest(name: nil))])
+    }
+
+    // MARK: Inspect
+
+    @Test func inspectScrollsAndSearches() {
+        var s = Fixture.loaded()
+        Fixture.select("cache", &s)
+        #expect(Fixture.press([.char("i")], &s) == [.inspectVolume("cache")])
+        let json = (0..<60).map { "  \"line\($0)\": \($0 % 7 == 0 ? "\"Needle\"" : "1")," }.joined(separator: "\n")
+        _ = Dashboard.reduce(&s, .inspectLoaded(name: "cache", .success(json)))
+        Fixture.press([.char("j"), .char("j")], &s)
+        guard case .inspect(let v1)? = s.dialog else { Issue.record("no viewer"); return }
+        #expect(v1.scroll == 2)
+        Fixture.press([.char("/")], &s)
+        Fixture.type("needle", &s)
+        Fixture.press([.enter], &s)
+        guard case .inspect(let v2)? = s.dialog else { return }
+        #expect(v2.matches == [0, 7, 14, 21, 28, 35, 42, 49, 56])
+        #expect(v2.currentMatchLine == 7)
+        Fixture.press([.char("n"), .char("n")], &s)
+        guard case .inspect(let v3)? = s.dialog else { return }
+        #expect(v3.currentMatchLine == 21)
+        #expect(v3.scroll == 19)
+        Fixture.press([.char("N")], &s)
+        guard case .inspect(let v4)? = s.dialog else { return }
+        #expect(v4.currentMatchLine == 14)
+        Fixture.press([.char("G")], &s)
+        guard case .inspect(let v5)? = s.dialog else { return }
+        #expect(v5.scroll > 0 && v5.scroll < 60)
+        #expect(!s.shouldQuit)
+        Fixture.press([.char("q")], &s)
+        #expect(!s.shouldQuit, "q does not quit from inside a dialog")
+        Fixture.press([.escape], &s)
+        #expect(s.dialog == nil)
+    }
+
+    @Test func lateInspectResultForAnotherVolumeIsIgnored() {
+        var s = Fixture.loaded()
+        Fixture.select("cache", &s)
+        Fixture.press([.char("i")], &s)
+        _ = Dashboard.reduce(&s, .inspectLoaded(name: "other", .success("{}")))
+        guard case .inspect(let viewer)? = s.dialog else { return }
+        #expect(viewer.lines == nil)
+    }
+
+    // MARK: Mounts view and help
+
+    @Test func mountsViewLoadsTheSelectedContainersDetail() {
+        var s = Fixture.loaded()
+        let first = s.catalog.containers[0].id
+        #expect(Fixture.press([.char("m")], &s) == [.loadContainerDetail(first)])
+        #expect(s.mode == .mounts)
+        let second = s.catalog.containers[1].id
+        #expect(Fixture.press([.char("j")], &s) == [.loadContainerDetail(second)])
+        #expect(Fixture.press([.char("k")], &s).isEmpty, "already asked")
+        _ = Dashboard.reduce(&s, .containerDetailLoaded(id: first, .success(Fixture.webDetail)))
+        #expect(s.containerDetails[first] != nil)
+        Fixture.press([.escape], &s)
+        #expect(s.mode == .volumes)
+    }
+
+    @Test func helpOpensAndCloses() {
+        var s = Fixture.loaded()
+        Fixture.press([.char("m"), .char("?")], &s)
+        #expect(s.mode == .help)
+        Fixture.press([.char("j")], &s)
+        Fixture.press([.escape], &s)
+        #expect(s.mode == .mounts, "help returns where it came from")
+    }
+
+    // MARK: Quit
+
+    @Test func qAndCtrlCQuit() {
+        var s = Fixture.loaded()
+        #expect(Fixture.press([.char("q")], &s) == [.quit])
+        #expect(s.shouldQuit)
+        var t = Fixture.loaded()
+        Fixture.press([.char("c")], &t)
+        Fixture.type("q", &t)
+        #expect(!t.shouldQuit)
+        #expect(Fixture.press([.ctrl("c")], &t) == [.quit])
+        var u = Fixture.loaded()
+        #expect(Fixture.press([.ctrl("C")], &u) == [.quit], "however the backend spells Ctrl-C")
+    }
+}

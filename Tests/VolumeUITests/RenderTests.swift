@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+import VolumeCore
+
+@testable import VolumeUI
+
+@Suite struct RenderTests {
+    @Test func monochromeUsesNoColor() {
+        var s = Fixture.loaded(rows: 45, cols: 160, readOnly: true)
+        _ = Dashboard.reduce(&s, .eventStreamChanged(.disconnected(reason: "gone", retryIn: 3)))
+        _ = Dashboard.reduce(&s, .catalogLoaded(.failure(EngineError(.timeout, "slow"))))
+        s.isMonochrome = true
+        let grid = Fixture.screen(s)
+        #expect(grid.cells.allSatisfy { $0.style.fg == .default && $0.style.bg == .default })
+        s.isMonochrome = false
+        #expect(Fixture.screen(s).cells.contains { $0.style.fg != .default })
+    }
+
+    @Test func selectionIsReverseVideo() {
+        var s = Fixture.loaded()
+        Fixture.select("cache", &s)
+        let grid = Fixture.screen(s)
+        let body = PaneLayout(s, rows: s.rows, cols: s.cols).tableBody
+        let row = body.row + s.selection - s.scrollOffset
+        #expect((0..<grid.cols).allSatisfy { grid[row, $0].style.reverse })
+        #expect(!grid[row + 1, 3].style.reverse)
+    }
+
+    @Test func leakedVolumesAreMarkedWithoutColor() {
+        let s = Fixture.loaded()
+        let text = Fixture.screen(s).text
+        #expect(text.contains("3f9c0a1b2c3d…"))
+        #expect(text.contains("! unused anonymous"))
+    }
+
+    @Test func wideCharactersKeepColumnsAligned() {
+        let s = Fixture.loaded(catalog: Fixture.unicodeCatalog, sizes: Fixture.unicodeSizes)
+        let grid = Fixture.screen(s)
+        let table = VolumeTable(width: grid.cols, isWide: false)
+        let driverCol = table.columns.first { $0.column == .driver }!.col
+        let body = PaneLayout(s, rows: s.rows, cols: s.cols).tableBody
+        for i in 0..<s.visibleIndices.count {
+            let row = body.row + i
+            // The cell where DRIVER starts holds the first letter of the driver in every row.
+            let driver = s.visibleEntry(i).volume.driver
+            #expect(grid[row, driverCol].text == String(driver.first!), "row \(i) misaligned")
+            // The cell before it is a blank, never the right half of a wide character.
+            #expect(grid[row, driverCol - 1].text == " ")
+        }
+    }
+
+    @Test func fittedTextNeverSplitsAWideCharacter() {
+        #expect(CellGrid.fitted("日本語", to: 4) == "日… ")
+        #expect(CellGrid.fitted("日本語", to: 6) == "日本語")
+        #expect(CellGrid.fitted("abc", to: 5, alignRight: true) == "  abc")
+        #expect(CellGrid.fitted("/var/lib/docker/volumes/x/_data", to: 12, keepTail: true) == "…mes/x/_data")
+        #expect(CellGrid.fitted("a\u{1B}[1mb", to: 10) == "a\\e[1mb   ")
+    }
+
+    @Test func wrapsAtSpaces() {
+        #expect(CellGrid.wrapped("one two three four", width: 9) == ["one two", "three", "four"])
+        #expect(CellGrid.wrapped("abcdefghij", width: 4) == ["abcd", "efgh", "ij"])
+    }
+
+    @Test func layoutReservesRoomForAFileTree() {
+        let wide = PaneLayout(rows: 45, cols: 160, bannerCount: 0, showsDetail: true, showsFileTree: true)
+        #expect(wide.isSideBySide)
+        #expect(wide.detail!.bottom == wide.fileTree!.row)
+        let narrow = PaneLayout(rows: 24, cols: 80, bannerCount: 1, showsDetail: true, showsFileTree: true)
+        #expect(narrow.main.height >= 5)
+        #expect(narrow.fileTree!.bottom <= narrow.footer.row)
+        let none = PaneLayout(rows: 24, cols: 80, bannerCount: 0, showsDetail: true)
+        #expect(none.fileTree == nil)
+        #expect(none.main.height + none.detail!.height == 24 - 3)
+    }
+
+    @Test func renderingAThousandVolumesIsFast() {
+        let (catalog, sizes) = Fixture.bigCatalog(1000)
+        var s = Fixture.loaded(rows: 45, cols: 160, catalog: catalog, sizes: sizes)
+        Fixture.press([.char("s")], &s)
+        var grid = CellGrid(rows: 45, cols: 160)
+        let clock = ContinuousClock()
+        Dashboard.render(s, into: &grid)
+        let frames = 20
+        let elapsed = clock.measure {
+            for _ in 0..<frames {
+                _ = Dashboard.reduce(&s, .key(.char("j")))
+                Dashboard.render(s, into: &grid)
+            }
+        }
+        let perFrame = elapsed / frames
+        // Debug builds are several times slower than release; this only catches O(n²) mistakes.
+        #expect(perFrame < .milliseconds(100), "one frame took \(perFrame)")
+        let filter = clock.measure {
+            Fixture.press([.char("/")], &s)
+            Fixture.type("peer-vol-09", &s)
+        }
+        #expect(filter < .milliseconds(500), "typing a filter took \(filter)")
+        #expect(s.visibleIndices.count == 100)
+    }
+}
