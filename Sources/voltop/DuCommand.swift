@@ -1,0 +1,305 @@
+import ArgumentParser
+import Foundation
+import VolumeCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `voltop du`: what takes the space inside a volume, measured by reading its files.
+///
+/// Direct mode only for now: the engine is local, voltop runs as root and reads the volume's Mountpoint itself
+/// (`VolumeScanner`). Other cases (docker-group user, remote engine, Docker Desktop, rootless) fail with a message
+/// until the helper-container mode lands.
+///
+/// Hidden options for benchmarks and debugging: `--dir DIR` scans a plain directory instead of a volume (no engine
+/// is contacted; VOLUME and PATH are not given), `--stats` prints entries, time and memory per entry to standard
+/// error, `--workers N` sets the number of scanner threads. `scripts/bench-scan` uses `voltop du --dir DIR --depth 0`.
+struct DuCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "du",
+        abstract: "Show what takes the space inside a volume (reads its files: root on the engine's host).",
+        discussion: """
+            Lists the volume (or PATH inside it) and its entries down to --depth levels, largest first, with disk \
+            usage (as du -B1) or apparent sizes (--apparent, as du -b). Totals match `du -sx` on the same \
+            directory: hard links counted once, symlinks never followed (their own size counted), mount points \
+            inside the volume neither entered nor counted. Unreadable entries are listed on standard error. Names \
+            are shown with control characters and invalid UTF-8 bytes escaped (\\e, \\n, \\xFF).
+
+            --json prints one object:
+              {"source": "direct", "root": MOUNTPOINT, "volume": NAME (absent with --dir), "path": PATH,
+               "sizes": "allocated"|"apparent",
+               "totals": {"apparentBytes", "allocatedBytes", "files", "directories", "symlinks", "others",
+                          "hardlinksSkipped", "otherFilesystems", "newestMtime", "unreadable": [{"path", "errno", "error"}]},
+               "tree": ENTRY}
+            ENTRY is {"name", "path", "kind", "apparentBytes", "allocatedBytes", "items", "mtime", "newestMtime",
+            "children": [ENTRY] (directories above --depth, largest first)}, plus "nameBase64" when the name is not \
+            UTF-8 (then "name" and "path" carry \\xHH escapes), "countedElsewhere": true for a hard link counted \
+            under another name, "otherFilesystem": true for a mount point, "error" when it could not be read. \
+            Times are seconds since 1970; sizes are bytes; "items" counts everything below an entry.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The volume's name.")
+    var volume: String?
+
+    @Argument(help: "A directory inside the volume (symlinks on the way are refused, never followed).")
+    var path: String?
+
+    @Option(help: "Levels of entries to list below the top one (0: the total only).")
+    var depth = 1
+
+    @Flag(help: "Show apparent sizes (file lengths, as du -b) instead of disk usage (as du -B1).")
+    var apparent = false
+
+    @Flag(help: "Print JSON (shape below).")
+    var json = false
+
+    @Option(name: .customLong("dir"), help: .hidden)
+    var directory: String?
+
+    @Flag(help: .hidden)
+    var stats = false
+
+    @Option(help: .hidden)
+    var workers: Int?
+
+    func validate() throws {
+        if directory != nil {
+            if volume != nil || path != nil { throw ValidationError("--dir DIR takes no VOLUME or PATH") }
+        } else if volume == nil {
+            throw ValidationError("name a volume: voltop du VOLUME [PATH]")
+        }
+        if depth < 0 { throw ValidationError("--depth must be 0 or more") }
+        if let workers, workers < 1 { throw ValidationError("--workers must be 1 or more") }
+    }
+
+    func run() async throws {
+        let relative = (path ?? "").utf8.split(separator: UInt8(ascii: "/")).map(Array.init)
+        let rootPath: String
+        let label: String
+        if let directory {
+            rootPath = directory
+            label = directory
+        } else {
+            let name = volume ?? ""
+            let engine = try await global.connect()
+            let (found, _) = try await engine.volume(name)
+            rootPath = try Self.directRoot(of: found, endpoint: engine.endpoint)
+            label = ([name] + relative.map { String(decoding: $0, as: UTF8.self) }).joined(separator: "/")
+        }
+        let rssBefore = Self.memoryStatus("VmRSS")
+        let started = ContinuousClock.now
+        let line = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
+        let options = ScanOptions(workers: workers, progressInterval: .milliseconds(100))
+        let tree = try await VolumeScanner.scan(rootPath: rootPath, relativePath: relative, options: options) { p in
+            line.show(p)
+        }
+        line.clear()
+        let elapsed = ContinuousClock.now - started
+        if json {
+            try Output.json(DuJSON(tree: tree, volume: volume, path: path ?? "", depth: depth, apparent: apparent))
+        } else {
+            printText(tree, rootPath: rootPath, label: Sanitizer.inline(label))
+        }
+        for problem in tree.totals.unreadable.prefix(20) {
+            Output.warn("cannot read \(Sanitizer.inline(label))/\(problem.displayPath): \(problem.reason)")
+        }
+        if tree.totals.unreadable.count > 20 {
+            Output.warn("… and \(tree.totals.unreadable.count - 20) more unreadable entries (see --json)")
+        }
+        if stats { printStats(tree, elapsed: elapsed, rssBefore: rssBefore) }
+    }
+
+    /// The Mountpoint to read, after checking that direct mode can read it; otherwise an error saying why not.
+    static func directRoot(of volume: Volume, endpoint: EngineEndpoint) throws -> String {
+        let name = Sanitizer.inline(volume.name)
+        let later = "reading volumes through the engine (helper-container mode) is not built yet"
+        guard endpoint.isLocal else {
+            throw EngineError(
+                .unreachable,
+                "the engine at \(Sanitizer.inline(endpoint.address)) is not on this machine, so voltop cannot read \(name)'s files directly; "
+                    + "\(later): run voltop du on the engine's host meanwhile")
+        }
+        guard volume.driver == "local" else {
+            throw EngineError(
+                .invalidArgument,
+                "\(name) uses the \(Sanitizer.inline(volume.driver)) driver: its files live where that driver keeps them, not in a local directory voltop can read")
+        }
+        guard geteuid() == 0 else {
+            throw EngineError(
+                .permissionDenied,
+                "reading \(name)'s files directly needs root: run `sudo voltop du \(name)` (\(later) for docker-group users)")
+        }
+        var st = stat()
+        guard !volume.mountpoint.isEmpty, stat(volume.mountpoint, &st) == 0 else {
+            throw EngineError(
+                .notFound,
+                "\(name)'s Mountpoint \(Sanitizer.inline(volume.mountpoint)) does not exist on this machine: the engine may run in a VM "
+                    + "(Docker Desktop) or another mount namespace (rootless); \(later)")
+        }
+        if let type = volume.options["type"], !type.isEmpty {
+            Output.warn("\(name) is a local volume of type \(Sanitizer.inline(type)): its files appear at the Mountpoint only while a container uses it")
+        }
+        return volume.mountpoint
+    }
+
+    private func printText(_ tree: ScanTree, rootPath: String, label: String) {
+        Output.line("source: direct (\(Sanitizer.inline(rootPath)))")
+        var rows: [(size: String, path: String)] = []
+        let key: ScanTree.SortKey = apparent ? .apparentSize : .allocatedSize
+        func visit(_ node: ScanTree.Node, level: Int) {
+            let relative = tree.displayPath(of: node)
+            var shown = relative.isEmpty ? label : label + "/" + relative
+            if tree.isCountedElsewhere(node) { shown += "  (hard link, counted once)" }
+            if tree.isOnOtherFilesystem(node) { shown += "  (mount point, not entered)" }
+            if let e = tree.error(of: node) { shown += "  (unreadable: \(String(cString: strerror(e))))" }
+            rows.append((Format.bytes(tree.bytes(of: node, apparent: apparent)), shown))
+            guard level < depth else { return }
+            for child in tree.children(of: node, sortedBy: key) { visit(child, level: level + 1) }
+        }
+        visit(tree.root, level: 0)
+        let width = rows.map(\.size.count).max() ?? 0
+        for row in rows {
+            Output.line(String(repeating: " ", count: width - row.size.count) + row.size + "  " + row.path)
+        }
+        let t = tree.totals
+        var summary = "\(t.files) files, \(t.directories) directories, \(t.symlinks) symlinks"
+        if t.others > 0 { summary += ", \(t.others) other" }
+        summary += "; \(Format.bytes(t.allocatedBytes)) on disk, \(Format.bytes(t.apparentBytes)) apparent"
+        if t.hardlinksSkipped > 0 { summary += "; \(t.hardlinksSkipped) hard links counted once" }
+        if t.otherFilesystems > 0 { summary += "; \(t.otherFilesystems) mount points skipped" }
+        if !t.unreadable.isEmpty { summary += "; \(t.unreadable.count) unreadable" }
+        Output.line(summary)
+    }
+
+    private func printStats(_ tree: ScanTree, elapsed: Duration, rssBefore: Int?) {
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let entries = max(tree.count, 1)
+        var text = "stats: entries=\(tree.count) seconds=\(String(format: "%.3f", seconds))"
+        text += " tree-bytes=\(tree.memoryFootprint) tree-bytes-per-entry=\(String(format: "%.1f", Double(tree.memoryFootprint) / Double(entries)))"
+        if let before = rssBefore, let peak = Self.memoryStatus("VmHWM") {
+            text += " rss-before=\(before) peak-rss=\(peak) peak-rss-growth-per-entry=\(String(format: "%.1f", Double(peak - before) / Double(entries)))"
+        }
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// A field of /proc/self/status in bytes (`VmRSS`, `VmHWM`).
+    static func memoryStatus(_ field: String) -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix(field + ":") {
+            let digits = line.dropFirst(field.count + 1).filter(\.isNumber)
+            return Int(digits).map { $0 * 1024 }
+        }
+        return nil
+    }
+}
+
+/// A one-line progress display on standard error, redrawn in place (only on a terminal).
+private final class ProgressLine: @unchecked Sendable {
+    private let enabled: Bool
+    private let lock = NSLock()
+    private var drawn = false
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func show(_ p: ScanProgress) {
+        guard enabled else { return }
+        lock.withLock {
+            let text = "\rscanning: \(p.entries) entries, \(Format.bytes(p.allocatedBytes)) …\u{1B}[K"
+            FileHandle.standardError.write(Data(text.utf8))
+            drawn = true
+        }
+    }
+
+    func clear() {
+        lock.withLock {
+            if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            drawn = false
+        }
+    }
+}
+
+/// The `voltop du --json` document (shape in `DuCommand`'s discussion).
+private struct DuJSON: Encodable {
+    struct Totals: Encodable {
+        struct Problem: Encodable {
+            var path: String
+            var errno: Int32
+            var error: String
+        }
+        var apparentBytes: Int64
+        var allocatedBytes: Int64
+        var files: Int
+        var directories: Int
+        var symlinks: Int
+        var others: Int
+        var hardlinksSkipped: Int
+        var otherFilesystems: Int
+        var newestMtime: Int64?
+        var unreadable: [Problem]
+    }
+
+    final class Entry: Encodable {
+        var name: String
+        var nameBase64: String?
+        var path: String
+        var kind: String
+        var apparentBytes: Int64
+        var allocatedBytes: Int64
+        var items: Int
+        var mtime: Int64
+        var newestMtime: Int64
+        var countedElsewhere: Bool?
+        var otherFilesystem: Bool?
+        var error: String?
+        var children: [Entry]?
+
+        init(_ tree: ScanTree, _ node: ScanTree.Node, levelsLeft: Int, key: ScanTree.SortKey) {
+            let raw = tree.name(of: node)
+            name = DuJSON.text(raw)
+            nameBase64 = String(validating: raw, as: UTF8.self) == nil ? Data(raw).base64EncodedString() : nil
+            path = DuJSON.text(tree.path(of: node))
+            kind = tree.kind(of: node).name
+            apparentBytes = tree.apparentBytes(of: node)
+            allocatedBytes = tree.allocatedBytes(of: node)
+            items = tree.itemCount(of: node)
+            mtime = tree.modified(of: node)
+            newestMtime = tree.newestModified(of: node)
+            countedElsewhere = tree.isCountedElsewhere(node) ? true : nil
+            otherFilesystem = tree.isOnOtherFilesystem(node) ? true : nil
+            error = tree.error(of: node).map { String(cString: strerror($0)) }
+            if tree.kind(of: node) == .directory && levelsLeft > 0 {
+                children = tree.children(of: node, sortedBy: key).map { Entry(tree, $0, levelsLeft: levelsLeft - 1, key: key) }
+            }
+        }
+    }
+
+    var source = "direct"
+    var root: String
+    var volume: String?
+    var path: String
+    var sizes: String
+    var totals: Totals
+    var tree: Entry
+
+    init(tree: ScanTree, volume: String?, path: String, depth: Int, apparent: Bool) {
+        root = tree.rootPath
+        self.volume = volume
+        self.path = path
+        sizes = apparent ? "apparent" : "allocated"
+        let t = tree.totals
+        totals = Totals(
+            apparentBytes: t.apparentBytes, allocatedBytes: t.allocatedBytes, files: t.files, directories: t.directories,
+            symlinks: t.symlinks, others: t.others, hardlinksSkipped: t.hardlinksSkipped, otherFilesystems: t.otherFilesystems,
+            newestMtime: t.newestMtime,
+            unreadable: t.unreadable.map { .init(path: DuJSON.text($0.path), errno: $0.errno, error: $0.reason) })
+        self.tree = Entry(tree, tree.root, levelsLeft: depth, key: apparent ? .apparentSize : .allocatedSize)
+    }
+
+    /// Bytes as JSON text: exact when they are UTF-8 (the encoder escapes control characters), else with `\xHH`.
+    static func text(_ bytes: [UInt8]) -> String {
+        String(validating: bytes, as: UTF8.self) ?? Sanitizer.inline(bytes: bytes)
+    }
+}
