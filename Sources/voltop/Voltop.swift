@@ -22,7 +22,7 @@ struct Voltop: AsyncParsableCommand {
         version: VoltopVersion.current,
         subcommands: [
             DashboardCommand.self, ListCommand.self, InspectCommand.self, CreateCommand.self, RemoveCommand.self,
-            PruneCommand.self,
+            PruneCommand.self, DuCommand.self,
         ],
         defaultSubcommand: DashboardCommand.self
     )
