@@ -40,6 +40,7 @@ let package = Package(
         .testTarget(name: "VolumeCoreTests", dependencies: ["VolumeCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "VolumeUITests", dependencies: ["VolumeUI", "VolumeCore"], exclude: ["Snapshots"]),
         .testTarget(name: "IntegrationTests", dependencies: ["VolumeCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["VolumeCore"]),
         .testTarget(name: "TerminalBackendTests", dependencies: ["TerminalBackend", "VolumeUI"]),
     ]
 )

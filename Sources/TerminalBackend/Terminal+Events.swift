@@ -135,6 +135,9 @@ final class SignalHandling {
     /// Starts handling the signals (before ncurses starts, so that it keeps out of them).
     init() {
         for signo in Terminal.exitSignals {
+            // SIG_IGN first: on Linux, libdispatch installs its own handler when the source is resumed (on its
+            // manager thread); ignoring the signal afterwards could replace that handler and lose the signal.
+            previousHandlers.append((signo, signal(signo, SIG_IGN)))
             let source = DispatchSource.makeSignalSource(signal: signo, queue: .main)
             source.setEventHandler { [weak self] in
                 MainActor.assumeIsolated {
@@ -144,7 +147,6 @@ final class SignalHandling {
             }
             source.resume()
             sources.append(source)
-            previousHandlers.append((signo, signal(signo, SIG_IGN)))
         }
         cnc_crashRestoreInstall()
     }

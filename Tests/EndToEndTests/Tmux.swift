@@ -1,0 +1,146 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The private engine (from scripts/test) and the built `voltop`, for end-to-end tests.
+enum E2E {
+    static let host: String? = ProcessInfo.processInfo.environment["VOLTOP_TEST_HOST"].flatMap { $0.isEmpty ? nil : $0 }
+    /// Whether a private engine and tmux are there.
+    static let isAvailable = host != nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux")
+    static let image = "voltop-test/busybox:latest"
+
+    static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["VOLTOP_BIN"], !path.isEmpty { return path }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/voltop").path
+    }
+
+    static var dockerCLI: String {
+        ["/usr/bin/docker", "/usr/local/bin/docker"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/docker"
+    }
+
+    /// Runs a program and returns its standard output. With `detached`, output is discarded instead:
+    /// a program that leaves a daemon behind (the first tmux client forks the server) would keep a pipe open forever.
+    @discardableResult
+    static func run(_ program: String, _ args: [String], check: Bool = true, detached: Bool = false) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = args
+        process.standardInput = FileHandle.nullDevice
+        if detached { return try spawnDetached(program, args, check: check) }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        if check && process.terminationStatus != 0 {
+            Issue.record("\(program) \(args.joined(separator: " ")) failed: \(String(decoding: errData, as: UTF8.self))")
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// posix_spawn with /dev/null for every standard stream, then waitpid: the tmux client that forks the server
+    /// must not share a pipe with us, and Foundation's Process did not always notice its exit.
+    static func spawnDetached(_ program: String, _ args: [String], check: Bool) throws -> String {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        for fd: Int32 in [0, 1, 2] {
+            posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0)
+        }
+        let argv = ([program] + args).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, program, &actions, nil, argv, environ)
+        guard rc == 0 else {
+            Issue.record("posix_spawn \(program) failed: \(rc)")
+            return ""
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        if check && status != 0 { Issue.record("\(program) \(args.joined(separator: " ")) failed with status \(status)") }
+        return ""
+    }
+
+    /// The docker CLI against the private engine: the independent check of the engine's real state.
+    @discardableResult
+    static func docker(_ args: [String], check: Bool = true) throws -> String {
+        try run(dockerCLI, ["-H", host ?? ""] + args, check: check)
+    }
+
+    static func volumeNames() throws -> Set<String> {
+        Set(try docker(["volume", "ls", "-q"]).split(separator: "\n").map(String.init))
+    }
+}
+
+/// One tmux server and session running voltop, driven like a person: keys in, screens out.
+final class TmuxSession {
+    let socket: String
+    let name = "vt"
+
+    /// Starts voltop in a new detached session of the given size; after voltop exits the pane prints its status.
+    init(cols: Int, rows: Int, arguments: [String] = [], environment: [String: String] = [:]) throws {
+        socket = "voltop-e2e-" + UUID().uuidString.prefix(8).lowercased()
+        var env = ["DOCKER_HOST": E2E.host ?? "", "LANG": "C.UTF-8", "TERM": "tmux-256color"]
+        env.merge(environment) { $1 }
+        let assignments = env.sorted { $0.key < $1.key }.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
+        let command = "env \(assignments) '\(E2E.binary)' \(arguments.joined(separator: " ")); echo VOLTOP-EXITED $?; sleep 600"
+        try E2E.run(
+            "/usr/bin/tmux", ["-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", name, "-x", "\(cols)", "-y", "\(rows)", command],
+            detached: true)
+        _ = try? tmux(["set-option", "-t", name, "remain-on-exit", "on"])
+    }
+
+    deinit { _ = try? tmux(["kill-server"]) }
+
+    @discardableResult
+    func tmux(_ args: [String]) throws -> String {
+        try E2E.run("/usr/bin/tmux", ["-L", socket] + args)
+    }
+
+    /// The visible screen as text.
+    func screen() throws -> String { try tmux(["capture-pane", "-p", "-t", name]) }
+
+    /// Sends tmux key names (`j`, `Enter`, `Escape`, `C-c`, `Tab`).
+    func keys(_ keys: String...) throws { try tmux(["send-keys", "-t", name] + keys) }
+
+    /// Types literal text.
+    func type(_ text: String) throws { try tmux(["send-keys", "-t", name, "-l", "--", text]) }
+
+    func resize(cols: Int, rows: Int) throws {
+        try tmux(["resize-window", "-t", name, "-x", "\(cols)", "-y", "\(rows)"])
+    }
+
+    /// A tmux format value for the pane (`#{alternate_on}`, `#{cursor_flag}`, `#{pane_pid}`).
+    func display(_ format: String) throws -> String {
+        try tmux(["display-message", "-p", "-t", name, format]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Waits until the screen satisfies a condition; returns the last screen (and records an issue on timeout).
+    @discardableResult
+    func waitFor(
+        _ what: String, timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation, _ condition: (String) -> Bool
+    ) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < deadline {
+            last = try screen()
+            if condition(last) { return last }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        Issue.record("timed out waiting for \(what); screen was:\n\(last)", sourceLocation: sourceLocation)
+        return last
+    }
+
+    /// Waits until the screen contains a text.
+    @discardableResult
+    func waitFor(_ text: String, timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        try waitFor("\"\(text)\"", timeout: timeout, sourceLocation: sourceLocation) { $0.contains(text) }
+    }
+}
