@@ -29,7 +29,9 @@ struct DashboardCommand: AsyncParsableCommand {
             global.debug ? FileLogHandler.make(label: label) : SwiftLogNoOpLogHandler()
         }
         // Connect before taking over the screen, so an unreachable engine prints a plain message.
+        StartupTrace.mark("parsed")
         let engine = try await global.connect(logger: logger)
+        StartupTrace.mark("connected")
         let monochrome = noColor || !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         try await DashboardLoop.run(engine: engine, monochrome: monochrome)
     }
@@ -72,11 +74,14 @@ enum DashboardLoop {
             }
             for effect in Dashboard.start(&state) { runner.run(effect) }
             draw()
+            StartupTrace.mark("first frame")
             for await action in actions {
+                if case .catalogLoaded = action { StartupTrace.mark("catalog loaded") }
                 let effects = Dashboard.reduce(&state, action)
                 if state.shouldQuit || effects.contains(.quit) { break }
                 for effect in effects { runner.run(effect) }
                 draw()
+                if case .catalogLoaded = action { StartupTrace.mark("frame with the catalog") }
             }
         }
     }
@@ -103,4 +108,28 @@ enum FileLogHandler {
 struct FileStream: TextOutputStream, @unchecked Sendable {
     let handle: FileHandle
     mutating func write(_ string: String) { handle.write(Data(string.utf8)) }
+}
+
+/// With `VOLTOP_TRACE=FILE`, appends milliseconds since process start for each start-up step (for benchmarks).
+enum StartupTrace {
+    nonisolated(unsafe) static let path = ProcessInfo.processInfo.environment["VOLTOP_TRACE"]
+
+    static func mark(_ step: String) {
+        guard let path, !path.isEmpty else { return }
+        var start = timespec()
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        // The process start time, from /proc/self/stat field 22 (clock ticks since boot).
+        let stat = (try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8)) ?? ""
+        let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+        let startTicks = fields.count > 19 ? Double(fields[19]) ?? 0 : 0
+        start.tv_sec = Int(startTicks / Double(sysconf(Int32(_SC_CLK_TCK))))
+        let ms = (Double(now.tv_sec) * 1000 + Double(now.tv_nsec) / 1e6) - startTicks * 1000 / Double(sysconf(Int32(_SC_CLK_TCK)))
+        let line = String(format: "%8.1f ms  %@\n", ms, step)
+        if let handle = FileHandle(forWritingAtPath: path) ?? (FileManager.default.createFile(atPath: path, contents: nil) ? FileHandle(forWritingAtPath: path) : nil) {
+            handle.seekToEndOfFile()
+            handle.write(Data(line.utf8))
+            try? handle.close()
+        }
+    }
 }
