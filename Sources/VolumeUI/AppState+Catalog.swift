@@ -1,3 +1,4 @@
+import Foundation
 import VolumeCore
 
 extension AppState {
@@ -10,6 +11,17 @@ extension AppState {
     /// The container under the cursor in the mounts view.
     var selectedContainer: Container? {
         catalog.containers.indices.contains(containerSelection) ? catalog.containers[containerSelection] : nil
+    }
+
+    /// When the entry at an index into `catalog.entries` was created.
+    func createdDate(_ index: Int) -> Date? {
+        guard createdTimes.indices.contains(index), let t = createdTimes[index] else { return nil }
+        return Date(timeIntervalSince1970: t)
+    }
+
+    /// When the selected volume was created.
+    var selectedCreatedDate: Date? {
+        visibleIndices.indices.contains(selection) ? createdDate(visibleIndices[selection]) : nil
     }
 
     /// The entry shown in row `row` of the table.
@@ -26,6 +38,7 @@ extension AppState {
             }
         }
         searchTexts = catalog.entries.map(VolumeFilter.searchText(for:))
+        createdTimes = catalog.entries.map { $0.volume.createdAt.flatMap(RFC3339.seconds) }
         let names = Set(catalog.entries.map(\.name))
         marked.formIntersection(names)
         resolvedOwners = resolvedOwners.filter { names.contains($0.key) }
@@ -50,7 +63,7 @@ extension AppState {
 
     /// Sorts again (after the catalog, sizes or the sort key changed), then filters.
     mutating func resort(keeping name: String?) {
-        sortedIndices = sortKey.sorted(catalog.entries)
+        sortedIndices = sortKey.sorted(catalog.entries, createdTimes: createdTimes)
         if isSortReversed { sortedIndices.reverse() }
         refilter(keeping: name)
     }

@@ -46,6 +46,8 @@ public struct AppState: Sendable {
     var catalog = Catalog.empty
     /// The last sizes by volume name, kept across catalog reloads.
     var sizes: [String: VolumeSize] = [:]
+    /// Creation times in seconds since 1970, parallel to `catalog.entries` (parsed once per load).
+    var createdTimes: [Double?] = []
     /// Lowercased text the filter searches, parallel to `catalog.entries`.
     var searchTexts: [String] = []
     /// Indices into `catalog.entries` in the current sort order (all entries).

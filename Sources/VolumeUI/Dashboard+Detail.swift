@@ -60,7 +60,7 @@ extension Dashboard {
         lines.append(field("Driver", "\(volume.driver) · scope \(volume.scope)"))
         lines += wrappedField("Mountpoint", volume.mountpoint.isEmpty ? "-" : volume.mountpoint, width: valueWidth)
         if let createdAt = volume.createdAt {
-            lines.append(field("Created", "\(Format.age(volume.created, now: s.now)) ago").adding(" · \(createdAt)", .dim))
+            lines.append(field("Created", "\(Format.age(s.selectedCreatedDate, now: s.now)) ago").adding(" · \(createdAt)", .dim))
         }
         lines += keyValueLines("Labels", volume.labels, width: valueWidth)
         lines += keyValueLines("Options", volume.options, width: valueWidth)

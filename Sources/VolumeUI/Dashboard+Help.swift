@@ -41,15 +41,31 @@ extension Dashboard {
         return lines
     }
 
+    /// The help screen in one column, or two on wide screens (split at a section break near the middle).
+    static func helpColumns(_ s: AppState, width: Int) -> [[StyledLine]] {
+        guard width >= 140 else { return [helpLines(s, width: width)] }
+        let columnWidth = (width - 3) / 2
+        let lines = helpLines(s, width: columnWidth)
+        let breaks = lines.indices.filter { lines[$0] == .blank }
+        let half = lines.count / 2
+        guard let split = breaks.min(by: { abs($0 - half) < abs($1 - half) }) else { return [lines] }
+        return [Array(lines[..<split]), Array(lines[(split + 1)...])]
+    }
+
     static func renderHelp(_ s: AppState, _ rect: Rect, _ grid: inout CellGrid, _ theme: Theme) {
-        let lines = helpLines(s, width: rect.width)
+        let columns = helpColumns(s, width: rect.width)
+        let count = columns.map(\.count).max() ?? 0
         let view = rect.height - 1
-        let offset = max(0, min(s.helpScroll, lines.count - view))
+        let offset = max(0, min(s.helpScroll, count - view))
         var right = "Esc closes"
-        if lines.count > view { right = "\(offset + 1)-\(min(lines.count, offset + view)) of \(lines.count) · j/k scroll · " + right }
+        if count > view { right = "\(offset + 1)-\(min(count, offset + view)) of \(count) · j/k scroll · " + right }
         grid.titleRule(row: rect.row, col: rect.col, width: rect.width, title: "Help: every key", right: right, theme: theme, isFocused: true)
-        for (i, line) in lines.dropFirst(offset).prefix(view).enumerated() {
-            grid.put(line, row: rect.row + 1 + i, col: rect.col, width: rect.width - 1, theme: theme)
+        let columnWidth = columns.count == 1 ? rect.width - 1 : (rect.width - 3) / 2
+        for (c, lines) in columns.enumerated() {
+            let x = rect.col + c * (columnWidth + 3)
+            for (i, line) in lines.dropFirst(offset).prefix(view).enumerated() {
+                grid.put(line, row: rect.row + 1 + i, col: x, width: columnWidth, theme: theme)
+            }
         }
     }
 }

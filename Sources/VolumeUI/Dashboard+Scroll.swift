@@ -15,7 +15,7 @@ extension Dashboard {
             guard let pane = layout.detail, s.mode == .mounts else { return (0, 0) }
             return (mountLines(s, width: pane.width).count, pane.height - 1)
         case .help:
-            return (helpLines(s, width: layout.main.width).count, layout.main.height - 1)
+            return (helpColumns(s, width: layout.main.width).map(\.count).max() ?? 0, layout.main.height - 1)
         case .inspect, .dialog:
             guard let view = dialogView(s, rows: s.rows, cols: s.cols) else { return (0, 0) }
             return (view.list.count, view.listHeight)

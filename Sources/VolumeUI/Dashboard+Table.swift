@@ -47,7 +47,9 @@ extension Dashboard {
         let offset = visibleOffset(selection: s.selection, offset: s.scrollOffset, count: shown, height: body.height)
         for i in 0..<min(body.height, shown - offset) {
             let rowIndex = offset + i
-            let entry = s.visibleEntry(rowIndex)
+            let entryIndex = s.visibleIndices[rowIndex]
+            let entry = s.catalog.entries[entryIndex]
+            let created = s.createdDate(entryIndex)
             let row = body.row + i
             let isSelected = rowIndex == s.selection
             let overlay: CellStyle? = isSelected ? theme.style(s.focus == .table ? .selected : .selectedUnfocused) : nil
@@ -56,7 +58,7 @@ extension Dashboard {
                 grid.put("*", row: row, col: rect.col, style: theme.style(.mark).merged(with: overlay ?? .plain))
             }
             for placed in table.columns {
-                let cell = table.cell(placed.column, entry, state: s, width: placed.width)
+                let cell = table.cell(placed.column, entry, created: created, state: s, width: placed.width)
                 let x = rect.col + placed.col
                 if placed.column.isRightAligned {
                     let text = CellGrid.fitted(cell.text, to: placed.width, alignRight: true)

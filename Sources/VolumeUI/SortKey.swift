@@ -15,7 +15,7 @@ enum SortKey: String, Sendable, CaseIterable {
     var isNaturallyAscending: Bool { self == .name }
 
     /// The entries' indices in this key's natural order, ties broken by name.
-    func sorted(_ entries: [CatalogEntry]) -> [Int] {
+    func sorted(_ entries: [CatalogEntry], createdTimes: [Double?]) -> [Int] {
         let indices = Array(entries.indices)
         switch self {
         case .name:
@@ -34,7 +34,7 @@ enum SortKey: String, Sendable, CaseIterable {
                 ranks[$0] != ranks[$1] ? ranks[$0] < ranks[$1] : entries[$0].name < entries[$1].name
             }
         case .created:
-            let dates = entries.map { $0.volume.created?.timeIntervalSince1970 ?? -.infinity }
+            let dates = entries.indices.map { i in (i < createdTimes.count ? createdTimes[i] : nil) ?? -.infinity }
             return indices.sorted {
                 dates[$0] != dates[$1] ? dates[$0] > dates[$1] : entries[$0].name < entries[$1].name
             }

@@ -67,7 +67,7 @@ struct VolumeTable: Sendable {
     }
 
     /// The text and role of one cell.
-    func cell(_ column: Column, _ entry: CatalogEntry, state: AppState, width: Int) -> StyledLine {
+    func cell(_ column: Column, _ entry: CatalogEntry, created: Date?, state: AppState, width: Int) -> StyledLine {
         switch column {
         case .name:
             var line = StyledLine(Format.shortName(entry))
@@ -90,7 +90,7 @@ struct VolumeTable: Sendable {
         case .status:
             return Self.status(entry)
         case .created:
-            return StyledLine(Format.age(entry.volume.created, now: state.now))
+            return StyledLine(Format.age(created, now: state.now))
         case .mountpoint:
             return StyledLine(entry.volume.mountpoint, .dim)
         case .labels:
