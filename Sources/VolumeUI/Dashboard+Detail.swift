@@ -130,9 +130,10 @@ extension Dashboard {
                 let withImage = head.adding(CellGrid.fitted(owner.image, to: imageWidth), .dim).adding("  ")
                     .adding(owner.destination).adding(access)
                 // Without room for all, the image goes first: where and how it is mounted matter more.
-                let line = CellGrid.columns(of: withImage.text) <= width ? withImage : head.adding(owner.destination).adding(access)
+                let hasRoom = CellGrid.columns(of: withImage.text) <= width
+                let line = hasRoom ? withImage : head.adding(owner.destination).adding(access)
                 var full = line
-                for extra in [service, via].compactMap({ $0 }) { full = full.adding("  ").adding(extra) }
+                for extra in [hasRoom ? service : nil, via].compactMap({ $0 }) { full = full.adding("  ").adding(extra) }
                 if CellGrid.columns(of: full.text) <= width {
                     lines.append(full)
                 } else if let via {
