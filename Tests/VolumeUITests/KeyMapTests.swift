@@ -19,7 +19,7 @@ import Testing
         #expect(map.duplicateKeys.count == 2)
     }
 
-    @Test func everyScopeCanBeLeftAndQuit() {
+    @Test func everyScopeHasAWayOut() {
         for scope in KeyBinding.Scope.allCases where scope != .global {
             let commands = Set(KeyMap.default.bindings(in: scope).map(\.command))
             let leaves = !commands.isDisjoint(with: [.back, .cancel, .switchPane, .applyInput, .discardInput])
