@@ -50,6 +50,7 @@ public struct ScanTree: Sendable {
         init(_ raw: UInt32) { self.raw = raw }
         /// The node's position in the tree's columns (the root is 0).
         public var index: Int { Int(raw) }
+        /// Orders nodes by index (the root first; a directory's children in listing order).
         public static func < (a: Node, b: Node) -> Bool { a.raw < b.raw }
     }
 
