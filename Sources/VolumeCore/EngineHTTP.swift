@@ -142,6 +142,13 @@ struct EngineHTTP: Sendable {
                 break
             }
         }
+        if case .tcp(_, _, let tls?) = endpoint.transport, error is NIOSSLError || text.contains("handshake") || text.contains("SSL") {
+            return EngineError(
+                .unreachable,
+                "the TLS handshake with \(displayAddress) (\(found)) failed: check the certificates in "
+                    + "\(tls.certDirectory ?? "~/.docker") (ca.pem, cert.pem, key.pem; DOCKER_CERT_PATH) and DOCKER_TLS_VERIFY",
+                cause: text)
+        }
         if text.contains("Connection refused") {
             return EngineError(
                 .unreachable,

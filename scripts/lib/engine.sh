@@ -77,6 +77,7 @@ vt_install_deps() {
     fi
     command -v tmux >/dev/null 2>&1 || missing+=(tmux)
     command -v curl >/dev/null 2>&1 || missing+=(curl)
+    command -v openssl >/dev/null 2>&1 || missing+=(openssl)
     command -v hyperfine >/dev/null 2>&1 || missing+=(hyperfine)
     command -v gdu >/dev/null 2>&1 || missing+=(gdu)
     [ -f /usr/include/ncursesw/curses.h ] || missing+=(ncursesw-headers)
@@ -94,7 +95,7 @@ vt_install_deps() {
         VT_APT_UPDATED=1
     fi
     DEBIAN_FRONTEND=noninteractive apt-get install -y \
-        docker.io busybox-static libncursesw5-dev tmux curl hyperfine gdu
+        docker.io busybox-static libncursesw5-dev tmux curl hyperfine gdu openssl
 }
 
 # ----------------------------------------------------------------------------
@@ -222,6 +223,24 @@ EOF
 }
 
 # _vt_start_dockerd DIR DRIVER -- dockerd on DIR/docker.sock; waits for _ping.
+# _vt_make_certs DIR -- a throw-away CA, a server certificate for 127.0.0.1 and
+# a client certificate (DIR/client/{ca,cert,key}.pem, the DOCKER_CERT_PATH layout).
+_vt_make_certs() {
+    local d=$1
+    mkdir -p "$d/client"
+    (
+        cd "$d"
+        openssl req -x509 -newkey rsa:2048 -nodes -keyout ca-key.pem -out ca.pem -days 2 -subj /CN=voltop-test-ca
+        openssl req -newkey rsa:2048 -nodes -keyout server-key.pem -out server.csr -subj /CN=127.0.0.1
+        printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n' >server.ext
+        openssl x509 -req -in server.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out server-cert.pem -days 2 -extfile server.ext
+        openssl req -newkey rsa:2048 -nodes -keyout client/key.pem -out client.csr -subj /CN=voltop-client
+        printf 'extendedKeyUsage=clientAuth\n' >client.ext
+        openssl x509 -req -in client.csr -CA ca.pem -CAkey ca-key.pem -CAcreateserial -out client/cert.pem -days 2 -extfile client.ext
+        cp ca.pem client/ca.pem
+    ) >/dev/null 2>&1 || vt_die "could not make TLS certificates with openssl in $d"
+}
+
 _vt_start_dockerd() {
     local dir=$1 driver=$2 pid
     # Our own daemon.json so /etc/docker/daemon.json is never read, and the
@@ -244,9 +263,18 @@ EOF
     #   not under the /docker parent shared with any other dockerd.
     # --shutdown-timeout 2: cap the daemon's own shutdown wait.
     # --userland-proxy=false: no docker-proxy processes (no ports anyway).
+    # With VT_TLS_PORT set, the engine also listens on tcp://127.0.0.1:PORT with
+    # --tlsverify (certificates made here, in DIR/tls; the client's in DIR/tls/client).
+    local tls=()
+    if [ -n "${VT_TLS_PORT:-}" ]; then
+        _vt_make_certs "$dir/tls"
+        tls=(--host "tcp://127.0.0.1:$VT_TLS_PORT" --tlsverify --tlscacert "$dir/tls/ca.pem"
+            --tlscert "$dir/tls/server-cert.pem" --tlskey "$dir/tls/server-key.pem")
+    fi
     setsid dockerd \
         --config-file "$dir/daemon.json" \
         --host "unix://$dir/docker.sock" \
+        "${tls[@]}" \
         --data-root "$dir/data" \
         --exec-root "$dir/exec" \
         --pidfile "$dir/docker.pid" \
