@@ -202,3 +202,29 @@ struct DashboardTests {
         try tmux.waitFor("VOLTOP-EXITED 0", timeout: 5)
     }
 }
+
+/// The engine goes away and comes back while the dashboard runs: a banner says so, then it reconnects and re-lists.
+@Suite(.enabled(if: E2E.isAvailable && ProcessInfo.processInfo.environment["VOLTOP_TEST_DIR"] != nil), .serialized)
+struct ReconnectTests {
+    @Test func bannerThenReconnectAndRelist() throws {
+        let dir = try #require(ProcessInfo.processInfo.environment["VOLTOP_TEST_DIR"])
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let restart = root.appendingPathComponent("scripts/engine-restart").path
+        let tmux = try TmuxSession(cols: 120, rows: 30)
+        try tmux.waitFor("● live")
+
+        // The daemon stops: the stream drops and the banner says so, without a key.
+        try E2E.run("/bin/bash", [restart, dir, "stop"], detached: true)
+        try tmux.waitFor("live updates lost", timeout: 10)
+
+        // It comes back: the dashboard reconnects by itself and re-lists, so a volume made meanwhile shows up.
+        try E2E.run("/bin/bash", [restart, dir, "start"], detached: true)
+        let name = "000-restart-\(UUID().uuidString.prefix(6).lowercased())"
+        defer { _ = try? E2E.docker(["volume", "rm", "-f", name], check: false) }
+        try E2E.docker(["volume", "create", name])
+        let screen = try tmux.waitFor("reconnected and re-listed", timeout: 30) { $0.contains("● live") && $0.contains(name) }
+        #expect(!screen.contains("live updates lost"))
+        try tmux.keys("q")
+        try tmux.waitFor("VOLTOP-EXITED 0", timeout: 5)
+    }
+}

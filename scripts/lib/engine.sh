@@ -475,3 +475,17 @@ vt_import_test_image() {
     fi
     vt_log "imported $VT_IMAGE and $VT_VOLUME_IMAGE; containers run"
 }
+
+# ----------------------------------------------------------------------------
+# vt_engine_restart DIR [DOWN_SECONDS] -- stop only the daemon of the engine in
+# DIR, leave it down for DOWN_SECONDS (default 2), start it again on the same
+# socket, data-root and containerd. For tests of what clients do when the
+# engine goes away and comes back.
+# ----------------------------------------------------------------------------
+vt_engine_restart() {
+    local dir=$1 down=${2:-2}
+    [ -e "$dir/.vt-engine" ] || vt_die "$dir is not a voltop engine dir"
+    _vt_stop_dockerd "$dir"
+    sleep "$down"
+    _vt_start_dockerd "$dir" "$(cat "$dir/storage-driver")" || vt_die "dockerd did not come back; see $dir/dockerd.log"
+}
