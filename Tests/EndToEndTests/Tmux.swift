@@ -97,7 +97,7 @@ final class TmuxSession {
         _ = try? tmux(["set-option", "-t", name, "remain-on-exit", "on"])
     }
 
-    deinit { _ = try? tmux(["kill-server"]) }
+    deinit { _ = try? E2E.run("/usr/bin/tmux", ["-L", socket, "kill-server"], check: false, detached: true) }
 
     @discardableResult
     func tmux(_ args: [String]) throws -> String {
