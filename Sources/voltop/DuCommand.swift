@@ -182,7 +182,7 @@ struct DuCommand: AsyncParsableCommand {
         if let before = rssBefore, let peak = Self.memoryStatus("VmHWM") {
             text += " rss-before=\(before) peak-rss=\(peak) peak-rss-growth-per-entry=\(String(format: "%.1f", Double(peak - before) / Double(entries)))"
         }
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        Output.write(Data((text + "\n").utf8), to: STDERR_FILENO)
     }
 
     /// A field of /proc/self/status in bytes (`VmRSS`, `VmHWM`).
@@ -208,14 +208,14 @@ private final class ProgressLine: @unchecked Sendable {
         guard enabled else { return }
         lock.withLock {
             let text = "\rscanning: \(p.entries) entries, \(Format.bytes(p.allocatedBytes)) …\u{1B}[K"
-            FileHandle.standardError.write(Data(text.utf8))
+            Output.write(Data(text.utf8), to: STDERR_FILENO)
             drawn = true
         }
     }
 
     func clear() {
         lock.withLock {
-            if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+            if drawn { Output.write(Data("\r\u{1B}[K".utf8), to: STDERR_FILENO) }
             drawn = false
         }
     }

@@ -50,7 +50,7 @@ struct InspectCommand: AsyncParsableCommand {
         }
         if json {
             let data = try JSONSerialization.data(withJSONObject: jsonItems, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-            FileHandle.standardOutput.write(data)
+            Output.write(data, to: STDOUT_FILENO)
             Output.line()
         }
         if failed { throw ExitCode(1) }

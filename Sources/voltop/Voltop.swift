@@ -102,7 +102,7 @@ enum Main {
                 print(message)
                 exit(0)
             }
-            FileHandle.standardError.write(Data((message + "\n").utf8))
+            Output.write(Data((message + "\n").utf8), to: STDERR_FILENO)
             // Usage errors (ValidationError, unknown options) exit with 2, as documented.
             exit(code == .validationFailure ? 2 : code.rawValue)
         }
@@ -110,26 +110,47 @@ enum Main {
 }
 
 /// Writes to standard output and standard error.
+///
+/// Plain write(2): NIO ignores SIGPIPE, so a reader that goes away (`voltop ls --json | head`) makes writes fail
+/// with EPIPE, and FileHandle would trap on that. Here EPIPE ends the process quietly, as `ls | head` does.
 enum Output {
     static func line(_ text: String = "") {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        write(Data((text + "\n").utf8), to: STDOUT_FILENO)
     }
 
     static func error(_ error: EngineError) {
-        FileHandle.standardError.write(Data("voltop: \(error)\n".utf8))
+        write(Data("voltop: \(error)\n".utf8), to: STDERR_FILENO)
     }
 
     static func warn(_ text: String) {
-        FileHandle.standardError.write(Data("voltop: \(text)\n".utf8))
+        write(Data("voltop: \(text)\n".utf8), to: STDERR_FILENO)
+    }
+
+    /// Writes all bytes to a descriptor; exits quietly when the reader has gone.
+    static func write(_ data: Data, to fd: Int32) {
+        data.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(fd, base + offset, raw.count - offset)
+                if n > 0 {
+                    offset += n
+                } else if n < 0 && errno == EINTR {
+                    continue
+                } else if n < 0 && errno == EPIPE {
+                    exit(0)
+                } else {
+                    return
+                }
+            }
+        }
     }
 
     /// Encodes a value as pretty, key-sorted JSON on standard output.
     static func json<T: Encodable>(_ value: T) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(value)
-        FileHandle.standardOutput.write(data)
-        FileHandle.standardOutput.write(Data("\n".utf8))
+        write(try encoder.encode(value) + Data("\n".utf8), to: STDOUT_FILENO)
     }
 
     /// Whether standard input and output are a terminal (a person can answer a question).

@@ -204,9 +204,10 @@ struct DashboardTests {
 }
 
 /// The engine goes away and comes back while the dashboard runs: a banner says so, then it reconnects and re-lists.
-@Suite(.enabled(if: E2E.isAvailable && ProcessInfo.processInfo.environment["VOLTOP_TEST_DIR"] != nil), .serialized)
-struct ReconnectTests {
-    @Test func bannerThenReconnectAndRelist() throws {
+/// (In the serialized suite, so no other dashboard test runs while the daemon is down.)
+extension DashboardTests {
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["VOLTOP_TEST_DIR"] != nil))
+    func bannerThenReconnectAndRelist() throws {
         let dir = try #require(ProcessInfo.processInfo.environment["VOLTOP_TEST_DIR"])
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let restart = root.appendingPathComponent("scripts/engine-restart").path
@@ -219,7 +220,7 @@ struct ReconnectTests {
 
         // It comes back: the dashboard reconnects by itself and re-lists, so a volume made meanwhile shows up.
         try E2E.run("/bin/bash", [restart, dir, "start"], detached: true)
-        let name = "000-restart-\(UUID().uuidString.prefix(6).lowercased())"
+        let name = "000-rs-\(UUID().uuidString.prefix(4).lowercased())"
         defer { _ = try? E2E.docker(["volume", "rm", "-f", name], check: false) }
         try E2E.docker(["volume", "create", name])
         let screen = try tmux.waitFor("reconnected and re-listed", timeout: 30) { $0.contains("● live") && $0.contains(name) }

@@ -180,3 +180,15 @@ struct CLITests {
         #expect(!names.contains(where: (try TestEngine.volumeNames()).contains))
     }
 }
+
+extension CLITests {
+    /// A reader that goes away (`voltop ls --json | true`) ends voltop quietly, never with a crash.
+    @Test(.enabled(if: TestEngine.isAvailable)) func brokenPipeIsQuiet() throws {
+        var env = ProcessInfo.processInfo.environment
+        env["DOCKER_HOST"] = TestEngine.host
+        let r = try TestEngine.run("/bin/sh", ["-c", "'\(Self.binary)' ls --json | true; '\(Self.binary)' ls | true; echo done"], check: false, environment: env)
+        #expect(r.out.contains("done"))
+        #expect(!r.err.contains("Fatal error"), "stderr: \(r.err)")
+        #expect(!r.err.contains("Broken pipe"), "stderr: \(r.err)")
+    }
+}
