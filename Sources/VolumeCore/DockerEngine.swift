@@ -108,9 +108,10 @@ public final class DockerEngine: Sendable {
             os = serverHeader[space...].trimmingCharacters(in: CharacterSet(charactersIn: " ()"))
         }
         let version = product.split(separator: "/", maxSplits: 1).dropFirst().first.map(String.init) ?? "unknown"
+        let flavorName = isPodman ? "podman" : "docker"
         let info = EngineInfo(
             serverVersion: version, serverAPIVersion: server.description, minAPIVersion: nil,
-            negotiatedAPIVersion: negotiated.description, flavor: isPodman ? "podman" : "docker", os: os)
+            negotiatedAPIVersion: negotiated.description, flavor: flavorName, os: os)
         return (info, negotiated)
     }
 
