@@ -37,6 +37,25 @@ public enum Action: Sendable {
     case pruneFinished(Result<PruneResult, EngineError>)
     /// `Effect.scheduleTick` fired (only while something animates).
     case tick(Date)
+
+    // MARK: Files inside a volume (the file-tree pane)
+
+    /// `Effect.openFiles` chose a source (direct or helper container), or found none (the error says why:
+    /// missing volume, a driver that cannot be read, no engine). A scan follows at once on success.
+    case filesOpened(volume: String, Result<FileSource, EngineError>)
+    /// A scan of the open volume advanced (entries and bytes so far).
+    case filesProgress(volume: String, ScanProgress)
+    /// A scan of the open volume finished (after `.openFiles`, `.rescanFiles`, or a change seen by the runtime).
+    case filesScanned(volume: String, Result<ScanTree, EngineError>)
+    /// Something changed inside the open volume's watched directories (inotify in direct mode, a poll in helper
+    /// mode); the reducer asks for `.rescanFiles` (or remembers to once the scan in flight ends).
+    case filesChanged(volume: String)
+    /// `Effect.previewFile` finished.
+    case filePreviewLoaded(volume: String, path: [[UInt8]], Result<FilePreview, EngineError>)
+    /// `Effect.deleteFile` finished: nil when the entry is gone, else why not.
+    case fileDeleted(volume: String, path: [[UInt8]], EngineError?)
+    /// `Effect.measureVolumes` measured one volume by reading its files (direct mode only).
+    case volumeMeasured(name: String, Result<Int64, EngineError>)
 }
 
 /// Owners of one volume with `--volumes-from` resolved, and every owner's full mounts.
@@ -78,6 +97,24 @@ public enum Effect: Sendable, Equatable {
     case executePrune(PrunePlan)
     /// Send `.tick` after the given seconds (only while a spinner or banner animates).
     case scheduleTick(after: Double)
+    /// Open a volume's files: choose the source (direct when voltop is root on a local socket, else a helper
+    /// container) → `.filesOpened`, then scan it → `.filesProgress`… `.filesScanned`.
+    case openFiles(volume: String)
+    /// Scan the open volume again → `.filesProgress`… `.filesScanned`.
+    case rescanFiles(volume: String)
+    /// Watch these directories of the open volume (relative paths; `[]` is the root) and send `.filesChanged`
+    /// when something in them changes. Replaces the previous set. Helper mode polls instead.
+    case watchFiles(volume: String, directories: [[[UInt8]]])
+    /// The first bytes of a file → `.filePreviewLoaded`.
+    case previewFile(volume: String, path: [[UInt8]])
+    /// Delete a file or directory tree inside the volume (direct mode only) → `.fileDeleted`.
+    case deleteFile(volume: String, path: [[UInt8]])
+    /// Close the open volume's files: cancel its scan, drop its watches, remove its helper container.
+    case closeFiles(volume: String)
+    /// Measure these volumes by reading their files, one at a time in this order (visible rows first), each
+    /// → `.volumeMeasured`. Replaces the previous queue. The runtime ignores it where it cannot read volumes
+    /// directly (the SIZE column then keeps the engine's `/system/df` figures).
+    case measureVolumes([String])
     /// Leave the dashboard and restore the terminal.
     case quit
 }

@@ -30,6 +30,9 @@ public enum Dashboard {
         case .prunePreviewLoaded(let result): effects = prunePreviewLoaded(result, &state)
         case .pruneFinished(let result): effects = pruneFinished(result, &state)
         case .tick(let date): effects = ticked(date, &state)
+        case .filesOpened, .filesProgress, .filesScanned, .filesChanged, .filePreviewLoaded, .fileDeleted,
+            .volumeMeasured:
+            effects = []  // The file-tree pane lands in the next commits.
         }
         clampScrolling(&state)
         effects += state.scheduleTickIfAnimating()

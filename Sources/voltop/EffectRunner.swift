@@ -111,6 +111,8 @@ final class EffectRunner: Sendable {
             }
         case .quit:
             break
+        case .openFiles, .rescanFiles, .watchFiles, .previewFile, .deleteFile, .closeFiles, .measureVolumes:
+            break  // The file-tree runtime lands in the next commits.
         }
     }
 
