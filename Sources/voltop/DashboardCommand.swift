@@ -19,6 +19,12 @@ struct DashboardCommand: AsyncParsableCommand {
     @Flag(help: "Draw without colors (as NO_COLOR does).")
     var noColor = false
 
+    @Option(
+        help: ArgumentHelp(
+            "How the file tree reads a volume: auto (directly as root on the engine's host, else a helper container), direct, or helper.",
+            valueName: "auto|direct|helper"))
+    var source: SourcePreference = .auto
+
     func run() async throws {
         guard Output.isInteractive else {
             Output.warn("the dashboard needs a terminal; for scripts use `voltop ls` (add --json for machine-readable output)")
@@ -33,7 +39,11 @@ struct DashboardCommand: AsyncParsableCommand {
         let engine = try await global.connect(logger: logger)
         StartupTrace.mark("connected")
         let monochrome = noColor || !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-        try await DashboardLoop.run(engine: engine, monochrome: monochrome)
+        // Helper containers left by a voltop that was killed go first (they would count as owners' references).
+        if let removed = try? await engine.removeLeftoverHelpers(), removed > 0 {
+            logger.info("removed leftover helper containers", metadata: ["count": "\(removed)"])
+        }
+        try await DashboardLoop.run(engine: engine, monochrome: monochrome, source: source, logger: logger)
     }
 }
 
@@ -41,9 +51,23 @@ struct DashboardCommand: AsyncParsableCommand {
 /// through the pure reducer, effects go to the runner, and the new state is rendered and drawn.
 @MainActor
 enum DashboardLoop {
-    static func run(engine: DockerEngine, monochrome: Bool) async throws {
+    static func run(engine: DockerEngine, monochrome: Bool, source: SourcePreference, logger: Logger) async throws {
         let (actions, sink) = AsyncStream.makeStream(of: Action.self, bufferingPolicy: .unbounded)
-        let runner = EffectRunner(engine: engine) { sink.yield($0) }
+        let runner = EffectRunner(engine: engine, source: source, logger: logger) { sink.yield($0) }
+        // The helper container of an open file tree goes with the dashboard (after the terminal is restored).
+        do {
+            try await loop(engine: engine, monochrome: monochrome, runner: runner, actions: actions, sink: sink)
+        } catch {
+            await runner.shutdown()
+            throw error
+        }
+        await runner.shutdown()
+    }
+
+    private static func loop(
+        engine: DockerEngine, monochrome: Bool, runner: EffectRunner, actions: AsyncStream<Action>,
+        sink: AsyncStream<Action>.Continuation
+    ) async throws {
         try await Terminal.withTerminal(monochrome: monochrome) { terminal in
             let target = engine.endpoint.contextName ?? engine.address
             let server = (engine.info.flavor == "podman" ? "Podman " : "Docker ") + engine.info.serverVersion

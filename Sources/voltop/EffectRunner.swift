@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import VolumeCore
 import VolumeUI
 
@@ -13,11 +14,35 @@ final class EffectRunner: Sendable {
     private let sizeGate = Coalescer()
     /// Minimum seconds between two `/system/df` calls (the engine measures everything each time).
     let sizeInterval: Double
+    /// The file-tree pane's runtime; its effects run in the order they were emitted.
+    let files: FilesRuntime
+    private let fileEffects: AsyncStream<Effect>.Continuation
+    private let fileEffectsTask: Task<Void, Never>
+    /// Scanner sizes for the SIZE column (direct mode only).
+    let measurer: SizeMeasurer
 
-    init(engine: DockerEngine, sizeInterval: Double = 2, send: @escaping @Sendable (Action) -> Void) {
+    init(
+        engine: DockerEngine, sizeInterval: Double = 2, source: SourcePreference = .auto,
+        logger: Logger = Logger(label: "voltop.files"), send: @escaping @Sendable (Action) -> Void
+    ) {
         self.engine = engine
         self.sizeInterval = sizeInterval
         self.send = send
+        let files = FilesRuntime(engine: engine, preference: source, logger: logger, send: send)
+        self.files = files
+        let (stream, continuation) = AsyncStream.makeStream(of: Effect.self, bufferingPolicy: .unbounded)
+        fileEffects = continuation
+        fileEffectsTask = Task {
+            for await effect in stream { await files.handle(effect) }
+        }
+        measurer = SizeMeasurer(engine: engine, preference: source, send: send)
+    }
+
+    /// Closes the open volume's files (removing its helper container) and stops the file runtime.
+    func shutdown() async {
+        fileEffects.finish()
+        await fileEffectsTask.value
+        await files.close()
     }
 
     /// Starts one effect in the background.
@@ -111,8 +136,11 @@ final class EffectRunner: Sendable {
             }
         case .quit:
             break
-        case .openFiles, .rescanFiles, .watchFiles, .previewFile, .deleteFile, .closeFiles, .measureVolumes:
-            break  // The file-tree runtime lands in the next commits.
+        case .openFiles, .rescanFiles, .watchFiles, .previewFile, .deleteFile, .closeFiles:
+            fileEffects.yield(effect)
+        case .measureVolumes(let names):
+            let measurer = self.measurer
+            Task { await measurer.measure(names) }
         }
     }
 

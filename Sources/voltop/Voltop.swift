@@ -157,3 +157,5 @@ enum Output {
     static var isInteractive: Bool { isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 }
 }
 
+
+extension SourcePreference: ExpressibleByArgument {}

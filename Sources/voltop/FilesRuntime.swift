@@ -1,0 +1,244 @@
+import Foundation
+import Logging
+import VolumeCore
+import VolumeUI
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Carries out the file-tree pane's effects for one open volume at a time, in the order the reducer emitted them.
+///
+/// Opening picks the source (`VolumeBrowser`: direct or helper container) and scans at once. Live updates come
+/// from `DirectoryWatcher` (inotify on the root and the expanded directories) in direct mode, and from a poll of
+/// the volume in helper mode, whose interval grows with the time a scan takes (a scan over the archive API streams
+/// every header, so a big volume is polled less often). Rescans are spaced by at least the last scan's duration so
+/// a container writing all the time cannot keep a core busy.
+actor FilesRuntime {
+    private let engine: DockerEngine
+    private let send: @Sendable (Action) -> Void
+    private let logger: Logger
+    private let preference: SourcePreference
+
+    private var volume: String?
+    private var browser: VolumeBrowser?
+    private var watcher: DirectoryWatcher?
+    private var pollTask: Task<Void, Never>?
+    private var scanTask: Task<Void, Never>?
+    /// A rescan asked for while one runs; it starts when that one ends.
+    private var isRescanPending = false
+    /// Bumped by every open and close, so late results of an earlier volume are dropped.
+    private var generation = 0
+    private var lastScanSeconds = 0.0
+    private var lastScanEnd = Date.distantPast
+
+    init(engine: DockerEngine, preference: SourcePreference, logger: Logger, send: @escaping @Sendable (Action) -> Void) {
+        self.engine = engine
+        self.preference = preference
+        self.logger = logger
+        self.send = send
+    }
+
+    /// Handles one file effect; returns once it is started (scans, previews and deletes go on in the background).
+    func handle(_ effect: Effect) async {
+        switch effect {
+        case .openFiles(let name): await open(name)
+        case .rescanFiles(let name): if name == volume { rescan() }
+        case .watchFiles(let name, let directories): if name == volume { watch(directories) }
+        case .previewFile(let name, let path): if name == volume { preview(name, path) }
+        case .deleteFile(let name, let path): if name == volume { delete(name, path) }
+        case .closeFiles(let name): if name == volume { await close() }
+        default: break
+        }
+    }
+
+    /// Closes whatever is open (the helper container is removed); called when the dashboard quits as well.
+    func close() async {
+        generation += 1
+        volume = nil
+        scanTask?.cancel()
+        scanTask = nil
+        isRescanPending = false
+        pollTask?.cancel()
+        pollTask = nil
+        watcher?.stop()
+        watcher = nil
+        if let browser {
+            self.browser = nil
+            await browser.close()
+        }
+    }
+
+    private func open(_ name: String) async {
+        await close()
+        let gen = generation
+        volume = name
+        lastScanSeconds = 0
+        lastScanEnd = .distantPast
+        do {
+            let opened = try await VolumeBrowser.open(engine: engine, volume: name, preference: preference)
+            guard gen == generation else {
+                await opened.close()
+                return
+            }
+            browser = opened
+            if case .direct(let mountpoint) = opened.source {
+                let send = self.send
+                do {
+                    watcher = try DirectoryWatcher(rootPath: mountpoint, logger: logger) { send(.filesChanged(volume: name)) }
+                } catch {
+                    logger.warning("no live updates for the file tree", metadata: ["error": "\(error)"])
+                }
+            }
+            send(.filesOpened(volume: name, .success(opened.source)))
+            startScan()
+        } catch {
+            guard gen == generation else { return }
+            send(.filesOpened(volume: name, .failure(EffectRunner.engineError(error))))
+        }
+    }
+
+    private func rescan() {
+        if scanTask != nil {
+            isRescanPending = true
+        } else {
+            startScan()
+        }
+    }
+
+    private func startScan() {
+        guard let browser, let name = volume else { return }
+        let gen = generation
+        let send = self.send
+        // Space rescans by the last scan's duration (at least a quarter second).
+        let wait = max(0, lastScanEnd.addingTimeInterval(max(0.25, lastScanSeconds)).timeIntervalSinceNow)
+        scanTask = Task {
+            if wait > 0 { try? await Task.sleep(nanoseconds: UInt64(wait * 1e9)) }
+            let started = Date()
+            var outcome: Result<ScanTree, EngineError>?
+            do {
+                let tree = try await browser.scan(progress: { send(.filesProgress(volume: name, $0)) })
+                outcome = .success(tree)
+            } catch is CancellationError {
+                outcome = nil
+            } catch {
+                outcome = .failure(EffectRunner.engineError(error))
+            }
+            await self.scanEnded(gen: gen, name: name, seconds: Date().timeIntervalSince(started), outcome: outcome)
+        }
+    }
+
+    private func scanEnded(gen: Int, name: String, seconds: Double, outcome: Result<ScanTree, EngineError>?) {
+        guard gen == generation else { return }
+        scanTask = nil
+        lastScanSeconds = seconds
+        lastScanEnd = Date()
+        if let outcome { send(.filesScanned(volume: name, outcome)) }
+        if isRescanPending {
+            isRescanPending = false
+            startScan()
+        }
+    }
+
+    private func watch(_ directories: [[[UInt8]]]) {
+        if let watcher {
+            let count = watcher.watch(directories)
+            logger.debug("watching directories", metadata: ["count": "\(count)"])
+            return
+        }
+        guard let browser, case .helper = browser.source, pollTask == nil, let name = volume else { return }
+        // Helper mode: no inotify through the engine; look again every few seconds (longer for slow scans).
+        let send = self.send
+        pollTask = Task { [weak self] in
+            while !Task.isCancelled {
+                let last = await self?.lastScanSeconds ?? 0
+                try? await Task.sleep(nanoseconds: UInt64(max(1.0, last * 3) * 1e9))
+                if Task.isCancelled { return }
+                send(.filesChanged(volume: name))
+            }
+        }
+    }
+
+    private func preview(_ name: String, _ path: [[UInt8]]) {
+        guard let browser else { return }
+        let send = self.send
+        Task {
+            do {
+                let preview = try await browser.preview(path: path, maxBytes: 4096)
+                send(.filePreviewLoaded(volume: name, path: path, .success(preview)))
+            } catch {
+                send(.filePreviewLoaded(volume: name, path: path, .failure(EffectRunner.engineError(error))))
+            }
+        }
+    }
+
+    private func delete(_ name: String, _ path: [[UInt8]]) {
+        guard let browser else { return }
+        let send = self.send
+        guard !engine.isReadOnly else {
+            send(.fileDeleted(volume: name, path: path, EngineError(.readOnly, "read-only mode: nothing is deleted (restart without --read-only)")))
+            return
+        }
+        Task {
+            do {
+                try await browser.remove(path: path)
+                send(.fileDeleted(volume: name, path: path, nil))
+            } catch {
+                send(.fileDeleted(volume: name, path: path, EffectRunner.engineError(error)))
+            }
+        }
+    }
+}
+
+/// Measures volumes for the SIZE column by reading their files, one at a time, when voltop runs as root next to
+/// the engine (a local socket); elsewhere it does nothing and the column keeps the engine's `/system/df` figures.
+///
+/// Each request replaces the queue (visible rows first). A volume measured in the last `freshFor` seconds is not
+/// measured again. Sizes are apparent bytes with hard links counted once, as the engine's own `/system/df` counts.
+actor SizeMeasurer {
+    private let engine: DockerEngine
+    private let send: @Sendable (Action) -> Void
+    private let freshFor: Double
+    private var queue: [String] = []
+    private var isRunning = false
+    private var measuredAt: [String: Date] = [:]
+    /// Whether this process can read volumes directly at all.
+    nonisolated let isAvailable: Bool
+
+    init(engine: DockerEngine, preference: SourcePreference, freshFor: Double = 10, send: @escaping @Sendable (Action) -> Void) {
+        self.engine = engine
+        self.send = send
+        self.freshFor = freshFor
+        if case .unix = engine.endpoint.transport, geteuid() == 0, preference != .helper {
+            isAvailable = true
+        } else {
+            isAvailable = false
+        }
+    }
+
+    func measure(_ names: [String]) {
+        guard isAvailable else { return }
+        queue = names
+        guard !isRunning else { return }
+        isRunning = true
+        Task { await drain() }
+    }
+
+    private func drain() async {
+        while !queue.isEmpty {
+            let name = queue.removeFirst()
+            if let at = measuredAt[name], Date().timeIntervalSince(at) < freshFor { continue }
+            measuredAt[name] = Date()
+            do {
+                let (volume, _) = try await engine.volume(name)
+                // Volumes with driver options (nfs, tmpfs…) hold nothing in _data until mounted: keep df's figure.
+                guard volume.driver == "local", volume.options.isEmpty, !volume.mountpoint.isEmpty else { continue }
+                let tree = try await VolumeScanner.scan(rootPath: volume.mountpoint, options: ScanOptions(workers: 2))
+                send(.volumeMeasured(name: name, .success(tree.totals.apparentBytes)))
+            } catch {
+                send(.volumeMeasured(name: name, .failure(EffectRunner.engineError(error))))
+            }
+        }
+        isRunning = false
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+
+/// The file-tree pane as a person uses it, under tmux, against the private engine: a container writes while the
+/// pane is open and the change shows without a key; a file deleted from the pane is gone inside the container;
+/// helper mode (forced with `--source helper`, as a docker-group user or a remote engine gets it) browses read-only
+/// and leaves no helper container behind.
+extension DashboardTests {
+    /// A volume with a few files and a running container that writes into it on demand (`docker exec`).
+    func makeFilesFixture(_ suffix: String) throws -> (volume: String, writer: String) {
+        let volume = name(suffix)
+        let writer = name("\(suffix)-w")
+        try E2E.docker(["volume", "create", "--label", "voltop.e2e=\(id)", volume])
+        try E2E.docker([
+            "run", "--rm", "--network", "none", "-v", "\(volume):/d", E2E.image, "sh", "-c",
+            "mkdir /d/logs && echo hello > /d/seed.txt && dd if=/dev/zero of=/d/logs/app.log bs=1024 count=16 2>/dev/null",
+        ])
+        try E2E.docker(["run", "-d", "--network", "none", "--name", writer, "-v", "\(volume):/d", E2E.image, "sleep", "100000"])
+        return (volume, writer)
+    }
+
+    func removeFilesFixture(_ fixture: (volume: String, writer: String)) {
+        _ = try? E2E.docker(["rm", "-f", fixture.writer], check: false)
+        _ = try? E2E.docker(["volume", "rm", "-f", fixture.volume], check: false)
+    }
+
+    func helperContainers() throws -> [String] {
+        try E2E.docker(["ps", "-aq", "--filter", "label=voltop.helper"]).split(separator: "\n").map(String.init)
+    }
+
+    /// Filters the table to one volume and opens its file tree.
+    func openFiles(_ tmux: TmuxSession, _ volume: String) throws {
+        try tmux.waitFor(volume)
+        try tmux.keys("/")
+        try tmux.type(volume)
+        try tmux.keys("Enter")
+        try select(tmux, volume)
+        try tmux.keys("t")
+    }
+
+    @Test func fileTreeFollowsAWriterAndDeletesInside() throws {
+        let fixture = try makeFilesFixture("files")
+        defer { removeFilesFixture(fixture) }
+        let tmux = try TmuxSession(cols: 120, rows: 32)
+        try openFiles(tmux, fixture.volume)
+
+        // The tree: the volume's entries with sizes, read directly (the tests run as root next to the engine).
+        var screen = try tmux.waitFor("the tree lists the seed files") { $0.contains("logs") && $0.contains("seed.txt") }
+        #expect(screen.contains("direct"), "the pane names its source:\n\(screen)")
+        #expect(screen.contains("16.0 KiB"), "the log's size is shown:\n\(screen)")
+
+        // A container writes while the pane is open: the new file and the larger total appear without a key.
+        try E2E.docker(["exec", fixture.writer, "dd", "if=/dev/zero", "of=/d/grown.bin", "bs=1024", "count=300"])
+        screen = try tmux.waitFor("the written file appears by itself", timeout: 5) { $0.contains("grown.bin") && $0.contains("300.0 KiB") }
+
+        // It grows again: the size follows.
+        try E2E.docker(["exec", fixture.writer, "sh", "-c", "dd if=/dev/zero bs=1024 count=200 2>/dev/null >> /d/grown.bin"])
+        try tmux.waitFor("the grown size appears by itself", timeout: 5) { $0.contains("grown.bin") && $0.contains("500.0 KiB") }
+
+        // Delete it from the pane after the confirm that names it and its size.
+        try selectRow(tmux, "grown.bin")
+        try tmux.keys("d")
+        screen = try tmux.waitFor("delete confirm names the file and its size") { $0.contains("Delete") && $0.contains("grown.bin") && $0.contains("500.0 KiB") }
+        try tmux.keys("y")
+        try eventually("the file is gone inside the container") {
+            !(try E2E.docker(["exec", fixture.writer, "ls", "/d"]).contains("grown.bin"))
+        }
+        try tmux.waitFor("the tree drops the file") { !$0.contains("grown.bin") && $0.contains("seed.txt") }
+
+        try tmux.keys("Escape")
+        try tmux.keys("q")
+        try tmux.waitFor("VOLTOP-EXITED 0", timeout: 5)
+    }
+
+    @Test func helperModeBrowsesReadOnlyAndCleansUp() throws {
+        let fixture = try makeFilesFixture("helper")
+        defer { removeFilesFixture(fixture) }
+        let tmux = try TmuxSession(cols: 120, rows: 32, arguments: ["--source", "helper"])
+        try openFiles(tmux, fixture.volume)
+
+        var screen = try tmux.waitFor("the tree through a helper container") { $0.contains("seed.txt") && $0.contains("helper") }
+        #expect(screen.contains("16.0 KiB"), "sizes come through the archive API:\n\(screen)")
+        #expect(try helperContainers().count == 1, "one helper while the pane is open")
+        // The helper is not an owner: the volume's owners are unchanged (the writer only).
+        #expect(!screen.contains("voltop-helper"))
+
+        // Live in helper mode: a poll of the volume picks up a new file without a key.
+        try E2E.docker(["exec", fixture.writer, "dd", "if=/dev/zero", "of=/d/polled.bin", "bs=1024", "count=64"])
+        try tmux.waitFor("the polled file appears by itself", timeout: 8) { $0.contains("polled.bin") }
+
+        // Delete is not offered: the helper mounts the volume read-only, and the reason is shown.
+        try selectRow(tmux, "seed.txt")
+        try tmux.keys("d")
+        screen = try tmux.waitFor("delete refused with the reason") { $0.lowercased().contains("read-only") }
+        #expect(try E2E.docker(["exec", fixture.writer, "ls", "/d"]).contains("seed.txt"))
+
+        // Closing the pane removes the helper.
+        try tmux.keys("Escape", "Escape")
+        try eventually("the helper container is removed") { try helperContainers().isEmpty }
+        try tmux.keys("q")
+        try tmux.waitFor("VOLTOP-EXITED 0", timeout: 5)
+        #expect(try helperContainers().isEmpty)
+    }
+
+    /// Moves the tree's selection to the row holding a name (the selected row is drawn in reverse video).
+    func selectRow(_ tmux: TmuxSession, _ text: String) throws {
+        try tmux.keys("g")
+        for _ in 0..<30 {
+            let colored = try tmux.tmux(["capture-pane", "-p", "-e", "-t", tmux.name])
+            let selected = colored.split(separator: "\n").first { $0.contains("\u{1B}[7m") && $0.contains(text) }
+            if selected != nil { return }
+            try tmux.keys("j")
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        Issue.record("could not select \(text):\n\(try tmux.screen())")
+    }
+}
