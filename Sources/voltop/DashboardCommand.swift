@@ -32,6 +32,9 @@ struct DashboardCommand: AsyncParsableCommand {
         StartupTrace.mark("parsed")
         let engine = try await global.connect(logger: logger)
         StartupTrace.mark("connected")
+        // Helper containers of voltop runs that died (never those of a running voltop); in the background,
+        // so startup does not wait for it.
+        Task { _ = try? await engine.removeLeftoverHelpers() }
         let monochrome = noColor || !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         try await DashboardLoop.run(engine: engine, monochrome: monochrome)
     }
