@@ -34,16 +34,23 @@ public struct EngineEvent: Sendable, Equatable {
 
     /// Whether this event can change the catalog (names, owners, states), as opposed to noise
     /// such as `mount`/`unmount` from archive reads or `exec_*`, `attach`, `top`.
+    ///
+    /// voltop's own helper containers (label `voltop.helper`, which container events carry in their attributes)
+    /// never change it: they are hidden from owners, and refreshing on them would loop with the file browser.
     public var changesCatalog: Bool {
         switch type {
         case "volume": return ["create", "destroy", "remove", "prune"].contains(action)
         case "container":
+            if isFromVoltopHelper { return false }
             let base = action.split(separator: ":").first.map(String.init) ?? action
             return ["create", "destroy", "start", "die", "stop", "kill", "pause", "unpause", "rename", "restart", "oom", "update"]
                 .contains(base)
         default: return false
         }
     }
+
+    /// Whether a container event is about one of voltop's helper containers (its labels are in the attributes).
+    public var isFromVoltopHelper: Bool { type == "container" && attributes[Container.helperLabel] != nil }
 
     /// Decodes one line of the stream, skipping a record separator; nil when the line is not an event.
     public static func decode(_ line: [UInt8]) -> EngineEvent? {

@@ -46,10 +46,11 @@ struct EngineHTTP: Sendable {
     }
 
     /// The URL for a path and query on this endpoint.
-    func url(_ path: String, query: [(String, String)] = []) -> String {
+    func url(_ path: String, query: [(String, String)] = [], byteQuery: [(String, [UInt8])] = []) -> String {
         var q = ""
-        if !query.isEmpty {
-            q = "?" + query.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" }.joined(separator: "&")
+        let items = query.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" } + byteQuery.map { "\(Self.encode($0.0))=\(Self.encode(bytes: $0.1))" }
+        if !items.isEmpty {
+            q = "?" + items.joined(separator: "&")
         }
         switch endpoint.transport {
         case .unix:
@@ -67,12 +68,27 @@ struct EngineHTTP: Sendable {
         return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
     }
 
+    /// Percent-encodes raw bytes (names inside volumes need not be UTF-8), keeping only unreserved characters.
+    static func encode(bytes: [UInt8]) -> String {
+        var out = ""
+        out.reserveCapacity(bytes.count * 3)
+        for b in bytes {
+            let unreserved = (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || b == 0x2D || b == 0x2E || b == 0x5F || b == 0x7E
+            if unreserved {
+                out.unicodeScalars.append(Unicode.Scalar(b))
+            } else {
+                out += "%" + String(b >> 4, radix: 16, uppercase: true) + String(b & 0xF, radix: 16, uppercase: true)
+            }
+        }
+        return out
+    }
+
     /// Sends a request and reads the whole reply (up to 256 MiB).
     func send(
-        _ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: Data? = nil,
+        _ method: HTTPMethod, _ path: String, query: [(String, String)] = [], byteQuery: [(String, [UInt8])] = [], body: Data? = nil,
         contentType: String = "application/json", timeout: TimeAmount = .seconds(60)
     ) async throws -> EngineReply {
-        var request = HTTPClientRequest(url: url(path, query: query))
+        var request = HTTPClientRequest(url: url(path, query: query, byteQuery: byteQuery))
         request.method = method
         // A unix socket has no host; dockerd rejects requests without a Host header.
         if case .unix = endpoint.transport { request.headers.add(name: "Host", value: "docker") }
@@ -107,6 +123,31 @@ struct EngineHTTP: Sendable {
             let response = try await client.execute(request, deadline: .distantFuture)
             return (Int(response.status.code), response.body)
         } catch {
+            throw diagnose(error)
+        }
+    }
+
+    /// Sends a request and returns as soon as the reply's head is in: status, headers and the body as a stream.
+    ///
+    /// `timeout` covers the head only; the body streams for as long as it takes. Dropping the body before its end
+    /// closes the connection (async-http-client cancels the request), which is how partial reads end.
+    func open(
+        _ method: HTTPMethod, _ path: String, query: [(String, String)] = [], byteQuery: [(String, [UInt8])] = [],
+        timeout: TimeAmount = .seconds(60)
+    ) async throws -> (status: Int, headers: [(String, String)], body: HTTPClientResponse.Body) {
+        var request = HTTPClientRequest(url: url(path, query: query, byteQuery: byteQuery))
+        request.method = method
+        if case .unix = endpoint.transport { request.headers.add(name: "Host", value: "docker") }
+        request.headers.add(name: "User-Agent", value: "voltop/\(VoltopVersion.current)")
+        counter.increment()
+        logger.debug("engine request", metadata: ["method": "\(method.rawValue)", "path": "\(path)", "stream": "true"])
+        do {
+            let response = try await client.execute(request, timeout: timeout)
+            return (Int(response.status.code), response.headers.map { ($0.name, $0.value) }, response.body)
+        } catch let error as EngineError {
+            throw error
+        } catch {
+            if Task.isCancelled { throw CancellationError() }
             throw diagnose(error)
         }
     }

@@ -38,6 +38,9 @@ struct DashboardCommand: AsyncParsableCommand {
         StartupTrace.mark("parsed")
         let engine = try await global.connect(logger: logger)
         StartupTrace.mark("connected")
+        // Helper containers of voltop runs that died (never those of a running voltop); in the background,
+        // so startup does not wait for it.
+        Task { _ = try? await engine.removeLeftoverHelpers() }
         let monochrome = noColor || !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         // Helper containers left by a voltop that was killed go first (they would count as owners' references).
         if let removed = try? await engine.removeLeftoverHelpers(), removed > 0 {

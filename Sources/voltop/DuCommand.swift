@@ -8,9 +8,11 @@ import VolumeCore
 
 /// `voltop du`: what takes the space inside a volume, measured by reading its files.
 ///
-/// Direct mode only for now: the engine is local, voltop runs as root and reads the volume's Mountpoint itself
-/// (`VolumeScanner`). Other cases (docker-group user, remote engine, Docker Desktop, rootless) fail with a message
-/// until the helper-container mode lands.
+/// The files are read directly from the volume's Mountpoint when voltop runs as root next to the engine (a local
+/// socket, a `local` volume without driver options), else through a helper container and the engine's archive
+/// API (a docker-group user, a remote engine, Docker Desktop, rootless): see `VolumeBrowser`. `--source` forces
+/// one; `--source direct` fails with the reason when it cannot run. Leftover helpers of voltop processes that
+/// died are removed first; this run's helper is removed at the end, on errors and on Ctrl-C too.
 ///
 /// Hidden options for benchmarks and debugging: `--dir DIR` scans a plain directory instead of a volume (no engine
 /// is contacted; VOLUME and PATH are not given), `--stats` prints entries, time and memory per entry to standard
@@ -18,7 +20,7 @@ import VolumeCore
 struct DuCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "du",
-        abstract: "Show what takes the space inside a volume (reads its files: root on the engine's host).",
+        abstract: "Show what takes the space inside a volume (reads its files directly as root, else through a helper container).",
         discussion: """
             Lists the volume (or PATH inside it) and its entries down to --depth levels, largest first, with disk \
             usage (as du -B1) or apparent sizes (--apparent, as du -b). Totals match `du -sx` on the same \
@@ -26,9 +28,17 @@ struct DuCommand: AsyncParsableCommand {
             inside the volume neither entered nor counted. Unreadable entries are listed on standard error. Names \
             are shown with control characters and invalid UTF-8 bytes escaped (\\e, \\n, \\xFF).
 
+            Sources (--source): direct reads the volume's Mountpoint (needs root, a local engine, a local volume \
+            without driver options); helper creates a never-started container with the volume mounted read-only \
+            and reads it through the engine's archive API (works for any user who can reach the engine, remote \
+            engines too; it is created and removed even with --read-only). auto (the default) uses direct when it \
+            can run, else helper. Through a helper, disk usage is an estimate (file lengths rounded up to 4 KiB, \
+            4 KiB per directory: the archive has no block counts) and directories' own sizes count 0 apparent \
+            bytes; sockets are not listed.
+
             --json prints one object:
-              {"source": "direct", "root": MOUNTPOINT, "volume": NAME (absent with --dir), "path": PATH,
-               "sizes": "allocated"|"apparent",
+              {"source": "direct"|"helper", "root": MOUNTPOINT (or /volume in the helper), "volume": NAME \
+               (absent with --dir), "path": PATH, "sizes": "allocated"|"apparent", "allocatedEstimated": BOOL,
                "totals": {"apparentBytes", "allocatedBytes", "files", "directories", "symlinks", "others",
                           "hardlinksSkipped", "otherFilesystems", "newestMtime", "unreadable": [{"path", "errno", "error"}]},
                "tree": ENTRY}
@@ -56,6 +66,9 @@ struct DuCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON (shape below).")
     var json = false
 
+    @Option(help: "Where to read the files: auto, direct (the Mountpoint, as root) or helper (a helper container). Default: auto.")
+    var source: SourcePreference?
+
     @Option(name: .customLong("dir"), help: .hidden)
     var directory: String?
 
@@ -68,6 +81,7 @@ struct DuCommand: AsyncParsableCommand {
     func validate() throws {
         if directory != nil {
             if volume != nil || path != nil { throw ValidationError("--dir DIR takes no VOLUME or PATH") }
+            if source != nil { throw ValidationError("--dir DIR reads the directory itself; --source applies to volumes only") }
         } else if volume == nil {
             throw ValidationError("name a volume: voltop du VOLUME [PATH]")
         }
@@ -77,31 +91,59 @@ struct DuCommand: AsyncParsableCommand {
 
     func run() async throws {
         let relative = (path ?? "").utf8.split(separator: UInt8(ascii: "/")).map(Array.init)
-        let rootPath: String
         let label: String
-        if let directory {
-            rootPath = directory
-            label = directory
-        } else {
-            let name = volume ?? ""
-            let engine = try await global.connect()
-            let (found, _) = try await engine.volume(name)
-            rootPath = try Self.directRoot(of: found, endpoint: engine.endpoint)
-            label = ([name] + relative.map { String(decoding: $0, as: UTF8.self) }).joined(separator: "/")
-        }
+        let sourceLine: String
+        var browser: VolumeBrowser?
         let rssBefore = Self.memoryStatus("VmRSS")
         let started = ContinuousClock.now
         let line = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
         let options = ScanOptions(workers: workers, progressInterval: .milliseconds(100))
-        let tree = try await VolumeScanner.scan(rootPath: rootPath, relativePath: relative, options: options) { p in
-            line.show(p)
+        let work: Task<ScanTree, any Error>
+        if let directory {
+            label = directory
+            sourceLine = "source: direct (\(Sanitizer.inline(directory)))"
+            work = Task { try await VolumeScanner.scan(rootPath: directory, relativePath: relative, options: options) { line.show($0) } }
+        } else {
+            let name = volume ?? ""
+            let engine = try await global.connect()
+            do {
+                _ = try await engine.removeLeftoverHelpers()
+            } catch let error as EngineError {
+                Output.warn("could not remove helper containers left by earlier voltop runs: \(error)")
+            }
+            let opened = try await VolumeBrowser.open(engine: engine, volume: name, preference: source ?? .auto)
+            browser = opened
+            label = ([name] + relative.map { String(decoding: $0, as: UTF8.self) }).joined(separator: "/")
+            switch opened.source {
+            case .direct(let mountpoint): sourceLine = "source: direct (\(Sanitizer.inline(mountpoint)))"
+            case .helper: sourceLine = "source: helper container (read-only, via the engine's archive API)"
+            }
+            work = Task { try await opened.scan(path: relative) { line.show($0) } }
+        }
+        let interrupt = Interrupt { work.cancel() }
+        let tree: ScanTree
+        do {
+            tree = try await work.value
+            interrupt.stop()
+            await browser?.close()
+        } catch {
+            interrupt.stop()
+            await browser?.close()
+            line.clear()
+            if error is CancellationError {
+                Output.warn("interrupted")
+                throw ExitCode(130)
+            }
+            throw error
         }
         line.clear()
         let elapsed = ContinuousClock.now - started
         if json {
-            try Output.json(DuJSON(tree: tree, volume: volume, path: path ?? "", depth: depth, apparent: apparent))
+            var document = DuJSON(tree: tree, volume: volume, path: path ?? "", depth: depth, apparent: apparent)
+            document.source = browser?.source.name ?? "direct"
+            try Output.json(document)
         } else {
-            printText(tree, rootPath: rootPath, label: Sanitizer.inline(label))
+            printText(tree, sourceLine: sourceLine, label: Sanitizer.inline(label))
         }
         for problem in tree.totals.unreadable.prefix(20) {
             Output.warn("cannot read \(Sanitizer.inline(label))/\(problem.displayPath): \(problem.reason)")
@@ -112,41 +154,8 @@ struct DuCommand: AsyncParsableCommand {
         if stats { printStats(tree, elapsed: elapsed, rssBefore: rssBefore) }
     }
 
-    /// The Mountpoint to read, after checking that direct mode can read it; otherwise an error saying why not.
-    static func directRoot(of volume: Volume, endpoint: EngineEndpoint) throws -> String {
-        let name = Sanitizer.inline(volume.name)
-        let later = "reading volumes through the engine (helper-container mode) is not built yet"
-        guard endpoint.isLocal else {
-            throw EngineError(
-                .unreachable,
-                "the engine at \(Sanitizer.inline(endpoint.address)) is not on this machine, so voltop cannot read \(name)'s files directly; "
-                    + "\(later): run voltop du on the engine's host meanwhile")
-        }
-        guard volume.driver == "local" else {
-            throw EngineError(
-                .invalidArgument,
-                "\(name) uses the \(Sanitizer.inline(volume.driver)) driver: its files live where that driver keeps them, not in a local directory voltop can read")
-        }
-        guard geteuid() == 0 else {
-            throw EngineError(
-                .permissionDenied,
-                "reading \(name)'s files directly needs root: run `sudo voltop du \(name)` (\(later) for docker-group users)")
-        }
-        var st = stat()
-        guard !volume.mountpoint.isEmpty, stat(volume.mountpoint, &st) == 0 else {
-            throw EngineError(
-                .notFound,
-                "\(name)'s Mountpoint \(Sanitizer.inline(volume.mountpoint)) does not exist on this machine: the engine may run in a VM "
-                    + "(Docker Desktop) or another mount namespace (rootless); \(later)")
-        }
-        if let type = volume.options["type"], !type.isEmpty {
-            Output.warn("\(name) is a local volume of type \(Sanitizer.inline(type)): its files appear at the Mountpoint only while a container uses it")
-        }
-        return volume.mountpoint
-    }
-
-    private func printText(_ tree: ScanTree, rootPath: String, label: String) {
-        Output.line("source: direct (\(Sanitizer.inline(rootPath)))")
+    private func printText(_ tree: ScanTree, sourceLine: String, label: String) {
+        Output.line(sourceLine)
         var rows: [(size: String, path: String)] = []
         let key: ScanTree.SortKey = apparent ? .apparentSize : .allocatedSize
         func visit(_ node: ScanTree.Node, level: Int) {
@@ -172,6 +181,9 @@ struct DuCommand: AsyncParsableCommand {
         if t.otherFilesystems > 0 { summary += "; \(t.otherFilesystems) mount points skipped" }
         if !t.unreadable.isEmpty { summary += "; \(t.unreadable.count) unreadable" }
         Output.line(summary)
+        if tree.isFromArchive {
+            Output.line("(read through a helper container: disk usage is estimated from file lengths; directories count 0 apparent bytes)")
+        }
     }
 
     private func printStats(_ tree: ScanTree, elapsed: Duration, rssBefore: Int?) {
@@ -193,6 +205,29 @@ struct DuCommand: AsyncParsableCommand {
             return Int(digits).map { $0 * 1024 }
         }
         return nil
+    }
+}
+
+extension SourcePreference: ExpressibleByArgument {}
+
+/// Ctrl-C and SIGTERM while it is active run `handler` (once per signal) instead of ending the process.
+private final class Interrupt: @unchecked Sendable {
+    private let sources: [DispatchSourceSignal]
+
+    init(_ handler: @escaping @Sendable () -> Void) {
+        sources = [SIGINT, SIGTERM].map { signalNumber in
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler(handler: handler)
+            source.resume()
+            return source
+        }
+    }
+
+    func stop() {
+        for source in sources { source.cancel() }
+        signal(SIGINT, SIG_DFL)
+        signal(SIGTERM, SIG_DFL)
     }
 }
 
@@ -277,6 +312,7 @@ private struct DuJSON: Encodable {
     }
 
     var source = "direct"
+    var allocatedEstimated: Bool
     var root: String
     var volume: String?
     var path: String
@@ -286,6 +322,7 @@ private struct DuJSON: Encodable {
 
     init(tree: ScanTree, volume: String?, path: String, depth: Int, apparent: Bool) {
         root = tree.rootPath
+        allocatedEstimated = tree.isFromArchive
         self.volume = volume
         self.path = path
         sizes = apparent ? "apparent" : "allocated"

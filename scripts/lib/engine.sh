@@ -99,6 +99,27 @@ vt_install_deps() {
 }
 
 # ----------------------------------------------------------------------------
+# vt_ensure_test_user: the group that owns the private engine's socket
+# ($VT_SOCKET_GROUP, voltop-docker) and an unprivileged member of it
+# ($VT_TEST_USER, voltop-test), created when missing (as root). The helper-mode
+# tests run `voltop du` as that user: in the docker group, but not root, so it
+# cannot read a volume's Mountpoint and must go through a helper container.
+# ----------------------------------------------------------------------------
+VT_SOCKET_GROUP="voltop-docker"
+VT_TEST_USER="voltop-test"
+vt_ensure_test_user() {
+    [ "$(id -u)" -eq 0 ] || return 0
+    getent group "$VT_SOCKET_GROUP" >/dev/null 2>&1 || groupadd --system "$VT_SOCKET_GROUP" ||
+        vt_die "could not create group $VT_SOCKET_GROUP"
+    if ! getent passwd "$VT_TEST_USER" >/dev/null 2>&1; then
+        useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin \
+            --groups "$VT_SOCKET_GROUP" "$VT_TEST_USER" || vt_die "could not create user $VT_TEST_USER"
+    elif ! id -nG "$VT_TEST_USER" | tr ' ' '\n' | grep -qx "$VT_SOCKET_GROUP"; then
+        usermod -aG "$VT_SOCKET_GROUP" "$VT_TEST_USER" || vt_die "could not add $VT_TEST_USER to $VT_SOCKET_GROUP"
+    fi
+}
+
+# ----------------------------------------------------------------------------
 # internal helpers
 # ----------------------------------------------------------------------------
 
@@ -265,6 +286,12 @@ EOF
     # --userland-proxy=false: no docker-proxy processes (no ports anyway).
     # With VT_TLS_PORT set, the engine also listens on tcp://127.0.0.1:PORT with
     # --tlsverify (certificates made here, in DIR/tls; the client's in DIR/tls/client).
+    # The socket belongs to group voltop-docker (mode 0660), like /var/run/docker.sock and group docker:
+    # its members reach the engine without being root (see vt_ensure_test_user).
+    local group=()
+    if getent group "$VT_SOCKET_GROUP" >/dev/null 2>&1; then
+        group=(--group "$VT_SOCKET_GROUP")
+    fi
     local tls=()
     if [ -n "${VT_TLS_PORT:-}" ]; then
         _vt_make_certs "$dir/tls"
@@ -274,6 +301,7 @@ EOF
     setsid dockerd \
         --config-file "$dir/daemon.json" \
         --host "unix://$dir/docker.sock" \
+        "${group[@]}" \
         "${tls[@]}" \
         --data-root "$dir/data" \
         --exec-root "$dir/exec" \
@@ -309,6 +337,9 @@ vt_engine_start() {
         vt_die "an engine is already running in $dir"
     fi
     touch "$dir/.vt-engine"
+    # Others may pass through DIR (not list it) to reach the socket, whose group decides who may connect.
+    chmod 0711 "$dir"
+    vt_ensure_test_user
     # Did /run/containerd exist before us? (so stop can tidy up what the
     # shims create there, and only that.)
     [ -e /run/containerd ] || touch "$dir/.created-run-containerd"

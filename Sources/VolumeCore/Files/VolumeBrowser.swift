@@ -50,3 +50,276 @@ public struct FilePreview: Sendable, Equatable {
         self.size = size
     }
 }
+
+/// Reads one volume's files: directly from its Mountpoint, or through a helper container and the engine's archive API.
+///
+/// Direct reads need a local engine socket, voltop running as root, a `local` volume without driver options and
+/// a readable Mountpoint; they are the fast path and the only one that can delete. Everywhere else (a
+/// docker-group user, a remote engine, rootless, Docker Desktop, volumes of other drivers or with options) a
+/// helper container is created, never started, with the volume mounted read-only at `/volume`, and read with
+/// `GET /containers/{id}/archive`: tar headers are parsed as they stream in and bodies are skipped by counting.
+///
+/// Operations run one at a time (the daemon locks the container for the duration of each archive read).
+/// Always call `close()`: it removes the helper. Helpers are labelled `voltop.helper=<volume>` and hidden from
+/// the catalog's owners; `DockerEngine.removeLeftoverHelpers()` cleans up after a voltop that died.
+public actor VolumeBrowser {
+    /// Where this browser reads from.
+    public nonisolated let source: FileSource
+    /// The volume as the engine described it when the browser was opened.
+    public nonisolated let volume: Volume
+    let engine: DockerEngine
+
+    private var isClosed = false
+    private var isBusy = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+    private var cancelCurrent: (@Sendable () -> Void)?
+
+    init(engine: DockerEngine, volume: Volume, source: FileSource) {
+        self.engine = engine
+        self.volume = volume
+        self.source = source
+    }
+
+    deinit {
+        // A browser dropped without close(): try to remove its helper anyway.
+        if case .helper(let id) = source, !isClosed {
+            let engine = self.engine
+            Task { try? await engine.removeHelper(id) }
+        }
+    }
+
+    /// Opens a volume for reading, choosing the source as `preference` says.
+    ///
+    /// The volume is looked up first (`GET /volumes/{name}`): a missing volume throws `.notFound` and no container
+    /// is created (mounting an unknown name would silently create the volume). With `.auto`, direct reads are used
+    /// when they can run, else a helper; `.direct` fails with a message saying why it cannot run and what to do;
+    /// `.helper` always creates a helper. Helpers are created in read-only mode too (see `DockerEngine`'s helper
+    /// extension); only importing an image for them when the engine has none is refused there.
+    ///
+    /// - Throws: `EngineError` `.notFound` (no such volume), `.permissionDenied` / `.invalidArgument` (direct
+    ///   refused), or the engine's failure to create the helper, with its reason.
+    public static func open(engine: DockerEngine, volume name: String, preference: SourcePreference = .auto) async throws -> VolumeBrowser {
+        try await open(engine: engine, volume: name, preference: preference, helperImage: nil)
+    }
+
+    /// `open`, with the helper's image given (tests).
+    static func open(engine: DockerEngine, volume name: String, preference: SourcePreference, helperImage: String?) async throws -> VolumeBrowser {
+        let (volume, _) = try await engine.volume(name)
+        let direct = DirectAccess.check(volume: volume, endpoint: engine.endpoint, euid: geteuid())
+        switch (preference, direct) {
+        case (.direct, .failure(let error)):
+            throw error
+        case (.direct, .success(let mountpoint)), (.auto, .success(let mountpoint)):
+            return VolumeBrowser(engine: engine, volume: volume, source: .direct(mountpoint: mountpoint))
+        default:
+            break
+        }
+        let image: String
+        if let helperImage { image = helperImage } else { image = try await engine.helperImage() }
+        let id: String
+        do {
+            id = try await engine.createHelper(volume: volume.name, image: image)
+        } catch var error as EngineError {
+            if volume.driver != "local" {
+                error.message += "; volume \(Sanitizer.inline(volume.name)) uses the \(Sanitizer.inline(volume.driver)) driver, "
+                    + "which the engine must be able to mount (is the plugin installed and enabled?)"
+            }
+            throw error
+        }
+        // The volume may have been removed between the lookup and the create, and re-created by the helper's mount.
+        if let again = try? await engine.volume(name).volume, again.createdAt != volume.createdAt {
+            try? await engine.removeHelper(id)
+            throw EngineError(.notFound, "volume \(Sanitizer.inline(name)) was removed while voltop opened it. List volumes with `voltop ls`")
+        }
+        return VolumeBrowser(engine: engine, volume: volume, source: .helper(containerID: id))
+    }
+
+    // MARK: Operations
+
+    /// Measures the volume, or the directory at `path` inside it, as `VolumeScanner.scan` does.
+    ///
+    /// Direct: a multi-threaded walk of the Mountpoint. Helper: one `GET …/archive?path=/volume/<path>/.`, read
+    /// as it streams, bodies skipped; the tree has `isFromArchive` set (allocated bytes are estimates; see
+    /// `ScanTree.isFromArchive`), its `rootPath` is `/volume` (the path inside the helper). Symlinks on the way to
+    /// `path` are refused in both modes. `progress` is called as entries arrive. Cancelling the task stops the
+    /// walk, or closes the archive stream at once, and throws `CancellationError`.
+    public func scan(path: [[UInt8]] = [], progress: (@Sendable (ScanProgress) -> Void)? = nil) async throws -> ScanTree {
+        try SafePath.validate(path, allowEmpty: true)
+        let engine = self.engine
+        switch source {
+        case .direct(let mountpoint):
+            return try await exclusive { try await VolumeScanner.scan(rootPath: mountpoint, relativePath: path, progress: progress) }
+        case .helper(let id):
+            return try await exclusive { try await HelperRead.scan(engine: engine, helper: id, path: path, progress: progress) }
+        }
+    }
+
+    /// The first `maxBytes` bytes of the regular file at `path`, and its size.
+    ///
+    /// Never follows a symlink: direct reads open each component below the Mountpoint with `O_NOFOLLOW`; helper
+    /// reads check each directory on the way with a `HEAD` stat, then read the file's tar header and the start of
+    /// its body and close the stream.
+    ///
+    /// - Throws: `EngineError` `.invalidArgument` when the entry is a directory, symlink or special file
+    ///   ("… is a directory: nothing to preview"), `.notFound` when it does not exist, `.conflict` when a
+    ///   directory on the way is a symlink.
+    public func preview(path: [[UInt8]], maxBytes: Int = 4096) async throws -> FilePreview {
+        guard !path.isEmpty else { throw EngineError(.invalidArgument, "name a file inside the volume to preview") }
+        try SafePath.validate(path, allowEmpty: false)
+        let limit = max(0, maxBytes)
+        let engine = self.engine
+        switch source {
+        case .direct(let mountpoint):
+            return try await exclusive { try DirectRead.preview(root: mountpoint, path: path, maxBytes: limit) }
+        case .helper(let id):
+            return try await exclusive { try await HelperRead.preview(engine: engine, helper: id, path: path, maxBytes: limit) }
+        }
+    }
+
+    /// Deletes the entry at `path` (a directory with everything in it), through directory descriptors only.
+    ///
+    /// Only direct reads can delete; in helper mode nothing is sent to the engine and `.readOnly` is thrown.
+    /// In read-only mode it is refused as well.
+    public func remove(path: [[UInt8]]) async throws {
+        guard case .direct(let mountpoint) = source else {
+            throw EngineError(
+                .readOnly,
+                "the helper container mounts volume \(Sanitizer.inline(volume.name)) read-only: deleting inside a volume needs voltop running as root "
+                    + "on the engine's host (where the Mountpoint can be read directly)")
+        }
+        guard !engine.isReadOnly else {
+            throw EngineError(
+                .readOnly, "read-only mode: \(Sanitizer.inline(bytes: Array(path.joined(separator: [0x2F])))) was not removed. Run without --read-only to make changes")
+        }
+        try await exclusive { try VolumeScanner.remove(relativePath: path, under: mountpoint) }
+    }
+
+    /// Removes the helper container (if any) after stopping a read in flight; later calls do nothing.
+    ///
+    /// Operations after `close()` throw. If the engine cannot be reached the helper stays behind, labelled, for
+    /// `DockerEngine.removeLeftoverHelpers()`.
+    public func close() async {
+        guard !isClosed else { return }
+        isClosed = true
+        cancelCurrent?()
+        if case .helper(let id) = source {
+            do { try await engine.removeHelper(id) } catch { try? await engine.removeHelper(id) }
+        }
+    }
+
+    /// Runs one operation at a time, in a task that `close()` can cancel.
+    private func exclusive<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        while isBusy { await withCheckedContinuation { waiters.append($0) } }
+        isBusy = true
+        defer {
+            isBusy = false
+            cancelCurrent = nil
+            if !waiters.isEmpty { waiters.removeFirst().resume() }
+        }
+        guard !isClosed else {
+            throw EngineError(.conflict, "the file browser for volume \(Sanitizer.inline(volume.name)) is closed; open it again")
+        }
+        try Task.checkCancellation()
+        let task = Task { try await body() }
+        cancelCurrent = { task.cancel() }
+        return try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
+    }
+}
+
+/// Whether direct reads can run for a volume, and why not.
+enum DirectAccess {
+    /// The Mountpoint to read, or the error that says why direct reads cannot run and what to do instead.
+    static func check(volume: Volume, endpoint: EngineEndpoint, euid: uid_t) -> Result<String, EngineError> {
+        let name = Sanitizer.inline(volume.name)
+        let instead = "use the helper container instead (voltop du --source helper, or auto)"
+        guard endpoint.isLocal else {
+            return .failure(
+                EngineError(
+                    .invalidArgument,
+                    "cannot read \(name) directly: the engine at \(Sanitizer.inline(endpoint.address)) is not on this machine, so its Mountpoint is "
+                        + "not here. Run voltop as root on the engine's host, or \(instead)"))
+        }
+        guard volume.driver == "local" else {
+            return .failure(
+                EngineError(
+                    .invalidArgument,
+                    "cannot read \(name) directly: it uses the \(Sanitizer.inline(volume.driver)) driver, which keeps its files where the driver "
+                        + "mounts them, not at a Mountpoint voltop can read; \(instead)"))
+        }
+        if !volume.options.isEmpty {
+            let type = volume.options["type"].map { " (type=\(Sanitizer.inline($0)))" } ?? ""
+            return .failure(
+                EngineError(
+                    .invalidArgument,
+                    "cannot read \(name) directly: it is a local volume with driver options\(type), mounted only while a container uses it, "
+                        + "so its Mountpoint is empty; \(instead), which mounts it"))
+        }
+        guard euid == 0 else {
+            return .failure(
+                EngineError(
+                    .permissionDenied,
+                    "cannot read \(name) directly: voltop runs as uid \(euid), not root, and the engine keeps volume data readable by root only. "
+                        + "Run it with sudo, or \(instead)"))
+        }
+        let fd = volume.mountpoint.isEmpty ? -1 : open(volume.mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else {
+            let why = volume.mountpoint.isEmpty ? "the engine reports no Mountpoint" : String(cString: strerror(errno))
+            return .failure(
+                EngineError(
+                    .permissionDenied,
+                    "cannot read \(name) directly: its Mountpoint \(Sanitizer.inline(volume.mountpoint)) is not a readable directory on this machine "
+                        + "(\(why)); the engine may run in a VM (Docker Desktop) or another mount namespace (rootless). \(instead.prefix(1).uppercased() + instead.dropFirst())"))
+        }
+        close(fd)
+        return .success(volume.mountpoint)
+    }
+}
+
+/// Direct reads of one file below a root, through directory descriptors.
+enum DirectRead {
+    static func preview(root: String, path: [[UInt8]], maxBytes: Int) throws -> FilePreview {
+        guard let last = path.last else { throw EngineError(.invalidArgument, "name a file inside the volume to preview") }
+        let shown = Sanitizer.inline(bytes: Array(path.joined(separator: [0x2F])))
+        let rootFD = try SafePath.openRoot(root)
+        let parentFD = try SafePath.openBelow(rootFD, path.dropLast()[...], rootPath: root)
+        defer { close(parentFD) }
+        let cName = (last + [0]).map { CChar(bitPattern: $0) }
+        var st = stat()
+        guard fstatat(parentFD, cName, &st, AT_SYMLINK_NOFOLLOW) == 0 else {
+            throw SafePath.componentError(errno, path, rootPath: root, action: "read")
+        }
+        try requireRegular(mode: st.st_mode, shown: shown)
+        let fd = SafePath.retrying { openat(parentFD, cName, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY) }
+        guard fd >= 0 else { throw SafePath.componentError(errno, path, rootPath: root, action: "read") }
+        defer { close(fd) }
+        guard fstat(fd, &st) == 0 else { throw SafePath.componentError(errno, path, rootPath: root, action: "read") }
+        try requireRegular(mode: st.st_mode, shown: shown)
+        var bytes = [UInt8](repeating: 0, count: maxBytes)
+        var filled = 0
+        while filled < maxBytes {
+            let n = bytes.withUnsafeMutableBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
+                return read(fd, base + filled, maxBytes - filled)
+            }
+            if n > 0 {
+                filled += n
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else if n < 0 {
+                throw SafePath.componentError(errno, path, rootPath: root, action: "read")
+            } else {
+                break
+            }
+        }
+        return FilePreview(bytes: Array(bytes[0..<filled]), size: Int64(st.st_size))
+    }
+
+    static func requireRegular(mode: mode_t, shown: String) throws {
+        switch mode & S_IFMT {
+        case S_IFREG: return
+        case S_IFDIR: throw EngineError(.invalidArgument, "\(shown) is a directory: nothing to preview")
+        case S_IFLNK: throw EngineError(.invalidArgument, "\(shown) is a symbolic link: nothing to preview (voltop never follows links)")
+        default: throw EngineError(.invalidArgument, "\(shown) is a special file (device, pipe or socket): nothing to preview")
+        }
+    }
+}

@@ -163,4 +163,57 @@ final class ScanStore: @unchecked Sendable {
     @inline(__always) func nameBuffer(_ i: Int) -> UnsafeBufferPointer<UInt8> {
         UnsafeBufferPointer(start: names + Int(nameOffset[i]), count: Int(meta[i] & Meta.nameLengthMask))
     }
+
+    /// Sums every directory's subtree, children before parents (reverse breadth-first order).
+    func aggregate() {
+        let s = self
+        var order: [UInt32] = [0]
+        order.reserveCapacity(s.directoryCount)
+        var next = 0
+        let directoryKind = UInt32(ScanTree.Kind.directory.rawValue)
+        while next < order.count {
+            let d = Int(order[next])
+            next += 1
+            let first = Int(s.dirFirstChild[d])
+            for c in first..<first + Int(s.dirChildCount[d])
+            where (s.meta[c] & ScanStore.Meta.kindMask) >> ScanStore.Meta.kindShift == directoryKind {
+                order.append(s.aux[c])
+            }
+        }
+        let uncounted = ScanStore.Meta.duplicateLink | ScanStore.Meta.statFailed
+        for d in order.reversed().lazy.map(Int.init) {
+            let node = Int(s.dirNode[d])
+            if s.meta[node] & ScanStore.Meta.otherFilesystem != 0 {
+                // `du -x` counts nothing for a mount point, not even the directory itself.
+                s.dirNewest[d] = s.mtime[node]
+                continue
+            }
+            var apparent = s.apparent[node]
+            var allocated = s.allocated[node]
+            var newest = s.mtime[node]
+            var items: UInt32 = 0
+            let first = Int(s.dirFirstChild[d])
+            for c in first..<first + Int(s.dirChildCount[d]) {
+                let m = s.meta[c]
+                if (m & ScanStore.Meta.kindMask) >> ScanStore.Meta.kindShift == directoryKind {
+                    let sub = Int(s.aux[c])
+                    apparent &+= s.dirApparent[sub]
+                    allocated &+= s.dirAllocated[sub]
+                    items &+= 1 &+ s.dirItems[sub]
+                    newest = max(newest, s.dirNewest[sub])
+                } else {
+                    items &+= 1
+                    if m & uncounted == 0 {
+                        apparent &+= s.apparent[c]
+                        allocated &+= s.allocated[c]
+                    }
+                    if m & ScanStore.Meta.statFailed == 0 { newest = max(newest, s.mtime[c]) }
+                }
+            }
+            s.dirApparent[d] = apparent
+            s.dirAllocated[d] = allocated
+            s.dirNewest[d] = newest
+            s.dirItems[d] = items
+        }
+    }
 }

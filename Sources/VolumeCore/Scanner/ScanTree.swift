@@ -101,13 +101,23 @@ public struct ScanTree: Sendable {
     /// The sums over the whole tree.
     public let totals: Totals
 
+    /// Whether the tree was built from the engine's tar stream (helper mode) rather than by walking the files.
+    ///
+    /// A tar archive holds lengths, not block counts, and no size for directories. So for such a tree:
+    /// apparent bytes are exact for files and symlinks (the target's length, as `du -b` counts it) while every
+    /// directory's own apparent size is 0; allocated bytes are an estimate, each regular file's length rounded up
+    /// to 4096 plus 4096 per directory (symlinks, devices and FIFOs 0), so sparse and compressed files look
+    /// larger than they are. Sockets are not in the archive at all; hard links are counted once, as in a walk.
+    public let isFromArchive: Bool
+
     let store: ScanStore
 
-    init(rootPath: String, relativePath: [[UInt8]], totals: Totals, store: ScanStore) {
+    init(rootPath: String, relativePath: [[UInt8]], totals: Totals, store: ScanStore, isFromArchive: Bool = false) {
         self.rootPath = rootPath
         self.relativePath = relativePath
         self.totals = totals
         self.store = store
+        self.isFromArchive = isFromArchive
     }
 
     /// The directory the scan started in.

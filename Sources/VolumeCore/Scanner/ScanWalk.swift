@@ -527,7 +527,7 @@ final class ScanWalk: @unchecked Sendable {
         store.finish(
             entries: nextEntry.load(ordering: .relaxed), nameBytes: nextNameByte.load(ordering: .relaxed),
             directories: nextDirectory.load(ordering: .relaxed))
-        aggregate()
+        store.aggregate()
         totals.apparentBytes = store.dirApparent[0]
         totals.allocatedBytes = store.dirAllocated[0]
         totals.newestMtime = store.dirNewest[0]
@@ -537,59 +537,6 @@ final class ScanWalk: @unchecked Sendable {
         }
         reportProgress(force: true)
         done?(.success(ScanTree(rootPath: rootPath, relativePath: relativePath, totals: totals, store: store)))
-    }
-
-    /// Sums every directory's subtree, children before parents (reverse breadth-first order).
-    private func aggregate() {
-        let s = store
-        var order: [UInt32] = [0]
-        order.reserveCapacity(s.directoryCount)
-        var next = 0
-        let directoryKind = UInt32(ScanTree.Kind.directory.rawValue)
-        while next < order.count {
-            let d = Int(order[next])
-            next += 1
-            let first = Int(s.dirFirstChild[d])
-            for c in first..<first + Int(s.dirChildCount[d])
-            where (s.meta[c] & ScanStore.Meta.kindMask) >> ScanStore.Meta.kindShift == directoryKind {
-                order.append(s.aux[c])
-            }
-        }
-        let uncounted = ScanStore.Meta.duplicateLink | ScanStore.Meta.statFailed
-        for d in order.reversed().lazy.map(Int.init) {
-            let node = Int(s.dirNode[d])
-            if s.meta[node] & ScanStore.Meta.otherFilesystem != 0 {
-                // `du -x` counts nothing for a mount point, not even the directory itself.
-                s.dirNewest[d] = s.mtime[node]
-                continue
-            }
-            var apparent = s.apparent[node]
-            var allocated = s.allocated[node]
-            var newest = s.mtime[node]
-            var items: UInt32 = 0
-            let first = Int(s.dirFirstChild[d])
-            for c in first..<first + Int(s.dirChildCount[d]) {
-                let m = s.meta[c]
-                if (m & ScanStore.Meta.kindMask) >> ScanStore.Meta.kindShift == directoryKind {
-                    let sub = Int(s.aux[c])
-                    apparent &+= s.dirApparent[sub]
-                    allocated &+= s.dirAllocated[sub]
-                    items &+= 1 &+ s.dirItems[sub]
-                    newest = max(newest, s.dirNewest[sub])
-                } else {
-                    items &+= 1
-                    if m & uncounted == 0 {
-                        apparent &+= s.apparent[c]
-                        allocated &+= s.allocated[c]
-                    }
-                    if m & ScanStore.Meta.statFailed == 0 { newest = max(newest, s.mtime[c]) }
-                }
-            }
-            s.dirApparent[d] = apparent
-            s.dirAllocated[d] = allocated
-            s.dirNewest[d] = newest
-            s.dirItems[d] = items
-        }
     }
 
     // MARK: Kinds

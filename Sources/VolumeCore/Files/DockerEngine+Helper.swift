@@ -1,0 +1,223 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The stat the engine sends with an archive reply (`X-Docker-Container-Path-Stat`: base64 of JSON).
+struct ArchiveStat: Decodable, Sendable, Equatable {
+    var name: String
+    var size: Int64
+    /// Go's `os.FileMode` bits: dir `1<<31`, symlink `1<<27`, device `1<<26`, pipe `1<<25`, socket `1<<24`.
+    var mode: UInt64
+    var mtime: String?
+    var linkTarget: String?
+
+    var isDirectory: Bool { mode & (1 << 31) != 0 }
+    var isSymlink: Bool { mode & (1 << 27) != 0 }
+    var isRegular: Bool { mode & ((1 << 31) | (1 << 27) | (1 << 26) | (1 << 25) | (1 << 24) | (1 << 21)) == 0 }
+
+    /// What kind of entry this is, in words for messages.
+    var kindText: String {
+        if isDirectory { return "a directory" }
+        if isSymlink { return "a symbolic link" }
+        if isRegular { return "a file" }
+        return "a special file (device, pipe or socket)"
+    }
+
+    /// Decodes the header value: standard (Docker) or URL-safe (Podman) base64, with or without padding.
+    static func decode(header value: String) -> ArchiveStat? {
+        var text = value.trimmingCharacters(in: .whitespaces)
+        text = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        text = text.replacingOccurrences(of: "=", with: "")
+        let remainder = text.utf8.count % 4
+        if remainder == 1 { return nil }
+        if remainder > 0 { text += String(repeating: "=", count: 4 - remainder) }
+        guard let data = Data(base64Encoded: text) else { return nil }
+        return try? JSONDecoder().decode(ArchiveStat.self, from: data)
+    }
+}
+
+/// voltop's helper containers: created, never started, the volume mounted read-only at `/volume`.
+///
+/// Helpers are internal read machinery, so they are created and removed even in read-only mode (the engine's
+/// `write()` guard is not used for them): the user's volumes, containers and images are never changed. The one
+/// exception is importing the empty image `voltop-empty:latest` when the engine holds no image at all: that
+/// leaves an image behind, so read-only mode refuses it and says how to proceed.
+extension DockerEngine {
+    /// The label every helper carries; its value is the volume's name.
+    static let helperLabel = Container.helperLabel
+    /// The label naming the voltop process that owns a helper: `HOST PID STARTTIME`.
+    static let helperOwnerLabel = "voltop.helper.owner"
+    /// The image imported when the engine has none.
+    static let emptyImage = "voltop-empty:latest"
+
+    /// This process as a helper owner: host name, pid and the pid's start time (so a reused pid is told apart).
+    static let currentOwner: String = "\(hostName) \(getpid()) \(processStartTime(getpid()) ?? 0)"
+
+    private static var hostName: String {
+        let size = 256
+        var buffer = [CChar](repeating: 0, count: size)
+        guard gethostname(&buffer, size - 1) == 0 else { return "unknown" }
+        return String(cString: buffer)
+    }
+
+    /// Field 22 of `/proc/PID/stat` (start time in clock ticks since boot), nil when the process is gone.
+    static func processStartTime(_ pid: Int32) -> UInt64? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = text.lastIndex(of: ")")
+        else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        // After the command: state is field 3, so start time (22) is index 19.
+        return fields.count > 19 ? UInt64(fields[19]) : nil
+    }
+
+    /// Whether the owner label names a voltop process that is gone (on this host), or is missing or malformed.
+    static func isLeftover(owner: String?, created: Int64, now: Int64 = Int64(Date().timeIntervalSince1970)) -> Bool {
+        guard let owner else { return true }
+        let parts = owner.split(separator: " ")
+        guard parts.count == 3, let pid = Int32(parts[1]), let start = UInt64(parts[2]) else { return true }
+        guard parts[0] == Substring(hostName) else {
+            // Another machine's voltop: it cannot be checked from here, so only a day-old helper is a leftover.
+            return now - created > 24 * 3600
+        }
+        return processStartTime(pid) != start
+    }
+
+    /// Sends a request for helper machinery, bypassing the read-only guard (see the extension's comment).
+    func helperRequest(
+        _ method: HTTPMethod, _ p: String, query: [(String, String)] = [], body: Data? = nil, contentType: String = "application/json",
+        timeout: TimeAmount = .seconds(60)
+    ) async throws -> EngineReply {
+        try await http.send(method, path(p), query: query, body: body, contentType: contentType, timeout: timeout)
+    }
+
+    /// An image to base helpers on: `voltop-empty:latest` if present, else the smallest local image, else the
+    /// empty image imported now.
+    func helperImage() async throws -> String {
+        let reply = try await read("/images/json")
+        guard reply.status == 200 else { throw failure(reply, "listing images for a helper container") }
+        struct Image: Decodable {
+            var Id: String?
+            var RepoTags: [String]?
+            var Size: Int64?
+        }
+        let images = try decode([Image].self, reply, "GET /images/json")
+        if images.contains(where: { $0.RepoTags?.contains(Self.emptyImage) == true }) { return Self.emptyImage }
+        let smallest = images.filter { $0.Id != nil }.min { ($0.Size ?? .max) < ($1.Size ?? .max) }
+        if let smallest, let id = smallest.Id {
+            return smallest.RepoTags?.first { $0 != "<none>:<none>" } ?? id
+        }
+        return try await importEmptyImage()
+    }
+
+    /// Imports `voltop-empty:latest`, an image whose rootfs is one empty directory (`POST /images/create?fromSrc=-`).
+    @discardableResult
+    func importEmptyImage() async throws -> String {
+        guard !isReadOnly else {
+            throw EngineError(
+                .readOnly,
+                "read-only mode: reading files through the engine needs an image for voltop's helper container, the engine has none, "
+                    + "and importing the empty image \(Self.emptyImage) would leave it behind. Run once without --read-only, or pull any small image")
+        }
+        let reply = try await helperRequest(
+            .POST, "/images/create", query: [("fromSrc", "-"), ("repo", "voltop-empty"), ("tag", "latest")],
+            body: Data(TarReader.emptyDirectoryArchive()), contentType: "application/x-tar")
+        guard reply.status == 200 else { throw failure(reply, "importing the empty image \(Self.emptyImage)") }
+        // The reply is a stream of JSON progress lines; a failure is reported in one of them.
+        for line in reply.body.split(separator: 0x0A) {
+            if let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any], let message = object["error"] as? String {
+                throw EngineError(.engineFailure, "importing the empty image \(Self.emptyImage) failed", cause: Sanitizer.inline(message))
+            }
+        }
+        return Self.emptyImage
+    }
+
+    /// Creates a never-started helper with `volume` mounted read-only at `/volume`; returns its id.
+    ///
+    /// The caller must have checked that the volume exists: a mount of an unknown name creates the volume.
+    func createHelper(volume: String, image: String) async throws -> String {
+        let suffix = UUID().uuidString.prefix(8).lowercased()
+        let body: [String: Any] = [
+            "Image": image,
+            "Cmd": ["/nonexistent"],
+            "Labels": [Self.helperLabel: volume, Self.helperOwnerLabel: Self.currentOwner],
+            "NetworkDisabled": true,
+            "HostConfig": [
+                "NetworkMode": "none",
+                "Mounts": [["Type": "volume", "Source": volume, "Target": "/volume", "ReadOnly": true]],
+            ],
+        ]
+        let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+        let reply = try await helperRequest(.POST, "/containers/create", query: [("name", "voltop-helper-\(suffix)")], body: data)
+        guard reply.status == 201 || reply.status == 200 else {
+            let message = Self.engineMessage(reply)
+            throw EngineError(
+                reply.status == 404 ? .notFound : .engineFailure,
+                "could not create voltop's helper container to read volume \(Sanitizer.inline(volume)): the engine refused (HTTP \(reply.status))",
+                cause: Sanitizer.inline(message))
+        }
+        struct Created: Decodable { var Id: String? }
+        guard let id = try decode(Created.self, reply, "POST /containers/create").Id, !id.isEmpty else {
+            throw EngineError(.malformedResponse, "the engine created a helper container but gave no id")
+        }
+        return id
+    }
+
+    /// Force-removes a helper container; a helper that is already gone is fine.
+    func removeHelper(_ id: String) async throws {
+        let reply = try await helperRequest(.DELETE, "/containers/\(EngineHTTP.encode(id))", query: [("force", "1")])
+        guard reply.status == 204 || reply.status == 200 || reply.status == 404 else {
+            throw failure(reply, "removing voltop's helper container \(Sanitizer.inline(String(id.prefix(12))))")
+        }
+    }
+
+    /// `HEAD /containers/{id}/archive?path=`: the stat of one path in the helper, nil when it does not exist.
+    func archiveStat(_ id: String, path: [UInt8]) async throws -> ArchiveStat? {
+        let reply = try await http.send(.HEAD, self.path("/containers/\(EngineHTTP.encode(id))/archive"), byteQuery: [("path", path)])
+        if reply.status == 404 { return nil }
+        guard reply.status == 200 else { throw failure(reply, "reading \(Sanitizer.inline(bytes: path)) through the helper container") }
+        guard let header = reply.header("X-Docker-Container-Path-Stat"), let stat = ArchiveStat.decode(header: header) else {
+            throw EngineError(.malformedResponse, "the engine's archive reply has no readable X-Docker-Container-Path-Stat header")
+        }
+        return stat
+    }
+
+    /// `GET /containers/{id}/archive?path=`: the tar stream of a path; nil when the path does not exist.
+    ///
+    /// The daemon holds the container's lock until the body is read to its end or dropped: read it fully, or
+    /// drop it (which closes the connection).
+    func archive(_ id: String, path: [UInt8]) async throws -> HTTPClientResponse.Body? {
+        let (status, _, body) = try await http.open(.GET, self.path("/containers/\(EngineHTTP.encode(id))/archive"), byteQuery: [("path", path)])
+        if status == 200 { return body }
+        // Error bodies are small JSON.
+        var collected = Data()
+        for try await chunk in body {
+            collected.append(contentsOf: chunk.readableBytesView)
+            if collected.count > 1 << 16 { break }
+        }
+        if status == 404 { return nil }
+        throw failure(EngineReply(status: status, headers: [], body: collected), "reading \(Sanitizer.inline(bytes: path)) through the helper container")
+    }
+
+    /// Force-removes helper containers left behind by voltop processes that are gone; returns how many.
+    ///
+    /// A helper is a leftover when its owner label names a process on this host that no longer runs, when it has
+    /// no owner label, or when it belongs to another host and is more than a day old. Helpers of voltop
+    /// processes still running (another dashboard browsing a volume) are kept. Call it when a dashboard or
+    /// `voltop du` starts, never before each helper is created. Allowed in read-only mode: it only removes
+    /// voltop's own never-started containers.
+    public func removeLeftoverHelpers() async throws -> Int {
+        let helpers = try await containers(filters: ["label": [Self.helperLabel]])
+        var removed = 0
+        for helper in helpers where helper.isVoltopHelper {
+            guard Self.isLeftover(owner: helper.labels[Self.helperOwnerLabel], created: helper.created) else { continue }
+            try await removeHelper(helper.id)
+            removed += 1
+        }
+        return removed
+    }
+}
