@@ -32,14 +32,17 @@ extension AppState {
         let selectedName = pendingSelectionName ?? selectedEntry?.name
         pendingSelectionName = nil
         catalog = newCatalog
+        let names = Set(catalog.entries.map(\.name))
+        measuredSizes = measuredSizes.filter { names.contains($0.key) }
         for i in catalog.entries.indices {
-            if case .notRequested = catalog.entries[i].size, let known = sizes[catalog.entries[i].name] {
+            if let measured = measuredSizes[catalog.entries[i].name] {
+                catalog.entries[i].size = .bytes(measured)
+            } else if case .notRequested = catalog.entries[i].size, let known = sizes[catalog.entries[i].name] {
                 catalog.entries[i].size = known
             }
         }
         searchTexts = catalog.entries.map(VolumeFilter.searchText(for:))
         createdTimes = catalog.entries.map { $0.volume.createdAt.flatMap(RFC3339.seconds) }
-        let names = Set(catalog.entries.map(\.name))
         marked.formIntersection(names)
         resolvedOwners = resolvedOwners.filter { names.contains($0.key) }
         resolveErrors = resolveErrors.filter { names.contains($0.key) }
@@ -56,9 +59,28 @@ extension AppState {
         let selectedName = selectedEntry?.name
         sizes = newSizes
         for i in catalog.entries.indices {
-            catalog.entries[i].size = newSizes[catalog.entries[i].name] ?? .notRequested
+            let name = catalog.entries[i].name
+            catalog.entries[i].size = measuredSizes[name].map(VolumeSize.bytes) ?? newSizes[name] ?? .notRequested
         }
         if sortKey == .size { resort(keeping: selectedName) }
+    }
+
+    /// Takes a size voltop measured from a volume's files; the table and totals prefer it over the engine's.
+    mutating func apply(measured bytes: Int64, for name: String) {
+        guard let i = catalog.entries.firstIndex(where: { $0.name == name }) else { return }
+        let selectedName = selectedEntry?.name
+        measuredSizes[name] = bytes
+        catalog.entries[i].size = .bytes(bytes)
+        if sortKey == .size { resort(keeping: selectedName) }
+    }
+
+    /// Volume names to measure: the rows on screen first, then the rest of the table, then those filtered out.
+    func measureOrder(bodyHeight: Int) -> [String] {
+        let onScreen = visibleIndices.dropFirst(scrollOffset).prefix(max(0, bodyHeight))
+        var seen = Set(onScreen)
+        var order = Array(onScreen)
+        for i in visibleIndices + sortedIndices where seen.insert(i).inserted { order.append(i) }
+        return order.map { catalog.entries[$0].name }
     }
 
     /// Sorts again (after the catalog, sizes or the sort key changed), then filters.

@@ -31,11 +31,14 @@ extension AppState {
     var isSpinning: Bool {
         if isLoadingCatalog && !hasLoadedCatalog { return true }
         if isLoadingSizes && catalog.entries.contains(where: { $0.size == .notRequested }) { return true }
+        if let files, files.isScanning, mode == .files { return true }
         switch dialog {
         case .create(let form)?: return form.isSubmitting
         case .inspect(let viewer)?: return viewer.lines == nil && viewer.error == nil
         case .remove(let confirm)?: return confirm.isRemoving
         case .prune(let prune)?: return prune.isBusy
+        case .preview(let viewer)?: return viewer.preview == nil && viewer.error == nil
+        case .deleteFile(let confirm)?: return confirm.isDeleting
         case nil: return false
         }
     }

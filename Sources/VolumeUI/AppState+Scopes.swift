@@ -7,12 +7,15 @@ extension AppState {
             case .inspect(let viewer): return [viewer.isEditingSearch ? .search : .inspect, .global]
             case .remove: return [.confirm, .global]
             case .prune: return [.prune, .global]
+            case .preview: return [.preview, .global]
+            case .deleteFile: return [.confirm, .global]
             }
         }
         if isEditingFilter { return [.filter, .global] }
         switch mode {
         case .help: return [.help, .global]
         case .mounts: return [.mounts, .global]
+        case .files: return [.files, .global]
         case .volumes: return focus == .detail ? [.detail, .volumes, .global] : [.volumes, .global]
         }
     }

@@ -14,6 +14,8 @@ public struct AppState: Sendable {
         case mounts
         /// Every key binding.
         case help
+        /// The file tree of one volume (`files`), over the whole main area.
+        case files
     }
 
     /// Which pane of the volumes view has the keyboard.
@@ -39,13 +41,17 @@ public struct AppState: Sendable {
     public internal(set) var rows = 24
     /// Terminal columns, from `.key(.resize)`.
     public internal(set) var cols = 80
+    /// The zone file times are shown in (the runtime's local zone; tests pin UTC).
+    public var timeZone = TimeZone.current
 
     // MARK: Engine data
 
     /// The last catalog, with the last known sizes merged in.
     var catalog = Catalog.empty
-    /// The last sizes by volume name, kept across catalog reloads.
+    /// The last sizes by volume name, kept across catalog reloads (the engine's `/system/df` figures).
     var sizes: [String: VolumeSize] = [:]
+    /// Sizes voltop measured itself by reading the volumes' files (`.volumeMeasured`); preferred over `sizes`.
+    var measuredSizes: [String: Int64] = [:]
     /// Creation times in seconds since 1970, parallel to `catalog.entries` (parsed once per load).
     var createdTimes: [Double?] = []
     /// Lowercased text the filter searches, parallel to `catalog.entries`.
@@ -130,6 +136,11 @@ public struct AppState: Sendable {
     var reconnectAnchor: (at: Date, remaining: Double)?
     /// A one-line message for the last key (why it did nothing, what happened), cleared by the next key.
     var notice: Notice?
+
+    // MARK: Files
+
+    /// The file-tree pane of one volume, while open (`mode == .files`, or help over it).
+    var files: FilePane?
 
     /// A dashboard before the first catalog arrives.
     public init(header: EngineHeader, isReadOnly: Bool, now: Date) {

@@ -6,8 +6,16 @@ public enum Command: String, Sendable, CaseIterable {
     case moveUp, moveDown, pageUp, pageDown, moveTop, moveBottom
     /// Switch between the table and the detail pane.
     case switchPane
-    /// Focus the detail pane and resolve the selected volume's owners.
-    case openDetail
+    /// Open the file-tree pane of the selected volume.
+    case openFiles
+    /// File tree: expand a directory (or step into it, or preview a file); collapse it (or go to its parent).
+    case expand, collapse
+    /// File tree: preview the selected file.
+    case preview
+    /// File tree: show apparent sizes or disk usage.
+    case toggleApparent
+    /// File tree: delete the selected entry, after a confirm.
+    case deleteEntry
     /// Leave the current mode: clear the filter, dismiss the error, go back to the volumes.
     case back
     /// Mark or unmark the selected volume.
@@ -48,7 +56,7 @@ public enum Command: String, Sendable, CaseIterable {
     /// Whether the command changes the engine, so read-only mode disables it.
     public var isDestructive: Bool {
         switch self {
-        case .create, .remove, .removeMarked, .prune: return true
+        case .create, .remove, .removeMarked, .prune, .deleteEntry: return true
         default: return false
         }
     }

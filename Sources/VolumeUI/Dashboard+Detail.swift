@@ -41,7 +41,7 @@ extension Dashboard {
             if let error = s.resolveErrors[entry.name] {
                 lines.append(StyledLine(keyPad + "--volumes-from unknown: \(error)", .dim))
             } else if resolved == nil && s.focus == .table {
-                lines.append(StyledLine(keyPad + "Enter resolves --volumes-from sources", .dim))
+                lines.append(StyledLine(keyPad + "Tab resolves --volumes-from sources", .dim))
             }
         }
         if entry.isAnonymous {

@@ -69,7 +69,11 @@ extension Dashboard {
             scroll(.detail, command, &s)
         case .mounts: return performInMounts(command, &s)
         case .help:
-            if command == .back { s.mode = s.modeBeforeHelp } else { scroll(.help, command, &s) }
+            if command == .back {
+                s.mode = s.modeBeforeHelp == .files && s.files == nil ? .volumes : s.modeBeforeHelp
+            } else {
+                scroll(.help, command, &s)
+            }
         case .filter:
             let name = s.selectedEntry?.name
             if command == .discardInput {
@@ -79,8 +83,12 @@ extension Dashboard {
             s.isEditingFilter = false
         case .form: return performInForm(command, &s)
         case .inspect, .search: performInInspect(command, &s)
-        case .confirm: return performInConfirm(command, &s)
+        case .confirm:
+            if case .deleteFile? = s.dialog { return performInDeleteConfirm(command, &s) }
+            return performInConfirm(command, &s)
         case .prune: return performInPrune(command, &s)
+        case .files: return performInFiles(command, &s)
+        case .preview: performInPreview(command, &s)
         }
         return []
     }
@@ -90,10 +98,8 @@ extension Dashboard {
         case .moveUp, .moveDown, .pageUp, .pageDown, .moveTop, .moveBottom:
             let page = max(1, PaneLayout(s, rows: s.rows, cols: s.cols).tableBody.height - 1)
             moveSelection(to: target(of: command, from: s.selection, count: s.visibleIndices.count, page: page), &s)
-        case .openDetail:
-            guard let entry = s.selectedEntry else { return [] }
-            s.focus = .detail
-            return [.resolveOwners(entry.name)]
+        case .openFiles:
+            return openFiles(&s)
         case .switchPane:
             guard let entry = s.selectedEntry else { return [] }
             s.focus = s.focus == .table ? .detail : .table
@@ -123,7 +129,7 @@ extension Dashboard {
             s.isUnusedOnly.toggle()
             s.refilter(keeping: s.selectedEntry?.name)
         case .refresh:
-            return s.requestCatalog() + s.requestSizes()
+            return s.requestCatalog() + s.requestSizes() + measureVolumes(s)
         case .mountsView:
             s.mode = .mounts
             s.focus = .table

@@ -18,6 +18,17 @@ extension Dashboard {
         let layout = PaneLayout(s, rows: s.rows, cols: s.cols)
         guard !layout.isTooSmall else { return [] }
         switch s.mode {
+        case .files:
+            guard var pane = s.files, layout.main.contains(row: event.row, col: event.col) else { return [] }
+            let body = fileTreeBody(layout.main)
+            if wheel != 0 {
+                pane.selection = max(0, min(pane.selection + wheel, pane.rows.count - 1))
+            } else if body.contains(row: event.row, col: event.col) {
+                let row = pane.scroll + event.row - body.row
+                guard row < pane.rows.count else { return [] }
+                pane.selection = row
+            }
+            s.files = pane
         case .help:
             if wheel != 0 { setScroll(.help, s.helpScroll + wheel, &s) }
         case .volumes:

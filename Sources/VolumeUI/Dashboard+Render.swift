@@ -24,6 +24,8 @@ extension Dashboard {
             if let pane = layout.detail { renderMounts(state, pane, &grid, theme) }
         case .help:
             renderHelp(state, layout.main, &grid, theme)
+        case .files:
+            renderFiles(state, layout.main, &grid, theme)
         }
         if let col = layout.separatorCol {
             grid.verticalRule(col: col, row: layout.main.row, height: layout.main.height, style: theme.style(.rule))
@@ -144,6 +146,9 @@ extension Dashboard {
         KeyMap.default.footerBindings(for: s.keyScopes).compactMap { binding in
             if binding.command == .quit && binding.scope == .global { return nil }
             var disabled = binding.command.isDestructive && s.isReadOnly
+            if binding.command == .deleteEntry, s.files?.canDelete != true { disabled = true }
+            if binding.scope == .files, s.files?.tree == nil, ![.back, .refresh, .help].contains(binding.command) { return nil }
+            if case .deleteFile(let confirm)? = s.dialog, binding.command == .confirm { disabled = confirm.isDeleting }
             if case .remove(let confirm)? = s.dialog, binding.command == .confirm { disabled = !confirm.canConfirm }
             if case .prune(let prune)? = s.dialog {
                 if prune.result != nil {

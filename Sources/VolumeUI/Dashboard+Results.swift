@@ -17,6 +17,7 @@ extension Dashboard {
             if s.needsSizesAfterCatalog {
                 s.needsSizesAfterCatalog = false
                 effects += s.requestSizes()
+                effects += measureVolumes(s)
             }
             if s.mode == .mounts, let container = s.selectedContainer {
                 effects += s.requestContainerDetail(container.id)
@@ -30,6 +31,13 @@ extension Dashboard {
             effects += s.requestCatalog()
         }
         return effects
+    }
+
+    /// `.measureVolumes` with the rows on screen first (the runtime ignores it where it cannot read volumes).
+    static func measureVolumes(_ s: AppState) -> [Effect] {
+        let body = PaneLayout(s, rows: s.rows, cols: s.cols).tableBody
+        let names = s.measureOrder(bodyHeight: body.height)
+        return names.isEmpty ? [] : [.measureVolumes(names)]
     }
 
     static func sizesLoaded(_ result: Result<[String: VolumeSize], EngineError>, _ s: inout AppState) -> [Effect] {

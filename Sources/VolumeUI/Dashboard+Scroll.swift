@@ -33,6 +33,7 @@ extension Dashboard {
             case .inspect(let v)?: return v.scroll
             case .remove(let r)?: return r.scroll
             case .prune(let p)?: return p.scroll
+            case .preview(let v)?: return v.scroll
             default: return 0
             }
         }
@@ -57,6 +58,9 @@ extension Dashboard {
             case .prune(var p)?:
                 p.scroll = value
                 s.dialog = .prune(p)
+            case .preview(var v)?:
+                v.scroll = value
+                s.dialog = .preview(v)
             default: break
             }
         }
@@ -92,6 +96,12 @@ extension Dashboard {
         if s.mode == .volumes, s.detailScroll > 0 { setScroll(.detail, s.detailScroll, &s) }
         if s.mode == .mounts, s.mountsDetailScroll > 0 { setScroll(.mountsDetail, s.mountsDetailScroll, &s) }
         if s.mode == .help, s.helpScroll > 0 { setScroll(.help, s.helpScroll, &s) }
+        if var files = s.files {
+            let height = max(1, fileTreeBody(layout.main).height)
+            files.selection = max(0, min(files.selection, files.rows.count - 1))
+            files.scroll = visibleOffset(selection: files.selection, offset: files.scroll, count: files.rows.count, height: height)
+            s.files = files
+        }
         if s.dialog != nil, scrollOffset(.dialog, s) > 0 { setScroll(.dialog, scrollOffset(.dialog, s), &s) }
     }
 

@@ -30,9 +30,13 @@ public enum Dashboard {
         case .prunePreviewLoaded(let result): effects = prunePreviewLoaded(result, &state)
         case .pruneFinished(let result): effects = pruneFinished(result, &state)
         case .tick(let date): effects = ticked(date, &state)
-        case .filesOpened, .filesProgress, .filesScanned, .filesChanged, .filePreviewLoaded, .fileDeleted,
-            .volumeMeasured:
-            effects = []  // The file-tree pane lands in the next commits.
+        case .filesOpened(let volume, let result): effects = filesOpened(volume, result, &state)
+        case .filesProgress(let volume, let progress): effects = filesProgress(volume, progress, &state)
+        case .filesScanned(let volume, let result): effects = filesScanned(volume, result, &state)
+        case .filesChanged(let volume): effects = filesChanged(volume, &state)
+        case .filePreviewLoaded(let volume, let path, let result): effects = filePreviewLoaded(volume, path, result, &state)
+        case .fileDeleted(let volume, let path, let error): effects = fileDeleted(volume, path, error, &state)
+        case .volumeMeasured(let name, let result): effects = volumeMeasured(name, result, &state)
         }
         clampScrolling(&state)
         effects += state.scheduleTickIfAnimating()

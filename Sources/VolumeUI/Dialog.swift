@@ -8,4 +8,8 @@ enum Dialog: Sendable, Equatable {
     case remove(RemoveConfirm)
     /// `p`: prune preview, run and result.
     case prune(PruneDialog)
+    /// `p` (or Enter) on a file in the tree: its first bytes.
+    case preview(FilePreviewViewer)
+    /// `d` in the tree: confirm deleting a file or directory.
+    case deleteFile(FileDeleteConfirm)
 }

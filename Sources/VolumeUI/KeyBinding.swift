@@ -24,6 +24,10 @@ public struct KeyBinding: Sendable, Equatable {
         case confirm
         /// The prune dialog.
         case prune
+        /// The file-tree pane of one volume.
+        case files
+        /// The preview of a file in the tree.
+        case preview
 
         /// How the scope is titled on the help screen.
         public var title: String {
@@ -37,8 +41,10 @@ public struct KeyBinding: Sendable, Equatable {
             case .form: return "Create form (c)"
             case .inspect: return "Inspect viewer (i)"
             case .search: return "Inspect search (/)"
-            case .confirm: return "Remove confirm (d, D)"
+            case .confirm: return "Remove confirm (d, D; d in the file tree)"
             case .prune: return "Prune dialog (p)"
+            case .files: return "File tree (Enter, t)"
+            case .preview: return "File preview"
             }
         }
     }

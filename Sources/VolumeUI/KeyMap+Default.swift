@@ -1,7 +1,8 @@
 extension KeyMap {
     /// The default keys, after lazydocker, k9s and ncdu habits.
     public static let `default` = KeyMap(bindings: globalBindings + volumeBindings + detailBindings + mountsBindings
-        + helpBindings + filterBindings + formBindings + inspectBindings + searchBindings + confirmBindings + pruneBindings)
+        + filesBindings + previewBindings + helpBindings + filterBindings + formBindings + inspectBindings + searchBindings
+        + confirmBindings + pruneBindings)
 
     private static func movement(_ scope: KeyBinding.Scope, _ what: String) -> [KeyBinding] {
         [
@@ -22,6 +23,7 @@ extension KeyMap {
     private static let volumeBindings =
         movement(.volumes, "move")
         + [
+            KeyBinding([.enter, .char("t")], .openFiles, "browse the volume's files: a tree of _data with sizes", scope: .volumes, footer: "files"),
             KeyBinding([.char("c")], .create, "create a volume", scope: .volumes, footer: "create"),
             KeyBinding([.char("d"), .delete], .remove, "remove the volume, after a confirm", scope: .volumes, footer: "remove"),
             KeyBinding([.char("p")], .prune, "prune: preview unused volumes, then remove exactly that list", scope: .volumes, footer: "prune"),
@@ -33,8 +35,7 @@ extension KeyMap {
             KeyBinding([.char("u")], .toggleUnused, "show only unused volumes, or all", scope: .volumes, footer: "unused"),
             KeyBinding([.char("m")], .mountsView, "mounts of every container (volumes, binds, tmpfs)", scope: .volumes, footer: "mounts"),
             KeyBinding([.char("S")], .reverseSort, "reverse the sort order", scope: .volumes),
-            KeyBinding([.enter], .openDetail, "focus the detail pane and resolve --volumes-from", scope: .volumes, footer: "details"),
-            KeyBinding([.tab], .switchPane, "switch between the table and the detail pane", scope: .volumes),
+            KeyBinding([.tab], .switchPane, "switch between the table and the detail pane (resolves --volumes-from)", scope: .volumes, footer: "details"),
             KeyBinding([.char("r"), .ctrl("r")], .refresh, "reload volumes, containers and sizes", scope: .volumes, footer: "refresh"),
             KeyBinding([.escape], .back, "dismiss the error, then clear the filter", scope: .volumes),
             KeyBinding([.char("?"), .function(1)], .help, "this help", scope: .volumes, footer: "help"),
@@ -54,6 +55,27 @@ extension KeyMap {
             KeyBinding([.char("r"), .ctrl("r")], .refresh, "reload containers and their mounts", scope: .mounts, footer: "refresh"),
             KeyBinding([.char("?"), .function(1)], .help, "this help", scope: .mounts, footer: "help"),
             KeyBinding([.char("q")], .quit, "quit", scope: .mounts, footer: "quit"),
+        ]
+
+    private static let filesBindings =
+        movement(.files, "move")
+        + [
+            KeyBinding([.escape, .char("q")], .back, "dismiss the error, else back to the volumes table", scope: .files, footer: "back"),
+            KeyBinding([.enter, .char("l"), .right], .expand, "expand the directory (again: step into it); on a file, preview it", scope: .files, footer: "open"),
+            KeyBinding([.char("h"), .left], .collapse, "collapse the directory, or go to its parent", scope: .files),
+            KeyBinding([.char("p")], .preview, "preview the file: text, or a hex dump", scope: .files, footer: "preview"),
+            KeyBinding([.char("s")], .cycleSort, "sort by the next column (size, name, modified, items)", scope: .files, footer: "sort"),
+            KeyBinding([.char("S")], .reverseSort, "reverse the sort order", scope: .files),
+            KeyBinding([.char("a")], .toggleApparent, "sizes: disk usage (blocks) or apparent (bytes in the files)", scope: .files, footer: "apparent"),
+            KeyBinding([.char("d"), .delete], .deleteEntry, "delete the file or directory, after a confirm (direct mode only)", scope: .files, footer: "delete"),
+            KeyBinding([.char("r"), .ctrl("r")], .refresh, "scan the volume again", scope: .files, footer: "rescan"),
+            KeyBinding([.char("?"), .function(1)], .help, "this help", scope: .files, footer: "help"),
+        ]
+
+    private static let previewBindings =
+        movement(.preview, "scroll")
+        + [
+            KeyBinding([.escape, .char("q"), .char("p")], .cancel, "close the preview", scope: .preview, footer: "close")
         ]
 
     private static let helpBindings =

@@ -60,7 +60,13 @@ import VolumeCore
 
     @Test func refreshReloadsCatalogAndSizes() {
         var s = Fixture.loaded()
-        #expect(Fixture.press([.char("r")], &s) == [.loadCatalog, .loadSizes])
+        let effects = Fixture.press([.char("r")], &s)
+        #expect(effects.prefix(2) == [.loadCatalog, .loadSizes])
+        guard case .measureVolumes(let names)? = effects.last else {
+            Issue.record("refresh also measures the volumes' files: \(effects)")
+            return
+        }
+        #expect(Set(names) == Set(s.catalog.entries.map(\.name)))
     }
 
     @Test func lostEventStreamShowsACountdownAndRelistsOnReconnect() {
@@ -132,10 +138,10 @@ import VolumeCore
         #expect(s.scrollOffset == 100 - body)
     }
 
-    @Test func enterFocusesTheDetailAndResolvesOwners() {
+    @Test func tabFocusesTheDetailAndResolvesOwners() {
         var s = Fixture.loaded()
         Fixture.select("shop_db-data", &s)
-        let effects = Fixture.press([.enter], &s)
+        let effects = Fixture.press([.tab], &s)
         #expect(effects == [.resolveOwners("shop_db-data")])
         #expect(s.focus == .detail)
         // In the detail pane j/k scroll it, and the table stays put.

@@ -37,7 +37,7 @@ import VolumeCore
     @Test(arguments: sizes) func detailPane(_ size: Size) {
         var s = Fixture.loaded(rows: size.rows, cols: size.cols)
         Fixture.select("shop_db-data", &s)
-        Fixture.press([.enter], &s)
+        Fixture.press([.tab], &s)
         _ = Dashboard.reduce(&s, .ownersResolved(name: "shop_db-data", .success(Fixture.resolvedDBOwners)))
         check(s, "detail", size)
     }
