@@ -42,10 +42,6 @@ struct DashboardCommand: AsyncParsableCommand {
         // so startup does not wait for it.
         Task { _ = try? await engine.removeLeftoverHelpers() }
         let monochrome = noColor || !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-        // Helper containers left by a voltop that was killed go first (they would count as owners' references).
-        if let removed = try? await engine.removeLeftoverHelpers(), removed > 0 {
-            logger.info("removed leftover helper containers", metadata: ["count": "\(removed)"])
-        }
         try await DashboardLoop.run(engine: engine, monochrome: monochrome, source: source, logger: logger)
     }
 }
@@ -139,7 +135,7 @@ struct FileStream: TextOutputStream, @unchecked Sendable {
 
 /// With `VOLTOP_TRACE=FILE`, appends milliseconds since process start for each start-up step (for benchmarks).
 enum StartupTrace {
-    nonisolated(unsafe) static let path = ProcessInfo.processInfo.environment["VOLTOP_TRACE"]
+    static let path = ProcessInfo.processInfo.environment["VOLTOP_TRACE"]
 
     static func mark(_ step: String) {
         guard let path, !path.isEmpty else { return }

@@ -124,7 +124,7 @@ actor FilesRuntime {
             } catch {
                 outcome = .failure(EffectRunner.engineError(error))
             }
-            await self.scanEnded(gen: gen, name: name, seconds: Date().timeIntervalSince(started), outcome: outcome)
+            self.scanEnded(gen: gen, name: name, seconds: Date().timeIntervalSince(started), outcome: outcome)
         }
     }
 

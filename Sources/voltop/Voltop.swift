@@ -158,4 +158,3 @@ enum Output {
 }
 
 
-extension SourcePreference: ExpressibleByArgument {}
