@@ -35,7 +35,8 @@ extension Dashboard {
         var candidates: [[String]] = [[]]
         if let tree = pane.tree {
             let position = pane.rows.count > body.height ? ["\(pane.selection + 1)/\(pane.rows.count)"] : []
-            let items = ["\(grouped(tree.totals.entries - 1)) items"]
+            let count = tree.totals.entries - 1
+            let items = ["\(grouped(count)) item\(count == 1 ? "" : "s")"]
             let total = ["\(Format.bytes(pane.bytes(of: tree.root))) \(pane.isApparent ? "apparent" : "on disk")"]
             let sort = ["sort: \(pane.sortKey.rawValue) \(pane.isDescending ? "▼" : "▲")"]
             candidates = [position + items + total + sort, items + total + sort, total + sort, total, []]
@@ -140,7 +141,10 @@ extension Dashboard {
         guard let row = pane.selectedRow else { return StyledLine() }
         let kind = tree.kind(of: row.node)
         var facts = [kindWord(kind)]
-        if kind == .directory { facts.append("\(grouped(tree.itemCount(of: row.node))) items") }
+        if kind == .directory {
+            let count = tree.itemCount(of: row.node)
+            facts.append("\(grouped(count)) item\(count == 1 ? "" : "s")")
+        }
         let mtime = tree.modified(of: row.node)
         if mtime > 0 { facts.append(fileTime(mtime, timeZone: s.timeZone)) }
         facts.append("\(Format.bytes(tree.apparentBytes(of: row.node))) apparent / \(Format.bytes(tree.allocatedBytes(of: row.node))) disk")
