@@ -107,8 +107,9 @@ public enum Effect: Sendable, Equatable {
     case watchFiles(volume: String, directories: [[[UInt8]]])
     /// The first bytes of a file → `.filePreviewLoaded`.
     case previewFile(volume: String, path: [[UInt8]])
-    /// Delete a file or directory tree inside the volume (direct mode only) → `.fileDeleted`.
-    case deleteFile(volume: String, path: [[UInt8]])
+    /// Delete a file or directory tree inside the volume (direct mode only) → `.fileDeleted`. `kind` is what the
+    /// user confirmed: if the entry at `path` is something else by now, nothing is deleted.
+    case deleteFile(volume: String, path: [[UInt8]], kind: ScanTree.Kind)
     /// Close the open volume's files: cancel its scan, drop its watches, remove its helper container.
     case closeFiles(volume: String)
     /// Measure these volumes by reading their files, one at a time in this order (visible rows first), each

@@ -269,7 +269,7 @@ extension Dashboard {
             }
             confirm.isDeleting = true
             s.dialog = .deleteFile(confirm)
-            return [.deleteFile(volume: confirm.volume, path: confirm.path)]
+            return [.deleteFile(volume: confirm.volume, path: confirm.path, kind: confirm.kind)]
         default:
             break
         }

@@ -31,6 +31,19 @@ actor FilesRuntime {
     private var generation = 0
     private var lastScanSeconds = 0.0
     private var lastScanEnd = Date.distantPast
+    private var lastTreeBytes: Int64 = 0
+    /// The directories the pane shows (the root and the expanded ones), as the reducer last asked.
+    private var shownDirectories: [[[UInt8]]] = [[]]
+    /// Directories of the last tree, breadth first, up to `watchBudget`: inotify reports a write only to the
+    /// file's own directory, so a container appending to a log inside a collapsed directory would otherwise go
+    /// unseen and the sizes up the tree would stay stale.
+    private var treeDirectories: [[[UInt8]]] = []
+    /// Most directories watched at once (each is one inotify watch; the kernel's default limit is 8,192 per user
+    /// on older kernels).
+    static let watchBudget = 2_000
+    /// A helper-mode volume larger than this is not polled: each look streams the whole volume's contents
+    /// through the engine. `r` still rescans.
+    static let helperPollLimit: Int64 = 1 << 30
 
     init(engine: DockerEngine, preference: SourcePreference, logger: Logger, send: @escaping @Sendable (Action) -> Void) {
         self.engine = engine
@@ -46,7 +59,7 @@ actor FilesRuntime {
         case .rescanFiles(let name): if name == volume { rescan() }
         case .watchFiles(let name, let directories): if name == volume { watch(directories) }
         case .previewFile(let name, let path): if name == volume { preview(name, path) }
-        case .deleteFile(let name, let path): if name == volume { delete(name, path) }
+        case .deleteFile(let name, let path, let kind): if name == volume { delete(name, path, kind) }
         case .closeFiles(let name): if name == volume { await close() }
         default: break
         }
@@ -75,6 +88,9 @@ actor FilesRuntime {
         volume = name
         lastScanSeconds = 0
         lastScanEnd = .distantPast
+        lastTreeBytes = 0
+        shownDirectories = [[]]
+        treeDirectories = []
         do {
             let opened = try await VolumeBrowser.open(engine: engine, volume: name, preference: preference)
             guard gen == generation else {
@@ -133,6 +149,13 @@ actor FilesRuntime {
         scanTask = nil
         lastScanSeconds = seconds
         lastScanEnd = Date()
+        if case .success(let tree)? = outcome {
+            lastTreeBytes = tree.totals.apparentBytes
+            if let watcher {
+                treeDirectories = Self.directories(of: tree, budget: Self.watchBudget)
+                watcher.watch(shownDirectories + treeDirectories)
+            }
+        }
         if let outcome { send(.filesScanned(volume: name, outcome)) }
         if isRescanPending {
             isRescanPending = false
@@ -140,20 +163,40 @@ actor FilesRuntime {
         }
     }
 
+    /// The tree's directories breadth first (the root first), at most `budget`; mount points are left out.
+    static func directories(of tree: ScanTree, budget: Int) -> [[[UInt8]]] {
+        var result: [[[UInt8]]] = []
+        var queue = [tree.root]
+        var next = 0
+        while next < queue.count, result.count < budget {
+            let node = queue[next]
+            next += 1
+            result.append(tree.pathComponents(of: node))
+            for child in tree.children(of: node) where tree.kind(of: child) == .directory && !tree.isOnOtherFilesystem(child) {
+                queue.append(child)
+            }
+        }
+        return result
+    }
+
     private func watch(_ directories: [[[UInt8]]]) {
+        shownDirectories = directories
         if let watcher {
-            let count = watcher.watch(directories)
+            let count = watcher.watch(directories + treeDirectories)
             logger.debug("watching directories", metadata: ["count": "\(count)"])
             return
         }
         guard let browser, case .helper = browser.source, pollTask == nil, let name = volume else { return }
         // Helper mode: no inotify through the engine; look again every few seconds (longer for slow scans).
         let send = self.send
+        // Each look streams every file's bytes through the engine (the archive API has no listing), so look at
+        // most every 10 scan-times, and not at all for a volume over `helperPollLimit`.
         pollTask = Task { [weak self] in
             while !Task.isCancelled {
                 let last = await self?.lastScanSeconds ?? 0
-                try? await Task.sleep(nanoseconds: UInt64(max(1.0, last * 3) * 1e9))
+                try? await Task.sleep(nanoseconds: UInt64(max(1.0, last * 10) * 1e9))
                 if Task.isCancelled { return }
+                if let bytes = await self?.lastTreeBytes, bytes > Self.helperPollLimit { continue }
                 send(.filesChanged(volume: name))
             }
         }
@@ -172,7 +215,7 @@ actor FilesRuntime {
         }
     }
 
-    private func delete(_ name: String, _ path: [[UInt8]]) {
+    private func delete(_ name: String, _ path: [[UInt8]], _ kind: ScanTree.Kind) {
         guard let browser else { return }
         let send = self.send
         guard !engine.isReadOnly else {
@@ -181,7 +224,7 @@ actor FilesRuntime {
         }
         Task {
             do {
-                try await browser.remove(path: path)
+                try await browser.remove(path: path, expecting: kind)
                 send(.fileDeleted(volume: name, path: path, nil))
             } catch {
                 send(.fileDeleted(volume: name, path: path, EffectRunner.engineError(error)))

@@ -186,6 +186,43 @@ import Testing
         #expect(throws: EngineError.self) { try reader.feed(bytes) { _ in } }
     }
 
+    /// One ustar header block with a valid checksum; `size` is the raw 12-byte size field.
+    static func headerBlock(name: String, typeflag: UInt8, size: [UInt8]) -> [UInt8] {
+        var block = [UInt8](repeating: 0, count: 512)
+        for (i, b) in name.utf8.prefix(99).enumerated() { block[i] = b }
+        for (i, b) in Array("0000644\0".utf8).enumerated() { block[100 + i] = b }
+        for (i, b) in size.prefix(12).enumerated() { block[124 + i] = b }
+        for (i, b) in Array("00000000000\0".utf8).enumerated() { block[136 + i] = b }
+        block[156] = typeflag
+        for (i, b) in Array("ustar\u{0}00".utf8).enumerated() { block[257 + i] = b }
+        for i in 148..<156 { block[i] = 0x20 }
+        let sum = block.reduce(0) { $0 + Int($1) }
+        for (i, b) in Array(String(format: "%06o\0 ", sum).utf8).enumerated() { block[148 + i] = b }
+        return block
+    }
+
+    static func octalSize(_ n: Int) -> [UInt8] { Array(String(format: "%011o\0", n).utf8) }
+
+    @Test func refusesHostileSizesAndRecordsWithoutCrashing() throws {
+        // A base-256 size of Int64.max: refused (its padding would overflow), not a trap.
+        let huge: [UInt8] = [0x80, 0, 0, 0, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]
+        var reader = TarReader()
+        #expect(throws: EngineError.self) { try reader.feed(Self.headerBlock(name: "big", typeflag: 0x30, size: huge)) { _ in } }
+
+        // A PAX record whose length is shorter than its own prefix ("1 x"), then a plain file: no trap, and the
+        // file is still read with its own name.
+        let pax = Array("1 x".utf8)
+        var stream = Self.headerBlock(name: "pax", typeflag: 0x78, size: Self.octalSize(pax.count))
+        stream += pax + [UInt8](repeating: 0, count: 512 - pax.count)
+        stream += Self.headerBlock(name: "after.txt", typeflag: 0x30, size: Self.octalSize(0))
+        stream += [UInt8](repeating: 0, count: 1024)
+        var second = TarReader()
+        var names: [String] = []
+        try second.feed(stream) { names.append(String(decoding: $0.name, as: UTF8.self)) }
+        #expect(names == ["after.txt"])
+        #expect(second.isFinished)
+    }
+
     @Test func theEmptyImageArchiveIsOneDirectory() throws {
         let bytes = TarReader.emptyDirectoryArchive()
         #expect(bytes.count == 1536)

@@ -82,6 +82,26 @@ import Testing
         #expect(calls.value == settled, "a directory no longer in the set is not watched")
     }
 
+    @Test func aDirectoryDeletedAndMadeAgainIsWatchedAgain() async throws {
+        let t = try ScannerScratch("watch-rotate")
+        try t.dir("root")
+        try t.dir("root/logs")
+        let calls = Calls()
+        let watcher = try DirectoryWatcher(rootPath: t.full("root"), minInterval: 0.01) { calls.fire() }
+        defer { watcher.stop() }
+        watcher.watch([Self.bytes("logs")])
+        // Log rotation: the directory goes and comes back under the same name.
+        rmdir(t.full("root/logs"))
+        #expect(await calls.wait(above: 0))
+        try await Task.sleep(nanoseconds: 100_000_000)
+        #expect(watcher.watched.isEmpty, "the kernel dropped the watch, so the watcher forgets the path")
+        try t.dir("root/logs")
+        #expect(watcher.watch([Self.bytes("logs")]) == 1, "the same set given again watches the new directory")
+        let before = calls.value
+        try Self.write(t.full("root/logs/new.log"), "x")
+        #expect(await calls.wait(above: before), "writes into the new directory are reported")
+    }
+
     @Test func neverWatchesThroughASymlink() async throws {
         let t = try ScannerScratch("watch-link")
         try t.dir("outside")

@@ -42,6 +42,22 @@ import Testing
         #expect(!Self.exists(t.full("root/file")))
     }
 
+    @Test func refusesAnEntryThatChangedKindSinceTheConfirm() throws {
+        let t = try Self.tree()
+        // The user confirmed "file" at root/file; meanwhile a directory tree took its place.
+        try VolumeScanner.remove(relativePath: Self.bytes("planted"), under: t.full("root"))
+        unlink(t.full("root/file"))
+        try t.dir("root/file")
+        try t.file("root/file/precious", size: 10)
+        #expect(throws: EngineError.self) {
+            try VolumeScanner.remove(relativePath: Self.bytes("file"), under: t.full("root"), expecting: .file)
+        }
+        #expect(Self.exists(t.full("root/file/precious")), "nothing is deleted when the kind changed")
+        // The kind that is there now is removed when it is the one confirmed.
+        try VolumeScanner.remove(relativePath: Self.bytes("file"), under: t.full("root"), expecting: .directory)
+        #expect(!Self.exists(t.full("root/file")))
+    }
+
     @Test func removesADirectoryTreeButNothingItsLinksPointTo() throws {
         let t = try Self.tree()
         try VolumeScanner.remove(relativePath: Self.bytes("tree"), under: t.full("root"))

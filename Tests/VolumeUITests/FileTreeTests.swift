@@ -185,7 +185,7 @@ import Testing
         #expect(Fixture.press([.char("n")], &s).isEmpty)
         #expect(s.dialog == nil)
         Fixture.press([.char("d")], &s)
-        #expect(Fixture.press([.char("y")], &s) == [.deleteFile(volume: vol, path: bytes(["app"]))])
+        #expect(Fixture.press([.char("y")], &s) == [.deleteFile(volume: vol, path: bytes(["app"]), kind: .directory)])
         #expect(Fixture.press([.char("y")], &s).isEmpty, "no second delete while one runs")
         let done = Dashboard.reduce(&s, .fileDeleted(volume: vol, path: bytes(["app"]), nil))
         #expect(done.contains(.rescanFiles(volume: vol)))

@@ -84,7 +84,10 @@ extension DockerEngine {
             // Another machine's voltop: it cannot be checked from here, so only a day-old helper is a leftover.
             return now - created > 24 * 3600
         }
-        return processStartTime(pid) != start
+        // kill(pid, 0): ESRCH means gone; EPERM means alive but another user's (hidepid hides its /proc entry).
+        if kill(pid, 0) != 0 && errno == ESRCH { return true }
+        guard start != 0, let now = processStartTime(pid) else { return false }
+        return now != start
     }
 
     /// Sends a request for helper machinery, bypassing the read-only guard (see the extension's comment).
@@ -95,8 +98,9 @@ extension DockerEngine {
         try await http.send(method, path(p), query: query, body: body, contentType: contentType, timeout: timeout)
     }
 
-    /// An image to base helpers on: `voltop-empty:latest` if present, else the smallest local image, else the
-    /// empty image imported now.
+    /// An image to base helpers on: `voltop-empty:latest` if present, else the smallest local image that declares
+    /// no `VOLUME` (creating a container from one that does makes an anonymous volume per path, even never
+    /// started), else the empty image imported now.
     func helperImage() async throws -> String {
         let reply = try await read("/images/json")
         guard reply.status == 200 else { throw failure(reply, "listing images for a helper container") }
@@ -107,9 +111,11 @@ extension DockerEngine {
         }
         let images = try decode([Image].self, reply, "GET /images/json")
         if images.contains(where: { $0.RepoTags?.contains(Self.emptyImage) == true }) { return Self.emptyImage }
-        let smallest = images.filter { $0.Id != nil }.min { ($0.Size ?? .max) < ($1.Size ?? .max) }
-        if let smallest, let id = smallest.Id {
-            return smallest.RepoTags?.first { $0 != "<none>:<none>" } ?? id
+        let bySize = images.filter { $0.Id != nil }.sorted { ($0.Size ?? .max) < ($1.Size ?? .max) }
+        for image in bySize.prefix(8) {
+            guard let id = image.Id else { continue }
+            let reference = image.RepoTags?.first { $0 != "<none>:<none>" } ?? id
+            if let declared = try? await imageVolumes(id), declared.isEmpty { return reference }
         }
         return try await importEmptyImage()
     }
@@ -168,8 +174,12 @@ extension DockerEngine {
     }
 
     /// Force-removes a helper container; a helper that is already gone is fine.
-    func removeHelper(_ id: String) async throws {
-        let reply = try await helperRequest(.DELETE, "/containers/\(EngineHTTP.encode(id))", query: [("force", "1")])
+    ///
+    /// `v=1` removes anonymous volumes the container itself made (an image `VOLUME`), never the browsed volume:
+    /// the engine keeps every mount given with a `Source`, named or anonymous.
+    func removeHelper(_ id: String, timeout: TimeAmount = .seconds(60)) async throws {
+        let reply = try await helperRequest(
+            .DELETE, "/containers/\(EngineHTTP.encode(id))", query: [("force", "1"), ("v", "1")], timeout: timeout)
         guard reply.status == 204 || reply.status == 200 || reply.status == 404 else {
             throw failure(reply, "removing voltop's helper container \(Sanitizer.inline(String(id.prefix(12))))")
         }
@@ -215,8 +225,8 @@ extension DockerEngine {
         var removed = 0
         for helper in helpers where helper.isVoltopHelper {
             guard Self.isLeftover(owner: helper.labels[Self.helperOwnerLabel], created: helper.created) else { continue }
-            try await removeHelper(helper.id)
-            removed += 1
+            // One helper that cannot be removed now does not keep the others.
+            if (try? await removeHelper(helper.id)) != nil { removed += 1 }
         }
         return removed
     }

@@ -68,6 +68,8 @@ struct TarReader {
 
     /// Metadata bodies larger than this are refused (a broken or hostile stream).
     static let metadataLimit = 1 << 20
+    /// The largest entry size accepted (2^62 bytes): larger is a corrupt stream, and would overflow the padding.
+    static let sizeLimit: Int64 = 1 << 62
 
     init(captureLimit: Int = 0) {
         self.captureLimit = captureLimit
@@ -134,7 +136,9 @@ struct TarReader {
         }
         let typeflag = block[156]
         let size = try Self.number(block[124..<136], field: "size")
-        guard size >= 0 else { throw EngineError(.malformedResponse, "the engine's archive stream has a negative entry size") }
+        guard size >= 0, size <= Self.sizeLimit else {
+            throw EngineError(.malformedResponse, "the engine's archive stream has an entry size of \(size) bytes, which no file can have")
+        }
         let padded = (size + 511) / 512 * 512
         switch typeflag {
         case 0x4C, 0x4B, 0x78, 0x67:  // 'L', 'K', 'x', 'g'
@@ -163,7 +167,9 @@ struct TarReader {
             mtime: try Self.number(block[136..<148], field: "mtime"), mode: try Self.number(block[100..<108], field: "mode"))
         if let path = pax["path"] { entry.name = path }
         if let link = pax["linkpath"] { entry.linkName = link }
-        if let raw = pax["size"], let value = Int64(String(decoding: raw, as: UTF8.self)), value >= 0 { entry.size = value }
+        if let raw = pax["size"], let value = Int64(String(decoding: raw, as: UTF8.self)), value >= 0, value <= Self.sizeLimit {
+            entry.size = value
+        }
         if let raw = pax["mtime"], let value = Self.paxSeconds(raw) { entry.mtime = value }
         longName = nil
         longLink = nil
@@ -249,7 +255,8 @@ struct TarReader {
         var i = 0
         while i < body.count {
             guard let space = body[i...].firstIndex(of: 0x20),
-                let length = Int(String(decoding: body[i..<space], as: UTF8.self)), length > 0, i + length <= body.count
+                let length = Int(String(decoding: body[i..<space], as: UTF8.self)), length > 0, i + length <= body.count,
+                i + length > space + 1
             else { break }
             let record = body[(space + 1)..<(i + length)]
             if let equals = record.firstIndex(of: 0x3D) {

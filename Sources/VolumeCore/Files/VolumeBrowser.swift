@@ -180,7 +180,7 @@ public actor VolumeBrowser {
     ///
     /// Only direct reads can delete; in helper mode nothing is sent to the engine and `.readOnly` is thrown.
     /// In read-only mode it is refused as well.
-    public func remove(path: [[UInt8]]) async throws {
+    public func remove(path: [[UInt8]], expecting kind: ScanTree.Kind? = nil) async throws {
         guard case .direct(let mountpoint) = source else {
             throw EngineError(
                 .readOnly,
@@ -191,7 +191,7 @@ public actor VolumeBrowser {
             throw EngineError(
                 .readOnly, "read-only mode: \(Sanitizer.inline(bytes: Array(path.joined(separator: [0x2F])))) was not removed. Run without --read-only to make changes")
         }
-        try await exclusive { try VolumeScanner.remove(relativePath: path, under: mountpoint) }
+        try await exclusive { try VolumeScanner.remove(relativePath: path, under: mountpoint, expecting: kind) }
     }
 
     /// Removes the helper container (if any) after stopping a read in flight; later calls do nothing.

@@ -27,8 +27,9 @@ public final class DirectoryWatcher: @unchecked Sendable {
     private let onChange: @Sendable () -> Void
     private let minInterval: Double
     private let logger: Logger
-    /// Guarded by `queue`.
+    /// Guarded by `queue`. One inode seen under two paths gets one watch descriptor, so paths share it.
     private var watches: [[[UInt8]]: Int32] = [:]
+    private var pathsByWatch: [Int32: Set<[[UInt8]]>] = [:]
     private var lastFired = DispatchTime(uptimeNanoseconds: 1)
     private var trailingScheduled = false
     private var isClosed = false
@@ -69,11 +70,18 @@ public final class DirectoryWatcher: @unchecked Sendable {
             guard !isClosed else { return 0 }
             let wanted = Set(directories)
             for (path, wd) in watches where !wanted.contains(path) {
-                inotify_rm_watch(inotify, wd)
                 watches[path] = nil
+                pathsByWatch[wd]?.remove(path)
+                if pathsByWatch[wd]?.isEmpty ?? true {
+                    pathsByWatch[wd] = nil
+                    inotify_rm_watch(inotify, wd)
+                }
             }
             for path in wanted where watches[path] == nil {
-                if let wd = addWatch(path) { watches[path] = wd }
+                if let wd = addWatch(path) {
+                    watches[path] = wd
+                    pathsByWatch[wd, default: []].insert(path)
+                }
             }
             return watches.count
         }
@@ -111,7 +119,9 @@ public final class DirectoryWatcher: @unchecked Sendable {
         }
     }
 
-    /// Reads every pending event (their details do not matter: any change means "look again"), then fires.
+    /// Reads every pending event, then fires once. Which file changed does not matter (any change means "look
+    /// again"), but a watched directory that went away (deleted or moved: the kernel drops its watch) is forgotten,
+    /// so the next `watch(_:)` watches whatever has that path now.
     private func drain() {
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         var sawEvent = false
@@ -119,12 +129,30 @@ public final class DirectoryWatcher: @unchecked Sendable {
             let n = buffer.withUnsafeMutableBytes { read(inotify, $0.baseAddress, $0.count) }
             if n > 0 {
                 sawEvent = true
+                forgetGoneWatches(buffer, count: n)
                 continue
             }
             if n < 0 && errno == EINTR { continue }
             break
         }
         if sawEvent { fireThrottled() }
+    }
+
+    /// Walks `struct inotify_event` records (wd, mask, cookie, len, name[len]).
+    private func forgetGoneWatches(_ buffer: [UInt8], count: Int) {
+        let gone = UInt32(IN_IGNORED) | UInt32(IN_DELETE_SELF) | UInt32(IN_MOVE_SELF)
+        var offset = 0
+        buffer.withUnsafeBytes { raw in
+            while offset + 16 <= count {
+                let wd = raw.loadUnaligned(fromByteOffset: offset, as: Int32.self)
+                let mask = raw.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self)
+                let length = Int(raw.loadUnaligned(fromByteOffset: offset + 12, as: UInt32.self))
+                offset += 16 + length
+                guard mask & gone != 0, let paths = pathsByWatch.removeValue(forKey: wd) else { continue }
+                for path in paths { watches[path] = nil }
+                if mask & UInt32(IN_IGNORED) == 0 { inotify_rm_watch(inotify, wd) }
+            }
+        }
     }
 
     private func fireThrottled() {

@@ -15,7 +15,7 @@ enum SafeRemoval {
         var passes = 0
     }
 
-    static func remove(_ components: [[UInt8]], under rootPath: String) throws {
+    static func remove(_ components: [[UInt8]], under rootPath: String, expecting expectedKind: ScanTree.Kind? = nil) throws {
         try SafePath.validate(components, allowEmpty: false)
         let rootFD = try SafePath.openRoot(rootPath)
         var st = stat()
@@ -36,6 +36,15 @@ enum SafeRemoval {
         let last = components[components.count - 1]
         guard withCName(last, { fstatat(parentFD, $0, &st, AT_SYMLINK_NOFOLLOW) }) == 0 else {
             throw SafePath.componentError(errno, components, rootPath: rootPath, action: "remove")
+        }
+        if let expectedKind, expectedKind != .unknown {
+            let found = ScanWalk.kind(mode: st.st_mode)
+            guard found == expectedKind else {
+                throw EngineError(
+                    .conflict,
+                    "\(Sanitizer.inline(bytes: Array(components.joined(separator: [0x2F])))) changed since you confirmed: it was a \(expectedKind.name) "
+                        + "and is now a \(found.name); nothing was deleted. Look again and confirm anew")
+            }
         }
         if st.st_mode & S_IFMT == S_IFDIR {
             try removeTree(last, in: parentFD, path: components, device: device, rootPath: rootPath)

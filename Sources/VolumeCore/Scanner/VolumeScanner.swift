@@ -89,7 +89,10 @@ public enum VolumeScanner {
     /// - Throws: `EngineError` `.invalidArgument` for an empty path or a component that is empty, `.`, `..` or holds
     ///   `/`; `.conflict` when a component is a symlink or a mount point; `.notFound`, `.permissionDenied`, or
     ///   `.engineFailure` for other system errors. Part of a directory may be gone when it fails midway.
-    public static func remove(relativePath components: [[UInt8]], under rootPath: String) throws {
-        try SafeRemoval.remove(components, under: rootPath)
+    ///
+    /// With `expecting`, the entry must still be of that kind (the kind the user confirmed); otherwise it throws
+    /// `.conflict` and removes nothing.
+    public static func remove(relativePath components: [[UInt8]], under rootPath: String, expecting kind: ScanTree.Kind? = nil) throws {
+        try SafeRemoval.remove(components, under: rootPath, expecting: kind)
     }
 }
