@@ -37,7 +37,8 @@ extension Dashboard {
             let position = pane.rows.count > body.height ? ["\(pane.selection + 1)/\(pane.rows.count)"] : []
             let count = tree.totals.entries - 1
             let items = ["\(grouped(count)) item\(count == 1 ? "" : "s")"]
-            let total = ["\(Format.bytes(pane.bytes(of: tree.root))) \(pane.isApparent ? "apparent" : "on disk")"]
+            let kind = pane.isApparent ? "apparent" : (tree.isFromArchive ? "on disk (est.)" : "on disk")
+            let total = ["\(Format.bytes(pane.bytes(of: tree.root))) \(kind)"]
             let sort = ["sort: \(pane.sortKey.rawValue) \(pane.isDescending ? "▼" : "▲")"]
             candidates = [position + items + total + sort, items + total + sort, total + sort, total, []]
         }
@@ -135,9 +136,6 @@ extension Dashboard {
         if let error = pane.scanError {
             return StyledLine(" ✗ the last rescan failed: \(error.description)", .problem)
         }
-        if case .helper? = pane.source {
-            return StyledLine(" helper mode is read-only: ", .bold).adding("run voltop as root on the engine host to delete", .dim)
-        }
         guard let row = pane.selectedRow else { return StyledLine() }
         let kind = tree.kind(of: row.node)
         var facts = [kindWord(kind)]
@@ -147,7 +145,8 @@ extension Dashboard {
         }
         let mtime = tree.modified(of: row.node)
         if mtime > 0 { facts.append(fileTime(mtime, timeZone: s.timeZone)) }
-        facts.append("\(Format.bytes(tree.apparentBytes(of: row.node))) apparent / \(Format.bytes(tree.allocatedBytes(of: row.node))) disk")
+        let disk = tree.isFromArchive ? "disk (estimated; read-only helper)" : "disk"
+        facts.append("\(Format.bytes(tree.apparentBytes(of: row.node))) apparent / \(Format.bytes(tree.allocatedBytes(of: row.node))) \(disk)")
         let line = StyledLine(" ").adding(tree.displayPath(of: row.node), .bold).adding("  ").adding(facts.joined(separator: " · "), .dim)
         return line
     }

@@ -37,6 +37,8 @@ extension Dashboard {
         case .success(let source):
             pane.source = source
             pane.openError = nil
+            // Through the archive API only file lengths are known (disk usage would be an estimate): apparent first.
+            if case .helper = source { pane.isApparent = true }
             // The scan follows at once; changes during it must not be missed.
             effects += watchIfChanged(&pane)
         case .failure(let error):

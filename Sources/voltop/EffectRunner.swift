@@ -40,9 +40,9 @@ final class EffectRunner: Sendable {
 
     /// Closes the open volume's files (removing its helper container) and stops the file runtime.
     func shutdown() async {
+        await files.shutdown()
         fileEffects.finish()
-        await fileEffectsTask.value
-        await files.close()
+        fileEffectsTask.cancel()
     }
 
     /// Starts one effect in the background.

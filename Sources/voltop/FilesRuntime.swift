@@ -52,8 +52,12 @@ actor FilesRuntime {
         self.send = send
     }
 
+    /// Set by `shutdown()`: effects still queued are dropped.
+    private var isShuttingDown = false
+
     /// Handles one file effect; returns once it is started (scans, previews and deletes go on in the background).
     func handle(_ effect: Effect) async {
+        guard !isShuttingDown else { return }
         switch effect {
         case .openFiles(let name): await open(name)
         case .rescanFiles(let name): if name == volume { rescan() }
@@ -65,8 +69,14 @@ actor FilesRuntime {
         }
     }
 
-    /// Closes whatever is open (the helper container is removed); called when the dashboard quits as well.
-    func close() async {
+    /// The dashboard quits: drop queued effects and close whatever is open with one quick removal attempt.
+    func shutdown() async {
+        isShuttingDown = true
+        await close(quickly: true)
+    }
+
+    /// Closes whatever is open (the helper container is removed).
+    func close(quickly: Bool = false) async {
         generation += 1
         volume = nil
         scanTask?.cancel()
@@ -78,7 +88,7 @@ actor FilesRuntime {
         watcher = nil
         if let browser {
             self.browser = nil
-            await browser.close()
+            await browser.close(quickly: quickly)
         }
     }
 
@@ -259,8 +269,13 @@ actor SizeMeasurer {
         }
     }
 
-    func measure(_ names: [String]) {
+    /// Whether the engine was checked to run on this host (nil: not checked yet).
+    private var isSameHost: Bool?
+
+    func measure(_ names: [String]) async {
         guard isAvailable else { return }
+        if isSameHost == nil { isSameHost = await engine.runsOnThisHost() }
+        guard isSameHost == true else { return }
         queue = names
         guard !isRunning else { return }
         isRunning = true

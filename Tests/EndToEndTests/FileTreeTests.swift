@@ -47,9 +47,16 @@ extension DashboardTests {
         // The tree: the volume's entries with sizes, read directly (the tests run as root next to the engine).
         var screen = try tmux.waitFor("the tree lists the seed files") { $0.contains("logs") && $0.contains("seed.txt") }
         #expect(screen.contains("direct"), "the pane names its source:\n\(screen)")
+        // A write inside the collapsed logs/ is seen too (every directory of the tree is watched, not only the
+        // shown ones): logs/ grows from 20 to 28 KiB on disk without a key.
+        try E2E.docker(["exec", fixture.writer, "sh", "-c", "dd if=/dev/zero bs=1024 count=8 2>/dev/null >> /d/logs/app.log"])
+        try tmux.waitFor("collapsed logs/ grows by itself", timeout: 5) { screen in
+            screen.split(separator: "\n").contains { $0.contains("logs/") && $0.contains("28.0 KiB") }
+        }
+
         // Expand logs/ (selected first: it is the largest) to see the log file with its size.
         try tmux.keys("Enter")
-        screen = try tmux.waitFor("logs/ expanded") { $0.contains("app.log") && $0.contains("16.0 KiB") }
+        screen = try tmux.waitFor("logs/ expanded") { $0.contains("app.log") && $0.contains("24.0 KiB") }
 
         // A container writes while the pane is open: the new file and the larger total appear without a key.
         try E2E.docker(["exec", fixture.writer, "dd", "if=/dev/zero", "of=/d/grown.bin", "bs=1024", "count=300"])
@@ -86,10 +93,11 @@ extension DashboardTests {
         let tmux = try TmuxSession(cols: 120, rows: 32, arguments: ["--source", "helper"])
         try openFiles(tmux, fixture.volume)
 
-        var screen = try tmux.waitFor("the tree through a helper container") { $0.contains("seed.txt") && $0.contains("helper") }
-        // Disk usage is estimated over the archive API (file lengths rounded to 4 KiB blocks); apparent is exact.
+        var screen = try tmux.waitFor("the tree through a helper container") { $0.contains("seed.txt") && $0.contains("helper") && $0.contains("16.0 KiB") }
+        // Apparent sizes first (exact through the archive API); disk usage with `a` is marked as an estimate.
+        #expect(screen.contains("16.0 KiB") && screen.contains("apparent"), "apparent sizes through the archive API:\n\(screen)")
         try tmux.keys("a")
-        screen = try tmux.waitFor("apparent sizes through the archive API") { $0.contains("seed.txt") && $0.contains("16.0 KiB") }
+        screen = try tmux.waitFor("estimated disk usage") { $0.contains("on disk (est.)") }
         #expect(try helperContainers().count == 1, "one helper while the pane is open")
         // The helper is not an owner: the volume's owners are unchanged (the writer only).
         #expect(!screen.contains("voltop-helper"))

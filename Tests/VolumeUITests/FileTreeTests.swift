@@ -28,6 +28,15 @@ import Testing
         }
     }
 
+    @Test func helperModeStartsWithApparentSizes() {
+        var s = Fixture.loaded()
+        Fixture.select(vol, &s)
+        Fixture.press([.char("t")], &s)
+        #expect(s.files?.isApparent == false, "disk usage first, as ncdu")
+        _ = Dashboard.reduce(&s, .filesOpened(volume: vol, .success(.helper(containerID: "c0ffee"))))
+        #expect(s.files?.isApparent == true, "through the archive API disk usage is only an estimate")
+    }
+
     @Test func openWatchesTheRootThenShowsTheTreeLargestFirst() async throws {
         let root = try F.makeVolume(hardLink: true)
         defer { F.remove(root) }

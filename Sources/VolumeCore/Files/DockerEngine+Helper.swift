@@ -90,6 +90,16 @@ extension DockerEngine {
         return now != start
     }
 
+    /// Whether the engine runs on this machine: its `/info` `Name` (the daemon's host name) is this host's name.
+    /// False inside Docker Desktop's or colima's VM, or when the engine cannot say.
+    public func runsOnThisHost() async -> Bool {
+        struct Info: Decodable { var Name: String? }
+        guard let reply = try? await read("/info"), reply.status == 200,
+            let name = (try? JSONDecoder().decode(Info.self, from: Data(reply.body)))?.Name
+        else { return false }
+        return name == Self.hostName
+    }
+
     /// Sends a request for helper machinery, bypassing the read-only guard (see the extension's comment).
     func helperRequest(
         _ method: HTTPMethod, _ p: String, query: [(String, String)] = [], body: Data? = nil, contentType: String = "application/json",

@@ -105,7 +105,16 @@ public actor VolumeBrowser {
     /// `open`, with the helper's image given (tests).
     static func open(engine: DockerEngine, volume name: String, preference: SourcePreference, helperImage: String?) async throws -> VolumeBrowser {
         let (volume, _) = try await engine.volume(name)
-        let direct = DirectAccess.check(volume: volume, endpoint: engine.endpoint, euid: geteuid())
+        var direct = DirectAccess.check(volume: volume, endpoint: engine.endpoint, euid: geteuid())
+        if case .success = direct, preference != .helper, await !engine.runsOnThisHost() {
+            // A local socket can lead to an engine in a VM (Docker Desktop, colima, a podman machine): the same
+            // Mountpoint path here would be another engine's files, never to be read or deleted as this volume's.
+            direct = .failure(
+                EngineError(
+                    .invalidArgument,
+                    "the engine behind this socket does not run on this host (its name differs from this machine's), so volume "
+                        + "\(Sanitizer.inline(volume.name))'s Mountpoint is not readable from here; use --source helper"))
+        }
         switch (preference, direct) {
         case (.direct, .failure(let error)):
             throw error
@@ -198,12 +207,19 @@ public actor VolumeBrowser {
     ///
     /// Operations after `close()` throw. If the engine cannot be reached the helper stays behind, labelled, for
     /// `DockerEngine.removeLeftoverHelpers()`.
-    public func close() async {
+    ///
+    /// `quickly` makes one removal attempt of at most 3 seconds (for a program about to exit, whose leftovers
+    /// the next start removes) instead of two of up to a minute each.
+    public func close(quickly: Bool = false) async {
         guard !isClosed else { return }
         isClosed = true
         cancelCurrent?()
         if case .helper(let id) = source {
-            do { try await engine.removeHelper(id) } catch { try? await engine.removeHelper(id) }
+            if quickly {
+                try? await engine.removeHelper(id, timeout: .seconds(3))
+            } else {
+                do { try await engine.removeHelper(id) } catch { try? await engine.removeHelper(id) }
+            }
         }
     }
 
