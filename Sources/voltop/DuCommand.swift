@@ -92,12 +92,22 @@ struct DuCommand: AsyncParsableCommand {
     func run() async throws {
         let relative = (path ?? "").utf8.split(separator: UInt8(ascii: "/")).map(Array.init)
         let label: String
-        let sourceLine: String
-        var browser: VolumeBrowser?
+        var sourceLine: String
         let rssBefore = Self.memoryStatus("VmRSS")
         let started = ContinuousClock.now
         let line = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
         let options = ScanOptions(workers: workers, progressInterval: .milliseconds(100))
+        // Ctrl-C (or TERM) from here on cancels the work; the helper container, if one was made, is removed
+        // afterwards outside the cancelled task (a cancelled task's requests would be cancelled too).
+        let current = Locked<Task<ScanTree, any Error>?>(nil)
+        let interrupt = Interrupt {
+            guard let task = current.value else {
+                Output.warn("interrupted")
+                Glibc.exit(130)
+            }
+            task.cancel()
+        }
+        let opened = Locked<VolumeBrowser?>(nil)
         let work: Task<ScanTree, any Error>
         if let directory {
             label = directory
@@ -111,30 +121,37 @@ struct DuCommand: AsyncParsableCommand {
             } catch let error as EngineError {
                 Output.warn("could not remove helper containers left by earlier voltop runs: \(error)")
             }
-            let opened = try await VolumeBrowser.open(engine: engine, volume: name, preference: source ?? .auto)
-            browser = opened
+            let preference = source ?? .auto
             label = ([name] + relative.map { String(decoding: $0, as: UTF8.self) }).joined(separator: "/")
-            switch opened.source {
-            case .direct(let mountpoint): sourceLine = "source: direct (\(Sanitizer.inline(mountpoint)))"
-            case .helper: sourceLine = "source: helper container (read-only, via the engine's archive API)"
+            sourceLine = ""
+            work = Task {
+                let browser = try await VolumeBrowser.open(engine: engine, volume: name, preference: preference)
+                opened.value = browser
+                try Task.checkCancellation()
+                return try await browser.scan(path: relative) { line.show($0) }
             }
-            work = Task { try await opened.scan(path: relative) { line.show($0) } }
         }
-        let interrupt = Interrupt { work.cancel() }
+        current.value = work
         let tree: ScanTree
         do {
             tree = try await work.value
-            interrupt.stop()
-            await browser?.close()
         } catch {
+            await opened.value?.close()
             interrupt.stop()
-            await browser?.close()
             line.clear()
-            if error is CancellationError {
+            if error is CancellationError || work.isCancelled {
                 Output.warn("interrupted")
                 throw ExitCode(130)
             }
             throw error
+        }
+        await opened.value?.close()
+        interrupt.stop()
+        let browser = opened.value
+        switch browser?.source {
+        case .direct(let mountpoint)?: sourceLine = "source: direct (\(Sanitizer.inline(mountpoint)))"
+        case .helper?: sourceLine = "source: helper container (read-only, via the engine's archive API)"
+        case nil: break
         }
         line.clear()
         let elapsed = ContinuousClock.now - started
@@ -211,6 +228,19 @@ struct DuCommand: AsyncParsableCommand {
 extension SourcePreference: ExpressibleByArgument {}
 
 /// Ctrl-C and SIGTERM while it is active run `handler` (once per signal) instead of ending the process.
+/// A value shared with signal handlers and tasks.
+private final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value
+
+    init(_ value: Value) { stored = value }
+
+    var value: Value {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
+}
+
 private final class Interrupt: @unchecked Sendable {
     private let sources: [DispatchSourceSignal]
 

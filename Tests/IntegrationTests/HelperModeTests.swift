@@ -305,6 +305,34 @@ struct HelperModeTests {
         #expect(try await Self.helpers(engine, volume: volume).isEmpty)
     }
 
+    @Test func duInterruptedRemovesItsHelper() async throws {
+        let volume = TestEngine.unique("helper-int")
+        try TestEngine.docker(["volume", "create", volume])
+        defer { TestEngine.removeVolumes([volume]) }
+        try TestEngine.docker([
+            "run", "--rm", "--network", "none", "-v", "\(volume):/d", TestEngine.image, "sh", "-c",
+            "for i in $(seq 1 24); do dd if=/dev/zero of=/d/f$i bs=1M count=8 2>/dev/null; done",
+        ])
+        let engine = try await TestEngine.connect()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLITests.binary)
+        process.arguments = ["du", volume, "--source", "helper", "--host", try #require(TestEngine.host)]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Interrupt once its helper exists (it is reading the volume then).
+        let deadline = ContinuousClock.now + .seconds(20)
+        while try await Self.helpers(engine, volume: volume).isEmpty, ContinuousClock.now < deadline, process.isRunning {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(process.isRunning, "still reading when interrupted")
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 130)
+        #expect(try await Self.helpers(engine, volume: volume).isEmpty, "Ctrl-C removes the helper")
+    }
+
     // MARK: The CLI as a docker-group user
 
     static let testUser = "voltop-test"
