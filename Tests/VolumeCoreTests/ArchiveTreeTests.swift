@@ -159,6 +159,20 @@ import Testing
         }
     }
 
+    @Test func theBuilderStopsAtItsEntryLimit() throws {
+        var builder = ScanTreeBuilder(rootPath: "/r")
+        builder.maxEntries = 4
+        for name in ["a", "b", "c"] {
+            try builder.add([Array(name.utf8)], kind: .file, apparent: 1, allocated: 4096, mtime: 0)
+        }
+        #expect(throws: EngineError.self) {
+            try builder.add([Array("d".utf8)], kind: .file, apparent: 1, allocated: 4096, mtime: 0)
+        }
+        // Updating an entry it holds is still fine.
+        try builder.add([Array("a".utf8)], kind: .file, apparent: 2, allocated: 4096, mtime: 0)
+        #expect(try builder.build().totals.apparentBytes == 4)
+    }
+
     // MARK: The tar reader
 
     @Test func keepsTheFirstBytesOfAFileBody() throws {

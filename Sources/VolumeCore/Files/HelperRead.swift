@@ -68,13 +68,8 @@ enum HelperRead {
                 }
                 if reader.isFinished { break }  // dropping the body closes the stream; the daemon's lock goes with it
             }
-        } catch let error as EngineError {
-            throw error
-        } catch is CancellationError {
-            throw CancellationError()
         } catch {
-            if Task.isCancelled { throw CancellationError() }
-            throw EngineError(.unreachable, "the engine's archive stream broke off while reading the volume", cause: "\(error)")
+            throw streamFailure(error, reading: "the volume")
         }
         try Task.checkCancellation()
         guard reader.isFinished else {
@@ -82,6 +77,14 @@ enum HelperRead {
         }
         progress?(tree.progress)
         return try tree.builder.build()
+    }
+
+    /// What an archive stream threw, as the caller should see it: engine errors and cancellation as they are,
+    /// anything else (the connection broke) as an unreachable engine.
+    static func streamFailure(_ error: any Error, reading what: String) -> any Error {
+        if error is EngineError { return error }
+        if error is CancellationError || Task.isCancelled { return CancellationError() }
+        return EngineError(.unreachable, "the engine's archive stream broke off while reading \(what)", cause: "\(error)")
     }
 
     static func preview(engine: DockerEngine, helper: String, path: [[UInt8]], maxBytes: Int) async throws -> FilePreview {
@@ -102,13 +105,8 @@ enum HelperRead {
                 }
                 if first != nil || reader.isFinished { break }  // the rest is not needed: dropping the body closes the stream
             }
-        } catch let error as EngineError {
-            throw error
-        } catch is CancellationError {
-            throw CancellationError()
         } catch {
-            if Task.isCancelled { throw CancellationError() }
-            throw EngineError(.unreachable, "the engine's archive stream broke off while reading \(shown)", cause: "\(error)")
+            throw streamFailure(error, reading: shown)
         }
         guard let entry = first else {
             throw EngineError(.malformedResponse, "the engine's archive of \(shown) holds no entry")

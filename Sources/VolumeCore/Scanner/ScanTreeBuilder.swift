@@ -25,6 +25,8 @@ struct ScanTreeBuilder {
 
     let rootPath: String
     let relativePath: [[UInt8]]
+    /// Most entries held (the root included); `add` throws beyond it, so a huge volume cannot exhaust memory.
+    var maxEntries = 5_000_000
     private var records: [Record]
     private var index: [Key: Int32] = [:]
 
@@ -84,6 +86,12 @@ struct ScanTreeBuilder {
                 }
                 parent = existing
                 continue
+            }
+            guard records.count < maxEntries else {
+                throw EngineError(
+                    .engineFailure,
+                    "the volume holds more than \(maxEntries) entries, more than voltop reads through a helper container "
+                        + "(about 200 bytes of memory each); run voltop as root on the engine's host to read it directly")
             }
             let id = Int32(records.count)
             var record = Record(name: component, parent: parent, kind: isLast ? kind : .directory)
