@@ -66,6 +66,11 @@ extension Dashboard {
         case .success(let tree):
             pane.apply(tree)
             pane.scanError = nil
+            // A direct scan of the whole volume is the freshest measure of it: the table's SIZE follows the pane
+            // (as the scanner measures for the column: apparent bytes, hard links once).
+            if case .direct? = pane.source, tree.relativePath.isEmpty {
+                s.apply(measured: tree.totals.apparentBytes, for: volume)
+            }
         case .failure(let error):
             pane.scanError = error
         }
