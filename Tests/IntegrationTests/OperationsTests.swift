@@ -173,13 +173,26 @@ struct OperationsTests {
         let named = TestEngine.unique("it-keep")
         let label = TestEngine.unique("it-rm")
         defer { TestEngine.removeVolumes([named]) }
-        let before = Set(try await engine.volumes().map(\.name))
+        let cidFile = NSTemporaryDirectory() + TestEngine.unique("cid")
+        defer { try? FileManager.default.removeItem(atPath: cidFile) }
+        let since = Int(Date().timeIntervalSince1970) - 1
         try TestEngine.docker([
-            "run", "--rm", "--network", "none", "--label", label, "-v", "\(named):/named", "-v", "/anon", TestEngine.image,
-            "sh", "-c", "echo hi > /named/f; echo hi > /anon/f",
+            "run", "--rm", "--cidfile", cidFile, "--network", "none", "--label", label, "-v", "\(named):/named", "-v", "/anon",
+            TestEngine.image, "sh", "-c", "echo hi > /named/f; echo hi > /anon/f",
         ])
+        // The volumes this container mounted (from the engine's own events; other tests run meanwhile and make
+        // volumes of their own), and which of them are left.
+        let cid = try String(contentsOfFile: cidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let mounts = try TestEngine.docker([
+            "events", "--since", "\(since)", "--until", "\(Int(Date().timeIntervalSince1970) + 1)", "--filter", "type=volume",
+            "--filter", "event=mount", "--format", "{{.Actor.ID}} {{index .Actor.Attributes \"container\"}}",
+        ]).out.split(separator: "\n").compactMap { line -> String? in
+            let parts = line.split(separator: " ")
+            return parts.count == 2 && parts[1] == cid ? String(parts[0]) : nil
+        }
+        #expect(Set(mounts).count == 2, "the container mounted a named and an anonymous volume: \(mounts)")
         let after = Set(try await engine.volumes().map(\.name))
-        #expect(after.subtracting(before) == [named], "only the named volume stays after --rm")
+        #expect(Set(mounts).intersection(after) == [named], "only the named volume stays after --rm")
         let entry = try #require(try await engine.catalog().entry(named: named))
         #expect(entry.status == .unused)
     }
