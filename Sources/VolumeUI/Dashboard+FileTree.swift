@@ -66,6 +66,13 @@ extension Dashboard {
 
         if pane.rows.isEmpty {
             grid.put(" the volume is empty", row: body.row, col: rect.col, style: theme.style(.dim), maxWidth: rect.width)
+            // A volume with driver options (tmpfs, nfs, cifs…) holds its files only while something mounts it.
+            if let volume = s.catalog.entry(named: pane.volume)?.volume, !volume.options.isEmpty, body.height > 1 {
+                let type = volume.options["type"].map { "type=\($0)" } ?? "driver options"
+                grid.put(
+                    " (\(type): its files exist only while a container mounts it, or live on the mounted device)",
+                    row: body.row + 1, col: rect.col, style: theme.style(.dim), maxWidth: rect.width)
+            }
         }
         let offset = visibleOffset(selection: pane.selection, offset: pane.scroll, count: pane.rows.count, height: body.height)
         for i in 0..<max(0, min(body.height, pane.rows.count - offset)) {

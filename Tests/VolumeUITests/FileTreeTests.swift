@@ -360,6 +360,20 @@ import Testing
         #expect(h.catalog.entry(named: vol)?.size == before)
     }
 
+    @Test func anEmptyVolumeWithDriverOptionsSaysWhy() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("voltop-ui-empty-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { F.remove(root) }
+        var s = Fixture.loaded(rows: 24, cols: 120)
+        Fixture.select("nfs-share", &s)
+        Fixture.press([.char("t")], &s)
+        _ = Dashboard.reduce(&s, .filesOpened(volume: "nfs-share", .success(.helper(containerID: "c0ffee"))))
+        _ = Dashboard.reduce(&s, .filesScanned(volume: "nfs-share", .success(try await F.scan(root))))
+        let text = Fixture.screen(s).text
+        #expect(text.contains("the volume is empty"))
+        #expect(text.contains("type=nfs: its files exist only while a container mounts it"), "\(text)")
+    }
+
     @Test func catalogChangesMeasureVisibleRowsFirst() {
         var s = Fixture.loaded(rows: 24, cols: 80)
         Fixture.press([.char("G")], &s)
