@@ -246,15 +246,16 @@ actor FilesRuntime {
 /// Measures volumes for the SIZE column by reading their files, one at a time, when voltop runs as root next to
 /// the engine (a local socket); elsewhere it does nothing and the column keeps the engine's `/system/df` figures.
 ///
-/// Each request replaces the queue (visible rows first). A volume measured in the last `freshFor` seconds is not
-/// measured again. Sizes are apparent bytes with hard links counted once, as the engine's own `/system/df` counts.
+/// Each request replaces the queue (visible rows first). A volume measured in the last `freshFor` seconds (or 30
+/// times its last walk's duration, whichever is longer) is not measured again. Sizes are apparent bytes with hard links counted once, as the engine's own `/system/df` counts.
 actor SizeMeasurer {
     private let engine: DockerEngine
     private let send: @Sendable (Action) -> Void
     private let freshFor: Double
     private var queue: [String] = []
     private var isRunning = false
-    private var measuredAt: [String: Date] = [:]
+    /// When each volume was last measured and how long that took.
+    private var measuredAt: [String: (at: Date, seconds: Double)] = [:]
     /// Whether this process can read volumes directly at all.
     nonisolated let isAvailable: Bool
 
@@ -285,14 +286,18 @@ actor SizeMeasurer {
     private func drain() async {
         while !queue.isEmpty {
             let name = queue.removeFirst()
-            if let at = measuredAt[name], Date().timeIntervalSince(at) < freshFor { continue }
-            measuredAt[name] = Date()
+            // A measurement stays fresh for `freshFor`, or 30 times as long as it took (a volume of a million files
+            // is not walked again every few seconds on a busy host).
+            if let last = measuredAt[name], Date().timeIntervalSince(last.at) < max(freshFor, last.seconds * 30) { continue }
+            let started = Date()
+            measuredAt[name] = (started, 0)
+            defer { measuredAt[name] = (started, Date().timeIntervalSince(started)) }
             do {
                 let (volume, _) = try await engine.volume(name)
                 // Volumes with driver options (nfs, tmpfs…) hold nothing in _data until mounted: keep df's figure.
                 guard volume.driver == "local", volume.options.isEmpty, !volume.mountpoint.isEmpty else { continue }
                 let tree = try await VolumeScanner.scan(rootPath: volume.mountpoint, options: ScanOptions(workers: 2))
-                send(.volumeMeasured(name: name, .success(tree.totals.apparentBytes)))
+                send(.volumeMeasured(name: name, .success(tree.engineStyleBytes)))
             } catch {
                 send(.volumeMeasured(name: name, .failure(EffectRunner.engineError(error))))
             }

@@ -120,6 +120,23 @@ import Testing
         #expect(tree.parent(of: odd) == dir)
     }
 
+    @Test func engineStyleBytesLeaveDirectoriesOut() async throws {
+        let t = try ScannerScratch("engine-style")
+        try t.dir("root")
+        try t.dir("root/a")
+        try t.dir("root/a/b")
+        try t.file("root/a/x", size: 100)
+        try t.file("root/y", size: 50)
+        try t.hardlink("root/y", "root/a/b/y-again")
+        try t.symlink("y", "root/link")
+        let tree = try await VolumeScanner.scan(rootPath: t.full("root"))
+        // 100 + 50 (the hard link once) + the symlink's own length (1), as the engine's directory.Size counts.
+        #expect(tree.engineStyleBytes == 151)
+        #expect(tree.totals.apparentBytes > 151, "du -sb counts the directories too")
+        let empty = try ScannerScratch("engine-style-empty")
+        #expect(try await VolumeScanner.scan(rootPath: empty.path).engineStyleBytes == 0, "an empty volume is 0 bytes")
+    }
+
     @Test func sortsChildrenByEachKey() async throws {
         let t = try ScannerScratch("sort")
         try t.dir("r")

@@ -127,6 +127,16 @@ public struct ScanTree: Sendable {
     /// Bytes of memory the tree's columns occupy (names included).
     public var memoryFootprint: Int { store.footprint }
 
+    /// Apparent bytes as the engine's `/system/df` counts a volume: files and symlinks, hard links once, the
+    /// directories' own sizes left out (so an empty volume is 0 bytes, as `docker system df -v` says).
+    public var engineStyleBytes: Int64 {
+        var bytes = totals.apparentBytes
+        for i in 0..<count where store.kind(i) == .directory && store.meta[i] & ScanStore.Meta.statFailed == 0 {
+            bytes -= store.apparent[i]
+        }
+        return max(0, bytes)
+    }
+
     // MARK: Per-node facts
 
     /// The entry's kind.
