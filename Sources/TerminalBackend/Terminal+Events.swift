@@ -142,6 +142,7 @@ final class SignalHandling {
             source.setEventHandler { [weak self] in
                 MainActor.assumeIsolated {
                     self?.terminal?.restore()
+                    self?.terminal?.onSignalExit?()
                     exit(128 + signo)
                 }
             }

@@ -29,6 +29,10 @@ public final class Terminal {
     /// Whether `restore()` has run: the terminal is back to normal and the instance no longer draws or reads.
     public private(set) var isRestored = false
 
+    /// Runs when SIGINT, SIGTERM, SIGHUP or SIGQUIT ends the program, after the terminal is restored and before
+    /// `exit`: last clean-up that must not wait long (it runs on the main actor; the process exits right after).
+    public var onSignalExit: (@MainActor () -> Void)?
+
     // Input and signals (see Terminal+Events.swift).
     var continuation: AsyncStream<KeyPress>.Continuation?
     var inputSource: (any DispatchSourceRead)?

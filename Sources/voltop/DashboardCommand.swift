@@ -68,6 +68,16 @@ enum DashboardLoop {
         sink: AsyncStream<Action>.Continuation
     ) async throws {
         try await Terminal.withTerminal(monochrome: monochrome) { terminal in
+            // Killed (TERM, HUP, QUIT, INT): the open file tree's helper container goes too, with one quick try
+            // (at most 3 s); what is left, the next start removes. The runner does not need the main actor.
+            terminal.onSignalExit = {
+                let done = DispatchSemaphore(value: 0)
+                Task.detached {
+                    await runner.shutdown()
+                    done.signal()
+                }
+                _ = done.wait(timeout: .now() + 3)
+            }
             let target = engine.endpoint.contextName ?? engine.address
             let server = (engine.info.flavor == "podman" ? "Podman " : "Docker ") + engine.info.serverVersion
             var state = AppState(

@@ -120,6 +120,23 @@ extension DashboardTests {
         #expect(try helperContainers().isEmpty)
     }
 
+    @Test func aKilledDashboardRemovesItsHelper() throws {
+        let fixture = try makeFilesFixture("killed")
+        defer { removeFilesFixture(fixture) }
+        let tmux = try TmuxSession(cols: 120, rows: 32, arguments: ["--source", "helper"])
+        try openFiles(tmux, fixture.volume)
+        try tmux.waitFor("the tree through a helper container") { $0.contains("seed.txt") && $0.contains("helper") }
+        #expect(try helperContainers().count == 1)
+        let shell = try tmux.display("#{pane_pid}")
+        let child = try E2E.run("/usr/bin/pgrep", ["-P", shell, "voltop"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        try E2E.run("/bin/kill", ["-TERM", child])
+        try tmux.waitFor("VOLTOP-EXITED 143", timeout: 8)
+        #expect(try helperContainers().isEmpty, "the helper goes with a killed dashboard")
+        // So the volume can be removed at once (a helper would keep it \"in use\").
+        _ = try E2E.docker(["rm", "-f", fixture.writer])
+        try E2E.docker(["volume", "rm", fixture.volume])
+    }
+
     /// Moves the tree's selection to the row holding a name (the selected row is drawn in reverse video); each key
     /// is given time to be drawn before the screen is read, so a capture never shows a selection about to move.
     func selectRow(_ tmux: TmuxSession, _ text: String) throws {
