@@ -305,6 +305,21 @@ struct HelperModeTests {
         #expect(try await Self.helpers(engine, volume: volume).isEmpty)
     }
 
+    @Test func cancellingAnOpenAtAnyMomentLeavesNoHelper() async throws {
+        let volume = TestEngine.unique("helper-cancel")
+        try TestEngine.docker(["volume", "create", volume])
+        defer { TestEngine.removeVolumes([volume]) }
+        let engine = try await TestEngine.connect()
+        // Cancel at many points of the open (lookup, image, create, re-check): whatever the engine made is removed.
+        for delay in stride(from: 0, through: 90, by: 3) {
+            let open = Task { try await VolumeBrowser.open(engine: engine, volume: volume, preference: .helper) }
+            try await Task.sleep(for: .milliseconds(delay))
+            open.cancel()
+            if let browser = try? await open.value { await browser.close() }
+        }
+        #expect(try await Self.helpers(engine, volume: volume).isEmpty)
+    }
+
     @Test func duInterruptedRemovesItsHelper() async throws {
         let volume = TestEngine.unique("helper-int")
         try TestEngine.docker(["volume", "create", volume])

@@ -127,13 +127,19 @@ public actor VolumeBrowser {
         if let helperImage { image = helperImage } else { image = try await engine.helperImage() }
         let id: String
         do {
-            id = try await engine.createHelper(volume: volume.name, image: image)
+            // Not cancellable (an unstructured task): a create the engine carried out must come back with its id,
+            // or the helper could never be removed by this process.
+            id = try await Task { try await engine.createHelper(volume: volume.name, image: image) }.value
         } catch var error as EngineError {
             if volume.driver != "local" {
                 error.message += "; volume \(Sanitizer.inline(volume.name)) uses the \(Sanitizer.inline(volume.driver)) driver, "
                     + "which the engine must be able to mount (is the plugin installed and enabled?)"
             }
             throw error
+        }
+        if Task.isCancelled {
+            await Task { try? await engine.removeHelper(id) }.value
+            throw CancellationError()
         }
         // The volume may have been removed between the lookup and the create, and re-created by the helper's mount.
         if let again = try? await engine.volume(name).volume, again.createdAt != volume.createdAt {
