@@ -25,6 +25,11 @@ struct DashboardCommand: AsyncParsableCommand {
             valueName: "auto|direct|helper"))
     var source: SourcePreference = .auto
 
+    /// Seconds between two looks at the sizes of the rows on screen (direct mode; 0: only on changes). Hidden: a
+    /// knob for tests and benchmarks.
+    @Option(name: .customLong("size-refresh"), help: .hidden)
+    var sizeRefresh: Double = 15
+
     func run() async throws {
         guard Output.isInteractive else {
             Output.warn("the dashboard needs a terminal; for scripts use `voltop ls` (add --json for machine-readable output)")
@@ -42,7 +47,7 @@ struct DashboardCommand: AsyncParsableCommand {
         // so startup does not wait for it.
         Task { _ = try? await engine.removeLeftoverHelpers() }
         let monochrome = noColor || !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-        try await DashboardLoop.run(engine: engine, monochrome: monochrome, source: source, logger: logger)
+        try await DashboardLoop.run(engine: engine, monochrome: monochrome, source: source, sizeRefresh: sizeRefresh, logger: logger)
     }
 }
 
@@ -50,9 +55,9 @@ struct DashboardCommand: AsyncParsableCommand {
 /// through the pure reducer, effects go to the runner, and the new state is rendered and drawn.
 @MainActor
 enum DashboardLoop {
-    static func run(engine: DockerEngine, monochrome: Bool, source: SourcePreference, logger: Logger) async throws {
+    static func run(engine: DockerEngine, monochrome: Bool, source: SourcePreference, sizeRefresh: Double, logger: Logger) async throws {
         let (actions, sink) = AsyncStream.makeStream(of: Action.self, bufferingPolicy: .unbounded)
-        let runner = EffectRunner(engine: engine, source: source, logger: logger) { sink.yield($0) }
+        let runner = EffectRunner(engine: engine, source: source, sizeRefresh: sizeRefresh, logger: logger) { sink.yield($0) }
         // The helper container of an open file tree goes with the dashboard (after the terminal is restored).
         do {
             try await loop(engine: engine, monochrome: monochrome, runner: runner, actions: actions, sink: sink)

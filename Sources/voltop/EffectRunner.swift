@@ -22,7 +22,7 @@ final class EffectRunner: Sendable {
     let measurer: SizeMeasurer
 
     init(
-        engine: DockerEngine, sizeInterval: Double = 2, source: SourcePreference = .auto,
+        engine: DockerEngine, sizeInterval: Double = 2, source: SourcePreference = .auto, sizeRefresh: Double = 15,
         logger: Logger = Logger(label: "voltop.files"), send: @escaping @Sendable (Action) -> Void
     ) {
         self.engine = engine
@@ -35,7 +35,7 @@ final class EffectRunner: Sendable {
         fileEffectsTask = Task {
             for await effect in stream { await files.handle(effect) }
         }
-        measurer = SizeMeasurer(engine: engine, preference: source, send: send)
+        measurer = SizeMeasurer(engine: engine, preference: source, refreshEvery: sizeRefresh, send: send)
     }
 
     /// Closes the open volume's files (removing its helper container) and stops the file runtime.

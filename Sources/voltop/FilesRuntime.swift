@@ -254,15 +254,23 @@ actor SizeMeasurer {
     private let freshFor: Double
     private var queue: [String] = []
     private var isRunning = false
+    /// The last size sent per volume.
+    private var lastSent: [String: (bytes: Int64, at: Date)] = [:]
+    /// Each volume's Mountpoint once looked up (nil: not readable directly); a Mountpoint never changes.
+    private var mountpoints: [String: String?] = [:]
     /// When each volume was last measured and how long that took.
     private var measuredAt: [String: (at: Date, seconds: Double)] = [:]
     /// Whether this process can read volumes directly at all.
     nonisolated let isAvailable: Bool
 
-    init(engine: DockerEngine, preference: SourcePreference, freshFor: Double = 10, send: @escaping @Sendable (Action) -> Void) {
+    init(
+        engine: DockerEngine, preference: SourcePreference, freshFor: Double = 10, refreshEvery: Double = 15,
+        send: @escaping @Sendable (Action) -> Void
+    ) {
         self.engine = engine
         self.send = send
-        self.freshFor = freshFor
+        self.freshFor = min(freshFor, max(1, refreshEvery))
+        self.refreshEvery = refreshEvery
         if case .unix = engine.endpoint.transport, geteuid() == 0, preference != .helper {
             isAvailable = true
         } else {
@@ -272,16 +280,46 @@ actor SizeMeasurer {
 
     /// Whether the engine was checked to run on this host (nil: not checked yet).
     private var isSameHost: Bool?
+    /// The last list asked for (rows on screen first).
+    private var lastRequested: [String] = []
+    /// Seconds between two looks at the rows on screen (0: never); see `measure`.
+    private let refreshEvery: Double
+    private var refreshTask: Task<Void, Never>?
+    /// How many names of the last list the periodic look covers (about a screenful of rows).
+    static let refreshedRows = 50
 
+    /// Measures `names` in order. Writes into a volume make no engine event, so every `refreshEvery` seconds the
+    /// first rows of the last list (those on screen) are looked at again, each only once its measurement is no
+    /// longer fresh: a volume filling the disk shows it in the SIZE column without a key.
     func measure(_ names: [String]) async {
         guard isAvailable else { return }
         if isSameHost == nil { isSameHost = await engine.runsOnThisHost() }
         guard isSameHost == true else { return }
+        lastRequested = names
+        enqueue(names)
+        if refreshTask == nil, refreshEvery > 0 {
+            let every = refreshEvery
+            refreshTask = Task { [weak self] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(nanoseconds: UInt64(every * 1e9))
+                    await self?.refreshVisible()
+                }
+            }
+        }
+    }
+
+    private func refreshVisible() {
+        enqueue(Array(lastRequested.prefix(Self.refreshedRows)))
+    }
+
+    private func enqueue(_ names: [String]) {
         queue = names
         guard !isRunning else { return }
         isRunning = true
         Task { await drain() }
     }
+
+    deinit { refreshTask?.cancel() }
 
     private func drain() async {
         while !queue.isEmpty {
@@ -293,12 +331,28 @@ actor SizeMeasurer {
             measuredAt[name] = (started, 0)
             defer { measuredAt[name] = (started, Date().timeIntervalSince(started)) }
             do {
-                let (volume, _) = try await engine.volume(name)
-                // Volumes with driver options (nfs, tmpfs…) hold nothing in _data until mounted: keep df's figure.
-                guard volume.driver == "local", volume.options.isEmpty, !volume.mountpoint.isEmpty else { continue }
-                let tree = try await VolumeScanner.scan(rootPath: volume.mountpoint, options: ScanOptions(workers: 2))
-                send(.volumeMeasured(name: name, .success(tree.engineStyleBytes)))
+                let mountpoint: String?
+                if let known = mountpoints[name] {
+                    mountpoint = known
+                } else {
+                    let (volume, _) = try await engine.volume(name)
+                    // Volumes with driver options (nfs, tmpfs…) hold nothing in _data until mounted: keep df's figure.
+                    let readable = volume.driver == "local" && volume.options.isEmpty && !volume.mountpoint.isEmpty
+                    mountpoint = readable ? volume.mountpoint : nil
+                    mountpoints[name] = .some(mountpoint)
+                }
+                guard let mountpoint else { continue }
+                let tree = try await VolumeScanner.scan(rootPath: mountpoint, options: ScanOptions(workers: 2))
+                // Only a change is sent (an unchanged size needs no new frame), and every size once a minute (the
+                // file pane may have set a newer figure meanwhile).
+                let bytes = tree.engineStyleBytes
+                if let last = lastSent[name], last.bytes == bytes, Date().timeIntervalSince(last.at) < 60 { continue }
+                lastSent[name] = (bytes, Date())
+                send(.volumeMeasured(name: name, .success(bytes)))
             } catch {
+                // A volume removed and made again under the same name gets its Mountpoint looked up anew.
+                mountpoints[name] = nil
+                lastSent[name] = nil
                 send(.volumeMeasured(name: name, .failure(EffectRunner.engineError(error))))
             }
         }

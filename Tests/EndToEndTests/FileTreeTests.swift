@@ -120,6 +120,27 @@ extension DashboardTests {
         #expect(try helperContainers().isEmpty)
     }
 
+    @Test func theSizeColumnFollowsAVolumeThatGrows() throws {
+        let fixture = try makeFilesFixture("grows")
+        defer { removeFilesFixture(fixture) }
+        // Writes make no engine event; the rows on screen are measured again (every second here, 15 s by default).
+        let tmux = try TmuxSession(cols: 120, rows: 32, arguments: ["--size-refresh", "1"])
+        try tmux.waitFor(fixture.volume)
+        try tmux.keys("/")
+        try tmux.type(fixture.volume)
+        try tmux.keys("Enter")
+        func row(_ screen: String) -> String {
+            screen.split(separator: "\n").first { $0.contains(fixture.volume) && $0.contains("local") }.map(String.init) ?? ""
+        }
+        // seed.txt (6 B) + app.log (16 KiB), counted as the engine counts: directories left out.
+        try tmux.waitFor("the measured size") { row($0).contains("16.0 KiB") }
+        try E2E.docker(["exec", fixture.writer, "dd", "if=/dev/zero", "of=/d/filling.bin", "bs=1024", "count=2048"])
+        let screen = try tmux.waitFor("the SIZE column follows the growth without a key", timeout: 10) { row($0).contains("2.0 MiB") }
+        #expect(row(screen).contains("2.0 MiB"))
+        try tmux.keys("q")
+        try tmux.waitFor("VOLTOP-EXITED 0", timeout: 5)
+    }
+
     @Test func aKilledDashboardRemovesItsHelper() throws {
         let fixture = try makeFilesFixture("killed")
         defer { removeFilesFixture(fixture) }
