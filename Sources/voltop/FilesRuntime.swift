@@ -254,6 +254,8 @@ actor SizeMeasurer {
     private let freshFor: Double
     private var queue: [String] = []
     private var isRunning = false
+    /// Entries each volume held at its last measurement.
+    private var measuredEntries: [String: Int] = [:]
     /// The last size sent per volume.
     private var lastSent: [String: (bytes: Int64, at: Date)] = [:]
     /// Each volume's Mountpoint once looked up (nil: not readable directly); a Mountpoint never changes.
@@ -289,8 +291,9 @@ actor SizeMeasurer {
     static let refreshedRows = 50
 
     /// Measures `names` in order. Writes into a volume make no engine event, so every `refreshEvery` seconds the
-    /// first rows of the last list (those on screen) are looked at again, each only once its measurement is no
-    /// longer fresh: a volume filling the disk shows it in the SIZE column without a key.
+    /// first rows of the last list (those on screen) that a running container writes to are looked at again, each
+    /// only once its measurement is no longer fresh: a volume filling the disk shows it in the SIZE column without
+    /// a key.
     func measure(_ names: [String]) async {
         guard isAvailable else { return }
         if isSameHost == nil { isSameHost = await engine.runsOnThisHost() }
@@ -308,8 +311,18 @@ actor SizeMeasurer {
         }
     }
 
-    private func refreshVisible() {
-        enqueue(Array(lastRequested.prefix(Self.refreshedRows)))
+    /// Looks again at the rows on screen that a running container mounts read-write: only those can grow from
+    /// inside a container (one `GET /containers/json` of running containers per look; an idle host costs nothing).
+    private func refreshVisible() async {
+        guard let running = try? await engine.containers(filters: ["status": ["running"]]) else { return }
+        var written = Set<String>()
+        for container in running where container.state == "running" {
+            for mount in container.mounts where mount.type == "volume" && mount.isReadWrite {
+                if let name = mount.name { written.insert(name) }
+            }
+        }
+        let names = lastRequested.prefix(Self.refreshedRows).filter(written.contains)
+        if !names.isEmpty { enqueue(Array(names)) }
     }
 
     private func enqueue(_ names: [String]) {
@@ -342,7 +355,16 @@ actor SizeMeasurer {
                     mountpoints[name] = .some(mountpoint)
                 }
                 guard let mountpoint else { continue }
-                let tree = try await VolumeScanner.scan(rootPath: mountpoint, options: ScanOptions(workers: 2))
+                // Reserve room for what the volume held last time (times 4, at least 64Ki entries): a small
+                // reservation makes the frequent re-measure of small volumes cheap. Grown past it, walk again in full.
+                let known = measuredEntries[name].map { max(1 << 16, $0 * 4) }
+                var tree: ScanTree
+                do {
+                    tree = try await VolumeScanner.scan(rootPath: mountpoint, options: ScanOptions(workers: 2, maxEntries: known ?? (1 << 27)))
+                } catch is EngineError where known != nil {
+                    tree = try await VolumeScanner.scan(rootPath: mountpoint, options: ScanOptions(workers: 2))
+                }
+                measuredEntries[name] = tree.count
                 // Only a change is sent (an unchanged size needs no new frame), and every size once a minute (the
                 // file pane may have set a newer figure meanwhile).
                 let bytes = tree.engineStyleBytes
