@@ -56,8 +56,21 @@ enum E2E {
         }
         let argv = ([program] + args).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        // The tmux server forked from this client must get signals as usual: the test process blocks or ignores
+        // some (SIGCHLD, SIGPIPE), and a server that inherits that never reaps its pane nor honours kill-server.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signo in [SIGCHLD, SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH] { sigaddset(&defaults, signo) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, program, &actions, nil, argv, environ)
+        let rc = posix_spawn(&pid, program, &actions, &attributes, argv, environ)
         guard rc == 0 else {
             Issue.record("posix_spawn \(program) failed: \(rc)")
             return ""
