@@ -10,34 +10,43 @@ import VolumeUI
 /// Carries out the file-tree pane's effects for one open volume at a time, in the order the reducer emitted them.
 ///
 /// Opening picks the source (`VolumeBrowser`: direct or helper container) and scans at once. Live updates come
-/// from `DirectoryWatcher` (inotify on the root and the expanded directories) in direct mode, and from a poll of
-/// the volume in helper mode, whose interval grows with the time a scan takes (a scan over the archive API streams
-/// every header, so a big volume is polled less often). Rescans are spaced by at least the last scan's duration so
-/// a container writing all the time cannot keep a core busy.
+/// from `DirectoryWatcher` in direct mode (the shown directories plus every directory of the tree, up to
+/// `watchBudget`), and from a poll in helper mode, whose interval grows with the time a scan takes (the archive API
+/// streams every byte of the volume, so a big volume is polled less often, or not at all). Rescans are spaced by at
+/// least the last scan's duration so a container writing all the time cannot keep a core busy.
 actor FilesRuntime {
+    /// Everything about the open volume; `close` drops it whole.
+    private struct Session {
+        let volume: String
+        var browser: VolumeBrowser?
+        var watcher: DirectoryWatcher?
+        var pollTask: Task<Void, Never>?
+        var scanTask: Task<Void, Never>?
+        /// A rescan asked for while one runs; it starts when that one ends.
+        var isRescanPending = false
+        var lastScanSeconds = 0.0
+        var lastScanEnd = Date.distantPast
+        var lastTreeBytes: Int64 = 0
+        /// The directories the pane shows (the root and the expanded ones), as the reducer last asked.
+        var shownDirectories: [[[UInt8]]] = [[]]
+        /// Directories of the last tree, breadth first, up to `watchBudget`: inotify reports a write only to the
+        /// file's own directory, so a container appending to a log inside a collapsed directory would otherwise go
+        /// unseen and the sizes up the tree would stay stale.
+        var treeDirectories: [[[UInt8]]] = []
+
+        init(volume: String) { self.volume = volume }
+    }
+
     private let engine: DockerEngine
     private let send: @Sendable (Action) -> Void
     private let logger: Logger
     private let preference: SourcePreference
-
-    private var volume: String?
-    private var browser: VolumeBrowser?
-    private var watcher: DirectoryWatcher?
-    private var pollTask: Task<Void, Never>?
-    private var scanTask: Task<Void, Never>?
-    /// A rescan asked for while one runs; it starts when that one ends.
-    private var isRescanPending = false
+    private var session: Session?
     /// Bumped by every open and close, so late results of an earlier volume are dropped.
     private var generation = 0
-    private var lastScanSeconds = 0.0
-    private var lastScanEnd = Date.distantPast
-    private var lastTreeBytes: Int64 = 0
-    /// The directories the pane shows (the root and the expanded ones), as the reducer last asked.
-    private var shownDirectories: [[[UInt8]]] = [[]]
-    /// Directories of the last tree, breadth first, up to `watchBudget`: inotify reports a write only to the
-    /// file's own directory, so a container appending to a log inside a collapsed directory would otherwise go
-    /// unseen and the sizes up the tree would stay stale.
-    private var treeDirectories: [[[UInt8]]] = []
+    /// Set by `shutdown()`: effects still queued are dropped.
+    private var isShuttingDown = false
+
     /// Most directories watched at once (each is one inotify watch; the kernel's default limit is 8,192 per user
     /// on older kernels).
     static let watchBudget = 2_000
@@ -52,19 +61,17 @@ actor FilesRuntime {
         self.send = send
     }
 
-    /// Set by `shutdown()`: effects still queued are dropped.
-    private var isShuttingDown = false
-
     /// Handles one file effect; returns once it is started (scans, previews and deletes go on in the background).
     func handle(_ effect: Effect) async {
         guard !isShuttingDown else { return }
+        if case .openFiles(let name) = effect { return await open(name) }
+        guard let open = session, let name = effect.fileVolume, name == open.volume else { return }
         switch effect {
-        case .openFiles(let name): await open(name)
-        case .rescanFiles(let name): if name == volume { rescan() }
-        case .watchFiles(let name, let directories): if name == volume { watch(directories) }
-        case .previewFile(let name, let path): if name == volume { preview(name, path) }
-        case .deleteFile(let name, let path, let kind): if name == volume { delete(name, path, kind) }
-        case .closeFiles(let name): if name == volume { await close() }
+        case .rescanFiles: rescan()
+        case .watchFiles(_, let directories): watch(directories)
+        case .previewFile(_, let path): if let browser = open.browser { preview(browser, name, path) }
+        case .deleteFile(_, let path, let kind): if let browser = open.browser { delete(browser, name, path, kind) }
+        case .closeFiles: await close()
         default: break
         }
     }
@@ -78,40 +85,29 @@ actor FilesRuntime {
     /// Closes whatever is open (the helper container is removed).
     func close(quickly: Bool = false) async {
         generation += 1
-        volume = nil
-        scanTask?.cancel()
-        scanTask = nil
-        isRescanPending = false
-        pollTask?.cancel()
-        pollTask = nil
-        watcher?.stop()
-        watcher = nil
-        if let browser {
-            self.browser = nil
-            await browser.close(quickly: quickly)
-        }
+        guard let closing = session else { return }
+        session = nil
+        closing.scanTask?.cancel()
+        closing.pollTask?.cancel()
+        closing.watcher?.stop()
+        await closing.browser?.close(quickly: quickly)
     }
 
     private func open(_ name: String) async {
         await close()
         let gen = generation
-        volume = name
-        lastScanSeconds = 0
-        lastScanEnd = .distantPast
-        lastTreeBytes = 0
-        shownDirectories = [[]]
-        treeDirectories = []
+        session = Session(volume: name)
         do {
             let opened = try await VolumeBrowser.open(engine: engine, volume: name, preference: preference)
             guard gen == generation else {
                 await opened.close()
                 return
             }
-            browser = opened
+            session?.browser = opened
             if case .direct(let mountpoint) = opened.source {
                 let send = self.send
                 do {
-                    watcher = try DirectoryWatcher(rootPath: mountpoint, logger: logger) { send(.filesChanged(volume: name)) }
+                    session?.watcher = try DirectoryWatcher(rootPath: mountpoint, logger: logger) { send(.filesChanged(volume: name)) }
                 } catch {
                     logger.warning("no live updates for the file tree", metadata: ["error": "\(error)"])
                 }
@@ -125,20 +121,21 @@ actor FilesRuntime {
     }
 
     private func rescan() {
-        if scanTask != nil {
-            isRescanPending = true
+        if session?.scanTask != nil {
+            session?.isRescanPending = true
         } else {
             startScan()
         }
     }
 
     private func startScan() {
-        guard let browser, let name = volume else { return }
+        guard let open = session, let browser = open.browser else { return }
         let gen = generation
+        let name = open.volume
         let send = self.send
         // Space rescans by the last scan's duration (at least a quarter second).
-        let wait = max(0, lastScanEnd.addingTimeInterval(max(0.25, lastScanSeconds)).timeIntervalSinceNow)
-        scanTask = Task {
+        let wait = max(0, open.lastScanEnd.addingTimeInterval(max(0.25, open.lastScanSeconds)).timeIntervalSinceNow)
+        session?.scanTask = Task {
             if wait > 0 { try? await Task.sleep(nanoseconds: UInt64(wait * 1e9)) }
             let started = Date()
             var outcome: Result<ScanTree, EngineError>?
@@ -150,27 +147,27 @@ actor FilesRuntime {
             } catch {
                 outcome = .failure(EffectRunner.engineError(error))
             }
-            self.scanEnded(gen: gen, name: name, seconds: Date().timeIntervalSince(started), outcome: outcome)
+            self.scanEnded(gen: gen, seconds: Date().timeIntervalSince(started), outcome: outcome)
         }
     }
 
-    private func scanEnded(gen: Int, name: String, seconds: Double, outcome: Result<ScanTree, EngineError>?) {
-        guard gen == generation else { return }
-        scanTask = nil
-        lastScanSeconds = seconds
-        lastScanEnd = Date()
+    private func scanEnded(gen: Int, seconds: Double, outcome: Result<ScanTree, EngineError>?) {
+        guard gen == generation, var open = session else { return }
+        open.scanTask = nil
+        open.lastScanSeconds = seconds
+        open.lastScanEnd = Date()
         if case .success(let tree)? = outcome {
-            lastTreeBytes = tree.totals.apparentBytes
-            if let watcher {
-                treeDirectories = Self.directories(of: tree, budget: Self.watchBudget)
-                watcher.watch(shownDirectories + treeDirectories)
+            open.lastTreeBytes = tree.totals.apparentBytes
+            if let watcher = open.watcher {
+                open.treeDirectories = Self.directories(of: tree, budget: Self.watchBudget)
+                watcher.watch(open.shownDirectories + open.treeDirectories)
             }
         }
-        if let outcome { send(.filesScanned(volume: name, outcome)) }
-        if isRescanPending {
-            isRescanPending = false
-            startScan()
-        }
+        let startAgain = open.isRescanPending
+        open.isRescanPending = false
+        session = open
+        if let outcome { send(.filesScanned(volume: open.volume, outcome)) }
+        if startAgain { startScan() }
     }
 
     /// The tree's directories breadth first (the root first), at most `budget`; mount points are left out.
@@ -190,30 +187,32 @@ actor FilesRuntime {
     }
 
     private func watch(_ directories: [[[UInt8]]]) {
-        shownDirectories = directories
-        if let watcher {
-            let count = watcher.watch(directories + treeDirectories)
+        guard var open = session else { return }
+        open.shownDirectories = directories
+        defer { session = open }
+        if let watcher = open.watcher {
+            let count = watcher.watch(directories + open.treeDirectories)
             logger.debug("watching directories", metadata: ["count": "\(count)"])
             return
         }
-        guard let browser, case .helper = browser.source, pollTask == nil, let name = volume else { return }
-        // Helper mode: no inotify through the engine; look again every few seconds (longer for slow scans).
+        guard case .helper? = open.browser?.source, open.pollTask == nil else { return }
+        // Helper mode: no inotify through the engine. Each look streams every file's bytes through the engine (the
+        // archive API has no listing), so look at most every 10 scan-times, and not at all for a volume over
+        // `helperPollLimit`.
         let send = self.send
-        // Each look streams every file's bytes through the engine (the archive API has no listing), so look at
-        // most every 10 scan-times, and not at all for a volume over `helperPollLimit`.
-        pollTask = Task { [weak self] in
+        let name = open.volume
+        open.pollTask = Task { [weak self] in
             while !Task.isCancelled {
-                let last = await self?.lastScanSeconds ?? 0
+                let last = await self?.session?.lastScanSeconds ?? 0
                 try? await Task.sleep(nanoseconds: UInt64(max(1.0, last * 10) * 1e9))
                 if Task.isCancelled { return }
-                if let bytes = await self?.lastTreeBytes, bytes > Self.helperPollLimit { continue }
+                if let bytes = await self?.session?.lastTreeBytes, bytes > Self.helperPollLimit { continue }
                 send(.filesChanged(volume: name))
             }
         }
     }
 
-    private func preview(_ name: String, _ path: [[UInt8]]) {
-        guard let browser else { return }
+    private func preview(_ browser: VolumeBrowser, _ name: String, _ path: [[UInt8]]) {
         let send = self.send
         Task {
             do {
@@ -225,13 +224,9 @@ actor FilesRuntime {
         }
     }
 
-    private func delete(_ name: String, _ path: [[UInt8]], _ kind: ScanTree.Kind) {
-        guard let browser else { return }
+    /// `VolumeBrowser.remove` refuses read-only mode and helper mode itself, before touching anything.
+    private func delete(_ browser: VolumeBrowser, _ name: String, _ path: [[UInt8]], _ kind: ScanTree.Kind) {
         let send = self.send
-        guard !engine.isReadOnly else {
-            send(.fileDeleted(volume: name, path: path, EngineError(.readOnly, "read-only mode: nothing is deleted (restart without --read-only)")))
-            return
-        }
         Task {
             do {
                 try await browser.remove(path: path, expecting: kind)
@@ -243,25 +238,41 @@ actor FilesRuntime {
     }
 }
 
+private extension Effect {
+    /// The volume a file effect is about (nil for other effects).
+    var fileVolume: String? {
+        switch self {
+        case .openFiles(let v), .rescanFiles(let v), .closeFiles(let v): return v
+        case .watchFiles(let v, _), .previewFile(let v, _): return v
+        case .deleteFile(let v, _, _): return v
+        default: return nil
+        }
+    }
+}
+
 /// Measures volumes for the SIZE column by reading their files, one at a time, when voltop runs as root next to
 /// the engine (a local socket); elsewhere it does nothing and the column keeps the engine's `/system/df` figures.
 ///
 /// Each request replaces the queue (visible rows first). A volume measured in the last `freshFor` seconds (or 30
-/// times its last walk's duration, whichever is longer) is not measured again. Sizes are apparent bytes with hard links counted once, as the engine's own `/system/df` counts.
+/// times its last walk's duration, whichever is longer) is not measured again. Sizes are counted as the engine's
+/// own `/system/df` counts them (`ScanTree.engineStyleBytes`).
 actor SizeMeasurer {
+    /// What is known about one volume.
+    private struct Known {
+        /// Its Mountpoint, once looked up (nil: not readable directly); a Mountpoint never changes.
+        var mountpoint: String??
+        /// When it was last measured and how long that took.
+        var measuredAt: (at: Date, seconds: Double)?
+        /// The last size sent, and when.
+        var sent: (bytes: Int64, at: Date)?
+    }
+
     private let engine: DockerEngine
     private let send: @Sendable (Action) -> Void
     private let freshFor: Double
     private var queue: [String] = []
     private var isRunning = false
-    /// Entries each volume held at its last measurement.
-    private var measuredEntries: [String: Int] = [:]
-    /// The last size sent per volume.
-    private var lastSent: [String: (bytes: Int64, at: Date)] = [:]
-    /// Each volume's Mountpoint once looked up (nil: not readable directly); a Mountpoint never changes.
-    private var mountpoints: [String: String?] = [:]
-    /// When each volume was last measured and how long that took.
-    private var measuredAt: [String: (at: Date, seconds: Double)] = [:]
+    private var known: [String: Known] = [:]
     /// Whether this process can read volumes directly at all.
     nonisolated let isAvailable: Bool
 
@@ -337,44 +348,31 @@ actor SizeMeasurer {
     private func drain() async {
         while !queue.isEmpty {
             let name = queue.removeFirst()
+            var entry = known[name] ?? Known()
+            defer { known[name] = entry }
             // A measurement stays fresh for `freshFor`, or 30 times as long as it took (a volume of a million files
             // is not walked again every few seconds on a busy host).
-            if let last = measuredAt[name], Date().timeIntervalSince(last.at) < max(freshFor, last.seconds * 30) { continue }
+            if let last = entry.measuredAt, Date().timeIntervalSince(last.at) < max(freshFor, last.seconds * 30) { continue }
             let started = Date()
-            measuredAt[name] = (started, 0)
-            defer { measuredAt[name] = (started, Date().timeIntervalSince(started)) }
+            entry.measuredAt = (started, 0)
+            defer { entry.measuredAt = (started, Date().timeIntervalSince(started)) }
             do {
-                let mountpoint: String?
-                if let known = mountpoints[name] {
-                    mountpoint = known
-                } else {
+                if entry.mountpoint == nil {
                     let (volume, _) = try await engine.volume(name)
                     // Volumes with driver options (nfs, tmpfs…) hold nothing in _data until mounted: keep df's figure.
-                    let readable = volume.driver == "local" && volume.options.isEmpty && !volume.mountpoint.isEmpty
-                    mountpoint = readable ? volume.mountpoint : nil
-                    mountpoints[name] = .some(mountpoint)
+                    entry.mountpoint = .some(try? VolumeBrowser.directMountpoint(of: volume, engine: engine).get())
                 }
-                guard let mountpoint else { continue }
-                // Reserve room for what the volume held last time (times 4, at least 64Ki entries): a small
-                // reservation makes the frequent re-measure of small volumes cheap. Grown past it, walk again in full.
-                let known = measuredEntries[name].map { max(1 << 16, $0 * 4) }
-                var tree: ScanTree
-                do {
-                    tree = try await VolumeScanner.scan(rootPath: mountpoint, options: ScanOptions(workers: 2, maxEntries: known ?? (1 << 27)))
-                } catch is EngineError where known != nil {
-                    tree = try await VolumeScanner.scan(rootPath: mountpoint, options: ScanOptions(workers: 2))
-                }
-                measuredEntries[name] = tree.count
+                guard let mountpoint = entry.mountpoint ?? nil else { continue }
+                let bytes = try await VolumeScanner.scan(rootPath: mountpoint, options: ScanOptions(workers: 2)).engineStyleBytes
                 // Only a change is sent (an unchanged size needs no new frame), and every size once a minute (the
                 // file pane may have set a newer figure meanwhile).
-                let bytes = tree.engineStyleBytes
-                if let last = lastSent[name], last.bytes == bytes, Date().timeIntervalSince(last.at) < 60 { continue }
-                lastSent[name] = (bytes, Date())
+                if let last = entry.sent, last.bytes == bytes, Date().timeIntervalSince(last.at) < 60 { continue }
+                entry.sent = (bytes, Date())
                 send(.volumeMeasured(name: name, .success(bytes)))
             } catch {
                 // A volume removed and made again under the same name gets its Mountpoint looked up anew.
-                mountpoints[name] = nil
-                lastSent[name] = nil
+                entry.mountpoint = nil
+                entry.sent = nil
                 send(.volumeMeasured(name: name, .failure(EffectRunner.engineError(error))))
             }
         }

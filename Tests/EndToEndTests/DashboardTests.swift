@@ -177,8 +177,7 @@ struct DashboardTests {
         if how == "C-c" {
             try tmux.keys("C-c")
         } else {
-            let shell = try tmux.display("#{pane_pid}")
-            let child = try E2E.run("/usr/bin/pgrep", ["-P", shell, "voltop"]).trimmingCharacters(in: .whitespacesAndNewlines)
+            let child = try tmux.voltopPID()
             #expect(!child.isEmpty)
             try E2E.run("/bin/kill", ["-\(how)", child])
         }

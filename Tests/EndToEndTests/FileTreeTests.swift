@@ -28,12 +28,17 @@ extension DashboardTests {
         try E2E.docker(["ps", "-aq", "--filter", "label=voltop.helper"]).split(separator: "\n").map(String.init)
     }
 
-    /// Filters the table to one volume and opens its file tree.
-    func openFiles(_ tmux: TmuxSession, _ volume: String) throws {
+    /// Waits for a volume and filters the table to it.
+    func filter(_ tmux: TmuxSession, to volume: String) throws {
         try tmux.waitFor(volume)
         try tmux.keys("/")
         try tmux.type(volume)
         try tmux.keys("Enter")
+    }
+
+    /// Filters the table to one volume and opens its file tree.
+    func openFiles(_ tmux: TmuxSession, _ volume: String) throws {
+        try filter(tmux, to: volume)
         try select(tmux, volume)
         try tmux.keys("t")
     }
@@ -125,10 +130,7 @@ extension DashboardTests {
         defer { removeFilesFixture(fixture) }
         // Writes make no engine event; the rows on screen are measured again (every second here, 15 s by default).
         let tmux = try TmuxSession(cols: 120, rows: 32, arguments: ["--size-refresh", "1"])
-        try tmux.waitFor(fixture.volume)
-        try tmux.keys("/")
-        try tmux.type(fixture.volume)
-        try tmux.keys("Enter")
+        try filter(tmux, to: fixture.volume)
         func row(_ screen: String) -> String {
             screen.split(separator: "\n").first { $0.contains(fixture.volume) && $0.contains("local") }.map(String.init) ?? ""
         }
@@ -148,9 +150,7 @@ extension DashboardTests {
         try openFiles(tmux, fixture.volume)
         try tmux.waitFor("the tree through a helper container") { $0.contains("seed.txt") && $0.contains("helper") }
         #expect(try helperContainers().count == 1)
-        let shell = try tmux.display("#{pane_pid}")
-        let child = try E2E.run("/usr/bin/pgrep", ["-P", shell, "voltop"]).trimmingCharacters(in: .whitespacesAndNewlines)
-        try E2E.run("/bin/kill", ["-TERM", child])
+        try E2E.run("/bin/kill", ["-TERM", try tmux.voltopPID()])
         try tmux.waitFor("VOLTOP-EXITED 143", timeout: 8)
         #expect(try helperContainers().isEmpty, "the helper goes with a killed dashboard")
         // So the volume can be removed at once (a helper would keep it \"in use\").

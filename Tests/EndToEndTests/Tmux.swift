@@ -130,6 +130,11 @@ final class TmuxSession {
         try tmux(["resize-window", "-t", name, "-x", "\(cols)", "-y", "\(rows)"])
     }
 
+    /// The pid of the voltop process running in the pane (a child of the pane's shell).
+    func voltopPID() throws -> String {
+        try E2E.run("/usr/bin/pgrep", ["-P", display("#{pane_pid}"), "voltop"]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// A tmux format value for the pane (`#{alternate_on}`, `#{cursor_flag}`, `#{pane_pid}`).
     func display(_ format: String) throws -> String {
         try tmux(["display-message", "-p", "-t", name, format]).trimmingCharacters(in: .whitespacesAndNewlines)

@@ -34,6 +34,15 @@ struct HelperModeTests {
         return volume
     }
 
+    /// Creates `volume` holding 24 files of 8 MiB: big enough that reading it through a helper takes a while.
+    static func fill192MiB(_ volume: String) throws {
+        try TestEngine.docker(["volume", "create", volume])
+        try TestEngine.docker([
+            "run", "--rm", "--network", "none", "-v", "\(volume):/d", TestEngine.image, "sh", "-c",
+            "for i in $(seq 1 24); do dd if=/dev/zero of=/d/f$i bs=1M count=8 2>/dev/null; done",
+        ])
+    }
+
     static func helpers(_ engine: DockerEngine, volume: String? = nil) async throws -> [Container] {
         try await engine.containers(filters: ["label": [volume.map { "\(Container.helperLabel)=\($0)" } ?? Container.helperLabel]])
     }
@@ -280,12 +289,8 @@ struct HelperModeTests {
 
     @Test func cancellingAScanClosesTheStream() async throws {
         let volume = TestEngine.unique("helper-many")
-        try TestEngine.docker(["volume", "create", volume])
+        try Self.fill192MiB(volume)
         defer { TestEngine.removeVolumes([volume]) }
-        try TestEngine.docker([
-            "run", "--rm", "--network", "none", "-v", "\(volume):/d", TestEngine.image, "sh", "-c",
-            "for i in $(seq 1 24); do dd if=/dev/zero of=/d/f$i bs=1M count=8 2>/dev/null; done",
-        ])
         let engine = try await TestEngine.connect()
         let browser = try await VolumeBrowser.open(engine: engine, volume: volume, preference: .helper)
         let scan = Task { try await browser.scan() }
@@ -322,12 +327,8 @@ struct HelperModeTests {
 
     @Test func duInterruptedRemovesItsHelper() async throws {
         let volume = TestEngine.unique("helper-int")
-        try TestEngine.docker(["volume", "create", volume])
+        try Self.fill192MiB(volume)
         defer { TestEngine.removeVolumes([volume]) }
-        try TestEngine.docker([
-            "run", "--rm", "--network", "none", "-v", "\(volume):/d", TestEngine.image, "sh", "-c",
-            "for i in $(seq 1 24); do dd if=/dev/zero of=/d/f$i bs=1M count=8 2>/dev/null; done",
-        ])
         let engine = try await TestEngine.connect()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CLITests.binary)

@@ -248,6 +248,15 @@ public actor VolumeBrowser {
     }
 }
 
+extension VolumeBrowser {
+    /// The Mountpoint at which this process can read `volume` itself, or why it cannot: the rules `open` applies
+    /// before its engine-identity check (a local socket, root, a `local` volume without driver options, a readable
+    /// directory).
+    public static func directMountpoint(of volume: Volume, engine: DockerEngine) -> Result<String, EngineError> {
+        DirectAccess.check(volume: volume, endpoint: engine.endpoint, euid: geteuid())
+    }
+}
+
 /// Whether direct reads can run for a volume, and why not.
 enum DirectAccess {
     /// The Mountpoint to read, or the error that says why direct reads cannot run and what to do instead.
