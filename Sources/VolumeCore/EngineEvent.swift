@@ -49,8 +49,16 @@ public struct EngineEvent: Sendable, Equatable {
         }
     }
 
-    /// Whether a container event is about one of voltop's helper containers (its labels are in the attributes).
-    public var isFromVoltopHelper: Bool { type == "container" && attributes[Container.helperLabel] != nil }
+    /// Whether a container event is one a voltop helper container makes (`create`, `destroy`), by its attributes:
+    /// the helper label, the helper name prefix and a well-formed owner label. Anything else such a container does
+    /// (`start`, `die`, …) is not a helper's, and refreshes the catalog.
+    public var isFromVoltopHelper: Bool {
+        guard type == "container", action == "create" || action == "destroy",
+            let volume = attributes[Container.helperLabel], !volume.isEmpty,
+            Container.isWellFormedOwner(attributes[Container.helperOwnerLabel])
+        else { return false }
+        return (attributes["name"] ?? "").hasPrefix(Container.helperNamePrefix)
+    }
 
     /// Decodes one line of the stream, skipping a record separator; nil when the line is not an event.
     public static func decode(_ line: [UInt8]) -> EngineEvent? {

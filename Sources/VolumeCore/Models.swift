@@ -172,17 +172,20 @@ public struct Container: Sendable, Equatable, Codable, Hashable {
     public var labels: [String: String]
     /// Every mount of the container.
     public var mounts: [MountPoint]
+    /// The command line as the engine lists it (entrypoint and arguments joined by spaces).
+    public var command: String
 
     enum CodingKeys: String, CodingKey {
         case id = "Id", names = "Names", image = "Image", state = "State", status = "Status"
-        case created = "Created", labels = "Labels", mounts = "Mounts"
+        case created = "Created", labels = "Labels", mounts = "Mounts", command = "Command"
     }
 
     /// A container built from its parts.
     public init(
         id: String, names: [String], image: String = "", state: String = "created", status: String = "",
-        created: Int64 = 0, labels: [String: String] = [:], mounts: [MountPoint] = []
+        created: Int64 = 0, labels: [String: String] = [:], mounts: [MountPoint] = [], command: String = ""
     ) {
+        self.command = command
         self.id = id
         self.names = names
         self.image = image
@@ -203,6 +206,7 @@ public struct Container: Sendable, Equatable, Codable, Hashable {
         created = try c.decodeIfPresent(Int64.self, forKey: .created) ?? 0
         labels = try c.decodeIfPresent([String: String].self, forKey: .labels) ?? [:]
         mounts = try c.decodeIfPresent([MountPoint].self, forKey: .mounts) ?? []
+        command = try c.decodeIfPresent(String.self, forKey: .command) ?? ""
     }
 
     /// The first name without its leading slash, or the short id.
@@ -219,10 +223,40 @@ public struct Container: Sendable, Equatable, Codable, Hashable {
     /// The compose service from `com.docker.compose.service`, if labelled.
     public var composeService: String? { labels["com.docker.compose.service"] }
 
-    /// The label voltop puts on its own helper containers.
+    /// The label voltop puts on its own helper containers; its value is the volume's name.
     public static let helperLabel = "voltop.helper"
-    /// Whether this is one of voltop's own helper containers (hidden from owners).
-    public var isVoltopHelper: Bool { labels[Self.helperLabel] != nil }
+    /// The label naming the voltop process that owns a helper: `HOST PID STARTTIME`.
+    public static let helperOwnerLabel = "voltop.helper.owner"
+    /// The name every helper starts with (a random suffix follows).
+    public static let helperNamePrefix = "voltop-helper-"
+    /// The command of every helper (never run: helpers are never started).
+    public static let helperCommand = "/nonexistent"
+
+    /// Whether this is one of voltop's own helper containers, hidden from owners and swept when left behind.
+    ///
+    /// A label alone proves nothing (containers inherit their image's labels, so a database built from an image
+    /// carrying `voltop.helper` would be hidden, then killed by a sweep). A helper is everything voltop controls
+    /// together: the name prefix, state `created` (never started), the command, exactly one read-only volume mount
+    /// at `/volume` of the volume the label names, and a well-formed owner label.
+    public var isVoltopHelper: Bool {
+        guard let volume = labels[Self.helperLabel], !volume.isEmpty,
+            Self.isWellFormedOwner(labels[Self.helperOwnerLabel]),
+            names.count == 1, names[0].hasPrefix("/" + Self.helperNamePrefix) || names[0].hasPrefix(Self.helperNamePrefix),
+            state == "created", command == Self.helperCommand,
+            mounts.count == 1, let mount = mounts.first
+        else { return false }
+        return mount.type == "volume" && !mount.isReadWrite && mount.destination == "/volume" && mount.name == volume
+    }
+
+    /// Whether an owner label reads `HOST PID STARTTIME` (a host name without spaces, a pid, a start time).
+    public static func isWellFormedOwner(_ owner: String?) -> Bool {
+        guard let owner else { return false }
+        let parts = owner.split(separator: " ", omittingEmptySubsequences: false)
+        guard parts.count == 3, !parts[0].isEmpty, parts[0].utf8.count <= 255, let pid = Int32(parts[1]), pid > 0,
+            UInt64(parts[2]) != nil
+        else { return false }
+        return true
+    }
 }
 
 /// The engine's size figure for one volume.

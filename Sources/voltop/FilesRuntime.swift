@@ -291,8 +291,8 @@ actor SizeMeasurer {
         }
     }
 
-    /// Whether the engine was checked to run on this host (nil: not checked yet).
-    private var isSameHost: Bool?
+    /// The engine process whose mount namespace holds the volumes (nil: not located yet, or it failed).
+    private var engineProcess: EngineProcess?
     /// The last list asked for (rows on screen first).
     private var lastRequested: [String] = []
     /// Seconds between two looks at the rows on screen (0: never); see `measure`.
@@ -307,8 +307,8 @@ actor SizeMeasurer {
     /// a key.
     func measure(_ names: [String]) async {
         guard isAvailable else { return }
-        if isSameHost == nil { isSameHost = await engine.runsOnThisHost() }
-        guard isSameHost == true else { return }
+        if engineProcess == nil { engineProcess = try? engine.engineProcess().get() }
+        guard engineProcess != nil else { return }
         lastRequested = names
         enqueue(names)
         if refreshTask == nil, refreshEvery > 0 {
@@ -360,7 +360,8 @@ actor SizeMeasurer {
                 if entry.mountpoint == nil {
                     let (volume, _) = try await engine.volume(name)
                     // Volumes with driver options (nfs, tmpfs…) hold nothing in _data until mounted: keep df's figure.
-                    entry.mountpoint = .some(try? VolumeBrowser.directMountpoint(of: volume, engine: engine).get())
+                    guard let process = engineProcess else { continue }
+                    entry.mountpoint = .some(try? VolumeBrowser.directMountpoint(of: volume, engine: engine, process: process).get())
                 }
                 guard let mountpoint = entry.mountpoint ?? nil else { continue }
                 let bytes = try await VolumeScanner.scan(rootPath: mountpoint, options: ScanOptions(workers: 2)).engineStyleBytes
@@ -370,8 +371,10 @@ actor SizeMeasurer {
                 entry.sent = (bytes, Date())
                 send(.volumeMeasured(name: name, .success(bytes)))
             } catch {
-                // A volume removed and made again under the same name gets its Mountpoint looked up anew.
+                // A volume removed and made again under the same name gets its Mountpoint looked up anew, and a
+                // restarted engine (a new pid, so a new /proc/PID/root) is located again.
                 entry.mountpoint = nil
+                engineProcess = nil
                 entry.sent = nil
                 send(.volumeMeasured(name: name, .failure(EffectRunner.engineError(error))))
             }

@@ -268,23 +268,73 @@ struct HelperModeTests {
         defer { TestEngine.removeVolumes([volume]) }
         let engine = try await TestEngine.connect()
         let live = try await VolumeBrowser.open(engine: engine, volume: volume, preference: .helper)
-        let dead = TestEngine.unique("voltop-helper-dead")
-        let anonymous = TestEngine.unique("voltop-helper-noowner")
-        defer { TestEngine.removeContainers([dead, anonymous]) }
+        let dead = TestEngine.unique(Container.helperNamePrefix + "dead")
+        let deadOwner = "\(DockerEngine.currentOwner.split(separator: " ")[0]) 999999999 1"
+        defer { TestEngine.removeContainers([dead]) }
         try TestEngine.docker([
             "create", "--name", dead, "--network", "none", "--label", "\(Container.helperLabel)=\(volume)",
-            "--label", "\(DockerEngine.helperOwnerLabel)=\(DockerEngine.currentOwner.split(separator: " ")[0]) 999999999 1",
-            "--mount", "type=volume,source=\(volume),target=/volume,readonly", TestEngine.image, "true",
+            "--label", "\(DockerEngine.helperOwnerLabel)=\(deadOwner)", "--entrypoint", Container.helperCommand,
+            "--mount", "type=volume,source=\(volume),target=/volume,readonly", TestEngine.image,
         ])
-        try TestEngine.docker(["create", "--name", anonymous, "--network", "none", "--label", Container.helperLabel, TestEngine.image, "true"])
+        // Read-only mode sweeps nothing.
+        let readOnly = try await TestEngine.connect(readOnly: true)
+        #expect(try await readOnly.removeLeftoverHelpers() == 0)
+        #expect(try await Self.helpers(engine).contains { $0.name == dead })
         let removed = try await engine.removeLeftoverHelpers()
-        #expect(removed >= 2)
+        #expect(removed >= 1)
         let left = try await Self.helpers(engine)
-        #expect(!left.contains { $0.name == dead || $0.name == anonymous })
+        #expect(!left.contains { $0.name == dead })
         guard case .helper(let id) = live.source else { return }
         #expect(left.contains { $0.id == id }, "a running voltop's helper is kept")
         #expect(try await live.scan().totals.files == 6)
         await live.close()
+    }
+
+    /// Containers that carry the helper label but are not voltop's (a label inherited from an image, a started
+    /// container, a writable or extra mount, no owner) are never swept, never hidden from the catalog, and their
+    /// anonymous volumes survive; in read-only mode nothing is swept at all.
+    @Test func lookalikesOfHelpersAreNeitherSweptNorHidden() async throws {
+        let volume = try Self.filledVolume()
+        defer { TestEngine.removeVolumes([volume]) }
+        let deadOwner = "\(DockerEngine.currentOwner.split(separator: " ")[0]) 999999999 1"
+        let labels = ["--label", "\(Container.helperLabel)=\(volume)", "--label", "\(DockerEngine.helperOwnerLabel)=\(deadOwner)"]
+        let ro = "type=volume,source=\(volume),target=/volume,readonly"
+        // A database built from an image that carries the label: running, with an anonymous volume of its own.
+        let database = TestEngine.unique(Container.helperNamePrefix + "db")
+        let noOwner = TestEngine.unique(Container.helperNamePrefix + "noowner")
+        let writable = TestEngine.unique(Container.helperNamePrefix + "rw")
+        let otherName = TestEngine.unique("lookalike")
+        let otherCommand = TestEngine.unique(Container.helperNamePrefix + "cmd")
+        let names = [database, noOwner, writable, otherName, otherCommand]
+        defer { TestEngine.removeContainers(names) }
+        try TestEngine.docker(
+            ["run", "-d", "--name", database, "--network", "none"] + labels + ["--mount", ro, "-v", "/anon", TestEngine.image, "sleep", "600"])
+        try TestEngine.docker([
+            "create", "--name", noOwner, "--network", "none", "--label", Container.helperLabel + "=" + volume, "--entrypoint",
+            Container.helperCommand, "--mount", ro, TestEngine.image,
+        ])
+        try TestEngine.docker(
+            ["create", "--name", writable, "--network", "none"] + labels + [
+                "--entrypoint", Container.helperCommand, "--mount", "type=volume,source=\(volume),target=/volume", TestEngine.image,
+            ])
+        try TestEngine.docker(
+            ["create", "--name", otherName, "--network", "none"] + labels + ["--entrypoint", Container.helperCommand, "--mount", ro, TestEngine.image])
+        try TestEngine.docker(["create", "--name", otherCommand, "--network", "none"] + labels + ["--mount", ro, TestEngine.image, "true"])
+        let anonymous = try TestEngine.docker(["container", "inspect", "-f", "{{range .Mounts}}{{if eq .Destination \"/anon\"}}{{.Name}}{{end}}{{end}}", database]).out
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(!anonymous.isEmpty)
+
+        let engine = try await TestEngine.connect()
+        _ = try await engine.removeLeftoverHelpers()
+        let left = Set(try await Self.helpers(engine).map(\.name))
+        for name in names { #expect(left.contains(name), "\(name) was swept") }
+        let state = try TestEngine.docker(["container", "inspect", "-f", "{{.State.Status}}", database]).out
+        #expect(state.trimmingCharacters(in: .whitespacesAndNewlines) == "running")
+        #expect(try TestEngine.docker(["volume", "inspect", anonymous]).out.contains(anonymous))
+        // None of them is hidden: each is an owner of the volume in the catalog.
+        let catalog = try await engine.catalog()
+        let owners = Set(catalog.entry(named: volume)?.owners.map(\.containerName) ?? [])
+        for name in names { #expect(owners.contains(name), "\(name) is hidden from the owners") }
     }
 
     @Test func cancellingAScanClosesTheStream() async throws {

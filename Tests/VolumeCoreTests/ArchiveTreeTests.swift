@@ -292,14 +292,114 @@ import Testing
     // MARK: Events and direct access
 
     @Test func helperEventsDoNotChangeTheCatalog() {
-        for action in ["create", "destroy", "archive-path", "die"] {
-            let helper = EngineEvent(type: "container", action: action, actorID: "abc", attributes: ["voltop.helper": "vol", "name": "voltop-helper-1"])
+        let owner = "host 123 456"
+        let attributes = ["voltop.helper": "vol", "voltop.helper.owner": owner, "name": "voltop-helper-1"]
+        for action in ["create", "destroy"] {
+            let helper = EngineEvent(type: "container", action: action, actorID: "abc", attributes: attributes)
             #expect(!helper.changesCatalog, "\(action)")
+        }
+        // A helper is never started: a container with the same labels that starts or dies is not voltop's.
+        for action in ["start", "die"] {
+            #expect(EngineEvent(type: "container", action: action, actorID: "abc", attributes: attributes).changesCatalog, "\(action)")
+        }
+        // The label alone (inherited from an image) is not enough.
+        var lookalikes = [attributes, attributes, attributes]
+        lookalikes[0]["name"] = "postgres"
+        lookalikes[1]["voltop.helper.owner"] = nil
+        lookalikes[2]["voltop.helper.owner"] = "garbage"
+        for attributes in lookalikes {
+            #expect(EngineEvent(type: "container", action: "create", actorID: "abc", attributes: attributes).changesCatalog)
         }
         #expect(EngineEvent(type: "container", action: "create", actorID: "abc", attributes: ["name": "web"]).changesCatalog)
         #expect(!EngineEvent(type: "volume", action: "mount", actorID: "vol", attributes: ["container": "abc"]).changesCatalog)
         #expect(!EngineEvent(type: "volume", action: "unmount", actorID: "vol", attributes: ["container": "abc"]).changesCatalog)
         #expect(EngineEvent(type: "volume", action: "destroy", actorID: "vol").changesCatalog)
+    }
+
+    /// A helper is recognised only by every mark voltop controls together; any one missing makes it an owner.
+    @Test func helperRecognitionNeedsEveryMark() {
+        let helper = Container(
+            id: "h", names: ["/voltop-helper-1a2b3c4d"], image: "voltop-empty:latest", state: "created",
+            labels: ["voltop.helper": "vol", "voltop.helper.owner": "host 123 456"],
+            mounts: [MountPoint(type: "volume", name: "vol", destination: "/volume", isReadWrite: false)], command: "/nonexistent")
+        #expect(helper.isVoltopHelper)
+        var variants: [(String, Container)] = []
+        var c = helper
+        c.state = "running"
+        variants.append(("started", c))
+        c = helper
+        c.state = "exited"
+        variants.append(("exited", c))
+        c = helper
+        c.names = ["/postgres"]
+        variants.append(("name", c))
+        c = helper
+        c.command = "docker-entrypoint.sh postgres"
+        variants.append(("command", c))
+        c = helper
+        c.labels["voltop.helper.owner"] = nil
+        variants.append(("no owner", c))
+        c = helper
+        c.labels["voltop.helper.owner"] = "host notapid 1"
+        variants.append(("malformed owner", c))
+        c = helper
+        c.mounts[0].isReadWrite = true
+        variants.append(("writable mount", c))
+        c = helper
+        c.mounts.append(MountPoint(type: "volume", name: "anon", destination: "/var/lib/db"))
+        variants.append(("two mounts", c))
+        c = helper
+        c.mounts[0].destination = "/data"
+        variants.append(("destination", c))
+        c = helper
+        c.labels["voltop.helper"] = "other"
+        variants.append(("label names another volume", c))
+        for (why, container) in variants {
+            #expect(!container.isVoltopHelper, "\(why)")
+            let catalog = Catalog(volumes: [Volume(name: "vol")], containers: [container])
+            #expect(catalog.entry(named: "vol")?.owners.count == 1, "\(why): hidden from the owners")
+            #expect(catalog.containers.count == 1, "\(why): hidden from the containers")
+        }
+        #expect(DockerEngine.isLeftover(owner: nil, created: 0) == false)
+        #expect(DockerEngine.isLeftover(owner: "garbage", created: 0) == false)
+        #expect(DockerEngine.isLeftover(owner: "elsewhere 1 1", created: 0, now: 2 * 24 * 3600) == true)
+        #expect(DockerEngine.isLeftover(owner: "elsewhere 1 1", created: 0, now: 3600) == false)
+    }
+
+    /// A socket served by a process that is not an engine (a forwarder such as `ssh` or `socat`; here the test
+    /// process itself) never leads to direct reads: its Mountpoints are not this host's files.
+    @Test func aSocketServedByAForwarderIsNotDirect() throws {
+        let t = try ScannerScratch("peer")
+        let path = t.path + "/fwd.sock"
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        #expect(fd >= 0)
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: Array(path.utf8))
+            raw[path.utf8.count] = 0
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        #expect(bound == 0)
+        #expect(listen(fd, 4) == 0)
+        #expect(EngineProcess.peerPID(socketPath: path) == getpid())
+        guard case .failure(let error) = EngineProcess.locate(socketPath: path) else {
+            Issue.record("a socket served by the test process was taken for an engine")
+            return
+        }
+        #expect(error.message.contains("not by dockerd or podman") && error.message.contains("helper"))
+        let endpoint = EngineEndpoint(transport: .unix(path: path), source: "test")
+        let volume = Volume(name: "v1", mountpoint: t.path)
+        let direct = DirectAccess.check(volume: volume, endpoint: endpoint, euid: 0) { EngineProcess.locate(socketPath: path) }
+        guard case .failure(let refused) = direct else {
+            Issue.record("direct reads allowed through a forwarder")
+            return
+        }
+        #expect(refused.message.contains("cannot read v1 directly"))
+        if case .success = EngineProcess.locate(socketPath: t.path + "/missing.sock") { Issue.record("a missing socket was located") }
     }
 
     @Test func directAccessSaysWhyNot() throws {
@@ -311,18 +411,19 @@ import Testing
             if case .failure(let e) = r { return e }
             return nil
         }
-        #expect((try? DirectAccess.check(volume: volume, endpoint: local, euid: 0).get()) == t.path)
-        let notRoot = try #require(failure(DirectAccess.check(volume: volume, endpoint: local, euid: 1000)))
+        let here: () -> Result<EngineProcess, EngineError> = { .success(EngineProcess(pid: getpid(), name: "test", root: "/proc/self/root")) }
+        #expect((try? DirectAccess.check(volume: volume, endpoint: local, euid: 0, process: here).get()) == "/proc/self/root" + t.path)
+        let notRoot = try #require(failure(DirectAccess.check(volume: volume, endpoint: local, euid: 1000, process: here)))
         #expect(notRoot.code == .permissionDenied)
         #expect(notRoot.message.contains("not root") && notRoot.message.contains("sudo") && notRoot.message.contains("helper"))
-        let far = try #require(failure(DirectAccess.check(volume: volume, endpoint: remote, euid: 0)))
+        let far = try #require(failure(DirectAccess.check(volume: volume, endpoint: remote, euid: 0, process: here)))
         #expect(far.code == .invalidArgument && far.message.contains("not on this machine"))
         let nfs = Volume(name: "v2", mountpoint: t.path, options: ["type": "nfs", "device": ":/x"])
-        #expect(failure(DirectAccess.check(volume: nfs, endpoint: local, euid: 0))?.message.contains("type=nfs") == true)
+        #expect(failure(DirectAccess.check(volume: nfs, endpoint: local, euid: 0, process: here))?.message.contains("type=nfs") == true)
         let plugin = Volume(name: "v3", driver: "rexray", mountpoint: t.path)
-        #expect(failure(DirectAccess.check(volume: plugin, endpoint: local, euid: 0))?.message.contains("rexray") == true)
+        #expect(failure(DirectAccess.check(volume: plugin, endpoint: local, euid: 0, process: here))?.message.contains("rexray") == true)
         let gone = Volume(name: "v4", mountpoint: t.path + "/missing")
-        let missing = try #require(failure(DirectAccess.check(volume: gone, endpoint: local, euid: 0)))
+        let missing = try #require(failure(DirectAccess.check(volume: gone, endpoint: local, euid: 0, process: here)))
         #expect(missing.message.contains("not a readable directory"))
     }
 }

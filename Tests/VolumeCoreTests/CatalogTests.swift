@@ -27,9 +27,10 @@ import Testing
                 MountPoint(type: "volume", name: "data", destination: "/data", isReadWrite: false),
                 MountPoint(type: "volume", name: "stopped-only", destination: "/s"),
             ]),
-            Container(id: "h1", names: ["/voltop-helper"], image: "img", state: "created", labels: [Container.helperLabel: "pinned"], mounts: [
-                MountPoint(type: "volume", name: "pinned", destination: "/volume"),
-            ]),
+            Container(
+                id: "h1", names: ["/voltop-helper-0c1d2e3f"], image: "img", state: "created",
+                labels: [Container.helperLabel: "pinned", Container.helperOwnerLabel: "host 42 4242"],
+                mounts: [MountPoint(type: "volume", name: "pinned", destination: "/volume", isReadWrite: false)], command: "/nonexistent"),
         ]
         let sizes: [String: (size: Int64, refCount: Int64)] = [
             "data": (100, 2), "stopped-only": (200, 1), "orphan": (300, 0), anonName: (400, 0), "labelled-anon": (-1, 0), "pinned": (5, 1),

@@ -51,7 +51,7 @@ extension DockerEngine {
     /// The label every helper carries; its value is the volume's name.
     static let helperLabel = Container.helperLabel
     /// The label naming the voltop process that owns a helper: `HOST PID STARTTIME`.
-    static let helperOwnerLabel = "voltop.helper.owner"
+    static let helperOwnerLabel = Container.helperOwnerLabel
     /// The image imported when the engine has none.
     static let emptyImage = "voltop-empty:latest"
 
@@ -75,13 +75,14 @@ extension DockerEngine {
         return fields.count > 19 ? UInt64(fields[19]) : nil
     }
 
-    /// Whether the owner label names a voltop process that is gone (on this host), or is missing or malformed.
+    /// Whether a helper's (well-formed) owner label names a voltop process that is gone: on this host, a pid that
+    /// no longer runs or now runs another process (start time); on another host (which cannot be checked from
+    /// here), a helper more than a day old. A malformed label is never a leftover: such a container is not voltop's.
     static func isLeftover(owner: String?, created: Int64, now: Int64 = Int64(Date().timeIntervalSince1970)) -> Bool {
-        guard let owner else { return true }
+        guard let owner, Container.isWellFormedOwner(owner) else { return false }
         let parts = owner.split(separator: " ")
-        guard parts.count == 3, let pid = Int32(parts[1]), let start = UInt64(parts[2]) else { return true }
+        guard parts.count == 3, let pid = Int32(parts[1]), let start = UInt64(parts[2]) else { return false }
         guard parts[0] == Substring(hostName) else {
-            // Another machine's voltop: it cannot be checked from here, so only a day-old helper is a leftover.
             return now - created > 24 * 3600
         }
         // kill(pid, 0): ESRCH means gone; EPERM means alive but another user's (hidepid hides its /proc entry).
@@ -90,14 +91,14 @@ extension DockerEngine {
         return now != start
     }
 
-    /// Whether the engine runs on this machine: its `/info` `Name` (the daemon's host name) is this host's name.
-    /// False inside Docker Desktop's or colima's VM, or when the engine cannot say.
-    public func runsOnThisHost() async -> Bool {
-        struct Info: Decodable { var Name: String? }
-        guard let reply = try? await read("/info"), reply.status == 200,
-            let name = (try? JSONDecoder().decode(Info.self, from: Data(reply.body)))?.Name
-        else { return false }
-        return name == Self.hostName
+    /// The engine process serving this engine's unix socket and the root of its mount namespace, or why its files
+    /// cannot be reached from here (not a unix socket, a forwarder, another PID namespace; see `EngineProcess`).
+    public func engineProcess() -> Result<EngineProcess, EngineError> {
+        guard let socket = http.socketPath else {
+            return .failure(
+                EngineError(.invalidArgument, "the engine at \(Sanitizer.inline(address)) is not on this machine: its volumes are read through a helper container"))
+        }
+        return EngineProcess.locate(socketPath: socket)
     }
 
     /// Sends a request for helper machinery, bypassing the read-only guard (see the extension's comment).
@@ -159,7 +160,8 @@ extension DockerEngine {
         let suffix = UUID().uuidString.prefix(8).lowercased()
         let body: [String: Any] = [
             "Image": image,
-            "Cmd": ["/nonexistent"],
+            // As the entrypoint, so the image's own entrypoint never joins it: the listed command is exactly this.
+            "Entrypoint": [Container.helperCommand],
             "Labels": [Self.helperLabel: volume, Self.helperOwnerLabel: Self.currentOwner],
             "NetworkDisabled": true,
             "HostConfig": [
@@ -168,7 +170,7 @@ extension DockerEngine {
             ],
         ]
         let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
-        let reply = try await helperRequest(.POST, "/containers/create", query: [("name", "voltop-helper-\(suffix)")], body: data)
+        let reply = try await helperRequest(.POST, "/containers/create", query: [("name", Container.helperNamePrefix + suffix)], body: data)
         guard reply.status == 201 || reply.status == 200 else {
             let message = Self.engineMessage(reply)
             throw EngineError(
@@ -183,7 +185,7 @@ extension DockerEngine {
         return id
     }
 
-    /// Force-removes a helper container; a helper that is already gone is fine.
+    /// Force-removes a helper container this process created; a helper that is already gone is fine.
     ///
     /// `v=1` removes anonymous volumes the container itself made (an image `VOLUME`), never the browsed volume:
     /// the engine keeps every mount given with a `Source`, named or anonymous.
@@ -192,6 +194,15 @@ extension DockerEngine {
             .DELETE, "/containers/\(EngineHTTP.encode(id))", query: [("force", "1"), ("v", "1")], timeout: timeout)
         guard reply.status == 204 || reply.status == 200 || reply.status == 404 else {
             throw failure(reply, "removing voltop's helper container \(Sanitizer.inline(String(id.prefix(12))))")
+        }
+    }
+
+    /// Removes a leftover helper of another voltop process: no `force` (a container that was started since the
+    /// list is refused by the engine, not killed) and no `v` (no volume is ever removed by a sweep).
+    func removeLeftover(_ id: String) async throws {
+        let reply = try await helperRequest(.DELETE, "/containers/\(EngineHTTP.encode(id))", timeout: .seconds(30))
+        guard reply.status == 204 || reply.status == 200 || reply.status == 404 else {
+            throw failure(reply, "removing a leftover voltop helper container \(Sanitizer.inline(String(id.prefix(12))))")
         }
     }
 
@@ -223,20 +234,21 @@ extension DockerEngine {
         throw failure(EngineReply(status: status, headers: [], body: collected), "reading \(Sanitizer.inline(bytes: path)) through the helper container")
     }
 
-    /// Force-removes helper containers left behind by voltop processes that are gone; returns how many.
+    /// Removes helper containers left behind by voltop processes that are gone; returns how many.
     ///
-    /// A helper is a leftover when its owner label names a process on this host that no longer runs, when it has
-    /// no owner label, or when it belongs to another host and is more than a day old. Helpers of voltop
-    /// processes still running (another dashboard browsing a volume) are kept. Call it when a dashboard or
-    /// `voltop du` starts, never before each helper is created. Allowed in read-only mode: it only removes
-    /// voltop's own never-started containers.
+    /// Only containers that are helpers by every mark voltop controls (`Container.isVoltopHelper`: name, never
+    /// started, command, one read-only mount, owner label) are candidates; of those, a leftover's owner label names a
+    /// process on this host that no longer runs, or another host and is more than a day old. Helpers of voltop
+    /// processes still running (another dashboard browsing a volume) are kept. Nothing is swept in read-only mode.
+    /// Call it when a dashboard or `voltop du` starts, never before each helper is created.
     public func removeLeftoverHelpers() async throws -> Int {
+        guard !isReadOnly else { return 0 }
         let helpers = try await containers(filters: ["label": [Self.helperLabel]])
         var removed = 0
         for helper in helpers where helper.isVoltopHelper {
             guard Self.isLeftover(owner: helper.labels[Self.helperOwnerLabel], created: helper.created) else { continue }
             // One helper that cannot be removed now does not keep the others.
-            if (try? await removeHelper(helper.id)) != nil { removed += 1 }
+            if (try? await removeLeftover(helper.id)) != nil { removed += 1 }
         }
         return removed
     }

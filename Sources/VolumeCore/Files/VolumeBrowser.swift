@@ -105,16 +105,10 @@ public actor VolumeBrowser {
     /// `open`, with the helper's image given (tests).
     static func open(engine: DockerEngine, volume name: String, preference: SourcePreference, helperImage: String?) async throws -> VolumeBrowser {
         let (volume, _) = try await engine.volume(name)
-        var direct = DirectAccess.check(volume: volume, endpoint: engine.endpoint, euid: geteuid())
-        if case .success = direct, preference != .helper, await !engine.runsOnThisHost() {
-            // A local socket can lead to an engine in a VM (Docker Desktop, colima, a podman machine): the same
-            // Mountpoint path here would be another engine's files, never to be read or deleted as this volume's.
-            direct = .failure(
-                EngineError(
-                    .invalidArgument,
-                    "the engine behind this socket does not run on this host (its name differs from this machine's), so volume "
-                        + "\(Sanitizer.inline(volume.name))'s Mountpoint is not readable from here; use --source helper"))
-        }
+        let direct: Result<String, EngineError> =
+            preference == .helper
+            ? .failure(EngineError(.invalidArgument, "helper mode was asked for"))
+            : DirectAccess.check(volume: volume, endpoint: engine.endpoint, euid: geteuid()) { engine.engineProcess() }
         switch (preference, direct) {
         case (.direct, .failure(let error)):
             throw error
@@ -253,14 +247,23 @@ extension VolumeBrowser {
     /// before its engine-identity check (a local socket, root, a `local` volume without driver options, a readable
     /// directory).
     public static func directMountpoint(of volume: Volume, engine: DockerEngine) -> Result<String, EngineError> {
-        DirectAccess.check(volume: volume, endpoint: engine.endpoint, euid: geteuid())
+        DirectAccess.check(volume: volume, endpoint: engine.endpoint, euid: geteuid()) { engine.engineProcess() }
+    }
+
+    /// `directMountpoint`, with the engine process already located (one lookup for many volumes).
+    public static func directMountpoint(of volume: Volume, engine: DockerEngine, process: EngineProcess) -> Result<String, EngineError> {
+        DirectAccess.check(volume: volume, endpoint: engine.endpoint, euid: geteuid()) { .success(process) }
     }
 }
 
 /// Whether direct reads can run for a volume, and why not.
 enum DirectAccess {
-    /// The Mountpoint to read, or the error that says why direct reads cannot run and what to do instead.
-    static func check(volume: Volume, endpoint: EngineEndpoint, euid: uid_t) -> Result<String, EngineError> {
+    /// The path to read the Mountpoint at (below the engine's `/proc/PID/root`), or the error that says why direct
+    /// reads cannot run and what to do instead. `process` locates the engine behind the socket; it is called only
+    /// once the cheap rules pass.
+    static func check(
+        volume: Volume, endpoint: EngineEndpoint, euid: uid_t, process: () -> Result<EngineProcess, EngineError>
+    ) -> Result<String, EngineError> {
         let name = Sanitizer.inline(volume.name)
         let instead = "use the helper container instead (voltop du --source helper, or auto)"
         guard endpoint.isLocal else {
@@ -292,7 +295,15 @@ enum DirectAccess {
                     "cannot read \(name) directly: voltop runs as uid \(euid), not root, and the engine keeps volume data readable by root only. "
                         + "Run it with sudo, or \(instead)"))
         }
-        let fd = volume.mountpoint.isEmpty ? -1 : open(volume.mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let engineProcess: EngineProcess
+        switch process() {
+        case .success(let found): engineProcess = found
+        case .failure(var error):
+            error.message = "cannot read \(name) directly: " + error.message
+            return .failure(error)
+        }
+        let path = engineProcess.hostPath(of: volume.mountpoint)
+        let fd = volume.mountpoint.isEmpty ? -1 : open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else {
             let why = volume.mountpoint.isEmpty ? "the engine reports no Mountpoint" : String(cString: strerror(errno))
             return .failure(
@@ -302,7 +313,7 @@ enum DirectAccess {
                         + "(\(why)); the engine may run in a VM (Docker Desktop) or another mount namespace (rootless). \(instead.prefix(1).uppercased() + instead.dropFirst())"))
         }
         close(fd)
-        return .success(volume.mountpoint)
+        return .success(path)
     }
 }
 
