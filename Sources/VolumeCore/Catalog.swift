@@ -34,6 +34,38 @@ public enum VolumeOrigin: String, Sendable, Codable, Equatable {
     case imageDeclared
 }
 
+/// How an engine marks anonymous volumes, and so how voltop tells them from named ones.
+public enum AnonymityRule: String, Sendable, Codable, Equatable {
+    /// Docker from API 1.42 (23.0) labels every anonymous volume it makes (`com.docker.volume.anonymous`): only the
+    /// label counts, so a named volume whose name happens to be 64 hex digits is never taken for anonymous.
+    case label
+    /// Engines that label nothing (Docker 20.10, API 1.41; Podman): the label where present, else the shape of the
+    /// name (64 lowercase hex digits), which a named volume can also have.
+    case labelOrNameShape
+
+    /// The rule for an engine: the label from Docker API 1.42, else the label or the name's shape.
+    public static func of(apiVersion: APIVersion, flavor: String) -> AnonymityRule {
+        flavor == "docker" && apiVersion >= APIVersion.v1_42 ? .label : .labelOrNameShape
+    }
+
+    /// Whether `volume` is anonymous under this rule.
+    public func isAnonymous(_ volume: Volume) -> Bool {
+        switch self {
+        case .label: return volume.labels[Volume.anonymousLabel] != nil
+        case .labelOrNameShape: return volume.isAnonymous
+        }
+    }
+
+    /// One sentence for a prune preview on how anonymous volumes were told apart.
+    public var explanation: String {
+        switch self {
+        case .label: return "anonymous volumes are those the engine labelled com.docker.volume.anonymous"
+        case .labelOrNameShape:
+            return "this engine does not label anonymous volumes: a volume counts as anonymous by its 64-hex-digit name, which a named volume can also have"
+        }
+    }
+}
+
 /// Whether a volume is in use, and by whom.
 public enum VolumeStatus: String, Sendable, Codable, Equatable, CaseIterable {
     /// At least one running container mounts it.
@@ -64,8 +96,10 @@ public struct CatalogEntry: Sendable, Equatable, Identifiable {
     public var id: String { volume.name }
     /// The volume name.
     public var name: String { volume.name }
-    /// Whether the volume is anonymous.
-    public var isAnonymous: Bool { volume.isAnonymous }
+    /// Whether the volume is anonymous, by the rule of its engine (see `AnonymityRule`).
+    public var isAnonymous: Bool { anonymity.isAnonymous(volume) }
+    /// How its engine marks anonymous volumes.
+    public var anonymity: AnonymityRule = .labelOrNameShape
     /// Whether no container at all references it (the engine's `dangling=true`).
     public var isDangling: Bool { owners.isEmpty && !isPinnedByHelper }
     /// How many owners are running.
@@ -111,7 +145,10 @@ public struct Catalog: Sendable, Equatable {
     }
 
     /// Joins volumes with containers (one pass over every mount) and attaches sizes when given.
-    public init(volumes: [Volume], containers allContainers: [Container], sizes: [String: (size: Int64, refCount: Int64)]? = nil, takenAt: Date = Date()) {
+    public init(
+        volumes: [Volume], containers allContainers: [Container], sizes: [String: (size: Int64, refCount: Int64)]? = nil, takenAt: Date = Date(),
+        anonymity: AnonymityRule = .labelOrNameShape
+    ) {
         var owners: [String: [VolumeOwner]] = [:]
         var pinned: Set<String> = []
         for container in allContainers {
@@ -135,7 +172,7 @@ public struct Catalog: Sendable, Equatable {
             }
             return CatalogEntry(
                 volume: volume, owners: list, isPinnedByHelper: pinned.contains(volume.name),
-                size: Self.size(of: volume, in: sizes))
+                size: Self.size(of: volume, in: sizes), anonymity: anonymity)
         }.sorted { $0.name < $1.name }
         containers = allContainers.filter { !$0.isVoltopHelper }.sorted { $0.name < $1.name }
         self.takenAt = takenAt
@@ -169,12 +206,15 @@ public struct Catalog: Sendable, Equatable {
 }
 
 extension DockerEngine {
+    /// How this engine marks anonymous volumes.
+    public var anonymity: AnonymityRule { AnonymityRule.of(apiVersion: apiVersion, flavor: info.flavor) }
+
     /// One snapshot: `GET /volumes` and `GET /containers/json?all=1`, plus `/system/df` when sizes are asked for.
     public func catalog(volumeFilters: [String: [String]] = [:], withSizes: Bool = false) async throws -> Catalog {
         async let volumes = self.volumes(filters: volumeFilters)
         async let containers = self.containers()
         let sizes = withSizes ? try await diskUsage() : nil
-        return Catalog(volumes: try await volumes, containers: try await containers, sizes: sizes)
+        return Catalog(volumes: try await volumes, containers: try await containers, sizes: sizes, anonymity: anonymity)
     }
 
     /// Fills `volumesFrom` for the entry's owners by inspecting only those containers (`HostConfig.VolumesFrom`),

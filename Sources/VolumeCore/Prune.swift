@@ -51,6 +51,20 @@ public struct PruneCandidate: Sendable, Equatable, Codable {
     public var isAnonymous: Bool
     /// Its size in bytes, when the engine could measure it.
     public var sizeBytes: Int64?
+    /// Its `CreatedAt` as the preview saw it: a volume removed and made again under the same name (or, on 20.10,
+    /// whose top directory changed) since the preview is not the one the user saw, and is skipped.
+    public var createdAt: String?
+    /// Whether it carried the engine's anonymous label when previewed.
+    public var hasAnonymousLabel: Bool = false
+
+    /// A candidate from its parts.
+    public init(name: String, isAnonymous: Bool, sizeBytes: Int64?, createdAt: String? = nil, hasAnonymousLabel: Bool = false) {
+        self.name = name
+        self.isAnonymous = isAnonymous
+        self.sizeBytes = sizeBytes
+        self.createdAt = createdAt
+        self.hasAnonymousLabel = hasAnonymousLabel
+    }
 }
 
 /// What a prune would remove, shown to the user before anything goes.
@@ -63,6 +77,8 @@ public struct PrunePlan: Sendable, Equatable {
     public var candidates: [PruneCandidate]
     /// Unused volumes that a prune never removes (other drivers, driver options), for the user's information.
     public var excluded: [String]
+    /// How anonymous volumes were told apart (the preview says so).
+    public var anonymity: AnonymityRule = .labelOrNameShape
 
     /// Sum of the candidates' known sizes.
     public var totalBytes: Int64 { candidates.reduce(0) { $0 + ($1.sizeBytes ?? 0) } }
@@ -75,6 +91,7 @@ public struct PrunePlan: Sendable, Equatable {
     public init(catalog: Catalog, mode: PruneMode, labelFilters: [LabelFilter] = []) {
         self.mode = mode
         self.labelFilters = labelFilters
+        self.anonymity = catalog.entries.first?.anonymity ?? .labelOrNameShape
         var candidates: [PruneCandidate] = []
         var excluded: [String] = []
         for entry in catalog.entries where entry.isDangling {
@@ -84,7 +101,10 @@ public struct PrunePlan: Sendable, Equatable {
                 excluded.append(entry.name)
                 continue
             }
-            candidates.append(PruneCandidate(name: entry.name, isAnonymous: entry.isAnonymous, sizeBytes: entry.size.knownBytes))
+            candidates.append(
+                PruneCandidate(
+                    name: entry.name, isAnonymous: entry.isAnonymous, sizeBytes: entry.size.knownBytes, createdAt: entry.volume.createdAt,
+                    hasAnonymousLabel: entry.volume.labels[Volume.anonymousLabel] != nil))
         }
         self.candidates = candidates.sorted { $0.name < $1.name }
         self.excluded = excluded.sorted()
@@ -95,7 +115,7 @@ public struct PrunePlan: Sendable, Equatable {
 public struct PruneSkip: Sendable, Equatable, Codable {
     /// The volume name.
     public var name: String
-    /// `in-use`, `gone` or `failed`.
+    /// `in-use`, `gone`, `changed` or `failed`.
     public var reason: String
     /// What the engine or voltop said.
     public var message: String
@@ -130,9 +150,16 @@ extension DockerEngine {
         var result = PruneResult(removed: [], skipped: [], reclaimedBytes: 0)
         for candidate in plan.candidates {
             do {
+                // Removal is by name: the volume now under that name must be the one previewed.
+                let (now, _) = try await volume(candidate.name)
+                if let changed = Self.identityChange(of: candidate, now: now) {
+                    result.skipped.append(PruneSkip(name: candidate.name, reason: "changed", message: changed))
+                    continue
+                }
                 try await removeVolume(candidate.name, force: false)
                 result.removed.append(candidate.name)
-                result.reclaimedBytes += candidate.sizeBytes ?? 0
+                result.reclaimedBytes = result.reclaimedBytes.addingReportingOverflow(max(0, candidate.sizeBytes ?? 0)).overflow
+                    ? .max : result.reclaimedBytes + max(0, candidate.sizeBytes ?? 0)
             } catch let error as EngineError where error.code == .inUse {
                 result.skipped.append(PruneSkip(name: candidate.name, reason: "in-use", message: error.message))
             } catch let error as EngineError where error.code == .notFound {
@@ -144,5 +171,17 @@ extension DockerEngine {
             }
         }
         return result
+    }
+
+    /// Why the volume now named like `candidate` is not the one previewed, or nil when it is.
+    static func identityChange(of candidate: PruneCandidate, now: Volume) -> String? {
+        if let before = candidate.createdAt, now.createdAt != before {
+            return "volume was created again (or, on Docker 20.10, its top directory changed) since the preview "
+                + "(CreatedAt \(Sanitizer.inline(before)) then, \(Sanitizer.inline(now.createdAt ?? "none")) now): not removed; preview again"
+        }
+        if (now.labels[Volume.anonymousLabel] != nil) != candidate.hasAnonymousLabel {
+            return "volume's anonymous label changed since the preview: it is another volume under the same name; not removed, preview again"
+        }
+        return nil
     }
 }

@@ -292,6 +292,9 @@ extension Dashboard {
                 let gap = max(2, inner - CellGrid.columns(of: count + unknown) - CellGrid.columns(of: total))
                 bottom.append(StyledLine(count, .bold).adding(unknown, .dim).adding(String(repeating: " ", count: gap)).adding(total, .bold))
             }
+            if plan.mode == .unusedAnonymous, plan.anonymity == .labelOrNameShape {
+                bottom += paragraph("Anonymous means a 64-hex name here: this engine labels none.", width: inner, .dim)
+            }
             if !plan.excluded.isEmpty {
                 bottom += paragraph("Never pruned (other driver or driver options): " + plan.excluded.joined(separator: ", "), width: inner, .dim)
             }

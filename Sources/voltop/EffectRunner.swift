@@ -102,7 +102,7 @@ final class EffectRunner: Sendable {
                 do {
                     let containers = try await engine.containers()
                     let (volume, _) = try await engine.volume(name)
-                    let catalog = Catalog(volumes: [volume], containers: containers)
+                    let catalog = Catalog(volumes: [volume], containers: containers, anonymity: engine.anonymity)
                     guard let plain = catalog.entries.first else { throw EngineError(.notFound, "no such volume: \(name)") }
                     let (entry, details) = try await engine.resolveOwners(plain, in: catalog)
                     let origin = await engine.origin(of: entry)
@@ -195,7 +195,7 @@ final class EffectRunner: Sendable {
     static func inspectText(_ engine: DockerEngine, _ name: String) async throws -> String {
         let (volume, raw) = try await engine.volume(name)
         let containers = try await engine.containers()
-        let catalog = Catalog(volumes: [volume], containers: containers)
+        let catalog = Catalog(volumes: [volume], containers: containers, anonymity: engine.anonymity)
         var object = (try? JSONSerialization.jsonObject(with: raw) as? [String: Any]) ?? [:]
         if let entry = catalog.entries.first {
             let (resolved, _) = try await engine.resolveOwners(entry, in: catalog)

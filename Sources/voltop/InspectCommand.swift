@@ -32,7 +32,7 @@ struct InspectCommand: AsyncParsableCommand {
                 failed = true
                 continue
             }
-            let catalog = Catalog(volumes: [volume], containers: containers)
+            let catalog = Catalog(volumes: [volume], containers: containers, anonymity: engine.anonymity)
             guard let plain = catalog.entries.first else { continue }
             let (entry, details) = try await engine.resolveOwners(plain, in: catalog)
             let origin = await engine.origin(of: entry)

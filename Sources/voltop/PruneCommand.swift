@@ -51,6 +51,7 @@ struct PruneCommand: AsyncParsableCommand {
         var totalBytes: Int64
         var unknownSizes: Int
         var notConsidered: [String]
+        var anonymousBy: String
         var dryRun: Bool
         var result: PruneResult?
     }
@@ -66,7 +67,7 @@ struct PruneCommand: AsyncParsableCommand {
                 PlanJSON(
                     mode: mode.rawValue, labelFilters: plan.labelFilters.map(\.description), candidates: plan.candidates,
                     totalBytes: plan.totalBytes, unknownSizes: plan.unknownSizeCount, notConsidered: plan.excluded,
-                    dryRun: dryRun, result: result))
+                    anonymousBy: plan.anonymity == .label ? "label" : "label-or-name-shape", dryRun: dryRun, result: result))
         }
         if plan.candidates.isEmpty || dryRun {
             try emitJSON(nil)
@@ -104,8 +105,10 @@ struct PruneCommand: AsyncParsableCommand {
 
     func printPlan(_ plan: PrunePlan) {
         let filters = plan.labelFilters.isEmpty ? "" : " with label " + plan.labelFilters.map { Sanitizer.inline($0.description) }.joined(separator: " and ")
+        let rule = plan.mode == .unusedAnonymous ? "Note: \(plan.anonymity.explanation)." : nil
         guard !plan.candidates.isEmpty else {
             Output.line("No \(plan.mode.title)\(filters) to remove.")
+            if let rule { Output.line(rule) }
             printExcluded(plan)
             return
         }
@@ -117,6 +120,7 @@ struct PruneCommand: AsyncParsableCommand {
         for line in table.render() { Output.line("  " + line) }
         let unknown = plan.unknownSizeCount > 0 ? " (\(plan.unknownSizeCount) of unknown size)" : ""
         Output.line("Total: \(Format.bytes(plan.totalBytes))\(unknown)")
+        if let rule { Output.line(rule) }
         printExcluded(plan)
     }
 
