@@ -16,11 +16,15 @@ public struct EngineEndpoint: Sendable, Equatable {
         public var verify: Bool
         /// The directory with `ca.pem`, `cert.pem` and `key.pem`.
         public var certDirectory: String?
+        /// Why verification is off (`DOCKER_TLS` without `DOCKER_TLS_VERIFY`, a context's `SkipTLSVerify`), for the
+        /// warning printed on every run.
+        public var unverifiedBecause: String?
 
         /// TLS settings from their parts.
-        public init(verify: Bool, certDirectory: String?) {
+        public init(verify: Bool, certDirectory: String?, unverifiedBecause: String? = nil) {
             self.verify = verify
             self.certDirectory = certDirectory
+            self.unverifiedBecause = verify ? nil : (unverifiedBecause ?? "TLS verification is off")
         }
     }
 
@@ -49,6 +53,15 @@ public struct EngineEndpoint: Sendable, Equatable {
         }
     }
 
+    /// The warning to show on every run when the connection uses TLS without verifying the server: anyone on the
+    /// path can read and change what voltop sends and receives.
+    public var insecureTLSWarning: String? {
+        guard case .tcp(let host, let port, let tls?) = transport, !tls.verify else { return nil }
+        return "warning: TLS to \(Sanitizer.inline(host)):\(port) is not verified (\(tls.unverifiedBecause ?? "verification is off")): "
+            + "anyone on the network path can read and change the engine's replies. Set DOCKER_TLS_VERIFY=1 with DOCKER_CERT_PATH "
+            + "(ca.pem), or drop SkipTLSVerify from the context"
+    }
+
     /// Whether the engine runs on this machine (a unix socket).
     public var isLocal: Bool {
         if case .unix = transport { return true }
@@ -73,9 +86,14 @@ public struct EngineEndpoint: Sendable, Equatable {
             throw EngineError(.invalidArgument, "\(source) is \(value): that transport is not available here; use unix:// or tcp://")
         }
         var rest = value
+        var tls = tls
         if rest.hasPrefix("tcp://") { rest = String(rest.dropFirst("tcp://".count)) }
         else if rest.hasPrefix("http://") { rest = String(rest.dropFirst("http://".count)) }
-        else if rest.hasPrefix("https://") { rest = String(rest.dropFirst("https://".count)) }
+        else if rest.hasPrefix("https://") {
+            rest = String(rest.dropFirst("https://".count))
+            // https:// always means TLS, verified against the system's trust store unless TLS settings say more.
+            if tls == nil { tls = TLSSettings(verify: true, certDirectory: nil) }
+        }
         else if rest.contains("://") {
             throw EngineError(.invalidArgument, "\(source) is \(value): unknown scheme; use unix:///path or tcp://host:port")
         }
@@ -155,7 +173,7 @@ public struct EngineEndpoint: Sendable, Equatable {
         let tls = !(environment["DOCKER_TLS"] ?? "").isEmpty
         guard verify || tls else { return nil }
         let certPath = environment["DOCKER_CERT_PATH"].flatMap { $0.isEmpty ? nil : $0 } ?? dockerConfigDirectory(environment)
-        return TLSSettings(verify: verify, certDirectory: certPath)
+        return TLSSettings(verify: verify, certDirectory: certPath, unverifiedBecause: "DOCKER_TLS is set without DOCKER_TLS_VERIFY")
     }
 
     static func fromContext(_ name: String, source: String, environment: [String: String]) throws -> EngineEndpoint {
@@ -206,7 +224,9 @@ public struct EngineEndpoint: Sendable, Equatable {
         if host.hasPrefix("tcp://") || host.hasPrefix("https://") {
             let hasTLSFiles = FileManager.default.fileExists(atPath: tlsDir + "/ca.pem") || FileManager.default.fileExists(atPath: tlsDir + "/cert.pem")
             if hasTLSFiles || docker.SkipTLSVerify == true {
-                tls = TLSSettings(verify: !(docker.SkipTLSVerify ?? false), certDirectory: hasTLSFiles ? tlsDir : nil)
+                tls = TLSSettings(
+                    verify: !(docker.SkipTLSVerify ?? false), certDirectory: hasTLSFiles ? tlsDir : nil,
+                    unverifiedBecause: "docker context \(Sanitizer.inline(name)) sets SkipTLSVerify")
             }
         }
         var endpoint = try parseHost(host, tls: tls, source: source)

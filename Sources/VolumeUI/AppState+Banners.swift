@@ -2,6 +2,7 @@ extension AppState {
     /// The engine errors and notices shown under the header, in order.
     var banners: [Banner] {
         var list: [Banner] = []
+        if let standingWarning { list.append(Banner(kind: .warning, text: standingWarning)) }
         if case .disconnected(let reason, _) = eventStream {
             let seconds = reconnectSeconds
             let when = seconds > 0 ? "reconnecting in \(seconds)s" : "reconnecting…"

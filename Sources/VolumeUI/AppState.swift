@@ -31,6 +31,8 @@ public struct AppState: Sendable {
     public let isReadOnly: Bool
     /// Whether to draw without any color (`NO_COLOR`): only bold, reverse, dim and underline.
     public var isMonochrome = false
+    /// A warning that stays under the header for the whole run (TLS without verification).
+    public var standingWarning: String?
     /// `docker` or `podman`: the create form checks names by this engine's rule.
     public var engineFlavor = "docker"
     /// Whether the user asked to leave; the runtime restores the terminal and exits.

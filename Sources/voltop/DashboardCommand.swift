@@ -90,6 +90,7 @@ enum DashboardLoop {
                 isReadOnly: engine.isReadOnly, now: Date())
             state.isMonochrome = monochrome
             state.engineFlavor = engine.info.flavor
+            state.standingWarning = engine.endpoint.insecureTLSWarning
             let size = terminal.size
             _ = Dashboard.reduce(&state, .key(.resize(rows: size.rows, cols: size.cols)))
 

@@ -73,6 +73,7 @@ struct GlobalOptions: ParsableArguments {
         var logger = given ?? Logger(label: "voltop")
         if given == nil { logger.logLevel = debug ? .debug : .warning }
         let endpoint = try EngineEndpoint.resolve(host: host, context: context)
+        if let warning = endpoint.insecureTLSWarning { Output.warn(warning) }
         return try await DockerEngine.connect(endpoint, readOnly: readOnly, logger: logger)
     }
 }

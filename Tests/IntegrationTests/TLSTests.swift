@@ -52,4 +52,37 @@ struct TLSTests {
         #expect(bad.status != 0)
         #expect(!bad.err.contains("Fatal error"))
     }
+
+    /// `https://` is TLS even with no DOCKER_TLS* variable (it was plain HTTP): verified against the system trust
+    /// store, which does not hold the test CA, so the handshake is refused instead of falling back to plain text.
+    @Test func httpsMeansVerifiedTLS() async throws {
+        let https = Self.host.replacingOccurrences(of: "tcp://", with: "https://")
+        let endpoint = try EngineEndpoint.resolve(environment: ["HOME": "/nonexistent", "DOCKER_HOST": https])
+        guard case .tcp(_, _, let tls?) = endpoint.transport else {
+            Issue.record("https:// must give a TLS endpoint, got \(endpoint.transport)")
+            return
+        }
+        #expect(tls.verify)
+        #expect(endpoint.insecureTLSWarning == nil)
+        let error = await #expect(throws: EngineError.self) { try await DockerEngine.connect(endpoint, environment: [:]) }
+        #expect(error?.message.contains("TLS") == true, "\(String(describing: error))")
+    }
+
+    /// Unverified TLS (DOCKER_TLS without DOCKER_TLS_VERIFY) works as the docker CLI's --tls does, but says so on
+    /// every run.
+    @Test func unverifiedTLSWarnsOnEveryRun() throws {
+        var env = ProcessInfo.processInfo.environment
+        env["DOCKER_HOST"] = Self.host
+        env["DOCKER_TLS"] = "1"
+        env["DOCKER_TLS_VERIFY"] = nil
+        env["DOCKER_CERT_PATH"] = Self.certs
+        for _ in 0..<2 {
+            let r = try TestEngine.run(CLITests.binary, ["ls", "-q"], check: false, environment: env)
+            #expect(r.status == 0, "stderr: \(r.err)")
+            #expect(r.err.contains("not verified") && r.err.contains("DOCKER_TLS_VERIFY"), "stderr: \(r.err)")
+        }
+        env["DOCKER_TLS_VERIFY"] = "1"
+        let verified = try TestEngine.run(CLITests.binary, ["ls", "-q"], check: false, environment: env)
+        #expect(verified.status == 0 && !verified.err.contains("not verified"), "stderr: \(verified.err)")
+    }
 }

@@ -16,6 +16,25 @@ import Testing
         #expect(try EngineEndpoint.parseHost(raw, tls: nil, source: "test").transport == expected)
     }
 
+    @Test func httpsIsVerifiedTLSAndUnverifiedTLSWarns() throws {
+        let https = try EngineEndpoint.parseHost("https://engine.example:2376", tls: nil, source: "t")
+        #expect(https.transport == .tcp(host: "engine.example", port: 2376, tls: .init(verify: true, certDirectory: nil)))
+        #expect(https.insecureTLSWarning == nil)
+        let plain = try EngineEndpoint.resolve(environment: ["HOME": "/nonexistent", "DOCKER_HOST": "tcp://h:2375"])
+        #expect(plain.insecureTLSWarning == nil)
+        let loose = try EngineEndpoint.resolve(environment: ["HOME": "/nonexistent", "DOCKER_HOST": "tcp://h:2376", "DOCKER_TLS": "1"])
+        #expect(loose.insecureTLSWarning?.contains("DOCKER_TLS is set without DOCKER_TLS_VERIFY") == true)
+        let strict = try EngineEndpoint.resolve(environment: [
+            "HOME": "/nonexistent", "DOCKER_HOST": "tcp://h:2376", "DOCKER_TLS": "1", "DOCKER_TLS_VERIFY": "1",
+        ])
+        #expect(strict.insecureTLSWarning == nil)
+        let home = try TempDir()
+        let config = home.path + "/.docker"
+        try writeContext(config: config, name: "skip", host: "tcp://10.9.9.9:2376", skipTLSVerify: true)
+        let skip = try EngineEndpoint.resolve(context: "skip", environment: ["HOME": home.path])
+        #expect(skip.insecureTLSWarning?.contains("SkipTLSVerify") == true)
+    }
+
     @Test func rejectsBadHosts() {
         #expect(throws: EngineError.self) { try EngineEndpoint.parseHost("tcp://h:99999", tls: nil, source: "t") }
         #expect(throws: EngineError.self) { try EngineEndpoint.parseHost("ftp://h", tls: nil, source: "t") }
@@ -73,10 +92,10 @@ import Testing
         #expect(d.transport == .tcp(host: "localhost", port: 2376, tls: .init(verify: true, certDirectory: "/h/.docker")))
     }
 
-    func writeContext(config: String, name: String, host: String) throws {
+    func writeContext(config: String, name: String, host: String, skipTLSVerify: Bool = false) throws {
         let dir = config + "/contexts/meta/" + String(name.hashValue, radix: 16).replacingOccurrences(of: "-", with: "m")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let meta = #"{"Name":"\#(name)","Metadata":{},"Endpoints":{"docker":{"Host":"\#(host)","SkipTLSVerify":false}}}"#
+        let meta = #"{"Name":"\#(name)","Metadata":{},"Endpoints":{"docker":{"Host":"\#(host)","SkipTLSVerify":\#(skipTLSVerify)}}}"#
         try Data(meta.utf8).write(to: URL(fileURLWithPath: dir + "/meta.json"))
     }
 }
