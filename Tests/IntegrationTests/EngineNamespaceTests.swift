@@ -24,13 +24,35 @@ struct EngineNamespaceTests {
             mount -t tmpfs -o size=64m voltop-ns "$1/data"
             VT_TLS_PORT= vt_engine_start "$1" >"$1/start.log" 2>&1
             """
-        let r = try TestEngine.run("/usr/bin/unshare", ["-m", "--propagation", "private", "/bin/bash", "-c", script, "bash", dir], check: false)
-        if r.status != 0 {
+        // Spawned and waited for by hand: Foundation's Process never saw this child exit (its daemons leave the
+        // session with setsid), and the test hung.
+        let status = spawnAndWait(["/usr/bin/unshare", "-m", "--propagation", "private", "/bin/bash", "-c", script, "bash", dir])
+        let up = (try? TestEngine.run("/usr/bin/curl", ["-sf", "--max-time", "5", "--unix-socket", dir + "/docker.sock", "http://d/_ping"], check: false))?.out
+        if up != "OK" {
             let log = (try? String(contentsOfFile: dir + "/start.log", encoding: .utf8)) ?? ""
             stopEngine(dir)
-            throw EngineError(.engineFailure, "the namespaced engine did not start (\(r.status)): \(r.err) \(log.suffix(2000))")
+            throw EngineError(.engineFailure, "the namespaced engine did not start (status \(status)): \(log.suffix(2000))")
         }
         return dir
+    }
+
+    /// posix_spawn + waitpid, output to /dev/null; the wait status, or -1 when another waiter reaped the child.
+    static func spawnAndWait(_ argv: [String]) -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        defer { for p in cArgs { free(p) } }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, argv[0], &actions, nil, &cArgs, environ) == 0 else { return -1 }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            if errno != EINTR { return -1 }
+        }
+        return status
     }
 
     static func stopEngine(_ dir: String) {
