@@ -56,6 +56,8 @@ public enum Action: Sendable {
     case fileDeleted(volume: String, path: [[UInt8]], EngineError?)
     /// `Effect.measureVolumes` measured one volume by reading its files (direct mode only).
     case volumeMeasured(name: String, Result<Int64, EngineError>)
+    /// `Effect.measureVolumes` measured several volumes since the last batch (at most one batch per frame).
+    case volumesMeasured([String: Result<Int64, EngineError>])
 }
 
 /// Owners of one volume with `--volumes-from` resolved, and every owner's full mounts.

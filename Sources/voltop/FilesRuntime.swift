@@ -358,7 +358,10 @@ actor SizeMeasurer {
             defer { entry.measuredAt = (started, Date().timeIntervalSince(started)) }
             do {
                 if entry.mountpoint == nil {
-                    let (volume, _) = try await engine.volume(name)
+                    // One `GET /volumes` gives every Mountpoint (never an inspect per volume: a request per row on a
+                    // host of 10,000 volumes); a name missing from it is gone.
+                    let volumes = try await listedVolumes()
+                    guard let volume = volumes[name] else { throw EngineError(.notFound, "volume \(Sanitizer.inline(name)) is gone") }
                     // Volumes with driver options (nfs, tmpfs…) hold nothing in _data until mounted: keep df's figure.
                     guard let process = engineProcess else { continue }
                     entry.mountpoint = .some(try? VolumeBrowser.directMountpoint(of: volume, engine: engine, process: process).get())
@@ -369,16 +372,62 @@ actor SizeMeasurer {
                 // file pane may have set a newer figure meanwhile).
                 if let last = entry.sent, last.bytes == bytes, Date().timeIntervalSince(last.at) < 60 { continue }
                 entry.sent = (bytes, Date())
-                send(.volumeMeasured(name: name, .success(bytes)))
+                deliver(name, .success(bytes))
             } catch {
                 // A volume removed and made again under the same name gets its Mountpoint looked up anew, and a
                 // restarted engine (a new pid, so a new /proc/PID/root) is located again.
                 entry.mountpoint = nil
                 engineProcess = nil
                 entry.sent = nil
-                send(.volumeMeasured(name: name, .failure(EffectRunner.engineError(error))))
+                deliver(name, .failure(EffectRunner.engineError(error)))
             }
         }
+        listed = nil
+        flush()
         isRunning = false
+    }
+
+    /// The volume list of this drain, fetched once (a drain measures a screenful or more of volumes).
+    private var listed: [String: Volume]?
+
+    private func listedVolumes() async throws -> [String: Volume] {
+        if let listed { return listed }
+        var byName: [String: Volume] = [:]
+        for volume in try await engine.volumes() { byName[volume.name] = volume }
+        listed = byName
+        return byName
+    }
+
+    /// Results waiting for the next batch, and when the last batch went.
+    private var pending: [String: Result<Int64, EngineError>] = [:]
+    private var lastFlush = Date.distantPast
+    /// At most one batch per frame (16 ms): many small volumes measured in a row make one frame, not one each.
+    static let batchInterval = 0.016
+
+    private var isFlushScheduled = false
+
+    private func deliver(_ name: String, _ result: Result<Int64, EngineError>) {
+        pending[name] = result
+        let since = Date().timeIntervalSince(lastFlush)
+        if since >= Self.batchInterval {
+            flush()
+        } else if !isFlushScheduled {
+            // The rest of this frame's results follow in one batch, even if the next walk takes long.
+            isFlushScheduled = true
+            let wait = UInt64((Self.batchInterval - since) * 1e9)
+            Task { [weak self] in
+                try? await Task.sleep(nanoseconds: wait)
+                await self?.flush()
+            }
+        }
+    }
+
+    private func flush() {
+        isFlushScheduled = false
+        guard !pending.isEmpty else { return }
+        let batch = pending
+        pending = [:]
+        lastFlush = Date()
+        send(.volumesMeasured(batch))
     }
 }

@@ -340,6 +340,19 @@ import Testing
         #expect(Fixture.screen(s).text.contains("4.0 KiB"))
     }
 
+    /// Measurements arrive in batches (one frame for many volumes); a batch does what its single results do.
+    @Test func aBatchOfMeasurementsIsAppliedAtOnce() {
+        var s = Fixture.loaded()
+        _ = Dashboard.reduce(
+            &s,
+            .volumesMeasured([
+                "cache": .success(1_000), "nfs-share": .success(4096), "old-logs": .failure(EngineError(.permissionDenied, "no")),
+            ]))
+        #expect(s.catalog.entry(named: "cache")?.size == .bytes(1_000))
+        #expect(s.catalog.entry(named: "nfs-share")?.size == .bytes(4096))
+        #expect(s.catalog.entry(named: "old-logs")?.size == .bytes(314_572_800))
+    }
+
     @Test func aDirectScanInThePaneUpdatesTheTablesSize() async throws {
         let root = try F.makeVolume()
         defer { F.remove(root) }
