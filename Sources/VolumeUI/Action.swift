@@ -15,6 +15,9 @@ public enum Action: Sendable {
     case key(KeyPress)
     /// `Effect.loadCatalog` finished.
     case catalogLoaded(Result<Catalog, EngineError>)
+    /// The volume list of a catalog load arrived before its containers: a catalog without owners, shown at once
+    /// while nothing is on screen yet (the first load); `.catalogLoaded` follows with the owners.
+    case volumesListed(Catalog)
     /// `Effect.loadSizes` finished: a size state per volume name.
     case sizesLoaded(Result<[String: VolumeSize], EngineError>)
     /// An engine event arrived (volume or container); the reducer decides whether to reload.

@@ -80,6 +80,9 @@ public struct AppState: Sendable {
     var isCatalogReloadPending = false
     /// At least one catalog arrived.
     var hasLoadedCatalog = false
+    /// Whether the volume list arrived before the containers did: names show, owners and status say "loading" (never
+    /// a false "unused"), and keys that act on owners wait.
+    var areOwnersLoading = false
     /// A size load is in flight.
     var isLoadingSizes = false
     /// Another size load is wanted once the one in flight returns.

@@ -17,7 +17,7 @@ extension Dashboard {
         let keyPad = String(repeating: " ", count: detailKeyWidth)
         let valueWidth = max(8, width - detailKeyWidth - 1)
         if Volume.looksAnonymous(volume.name) { lines += wrappedField("Name", volume.name, width: valueWidth, .bold) }
-        var status = VolumeTable.status(entry)
+        var status = s.areOwnersLoading ? StyledLine("\(spinner(s)) loading owners…", .dim) : VolumeTable.status(entry)
         let summary = " · " + ownerSummary(entry)
         if !entry.owners.isEmpty, detailKeyWidth + CellGrid.columns(of: status.text + summary) < width {
             status = status.adding(" · ", .dim).adding(ownerSummary(entry))
@@ -31,7 +31,9 @@ extension Dashboard {
         }
 
         let resolved = s.resolvedOwners[entry.name]
-        if entry.owners.isEmpty {
+        if s.areOwnersLoading {
+            lines.append(field("Owners", "loading…", .dim))
+        } else if entry.owners.isEmpty {
             lines.append(field("Owners", "none: no container uses it", .dim))
         } else {
             var owners = ownerLines(entry, resolved: resolved, width: width - detailKeyWidth)
@@ -48,9 +50,9 @@ extension Dashboard {
             let origin: String
             switch resolved?.origin {
             case .imageDeclared?: origin = "anonymous, from an image VOLUME"
-            default: origin = "anonymous" + (entry.status == .unusedAnonymous ? ": no container uses it (leaked)" : "")
+            default: origin = "anonymous" + (entry.status == .unusedAnonymous && !s.areOwnersLoading ? ": no container uses it (leaked)" : "")
             }
-            lines.append(field("Origin", origin, entry.status == .unusedAnonymous ? .leaked : .normal))
+            lines.append(field("Origin", origin, entry.status == .unusedAnonymous && !s.areOwnersLoading ? .leaked : .normal))
         }
         if let project = entry.composeProject {
             var compose = "project \(project)"

@@ -23,6 +23,10 @@ extension Dashboard {
                 s.notice = Notice(kind: .disabled, text: "\(binding.keys[0]) \(what) is disabled: \(readOnlyReason)")
                 return []
             }
+            if s.areOwnersLoading, [.remove, .removeMarked, .toggleUnused].contains(binding.command) {
+                s.notice = Notice(kind: .info, text: "the containers are still loading: owners are not known yet, try again in a moment")
+                return []
+            }
             return perform(binding.command, in: binding.scope, &s)
         }
         return edit(key.normalized, &s)

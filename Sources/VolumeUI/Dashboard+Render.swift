@@ -93,6 +93,10 @@ extension Dashboard {
     /// The totals line in decreasing detail; the header shows the first that fits.
     static func headerTotals(_ s: AppState) -> [StyledLine] {
         let entries = s.catalog.entries
+        if s.areOwnersLoading {
+            let volumes = StyledLine(" ").adding("\(entries.count)", .bold).adding(entries.count == 1 ? " volume" : " volumes")
+            return [volumes.adding("   ", .dim).adding("\(spinner(s)) loading owners…", .dim), volumes]
+        }
         var unused = 0
         var leaked = 0
         for entry in entries where entry.isDangling {

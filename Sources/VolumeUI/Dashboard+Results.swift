@@ -2,12 +2,23 @@ import Foundation
 import VolumeCore
 
 extension Dashboard {
+    static func volumesListed(_ catalog: Catalog, _ s: inout AppState) -> [Effect] {
+        // Only the first load shows names early: later loads keep the last full catalog on screen until theirs.
+        guard !s.hasLoadedCatalog, s.isLoadingCatalog else { return [] }
+        if catalog.takenAt > s.now { s.now = catalog.takenAt }
+        s.apply(catalog)
+        s.hasLoadedCatalog = true
+        s.areOwnersLoading = true
+        return []
+    }
+
     static func catalogLoaded(_ result: Result<Catalog, EngineError>, _ s: inout AppState) -> [Effect] {
         s.isLoadingCatalog = false
         var effects: [Effect] = []
         switch result {
         case .success(let catalog):
             s.hasLoadedCatalog = true
+            s.areOwnersLoading = false
             if catalog.takenAt > s.now { s.now = catalog.takenAt }
             s.apply(catalog)
             if s.isErrorFromCatalog {

@@ -19,6 +19,7 @@ public enum Dashboard {
         switch action {
         case .key(let key): effects = handle(key, &state)
         case .catalogLoaded(let result): effects = catalogLoaded(result, &state)
+        case .volumesListed(let catalog): effects = volumesListed(catalog, &state)
         case .sizesLoaded(let result): effects = sizesLoaded(result, &state)
         case .eventReceived(let event): effects = eventReceived(event, &state)
         case .eventStreamChanged(let status): effects = eventStreamChanged(status, &state)

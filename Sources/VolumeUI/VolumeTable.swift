@@ -85,9 +85,11 @@ struct VolumeTable: Sendable {
             if case .unknown = entry.size { return StyledLine("n/a", .dim) }
             return StyledLine(Format.size(entry.size), entry.size == .notRequested ? .dim : .normal)
         case .owners:
+            if state.areOwnersLoading { return StyledLine("…", .dim) }
             if entry.owners.isEmpty { return StyledLine(entry.isPinnedByHelper ? "helper" : "0", .dim) }
             return StyledLine(hasFullOwners ? Format.owners(entry) : Self.compactOwners(entry))
         case .status:
+            if state.areOwnersLoading { return StyledLine("\(Dashboard.spinner(state)) loading", .dim) }
             return Self.status(entry)
         case .created:
             return StyledLine(Format.age(created, now: state.now))

@@ -121,6 +121,7 @@ enum DashboardLoop {
                 for effect in effects { runner.run(effect) }
                 draw()
                 if case .catalogLoaded = action { StartupTrace.mark("frame with the catalog") }
+                if case .volumesListed = action { StartupTrace.mark("frame with names") }
             }
         }
     }

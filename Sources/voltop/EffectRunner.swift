@@ -53,7 +53,15 @@ final class EffectRunner: Sendable {
         case .loadCatalog:
             Task {
                 await catalogGate.run(minInterval: 0.1) {
-                    do { send(.catalogLoaded(.success(try await engine.catalog()))) } catch {
+                    do {
+                        // Both requests at once; the names show as soon as the volume list is in (the reducer takes
+                        // that early list only before the first full catalog).
+                        async let containers = engine.containers()
+                        let volumes = try await engine.volumes()
+                        send(.volumesListed(Catalog(volumes: volumes, containers: [], anonymity: engine.anonymity)))
+                        let catalog = Catalog(volumes: volumes, containers: try await containers, anonymity: engine.anonymity)
+                        send(.catalogLoaded(.success(catalog)))
+                    } catch {
                         send(.catalogLoaded(.failure(Self.engineError(error))))
                     }
                 }

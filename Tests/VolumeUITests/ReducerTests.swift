@@ -554,4 +554,32 @@ import VolumeCore
         var u = Fixture.loaded()
         #expect(Fixture.press([.ctrl("C")], &u) == [.quit], "however the backend spells Ctrl-C")
     }
+
+    /// Names show as soon as the volume list arrives; keys that need owners wait for them; the full catalog takes
+    /// over, and a later early list never replaces a full catalog.
+    @Test func namesArriveBeforeOwners() throws {
+        var s = AppState(header: Fixture.header, isReadOnly: false, now: Fixture.now)
+        let startEffects = Dashboard.start(&s)
+        #expect(startEffects.contains(.loadCatalog))
+        _ = Dashboard.reduce(&s, .key(.resize(rows: 24, cols: 80)))
+        _ = Dashboard.reduce(&s, .volumesListed(Catalog(volumes: Fixture.volumes, containers: [], takenAt: Fixture.now)))
+        #expect(s.catalog.entries.count == Fixture.volumes.count)
+        #expect(s.areOwnersLoading)
+        for key in [KeyPress.char("d"), .char("D"), .char("u")] {
+            let effects = Fixture.press([key], &s)
+            #expect(effects.isEmpty && s.dialog == nil, "\(key)")
+            #expect(s.notice?.text.contains("still loading") == true)
+        }
+        #expect(!s.isUnusedOnly)
+        _ = Dashboard.reduce(&s, .catalogLoaded(.success(Fixture.catalog)))
+        #expect(!s.areOwnersLoading)
+        #expect(!Fixture.screen(s).text.contains("loading owners"))
+        // A later load's early list does not replace the full catalog on screen.
+        s.isLoadingCatalog = true
+        _ = Dashboard.reduce(&s, .volumesListed(Catalog(volumes: [], containers: [], takenAt: Fixture.now)))
+        #expect(s.catalog.entries.count == Fixture.catalog.entries.count)
+        #expect(!s.areOwnersLoading)
+        _ = Fixture.press([.char("d")], &s)
+        #expect(s.dialog != nil, "d acts once the owners are known")
+    }
 }

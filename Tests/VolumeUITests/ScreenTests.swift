@@ -34,6 +34,18 @@ import VolumeCore
         check(s, "measuring", size)
     }
 
+    /// The volume list before the containers: names at once, owners and status "loading", never "unused".
+    @Test(arguments: sizes) func namesBeforeOwners(_ size: Size) {
+        var s = AppState(header: Fixture.header, isReadOnly: false, now: Fixture.now)
+        _ = Dashboard.start(&s)
+        _ = Dashboard.reduce(&s, .key(.resize(rows: size.rows, cols: size.cols)))
+        _ = Dashboard.reduce(&s, .volumesListed(Catalog(volumes: Fixture.volumes, containers: [], takenAt: Fixture.now)))
+        check(s, "names-before-owners", size)
+        // Above the footer (whose "u unused" names a key), nothing says unused.
+        let text = Fixture.screen(s).text.split(separator: "\n").dropLast().joined(separator: "\n")
+        #expect(!text.contains("unused") && !text.contains("reclaimable"))
+    }
+
     @Test(arguments: sizes) func detailPane(_ size: Size) {
         var s = Fixture.loaded(rows: size.rows, cols: size.cols)
         Fixture.select("shop_db-data", &s)
