@@ -49,11 +49,12 @@ public struct EngineEvent: Sendable, Equatable {
         }
     }
 
-    /// Whether a container event is one a voltop helper container makes (`create`, `destroy`), by its attributes:
-    /// the helper label, the helper name prefix and a well-formed owner label. Anything else such a container does
+    /// Whether a container event is a voltop helper container's `create`, by its attributes: the helper label, the
+    /// helper name prefix and a well-formed owner label. Its `destroy` does refresh the catalog (the volume it held is
+    /// free again: a row must not stay "held" after its file pane closed); anything else such a container does
     /// (`start`, `die`, …) is not a helper's, and refreshes the catalog.
     public var isFromVoltopHelper: Bool {
-        guard type == "container", action == "create" || action == "destroy",
+        guard type == "container", action == "create",
             let volume = attributes[Container.helperLabel], !volume.isEmpty,
             Container.isWellFormedOwner(attributes[Container.helperOwnerLabel])
         else { return false }

@@ -152,13 +152,14 @@ extension Dashboard {
             var disabled = binding.command.isDestructive && s.isReadOnly
             if binding.command == .deleteEntry, s.files?.canDelete != true { disabled = true }
             if binding.scope == .files, s.files?.tree == nil, ![.back, .refresh, .help].contains(binding.command) { return nil }
-            if case .deleteFile(let confirm)? = s.dialog, binding.command == .confirm { disabled = confirm.isDeleting }
-            if case .remove(let confirm)? = s.dialog, binding.command == .confirm { disabled = !confirm.canConfirm }
+            // Footers show only keys that act: a confirm with nothing to confirm is left out, not greyed.
+            if case .deleteFile(let confirm)? = s.dialog, binding.command == .confirm, confirm.isDeleting { return nil }
+            if case .remove(let confirm)? = s.dialog, binding.command == .confirm, !confirm.canConfirm { return nil }
             if case .prune(let prune)? = s.dialog {
                 if prune.result != nil {
                     if binding.command == .confirm || binding.command == .toggleMode { return nil }
-                } else if binding.command == .confirm {
-                    disabled = !prune.canConfirm
+                } else if binding.command == .confirm, !prune.canConfirm {
+                    return nil
                 }
             }
             if case .create(let form)? = s.dialog, binding.command == .submit {

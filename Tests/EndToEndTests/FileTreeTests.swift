@@ -158,6 +158,34 @@ extension DashboardTests {
         try E2E.docker(["volume", "rm", fixture.volume])
     }
 
+    /// Closing a helper-mode pane leaves the row as it was: an unused volume reads "unused" again by itself (the
+    /// helper's removal refreshes the catalog), with no "helper" owner, and `d` offers its removal.
+    @Test func closingAHelperPaneLeavesTheRowAsItWas() throws {
+        let volume = name("held")
+        try E2E.docker(["volume", "create", "--label", "voltop.e2e=\(id)", volume])
+        defer { _ = try? E2E.docker(["volume", "rm", "-f", volume], check: false) }
+        try E2E.docker(["run", "--rm", "--network", "none", "-v", "\(volume):/d", E2E.image, "sh", "-c", "echo hi > /d/only.txt"])
+        let tmux = try TmuxSession(cols: 120, rows: 32, arguments: ["--source", "helper"])
+        try openFiles(tmux, volume)
+        try tmux.waitFor("the tree through a helper container") { $0.contains("only.txt") && $0.contains("helper") }
+        // A change elsewhere refreshes the catalog while the helper holds the volume (the engine counts it as in use).
+        let other = name("zz-other")
+        try E2E.docker(["volume", "create", "--label", "voltop.e2e=\(id)", other])
+        defer { _ = try? E2E.docker(["volume", "rm", "-f", other], check: false) }
+        Thread.sleep(forTimeInterval: 1.5)
+        try tmux.keys("Escape")
+        try eventually("the helper container is removed") { try helperContainers().isEmpty }
+        let screen = try tmux.waitFor("the row reads unused again without a key", timeout: 8) { screen in
+            screen.split(separator: "\n").contains { $0.contains(volume) && $0.contains("unused") && !$0.contains("helper") }
+        }
+        #expect(!screen.contains("in use (stopped)"))
+        try tmux.keys("d")
+        try tmux.waitFor("the remove confirm, not a refusal") { $0.contains("Remove volume") && !$0.contains("held by a voltop helper") }
+        try tmux.keys("Escape")
+        try tmux.keys("q")
+        try tmux.waitFor("VOLTOP-EXITED 0", timeout: 5)
+    }
+
     /// Moves the tree's selection to the row holding a name (the selected row is drawn in reverse video); each key
     /// is given time to be drawn before the screen is read, so a capture never shows a selection about to move.
     func selectRow(_ tmux: TmuxSession, _ text: String) throws {
