@@ -199,8 +199,25 @@ public final class DockerEngine: Sendable {
     }
 
     /// Creates a volume; without a name the engine makes an anonymous one.
-    public func createVolume(_ request: VolumeCreateRequest) async throws -> Volume {
+    ///
+    /// The engine answers a create of an existing name with the existing volume and silently drops the request's
+    /// labels and options, so the name is looked up first: an existing volume throws `.conflict` ("already exists"),
+    /// unless `allowingIdentical` is set and the request matches it exactly (driver, labels, options), which
+    /// returns it unchanged.
+    public func createVolume(_ request: VolumeCreateRequest, allowingIdentical: Bool = false) async throws -> Volume {
         try request.validate(flavor: info.flavor)
+        // (In read-only mode the write below refuses before any request is sent.)
+        if !isReadOnly, let name = request.name, let existing = try? await volume(name).volume {
+            if allowingIdentical, Self.matches(request, existing) { return existing }
+            var differences: [String] = []
+            if existing.driver != request.driver { differences.append("driver \(Sanitizer.inline(existing.driver))") }
+            if existing.labels != request.labels { differences.append("other labels") }
+            if existing.options != request.options { differences.append("other driver options") }
+            let how = differences.isEmpty ? "" : " (with \(differences.joined(separator: ", ")))"
+            throw EngineError(
+                .conflict,
+                "volume \(Sanitizer.inline(name)) already exists\(how): nothing was created or changed. Pick another name, or remove it first")
+        }
         var body: [String: Any] = [:]
         if let name = request.name { body["Name"] = name }
         body["Driver"] = request.driver
@@ -221,6 +238,11 @@ public final class DockerEngine: Sendable {
             throw failure(reply, label)
         }
         return try decode(Volume.self, reply, "POST /volumes/create")
+    }
+
+    /// Whether an existing volume is exactly what `request` asks for.
+    static func matches(_ request: VolumeCreateRequest, _ volume: Volume) -> Bool {
+        volume.driver == request.driver && volume.labels == request.labels && volume.options == request.options
     }
 
     /// Removes a volume. `force` only ignores a volume that is already gone: it never removes one in use.

@@ -21,7 +21,7 @@ struct CreateForm: Sendable, Equatable {
             switch self {
             case .name: return "empty: an anonymous volume"
             case .driver: return "local, or an installed volume plugin"
-            case .labels: return "key=value pairs separated by spaces"
+            case .labels: return "key=value pairs separated by spaces; note=\"a b\""
             case .options: return "e.g. type=tmpfs device=tmpfs o=size=64m"
             }
         }
@@ -111,10 +111,39 @@ struct CreateForm: Sendable, Equatable {
         if case .failure(let p) = request() { problem = p } else { problem = nil }
     }
 
-    /// `key=value` pairs separated by spaces, or why they are not.
-    private static func pairs(_ text: String, what: String) -> Result<[String: String], PairError> {
+    /// `key=value` pairs separated by spaces, or why they are not. A value (or key) may be quoted with `"` or `'` to
+    /// hold spaces (`note="a b"`), as in a shell; a backslash outside single quotes takes the next character as is.
+    static func pairs(_ text: String, what: String) -> Result<[String: String], PairError> {
+        var tokens: [String] = []
+        var current = ""
+        var hasToken = false
+        var quote: Character?
+        var escaped = false
+        for ch in text {
+            if escaped {
+                current.append(ch)
+                escaped = false
+            } else if ch == "\\" && quote != "'" {
+                escaped = true
+                hasToken = true
+            } else if let q = quote {
+                if ch == q { quote = nil } else { current.append(ch) }
+            } else if ch == "\"" || ch == "'" {
+                quote = ch
+                hasToken = true
+            } else if ch == " " {
+                if hasToken { tokens.append(current) }
+                current = ""
+                hasToken = false
+            } else {
+                current.append(ch)
+                hasToken = true
+            }
+        }
+        if let q = quote { return .failure(PairError(message: "\(what)s: a \(q) quote is not closed")) }
+        if hasToken { tokens.append(current) }
         var result: [String: String] = [:]
-        for token in text.split(whereSeparator: { $0 == " " }) {
+        for token in tokens {
             guard let eq = token.firstIndex(of: "="), eq != token.startIndex else {
                 return .failure(PairError(message: "\(what) \"\(token)\" is not key=value"))
             }
@@ -123,7 +152,7 @@ struct CreateForm: Sendable, Equatable {
         return .success(result)
     }
 
-    private struct PairError: Error {
+    struct PairError: Error {
         var message: String
         func at(_ field: Field) -> Problem { Problem(field: field, message: message) }
     }

@@ -143,7 +143,8 @@ struct CreateCommand: AsyncParsableCommand {
         // Checked before connecting, so a bad name never costs a request.
         try request.validate()
         let engine = try await global.connect()
-        let volume = try await engine.createVolume(request)
+        // An existing volume that matches exactly is fine (exit 0, as the engine treats it); any difference is an error.
+        let volume = try await engine.createVolume(request, allowingIdentical: true)
         if json {
             try Output.json(VolumeJSON(Catalog(volumes: [volume], containers: []).entries[0]))
         } else {

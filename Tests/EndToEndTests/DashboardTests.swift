@@ -68,6 +68,18 @@ struct DashboardTests {
         let labels = try E2E.docker(["volume", "inspect", "-f", "{{json .Labels}}", name("new")])
         #expect(labels.contains(#""voltop.e2e":"\#(id)""#))
 
+        // A name that exists is refused with "already exists" (the engine would answer with the existing volume and
+        // drop the new labels); nothing changes.
+        try tmux.keys("c")
+        try tmux.waitFor("Name")
+        try tmux.type(name("new"))
+        try tmux.keys("Tab", "Tab")
+        try tmux.type(#"note="a b""#)
+        try tmux.keys("Enter")
+        try tmux.waitFor("already exists") { $0.contains("already exists") && !$0.contains("✓ created") }
+        try tmux.keys("Escape")
+        #expect(!(try E2E.docker(["volume", "inspect", "-f", "{{json .Labels}}", name("new")]).contains("note")))
+
         // An invalid name is refused inline and nothing is created.
         try tmux.keys("c")
         try tmux.waitFor("Name")

@@ -32,6 +32,30 @@ struct OperationsTests {
         #expect(!(try TestEngine.volumeNames().contains(name)))
     }
 
+    /// The engine answers a create of an existing name with the existing volume and drops the new labels: voltop
+    /// says "already exists" and changes nothing; the CLI exits 0 only when the request matches exactly.
+    @Test func createOfAnExistingNameSaysSo() async throws {
+        let engine = try await TestEngine.connect()
+        let name = TestEngine.unique("it-exists")
+        _ = try await engine.createVolume(VolumeCreateRequest(name: name, labels: ["k": "v"]))
+        defer { TestEngine.removeVolumes([name]) }
+        let again = await #expect(throws: EngineError.self) { try await engine.createVolume(VolumeCreateRequest(name: name, labels: ["k": "v"])) }
+        #expect(again?.code == .conflict && again?.message.contains("already exists") == true)
+        let same = try await engine.createVolume(VolumeCreateRequest(name: name, labels: ["k": "v"]), allowingIdentical: true)
+        #expect(same.name == name)
+        let other = try CLITests.voltop(["create", name, "--label", "other=x"])
+        #expect(other.status == 1, "\(other.out) \(other.err)")
+        #expect(other.err.contains("already exists") && other.err.contains("other labels"), "\(other.err)")
+        let labels = try TestEngine.docker(["volume", "inspect", "-f", "{{json .Labels}}", name]).out
+        #expect(!labels.contains("other"), "nothing changed: \(labels)")
+        let identical = try CLITests.voltop(["create", name, "--label", "k=v"])
+        #expect(identical.status == 0, "\(identical.err)")
+        let spaced = try CLITests.voltop(["create", name + "-sp", "--label", "note=a b"])
+        defer { TestEngine.removeVolumes([name + "-sp"]) }
+        #expect(spaced.status == 0, "\(spaced.err)")
+        #expect(try TestEngine.docker(["volume", "inspect", "-f", "{{index .Labels \"note\"}}", name + "-sp"]).out.hasPrefix("a b"))
+    }
+
     @Test func createWithDriverOptionsAndAnonymous() async throws {
         let engine = try await TestEngine.connect()
         let name = TestEngine.unique("it-tmpfs")

@@ -582,4 +582,21 @@ import VolumeCore
         _ = Fixture.press([.char("d")], &s)
         #expect(s.dialog != nil, "d acts once the owners are known")
     }
+
+    /// Label and option values take quotes for spaces, as in a shell; an unclosed quote is a problem in the form.
+    @Test func createFormLabelsTakeQuotedValues() throws {
+        let parsed = try CreateForm.pairs(#"note="a b" other='c "d"' plain=x esc=a\ b empty="""#, what: "label").get()
+        #expect(parsed == ["note": "a b", "other": #"c "d""#, "plain": "x", "esc": "a b", "empty": ""])
+        guard case .failure(let error) = CreateForm.pairs(#"note="a b"#, what: "label") else {
+            Issue.record("an unclosed quote was accepted")
+            return
+        }
+        #expect(error.message.contains("not closed"))
+        var s = Fixture.loaded()
+        Fixture.press([.char("c")], &s)
+        Fixture.type("vq", &s)
+        Fixture.press([.tab, .tab], &s)
+        Fixture.type(#"note="a b""#, &s)
+        #expect(Fixture.press([.enter], &s) == [.createVolume(VolumeCreateRequest(name: "vq", labels: ["note": "a b"]))])
+    }
 }
