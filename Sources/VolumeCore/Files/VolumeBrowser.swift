@@ -1,3 +1,5 @@
+import CVolumeSys
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -308,23 +310,48 @@ enum DirectAccess {
 
 /// Direct reads of one file below a root, through directory descriptors.
 enum DirectRead {
-    static func preview(root: String, path: [[UInt8]], maxBytes: Int) throws -> FilePreview {
+    /// Opens the entry without reading it (`O_PATH | O_NOFOLLOW`: no device or FIFO is opened, a symlink is the
+    /// link itself), checks on that descriptor that it is a regular file, then opens that same inode for reading
+    /// through `/proc/self/fd`: a device node, FIFO or symlink swapped in after the check is never opened.
+    /// `beforeOpen` runs between the check and the open for reading (tests swap the entry there).
+    static func preview(root: String, path: [[UInt8]], maxBytes: Int, beforeOpen: (() -> Void)? = nil) throws -> FilePreview {
         guard let last = path.last else { throw EngineError(.invalidArgument, "name a file inside the volume to preview") }
         let shown = Sanitizer.inline(bytes: Array(path.joined(separator: [0x2F])))
         let rootFD = try SafePath.openRoot(root)
+        let mount = SafePath.mountID(of: rootFD)
         let parentFD = try SafePath.openBelow(rootFD, path.dropLast()[...], rootPath: root)
         defer { close(parentFD) }
-        let cName = (last + [0]).map { CChar(bitPattern: $0) }
-        var st = stat()
-        guard fstatat(parentFD, cName, &st, AT_SYMLINK_NOFOLLOW) == 0 else {
-            throw SafePath.componentError(errno, path, rootPath: root, action: "read")
+        // Like the scanner, never into another mount (a bind mount of the same filesystem has the same st_dev).
+        guard SafePath.isOnMount(parentFD, mount) else {
+            throw SafePath.componentError(EXDEV, Array(path.dropLast()), rootPath: root, action: "read")
         }
+        let cName = (last + [0]).map { CChar(bitPattern: $0) }
+        let pathFD = SafePath.retrying { cvs_open_path(parentFD, cName) }
+        guard pathFD >= 0 else { throw SafePath.componentError(errno, path, rootPath: root, action: "read") }
+        defer { close(pathFD) }
+        var st = stat()
+        guard fstat(pathFD, &st) == 0 else { throw SafePath.componentError(errno, path, rootPath: root, action: "read") }
         try requireRegular(mode: st.st_mode, shown: shown)
-        let fd = SafePath.retrying { openat(parentFD, cName, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY) }
-        guard fd >= 0 else { throw SafePath.componentError(errno, path, rootPath: root, action: "read") }
+        guard SafePath.isOnMount(pathFD, mount) else {
+            throw EngineError(.conflict, "\(shown) is a mount point (a file mounted over this one): voltop does not read across mounts")
+        }
+        beforeOpen?()
+        let checked = (dev: st.st_dev, ino: st.st_ino)
+        let fd = SafePath.retrying { open("/proc/self/fd/\(pathFD)", O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY) }
+        guard fd >= 0 else {
+            let e = errno
+            if e == ENOENT {
+                throw EngineError(
+                    .engineFailure, "cannot preview \(shown): /proc is not mounted here, and voltop opens files only through it; mount /proc")
+            }
+            throw SafePath.componentError(e, path, rootPath: root, action: "read")
+        }
         defer { close(fd) }
         guard fstat(fd, &st) == 0 else { throw SafePath.componentError(errno, path, rootPath: root, action: "read") }
         try requireRegular(mode: st.st_mode, shown: shown)
+        guard st.st_dev == checked.dev, st.st_ino == checked.ino else {
+            throw EngineError(.conflict, "\(shown) changed while voltop opened it: nothing was read. Look again")
+        }
         var bytes = [UInt8](repeating: 0, count: maxBytes)
         var filled = 0
         while filled < maxBytes {
