@@ -39,6 +39,31 @@ struct CLITests {
         #expect(r.out.trimmingCharacters(in: .whitespacesAndNewlines) == VoltopVersion.current)
     }
 
+    /// A volume can hold a chain of directories deeper than JSON can nest or a listing can recurse: `--depth`
+    /// beyond what voltop lists is clamped with a note instead of crashing (a 5,000-level chain crashed it).
+    @Test func duOfAVeryDeepChainListsWhatItCanAndSaysSo() throws {
+        var template = Array("/tmp/voltop-du-deep-XXXXXX".utf8CString)
+        let dir = String(cString: try #require(mkdtemp(&template)))
+        defer { _ = try? TestEngine.run("/bin/rm", ["-rf", dir]) }
+        var fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        for _ in 0..<5_000 {
+            try #require(mkdirat(fd, "d", 0o755) == 0)
+            let next = openat(fd, "d", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            close(fd)
+            fd = next
+        }
+        close(fd)
+        var r = try Self.voltop(["du", "--dir", dir, "--depth", "100000", "--json"], host: nil)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.err.contains("showing 200 levels"))
+        #expect((try? JSONSerialization.jsonObject(with: Data(r.out.utf8))) != nil, "valid JSON")
+        r = try Self.voltop(["du", "--dir", dir, "--depth", "100000"], host: nil)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.err.contains("showing 4096 levels"))
+        #expect(r.out.split(separator: "\n").count == 4096 + 3, "the top, 4,096 levels, the source and the summary")
+        #expect(r.out.contains("5001 directories"))
+    }
+
     @Test func engineDownSaysWhereItLooked() throws {
         let r = try Self.voltop(["ls"], host: "unix:///tmp/voltop-no-such-dir/docker.sock")
         #expect(r.status == 1)

@@ -325,7 +325,10 @@ struct HelperModeTests {
         #expect(try await Self.helpers(engine, volume: volume).isEmpty)
     }
 
-    @Test func duInterruptedRemovesItsHelper() async throws {
+    /// Ctrl-C, TERM, a closed terminal (HUP) and Ctrl-\ (QUIT) all remove the helper; the exit status is
+    /// 128 + the signal's number.
+    @Test(arguments: [SIGINT, SIGTERM, SIGHUP, SIGQUIT])
+    func duInterruptedRemovesItsHelper(signal: Int32) async throws {
         let volume = TestEngine.unique("helper-int")
         try Self.fill192MiB(volume)
         defer { TestEngine.removeVolumes([volume]) }
@@ -343,10 +346,11 @@ struct HelperModeTests {
             try await Task.sleep(for: .milliseconds(20))
         }
         #expect(process.isRunning, "still reading when interrupted")
-        kill(process.processIdentifier, SIGINT)
+        kill(process.processIdentifier, signal)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 130)
-        #expect(try await Self.helpers(engine, volume: volume).isEmpty, "Ctrl-C removes the helper")
+        #expect(process.terminationReason == .exit, "voltop handled signal \(signal) instead of dying of it")
+        #expect(process.terminationStatus == 128 + signal)
+        #expect(try await Self.helpers(engine, volume: volume).isEmpty, "signal \(signal) removes the helper")
     }
 
     // MARK: The CLI as a docker-group user
