@@ -353,6 +353,26 @@ struct HelperModeTests {
         #expect(try await Self.helpers(engine, volume: volume).isEmpty, "signal \(signal) removes the helper")
     }
 
+    /// The volume is removed between the open's lookup and the helper's create: the helper's mount makes the
+    /// engine create it again, empty and without its labels. The open notices, removes its helper and says so.
+    @Test func openNoticesAVolumeRemovedBeforeItsHelperWasCreated() async throws {
+        let volume = TestEngine.unique("helper-race")
+        try TestEngine.docker(["volume", "create", "--label", "voltop.test=race", volume])
+        defer { TestEngine.removeVolumes([volume]) }
+        let engine = try await TestEngine.connect()
+        do {
+            let browser = try await VolumeBrowser.open(engine: engine, volume: volume, preference: .helper, helperImage: nil) {
+                _ = try? TestEngine.docker(["volume", "rm", volume])
+            }
+            await browser.close()
+            Issue.record("opened volume \(volume) although it was removed and re-created meanwhile")
+        } catch let error as EngineError {
+            #expect(error.code == .notFound)
+            #expect(error.message.contains("helper container voltop made for it was removed"), "\(error)")
+        }
+        #expect(try await Self.helpers(engine, volume: volume).isEmpty)
+    }
+
     // MARK: The CLI as a docker-group user
 
     static let testUser = "voltop-test"

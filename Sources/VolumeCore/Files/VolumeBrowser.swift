@@ -105,7 +105,11 @@ public actor VolumeBrowser {
     }
 
     /// `open`, with the helper's image given (tests).
-    static func open(engine: DockerEngine, volume name: String, preference: SourcePreference, helperImage: String?) async throws -> VolumeBrowser {
+    /// `beforeCreate` runs between the volume's lookup and the helper's create (tests remove the volume there).
+    static func open(
+        engine: DockerEngine, volume name: String, preference: SourcePreference, helperImage: String?,
+        beforeCreate: (@Sendable () async -> Void)? = nil
+    ) async throws -> VolumeBrowser {
         let (volume, _) = try await engine.volume(name)
         var direct = DirectAccess.check(volume: volume, endpoint: engine.endpoint, euid: geteuid())
         if case .success = direct, preference != .helper, await !engine.runsOnThisHost() {
@@ -127,6 +131,7 @@ public actor VolumeBrowser {
         }
         let image: String
         if let helperImage { image = helperImage } else { image = try await engine.helperImage() }
+        await beforeCreate?()
         let id: String
         do {
             // Not cancellable (an unstructured task): a create the engine carried out must come back with its id,
@@ -143,10 +148,20 @@ public actor VolumeBrowser {
             await Task { try? await engine.removeHelper(id) }.value
             throw CancellationError()
         }
-        // The volume may have been removed between the lookup and the create, and re-created by the helper's mount.
-        if let again = try? await engine.volume(name).volume, again.createdAt != volume.createdAt {
-            try? await engine.removeHelper(id)
-            throw EngineError(.notFound, "volume \(Sanitizer.inline(name)) was removed while voltop opened it. List volumes with `voltop ls`")
+        // The volume may have been removed between the lookup and the create, and re-created (empty, without its
+        // labels) by the helper's mount, or removed and created again by someone else. Once the helper exists the
+        // engine refuses to remove the volume (a container uses it), so one more look settles it; a look that
+        // fails counts as a change.
+        let again = try? await engine.volume(name).volume
+        if again == nil || again?.createdAt != volume.createdAt || again?.driver != volume.driver || again?.labels != volume.labels
+            || again?.options != volume.options
+        {
+            await Task { try? await engine.removeHelper(id) }.value
+            throw EngineError(
+                .notFound,
+                "volume \(Sanitizer.inline(name)) was removed or replaced while voltop opened it: the helper container voltop made for it was removed "
+                    + "and nothing was read. If you removed it, the engine may have created it again, empty, when the helper mounted it: "
+                    + "check with `voltop ls` and remove it again")
         }
         return VolumeBrowser(engine: engine, volume: volume, source: .helper(containerID: id))
     }
