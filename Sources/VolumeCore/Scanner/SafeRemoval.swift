@@ -20,9 +20,14 @@ enum SafeRemoval {
         var name: [UInt8]
         var dev: UInt64
         var ino: UInt64
-        /// Where to go on reading it after its current subdirectory is gone (`telldir`), nil: from the start.
+        /// Where to go on reading it once its current subdirectory is gone: the position of that subdirectory's
+        /// own entry (`telldir` before it was read), so that nothing is skipped where positions are ordinals
+        /// (overlayfs renumbers a merged directory when it is opened again). nil: from the start.
         var resume: Int?
+        /// Readings that ended in ENOTEMPTY: all of them, and those in a row that removed nothing.
         var passes: UInt8 = 0
+        var idlePasses: UInt8 = 0
+        var progressed = false
     }
 
     static func remove(
@@ -115,6 +120,7 @@ enum SafeRemoval {
         let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name) ?? 19
         while let current = dir {
             let fd = dirfd(current)
+            let position = telldir(current)
             errno = 0
             if let ent = readdir(current) {
                 let cname = UnsafeRawPointer(ent).advanced(by: nameOffset).assumingMemoryBound(to: CChar.self)
@@ -127,11 +133,13 @@ enum SafeRemoval {
                 }
                 if st.st_mode & S_IFMT == S_IFDIR {
                     guard levels.count < maxDepth else { throw tooDeep(above + [name]) }
-                    levels[levels.count - 1].resume = telldir(current)
+                    levels[levels.count - 1].resume = position
                     let child = try enter(entry, in: fd)
                     levels.append(Level(name: entry, dev: child.dev, ino: child.ino))
                     didDescend?(levels.count)
-                } else if unlinkat(fd, cname, 0) != 0 && errno != ENOENT {
+                } else if unlinkat(fd, cname, 0) == 0 {
+                    levels[levels.count - 1].progressed = true
+                } else if errno != ENOENT {
                     // A directory swapped in since the stat fails with EISDIR here: nothing is followed.
                     throw SafePath.componentError(errno, path(entry), rootPath: rootPath, action: "remove")
                 }
@@ -158,11 +166,16 @@ enum SafeRemoval {
             dir = nil
             if withCName(done.name, { unlinkat(holder, $0, AT_REMOVEDIR) }) != 0 {
                 let e = errno
-                guard e == ENOTEMPTY && done.passes < 3 else { throw SafePath.componentError(e, path(), rootPath: rootPath, action: "remove") }
-                // Entries created meanwhile, or a listing that skipped some while we deleted: read it again.
+                // Entries created meanwhile, or a listing that skipped some while we deleted: read it again, while
+                // readings remove something (at most 64 times) and up to 3 times in a row that remove nothing.
+                guard e == ENOTEMPTY && done.passes < 64 && done.idlePasses < 3 else {
+                    throw SafePath.componentError(e, path(), rootPath: rootPath, action: "remove")
+                }
                 levels.removeLast()
                 _ = try enter(done.name, in: holder, expecting: (done.dev, done.ino))
                 done.passes += 1
+                done.idlePasses = done.progressed ? 0 : done.idlePasses + 1
+                done.progressed = false
                 done.resume = nil
                 levels.append(done)
                 continue
@@ -179,6 +192,7 @@ enum SafeRemoval {
             dir = reopened
             if let resume = parent.resume { seekdir(reopened, resume) }
             levels[levels.count - 1].resume = nil
+            levels[levels.count - 1].progressed = true
         }
     }
 
