@@ -127,6 +127,33 @@ import Testing
         #expect(t.openDescriptors() == before)
     }
 
+    /// Climbing back up opens `..`, which follows a directory moved elsewhere meanwhile: its device and inode
+    /// must be those recorded on the way down, or the removal stops before touching the new parent.
+    @Test func stopsWhenADirectoryIsMovedOutDuringTheRemoval() throws {
+        let t = try ScannerScratch("moved")
+        try t.dir("outside")
+        try t.file("outside/victim", size: 10)
+        try t.dir("root")
+        try t.dir("root/tree")
+        try t.dir("root/tree/a")
+        try t.dir("root/tree/a/b")
+        try t.file("root/tree/a/b/x", size: 10)
+        try t.dir("root/tree/a/b/c")
+        try t.file("root/tree/a/b/c/y", size: 10)
+        var moved = false
+        #expect {
+            try SafeRemoval.remove([Array("tree".utf8)], under: t.full("root")) { depth in
+                // In b/c (level 4): b is moved out of the tree, next to the victim.
+                if depth == 4 && !moved {
+                    moved = rename(t.full("root/tree/a/b"), t.full("outside/b")) == 0
+                }
+            }
+        } throws: { ($0 as? EngineError)?.code == .conflict && "\($0)".contains("was moved while voltop removed it") }
+        #expect(moved)
+        #expect(Self.exists(t.full("outside/victim")), "the new parent of the moved directory is not touched")
+        #expect(Self.exists(t.full("root/tree/a")))
+    }
+
     /// Removal goes on reading a directory where it left it (`seekdir`) after each subdirectory; on overlayfs
     /// the positions of a merged directory shift as entries go, so some are skipped and read on a later pass.
     @Test(.enabled(if: geteuid() == 0, "mounting overlayfs needs root"))
