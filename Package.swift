@@ -19,6 +19,7 @@ let package = Package(
         .target(
             name: "VolumeCore",
             dependencies: [
+                "CVolumeSys",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -27,6 +28,7 @@ let package = Package(
             ]
         ),
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
+        .systemLibrary(name: "CVolumeSys", path: "Sources/CVolumeSys"),
         .target(name: "VolumeUI", dependencies: ["VolumeCore"]),
         .target(name: "TerminalBackend", dependencies: ["VolumeUI", "CNcursesw"]),
         .executableTarget(

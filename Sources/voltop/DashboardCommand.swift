@@ -36,8 +36,10 @@ struct DashboardCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         // Logs must never reach the terminal while the dashboard runs: a file with --debug, nothing otherwise.
+        // The file is opened now, so that a refused log path is reported before the screen is taken over.
+        let log = global.debug ? try FileLogHandler.open() : nil
         let logger = Logger(label: "voltop") { label in
-            global.debug ? FileLogHandler.make(label: label) : SwiftLogNoOpLogHandler()
+            log.map { FileLogHandler.make(label: label, handle: $0) } ?? SwiftLogNoOpLogHandler()
         }
         // Connect before taking over the screen, so an unreachable engine prints a plain message.
         StartupTrace.mark("parsed")
@@ -129,15 +131,13 @@ enum DashboardLoop {
 
 /// A log handler that appends to `$XDG_STATE_HOME/voltop/voltop.log` (or `~/.local/state/voltop/voltop.log`).
 enum FileLogHandler {
-    static func make(label: String) -> LogHandler {
-        let env = ProcessInfo.processInfo.environment
-        let base = env["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? "/tmp") + "/.local/state")
-        let dir = base + "/voltop"
-        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let path = dir + "/voltop.log"
-        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
-        guard let handle = FileHandle(forWritingAtPath: path) else { return SwiftLogNoOpLogHandler() }
-        handle.seekToEndOfFile()
+    /// Opens the log file (see `LogFile.open`: no symlink, a regular file of the user's, mode 0600).
+    static func open() throws -> FileHandle {
+        let fd = try LogFile.open(directory: LogFile.directory(environment: ProcessInfo.processInfo.environment))
+        return FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+    }
+
+    static func make(label: String, handle: FileHandle) -> LogHandler {
         var handler = StreamLogHandler(label: label, stream: FileStream(handle: handle))
         handler.logLevel = .debug
         return handler

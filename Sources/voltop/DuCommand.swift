@@ -57,8 +57,13 @@ struct DuCommand: AsyncParsableCommand {
     @Argument(help: "A directory inside the volume (symlinks on the way are refused, never followed).")
     var path: String?
 
-    @Option(help: "Levels of entries to list below the top one (0: the total only).")
+    @Option(help: "Levels of entries to list below the top one (0: the total only; at most 200 with --json, 4096 without).")
     var depth = 1
+
+    /// Most levels listed: JSON nests two values per level and Foundation's encoder stops at 512; the text
+    /// listing recurses once per level (a volume can hold a chain of directories far deeper than this).
+    static let maxJSONDepth = 200
+    static let maxTextDepth = 4096
 
     @Flag(help: "Show apparent sizes (file lengths, as du -b) instead of disk usage (as du -B1).")
     var apparent = false
@@ -97,16 +102,18 @@ struct DuCommand: AsyncParsableCommand {
         let started = ContinuousClock.now
         let line = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
         let options = ScanOptions(workers: workers, progressInterval: .milliseconds(100))
-        // Ctrl-C (or TERM) from here on cancels the work; the helper container, if one was made, is removed
+        // Ctrl-C (or TERM, HUP, QUIT) from here on cancels the work; the helper container, if one was made, is removed
         // afterwards outside the cancelled task (a cancelled task's requests would be cancelled too).
         let current = Locked<Task<ScanTree, any Error>?>(nil)
+        let interrupted = Locked<Interrupt?>(nil)
         let interrupt = Interrupt {
             guard let task = current.value else {
                 Output.warn("interrupted")
-                Glibc.exit(130)
+                Glibc.exit(interrupted.value?.exitStatus ?? 130)
             }
             task.cancel()
         }
+        interrupted.value = interrupt
         let opened = Locked<VolumeBrowser?>(nil)
         let work: Task<ScanTree, any Error>
         if let directory {
@@ -141,7 +148,7 @@ struct DuCommand: AsyncParsableCommand {
             line.clear()
             if error is CancellationError || work.isCancelled {
                 Output.warn("interrupted")
-                throw ExitCode(130)
+                throw ExitCode(interrupt.exitStatus)
             }
             throw error
         }
@@ -155,12 +162,16 @@ struct DuCommand: AsyncParsableCommand {
         }
         line.clear()
         let elapsed = ContinuousClock.now - started
+        let shownDepth = min(depth, json ? Self.maxJSONDepth : Self.maxTextDepth)
+        if shownDepth < depth {
+            Output.warn("--depth \(depth) is more than voltop lists\(json ? " with --json" : ""): showing \(shownDepth) levels (deeper entries count in their parents' sizes)")
+        }
         if json {
-            var document = DuJSON(tree: tree, volume: volume, path: path ?? "", depth: depth, apparent: apparent)
+            var document = DuJSON(tree: tree, volume: volume, path: path ?? "", depth: shownDepth, apparent: apparent)
             document.source = browser?.source.name ?? "direct"
             try Output.json(document)
         } else {
-            printText(tree, sourceLine: sourceLine, label: Sanitizer.inline(label))
+            printText(tree, sourceLine: sourceLine, label: Sanitizer.inline(label), depth: shownDepth)
         }
         for problem in tree.totals.unreadable.prefix(20) {
             Output.warn("cannot read \(Sanitizer.inline(label))/\(problem.displayPath): \(problem.reason)")
@@ -171,7 +182,7 @@ struct DuCommand: AsyncParsableCommand {
         if stats { printStats(tree, elapsed: elapsed, rssBefore: rssBefore) }
     }
 
-    private func printText(_ tree: ScanTree, sourceLine: String, label: String) {
+    private func printText(_ tree: ScanTree, sourceLine: String, label: String, depth: Int) {
         Output.line(sourceLine)
         var rows: [(size: String, path: String)] = []
         let key: ScanTree.SortKey = apparent ? .apparentSize : .allocatedSize
@@ -227,7 +238,6 @@ struct DuCommand: AsyncParsableCommand {
 
 extension SourcePreference: ExpressibleByArgument {}
 
-/// Ctrl-C and SIGTERM while it is active run `handler` (once per signal) instead of ending the process.
 /// A value shared with signal handlers and tasks.
 private final class Locked<Value>: @unchecked Sendable {
     private let lock = NSLock()
@@ -241,23 +251,37 @@ private final class Locked<Value>: @unchecked Sendable {
     }
 }
 
+/// INT (Ctrl-C), TERM, HUP (the terminal closed) and QUIT (Ctrl-\) while it is active run `handler` instead of
+/// ending the process, so that the helper container is removed first (as the dashboard does); the first signal
+/// sets the exit status.
 private final class Interrupt: @unchecked Sendable {
+    static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
     private let sources: [DispatchSourceSignal]
+    private let received = Locked<Int32>(0)
+
+    /// The first signal that arrived (0: none).
+    var signal: Int32 { received.value }
 
     init(_ handler: @escaping @Sendable () -> Void) {
-        sources = [SIGINT, SIGTERM].map { signalNumber in
-            signal(signalNumber, SIG_IGN)
+        let received = self.received
+        sources = Self.signals.map { signalNumber in
+            Glibc.signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler(handler: handler)
+            source.setEventHandler {
+                if received.value == 0 { received.value = signalNumber }
+                handler()
+            }
             source.resume()
             return source
         }
     }
 
+    /// The exit status for the signal that interrupted the work: 128 + its number (130 for Ctrl-C).
+    var exitStatus: Int32 { 128 + (signal == 0 ? SIGINT : signal) }
+
     func stop() {
         for source in sources { source.cancel() }
-        signal(SIGINT, SIG_DFL)
-        signal(SIGTERM, SIG_DFL)
+        for signalNumber in Self.signals { Glibc.signal(signalNumber, SIG_DFL) }
     }
 }
 

@@ -39,6 +39,54 @@ struct CLITests {
         #expect(r.out.trimmingCharacters(in: .whitespacesAndNewlines) == VoltopVersion.current)
     }
 
+    /// A volume can hold a chain of directories deeper than JSON can nest or a listing can recurse: `--depth`
+    /// beyond what voltop lists is clamped with a note instead of crashing (a 5,000-level chain crashed it).
+    @Test func duOfAVeryDeepChainListsWhatItCanAndSaysSo() throws {
+        var template = Array("/tmp/voltop-du-deep-XXXXXX".utf8CString)
+        let dir = String(cString: try #require(mkdtemp(&template)))
+        defer { _ = try? TestEngine.run("/bin/rm", ["-rf", dir]) }
+        var fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        for _ in 0..<5_000 {
+            try #require(mkdirat(fd, "d", 0o755) == 0)
+            let next = openat(fd, "d", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            close(fd)
+            fd = next
+        }
+        close(fd)
+        var r = try Self.voltop(["du", "--dir", dir, "--depth", "100000", "--json"], host: nil)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.err.contains("showing 200 levels"))
+        #expect((try? JSONSerialization.jsonObject(with: Data(r.out.utf8))) != nil, "valid JSON")
+        r = try Self.voltop(["du", "--dir", dir, "--depth", "100000"], host: nil)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.err.contains("showing 4096 levels"))
+        #expect(r.out.split(separator: "\n").count == 4096 + 3, "the top, 4,096 levels, the source and the summary")
+        #expect(r.out.contains("5001 directories"))
+    }
+
+    /// `--debug` as root with a symlink planted at the log path: the dashboard stops before taking the screen,
+    /// says why and what to do, and the link's target is unchanged.
+    @Test func debugLogRefusesAPlantedSymlink() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else {
+            Issue.record("needs script(1) from util-linux to give the dashboard a terminal")
+            return
+        }
+        var template = Array("/tmp/voltop-log-XXXXXX".utf8CString)
+        let dir = String(cString: try #require(mkdtemp(&template)))
+        defer { _ = try? TestEngine.run("/bin/rm", ["-rf", dir]) }
+        try FileManager.default.createDirectory(atPath: dir + "/voltop", withIntermediateDirectories: true)
+        try Data("precious\n".utf8).write(to: URL(fileURLWithPath: dir + "/target"))
+        try FileManager.default.createSymbolicLink(atPath: dir + "/voltop/voltop.log", withDestinationPath: dir + "/target")
+        var env = ProcessInfo.processInfo.environment
+        env["XDG_STATE_HOME"] = dir
+        env["DOCKER_HOST"] = "unix:///nonexistent.sock"
+        let r = try TestEngine.run("/usr/bin/script", ["-qec", "\(Self.binary) --debug", "/dev/null"], check: false, environment: env)
+        #expect(r.status == 1)
+        #expect(r.out.contains("is a symbolic link: voltop does not follow it"), "\(r.out)")
+        #expect(r.out.contains("XDG_STATE_HOME"))
+        #expect(try String(contentsOfFile: dir + "/target", encoding: .utf8) == "precious\n")
+    }
+
     @Test func engineDownSaysWhereItLooked() throws {
         let r = try Self.voltop(["ls"], host: "unix:///tmp/voltop-no-such-dir/docker.sock")
         #expect(r.status == 1)

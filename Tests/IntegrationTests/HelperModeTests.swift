@@ -375,7 +375,10 @@ struct HelperModeTests {
         #expect(try await Self.helpers(engine, volume: volume).isEmpty)
     }
 
-    @Test func duInterruptedRemovesItsHelper() async throws {
+    /// Ctrl-C, TERM, a closed terminal (HUP) and Ctrl-\ (QUIT) all remove the helper; the exit status is
+    /// 128 + the signal's number.
+    @Test(arguments: [SIGINT, SIGTERM, SIGHUP, SIGQUIT])
+    func duInterruptedRemovesItsHelper(signal: Int32) async throws {
         let volume = TestEngine.unique("helper-int")
         try Self.fill192MiB(volume)
         defer { TestEngine.removeVolumes([volume]) }
@@ -393,10 +396,31 @@ struct HelperModeTests {
             try await Task.sleep(for: .milliseconds(20))
         }
         #expect(process.isRunning, "still reading when interrupted")
-        kill(process.processIdentifier, SIGINT)
+        kill(process.processIdentifier, signal)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 130)
-        #expect(try await Self.helpers(engine, volume: volume).isEmpty, "Ctrl-C removes the helper")
+        #expect(process.terminationReason == .exit, "voltop handled signal \(signal) instead of dying of it")
+        #expect(process.terminationStatus == 128 + signal)
+        #expect(try await Self.helpers(engine, volume: volume).isEmpty, "signal \(signal) removes the helper")
+    }
+
+    /// The volume is removed between the open's lookup and the helper's create: the helper's mount makes the
+    /// engine create it again, empty and without its labels. The open notices, removes its helper and says so.
+    @Test func openNoticesAVolumeRemovedBeforeItsHelperWasCreated() async throws {
+        let volume = TestEngine.unique("helper-race")
+        try TestEngine.docker(["volume", "create", "--label", "voltop.test=race", volume])
+        defer { TestEngine.removeVolumes([volume]) }
+        let engine = try await TestEngine.connect()
+        do {
+            let browser = try await VolumeBrowser.open(engine: engine, volume: volume, preference: .helper, helperImage: nil) {
+                _ = try? TestEngine.docker(["volume", "rm", volume])
+            }
+            await browser.close()
+            Issue.record("opened volume \(volume) although it was removed and re-created meanwhile")
+        } catch let error as EngineError {
+            #expect(error.code == .notFound)
+            #expect(error.message.contains("helper container voltop made for it was removed"), "\(error)")
+        }
+        #expect(try await Self.helpers(engine, volume: volume).isEmpty)
     }
 
     // MARK: The CLI as a docker-group user

@@ -135,6 +135,13 @@ final class ScannerScratch {
         return true
     }
 
+    /// Bind-mounts the directory `source` (an absolute path) at `relative`; false when this process may not mount.
+    func bindMount(_ source: String, at relative: String) -> Bool {
+        guard (try? ScannerScratch.run("/bin/mount", ["--bind", source, full(relative)]))?.status == 0 else { return false }
+        mounts.append(full(relative))
+        return true
+    }
+
     /// Runs a program and returns its exit status and standard output.
     @discardableResult
     static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {

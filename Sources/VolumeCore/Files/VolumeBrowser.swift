@@ -1,3 +1,5 @@
+import CVolumeSys
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -103,7 +105,11 @@ public actor VolumeBrowser {
     }
 
     /// `open`, with the helper's image given (tests).
-    static func open(engine: DockerEngine, volume name: String, preference: SourcePreference, helperImage: String?) async throws -> VolumeBrowser {
+    /// `beforeCreate` runs between the volume's lookup and the helper's create (tests remove the volume there).
+    static func open(
+        engine: DockerEngine, volume name: String, preference: SourcePreference, helperImage: String?,
+        beforeCreate: (@Sendable () async -> Void)? = nil
+    ) async throws -> VolumeBrowser {
         let (volume, _) = try await engine.volume(name)
         let direct: Result<String, EngineError> =
             preference == .helper
@@ -119,6 +125,7 @@ public actor VolumeBrowser {
         }
         let image: String
         if let helperImage { image = helperImage } else { image = try await engine.helperImage() }
+        await beforeCreate?()
         let id: String
         do {
             // Not cancellable (an unstructured task): a create the engine carried out must come back with its id,
@@ -135,10 +142,20 @@ public actor VolumeBrowser {
             await Task { try? await engine.removeHelper(id) }.value
             throw CancellationError()
         }
-        // The volume may have been removed between the lookup and the create, and re-created by the helper's mount.
-        if let again = try? await engine.volume(name).volume, again.createdAt != volume.createdAt {
-            try? await engine.removeHelper(id)
-            throw EngineError(.notFound, "volume \(Sanitizer.inline(name)) was removed while voltop opened it. List volumes with `voltop ls`")
+        // The volume may have been removed between the lookup and the create, and re-created (empty, without its
+        // labels) by the helper's mount, or removed and created again by someone else. Once the helper exists the
+        // engine refuses to remove the volume (a container uses it), so one more look settles it; a look that
+        // fails counts as a change.
+        let again = try? await engine.volume(name).volume
+        if again == nil || again?.createdAt != volume.createdAt || again?.driver != volume.driver || again?.labels != volume.labels
+            || again?.options != volume.options
+        {
+            await Task { try? await engine.removeHelper(id) }.value
+            throw EngineError(
+                .notFound,
+                "volume \(Sanitizer.inline(name)) was removed or replaced while voltop opened it: the helper container voltop made for it was removed "
+                    + "and nothing was read. If you removed it, the engine may have created it again, empty, when the helper mounted it: "
+                    + "check with `voltop ls` and remove it again")
         }
         return VolumeBrowser(engine: engine, volume: volume, source: .helper(containerID: id))
     }
@@ -319,23 +336,48 @@ enum DirectAccess {
 
 /// Direct reads of one file below a root, through directory descriptors.
 enum DirectRead {
-    static func preview(root: String, path: [[UInt8]], maxBytes: Int) throws -> FilePreview {
+    /// Opens the entry without reading it (`O_PATH | O_NOFOLLOW`: no device or FIFO is opened, a symlink is the
+    /// link itself), checks on that descriptor that it is a regular file, then opens that same inode for reading
+    /// through `/proc/self/fd`: a device node, FIFO or symlink swapped in after the check is never opened.
+    /// `beforeOpen` runs between the check and the open for reading (tests swap the entry there).
+    static func preview(root: String, path: [[UInt8]], maxBytes: Int, beforeOpen: (() -> Void)? = nil) throws -> FilePreview {
         guard let last = path.last else { throw EngineError(.invalidArgument, "name a file inside the volume to preview") }
         let shown = Sanitizer.inline(bytes: Array(path.joined(separator: [0x2F])))
         let rootFD = try SafePath.openRoot(root)
+        let mount = SafePath.mountID(of: rootFD)
         let parentFD = try SafePath.openBelow(rootFD, path.dropLast()[...], rootPath: root)
         defer { close(parentFD) }
-        let cName = (last + [0]).map { CChar(bitPattern: $0) }
-        var st = stat()
-        guard fstatat(parentFD, cName, &st, AT_SYMLINK_NOFOLLOW) == 0 else {
-            throw SafePath.componentError(errno, path, rootPath: root, action: "read")
+        // Like the scanner, never into another mount (a bind mount of the same filesystem has the same st_dev).
+        guard SafePath.isOnMount(parentFD, mount) else {
+            throw SafePath.componentError(EXDEV, Array(path.dropLast()), rootPath: root, action: "read")
         }
+        let cName = (last + [0]).map { CChar(bitPattern: $0) }
+        let pathFD = SafePath.retrying { cvs_open_path(parentFD, cName) }
+        guard pathFD >= 0 else { throw SafePath.componentError(errno, path, rootPath: root, action: "read") }
+        defer { close(pathFD) }
+        var st = stat()
+        guard fstat(pathFD, &st) == 0 else { throw SafePath.componentError(errno, path, rootPath: root, action: "read") }
         try requireRegular(mode: st.st_mode, shown: shown)
-        let fd = SafePath.retrying { openat(parentFD, cName, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY) }
-        guard fd >= 0 else { throw SafePath.componentError(errno, path, rootPath: root, action: "read") }
+        guard SafePath.isOnMount(pathFD, mount) else {
+            throw EngineError(.conflict, "\(shown) is a mount point (a file mounted over this one): voltop does not read across mounts")
+        }
+        beforeOpen?()
+        let checked = (dev: st.st_dev, ino: st.st_ino)
+        let fd = SafePath.retrying { open("/proc/self/fd/\(pathFD)", O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY) }
+        guard fd >= 0 else {
+            let e = errno
+            if e == ENOENT {
+                throw EngineError(
+                    .engineFailure, "cannot preview \(shown): /proc is not mounted here, and voltop opens files only through it; mount /proc")
+            }
+            throw SafePath.componentError(e, path, rootPath: root, action: "read")
+        }
         defer { close(fd) }
         guard fstat(fd, &st) == 0 else { throw SafePath.componentError(errno, path, rootPath: root, action: "read") }
         try requireRegular(mode: st.st_mode, shown: shown)
+        guard st.st_dev == checked.dev, st.st_ino == checked.ino else {
+            throw EngineError(.conflict, "\(shown) changed while voltop opened it: nothing was read. Look again")
+        }
         var bytes = [UInt8](repeating: 0, count: maxBytes)
         var filled = 0
         while filled < maxBytes {

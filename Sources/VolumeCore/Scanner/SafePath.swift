@@ -1,3 +1,5 @@
+import CVolumeSys
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -63,6 +65,22 @@ enum SafePath {
         (name + [0]).withUnsafeBufferPointer { p in
             p.withMemoryRebound(to: CChar.self) { openat(dir, $0.baseAddress!, directoryFlags) }
         }
+    }
+
+    /// The ID of the mount that the directory `fd` is on (`statx` `STATX_MNT_ID`), or nil when the kernel has
+    /// none (before Linux 5.8: then only `st_dev` tells mounts apart).
+    ///
+    /// Two directories with the same `st_dev` can be on different mounts: a bind mount of a directory of the same
+    /// filesystem (made on the host inside a volume's `_data`, say) keeps the device number, not the mount ID.
+    static func mountID(of fd: Int32) -> UInt64? {
+        var id: UInt64 = 0
+        return cvs_mount_id(fd, "", &id) == 0 ? id : nil
+    }
+
+    /// Whether the directory `fd` is on the mount `expected` (always true when the kernel has no mount IDs).
+    static func isOnMount(_ fd: Int32, _ expected: UInt64?) -> Bool {
+        guard let expected else { return true }
+        return mountID(of: fd) == expected
     }
 
     /// Runs a system call again while it fails with `EINTR`.

@@ -96,6 +96,7 @@ final class ScanWalk: @unchecked Sendable {
 
     // Written by worker 0 before any job exists; read by others only after taking a job through the lock.
     private var rootDevice: UInt64 = 0
+    private var rootMount: UInt64?
     private var startFD: Int32 = -1
     private var completion: (@Sendable (Result<ScanTree, any Error>) -> Void)?
 
@@ -228,6 +229,7 @@ final class ScanWalk: @unchecked Sendable {
             }
             startFD = fd
             rootDevice = UInt64(st.st_dev)
+            rootMount = SafePath.mountID(of: fd)
             _ = nextEntry.add(1, ordering: .relaxed)
             _ = nextDirectory.add(1, ordering: .relaxed)
             store.parent[0] = ScanStore.noParent
@@ -290,8 +292,9 @@ final class ScanWalk: @unchecked Sendable {
             close(fd)
             return
         }
-        if options.oneFilesystem && UInt64(st.st_dev) != rootDevice {
-            // Replaced by a mount point since it was stat'ed: treated as one (not counted).
+        if options.oneFilesystem && job.node != 0 && (UInt64(st.st_dev) != rootDevice || !SafePath.isOnMount(fd, rootMount)) {
+            // Replaced by a mount point since it was stat'ed, or a bind mount of a directory of the same filesystem
+            // (same device number, another mount ID): treated as a mount point (not entered, not counted).
             store.meta[Int(job.node)] |= ScanStore.Meta.otherFilesystem
             state.totals.directories -= 1
             state.totals.otherFilesystems += 1

@@ -8,8 +8,8 @@
 public struct ScanOptions: Sendable {
     /// Threads that read directories (at least 2; by default one per CPU).
     public var workers: Int
-    /// Whether to stay on the root's filesystem: a directory with another `st_dev` (a mount point) is neither entered
-    /// nor counted, as with `du -x`.
+    /// Whether to stay on the root's mount: a directory with another `st_dev` (a mount point) is neither entered
+    /// nor counted, as with `du -x`; nor is a bind mount of the same filesystem (same `st_dev`, another mount ID).
     public var oneFilesystem: Bool
     /// Least time between two progress reports.
     public var progressInterval: Duration
@@ -84,11 +84,13 @@ public enum VolumeScanner {
     /// Each parent component is opened with `openat(O_NOFOLLOW | O_DIRECTORY)` from the root's descriptor, so a
     /// symlink anywhere on the way makes the call fail instead of reaching outside; the last component is removed
     /// with `unlinkat` (a symlink itself, never its target). A directory is emptied the same way, depth first,
-    /// never following a symlink and never crossing into another filesystem.
+    /// never following a symlink and never crossing into another mount (another `st_dev`, or another mount ID: a
+    /// bind mount of the same filesystem), with one directory open at a time whatever the depth (see `SafeRemoval`).
     ///
     /// - Throws: `EngineError` `.invalidArgument` for an empty path or a component that is empty, `.`, `..` or holds
-    ///   `/`; `.conflict` when a component is a symlink or a mount point; `.notFound`, `.permissionDenied`, or
-    ///   `.engineFailure` for other system errors. Part of a directory may be gone when it fails midway.
+    ///   `/`, or a tree more than 4,096 levels deep; `.conflict` when a component is a symlink or a mount point, or
+    ///   a directory was moved during the removal; `.notFound`, `.permissionDenied`, or `.engineFailure` for other
+    ///   system errors. Part of a directory may be gone when it fails midway.
     ///
     /// With `expecting`, the entry must still be of that kind (the kind the user confirmed); otherwise it throws
     /// `.conflict` and removes nothing.

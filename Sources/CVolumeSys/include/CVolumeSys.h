@@ -1,0 +1,47 @@
+#ifndef CVOLUMESYS_H
+#define CVOLUMESYS_H
+
+// System calls that Swift's Glibc module does not export (statx is hidden behind _GNU_SOURCE and a variadic
+// syscall(2) cannot be called from Swift).
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/stat.h>
+
+#ifndef AT_EMPTY_PATH
+#define AT_EMPTY_PATH 0x1000
+#endif
+#ifndef O_PATH
+#define O_PATH 010000000
+#endif
+#ifndef AT_NO_AUTOMOUNT
+#define AT_NO_AUTOMOUNT 0x800
+#endif
+
+/// The mount ID (statx STATX_MNT_ID, Linux 5.8+) of `name` below `dirfd` (or of `dirfd` itself when `name`
+/// is ""), never following a symlink. Returns 0 and sets *mount_id, or -1 with errno (ENOSYS, EINVAL: the
+/// kernel has no statx or no mount IDs; ENODATA: it answered without a mount ID).
+static inline int cvs_mount_id(int dirfd, const char *name, uint64_t *mount_id) {
+    struct statx stx;
+    int flags = AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT;
+    if (name[0] == 0) flags |= AT_EMPTY_PATH;
+    long r = syscall(SYS_statx, dirfd, name, flags, STATX_MNT_ID, &stx);
+    if (r != 0) return -1;
+    if (!(stx.stx_mask & STATX_MNT_ID)) {
+        errno = ENODATA;
+        return -1;
+    }
+    *mount_id = stx.stx_mnt_id;
+    return 0;
+}
+
+/// `openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC)`: a descriptor that names the entry without opening it
+/// (no device driver or FIFO is involved; a symlink is the link itself); fstat works on it, read does not.
+static inline int cvs_open_path(int dirfd, const char *name) {
+    return openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+}
+
+#endif
