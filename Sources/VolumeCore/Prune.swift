@@ -57,6 +57,16 @@ public struct PruneCandidate: Sendable, Equatable, Codable {
     /// Whether it carried the engine's anonymous label when previewed.
     public var hasAnonymousLabel: Bool = false
 
+    public func encode(to encoder: Encoder) throws {
+        // Every key always present (null when unknown).
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(isAnonymous, forKey: .isAnonymous)
+        try c.encode(sizeBytes, forKey: .sizeBytes)
+        try c.encode(createdAt, forKey: .createdAt)
+        try c.encode(hasAnonymousLabel, forKey: .hasAnonymousLabel)
+    }
+
     /// A candidate from its parts.
     public init(name: String, isAnonymous: Bool, sizeBytes: Int64?, createdAt: String? = nil, hasAnonymousLabel: Bool = false) {
         self.name = name

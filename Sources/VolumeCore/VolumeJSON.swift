@@ -28,6 +28,21 @@ public struct VolumeJSON: Codable, Sendable, Equatable {
             composeService = o.composeService
             volumesFrom = o.volumesFrom
         }
+
+        public func encode(to encoder: Encoder) throws {
+            // Every key always present (null when unknown), in `ls --json` as in `inspect --json`.
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(id, forKey: .id)
+            try c.encode(name, forKey: .name)
+            try c.encode(state, forKey: .state)
+            try c.encode(running, forKey: .running)
+            try c.encode(image, forKey: .image)
+            try c.encode(destination, forKey: .destination)
+            try c.encode(rw, forKey: .rw)
+            try c.encode(composeProject, forKey: .composeProject)
+            try c.encode(composeService, forKey: .composeService)
+            try c.encode(volumesFrom, forKey: .volumesFrom)
+        }
     }
 
     public var name: String

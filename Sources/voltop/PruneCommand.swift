@@ -54,6 +54,24 @@ struct PruneCommand: AsyncParsableCommand {
         var anonymousBy: String
         var dryRun: Bool
         var result: PruneResult?
+
+        enum CodingKeys: String, CodingKey {
+            case mode, labelFilters, candidates, totalBytes, unknownSizes, notConsidered, anonymousBy, dryRun, result
+        }
+
+        func encode(to encoder: Encoder) throws {
+            // Every key always present: `result` is null on a dry run.
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(mode, forKey: .mode)
+            try c.encode(labelFilters, forKey: .labelFilters)
+            try c.encode(candidates, forKey: .candidates)
+            try c.encode(totalBytes, forKey: .totalBytes)
+            try c.encode(unknownSizes, forKey: .unknownSizes)
+            try c.encode(notConsidered, forKey: .notConsidered)
+            try c.encode(anonymousBy, forKey: .anonymousBy)
+            try c.encode(dryRun, forKey: .dryRun)
+            try c.encode(result, forKey: .result)
+        }
     }
 
     func run() async throws {

@@ -240,3 +240,69 @@ extension CLITests {
         #expect(!r.err.contains("Broken pipe"), "stderr: \(r.err)")
     }
 }
+
+/// The README promises that every documented key is always present in every command's JSON; the keys are read
+/// from the README's own examples, so documentation and output cannot drift apart.
+@Suite(.enabled(if: TestEngine.isAvailable))
+struct JSONShapeTests {
+    static let readme: String = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return (try? String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)) ?? ""
+    }()
+
+    /// The JSON code blocks of the README's "JSON shapes" section, parsed ("…" stands for a value).
+    static func documented() throws -> [[String: Any]] {
+        let section = try #require(readme.range(of: "### JSON shapes")).upperBound
+        let rest = String(readme[section...])
+        var objects: [[String: Any]] = []
+        for block in rest.components(separatedBy: "```json").dropFirst() {
+            guard let end = block.range(of: "```") else { continue }
+            let text = String(block[..<end.lowerBound])
+            if let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] { objects.append(object) }
+        }
+        return objects
+    }
+
+    static func keys(_ object: Any?) -> Set<String> { Set((object as? [String: Any])?.keys.map { $0 } ?? []) }
+
+    @Test func everyDocumentedKeyIsPresentInEveryCommand() throws {
+        let docs = try Self.documented()
+        #expect(docs.count >= 2, "the README's JSON examples were not found")
+        let volumeDoc = try #require(docs.first { $0["owners"] != nil })
+        let ownerDoc = Self.keys((volumeDoc["owners"] as? [Any])?.first)
+        let planDoc = try #require(docs.first { $0["candidates"] != nil })
+        let candidateDoc = Self.keys((planDoc["candidates"] as? [Any])?.first)
+        #expect(!ownerDoc.isEmpty && !candidateDoc.isEmpty)
+
+        let tag = TestEngine.unique("json")
+        let vol = tag + "-v"
+        let owner = tag + "-c"
+        defer {
+            TestEngine.removeContainers([owner])
+            TestEngine.removeVolumes([vol])
+        }
+        let created = try CLITests.voltop(["create", vol, "--label", "voltop.json=\(tag)", "--json"])
+        #expect(created.status == 0, "\(created.err)")
+        #expect(Self.keys(try JSONSerialization.jsonObject(with: Data(created.out.utf8))) == Self.keys(volumeDoc), "create --json")
+        try TestEngine.stoppedContainer(owner, ["-v", "\(vol):/data"])
+
+        let listed = try CLITests.voltop(["ls", "--json", "--size", "--filter", "name=\(vol)"])
+        let array = try #require(try JSONSerialization.jsonObject(with: Data(listed.out.utf8)) as? [[String: Any]])
+        let entry = try #require(array.first)
+        #expect(Self.keys(entry) == Self.keys(volumeDoc), "ls --json")
+        #expect(Self.keys((entry["owners"] as? [Any])?.first) == ownerDoc, "ls --json owners")
+
+        let inspected = try CLITests.voltop(["inspect", "--json", vol])
+        let objects = try #require(try JSONSerialization.jsonObject(with: Data(inspected.out.utf8)) as? [[String: Any]])
+        let voltop = try #require(objects.first?["Voltop"] as? [String: Any])
+        #expect(Self.keys(voltop).subtracting(["origin"]) == Self.keys(volumeDoc), "inspect --json")
+        #expect(Self.keys((voltop["owners"] as? [Any])?.first) == ownerDoc, "inspect --json owners: one owner shape")
+
+        try TestEngine.docker(["rm", owner])
+        let plan = try CLITests.voltop(["prune", "--all", "--dry-run", "--json", "--filter", "label=voltop.json=\(tag)"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(plan.out.utf8)) as? [String: Any])
+        #expect(Self.keys(object) == Self.keys(planDoc), "prune --dry-run --json")
+        #expect(object["result"] is NSNull, "result is null on a dry run")
+        #expect(Self.keys((object["candidates"] as? [Any])?.first) == candidateDoc, "prune candidates")
+    }
+}
