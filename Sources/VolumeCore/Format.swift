@@ -42,6 +42,23 @@ public enum Format {
         }
     }
 
+    /// Seconds until `age` of something `seconds` old reads differently (the next second, minute, hour, day,
+    /// week or year boundary), so a clock can redraw exactly when a shown age changes and not more often.
+    public static func secondsUntilAgeChanges(_ seconds: Double) -> Double {
+        let s = max(0, seconds)
+        let unit: Double
+        switch s {
+        case ..<60: unit = 1
+        case ..<3600: unit = 60
+        case ..<86400: unit = 3600
+        case ..<(86400 * 14): unit = 86400
+        case ..<(86400 * 365): unit = 86400 * 7
+        default: unit = 86400 * 365
+        }
+        let left = unit - s.truncatingRemainder(dividingBy: unit)
+        return left > 0 ? left : unit
+    }
+
     /// Owners as `2 (1 running, 1 stopped)`, or `0`.
     public static func owners(_ entry: CatalogEntry) -> String {
         let total = entry.owners.count

@@ -100,7 +100,8 @@ public enum Effect: Sendable, Equatable {
     case previewPrune(PruneMode)
     /// Remove exactly the previewed list → `.pruneFinished`.
     case executePrune(PrunePlan)
-    /// Send `.tick` after the given seconds (only while a spinner or banner animates).
+    /// Send `.tick` after the given seconds (while a spinner or banner animates, or when a shown age changes);
+    /// replaces a tick scheduled before and not yet sent.
     case scheduleTick(after: Double)
     /// Open a volume's files: choose the source (direct when voltop is root on a local socket, else a helper
     /// container) → `.filesOpened`, then scan it → `.filesProgress`… `.filesScanned`.

@@ -1,3 +1,5 @@
+import VolumeCore
+
 extension AppState {
     /// Asks for the catalog unless a load is in flight (then once more when it returns).
     mutating func requestCatalog() -> [Effect] {
@@ -47,13 +49,33 @@ extension AppState {
     var tickInterval: Double? {
         if isSpinning { return 0.1 }
         if case .disconnected = eventStream, reconnectSeconds > 0 { return 1 }
-        return nil
+        return secondsUntilAnAgeChanges
+    }
+
+    /// Seconds until the age shown for a row on screen (the CREATED column, the detail pane's "Created") reads
+    /// differently: ages follow the clock with one redraw per change of text, never more often.
+    var secondsUntilAnAgeChanges: Double? {
+        guard mode == .volumes, hasLoadedCatalog, rows > 0 else { return nil }
+        let body = PaneLayout(self, rows: rows, cols: cols).tableBody.height
+        let nowSeconds = now.timeIntervalSince1970
+        var soonest: Double?
+        for i in visibleIndices.dropFirst(scrollOffset).prefix(max(0, body)) {
+            guard createdTimes.indices.contains(i), let created = createdTimes[i] else { continue }
+            let next = Format.secondsUntilAgeChanges(nowSeconds - created)
+            if let current = soonest, current <= next { continue }
+            soonest = next
+        }
+        // A little after the boundary, so the new text is there when the tick lands.
+        return soonest.map { $0 + 0.05 }
     }
 
     /// A `.scheduleTick` when something animates and no tick is on its way.
     mutating func scheduleTickIfAnimating() -> [Effect] {
-        guard !isTickScheduled, let interval = tickInterval else { return [] }
-        isTickScheduled = true
+        guard let interval = tickInterval else { return [] }
+        let due = now.addingTimeInterval(interval)
+        // A tick due sooner than needed (or at about the same time) already does it.
+        if let tickDue, tickDue <= due.addingTimeInterval(0.01) { return [] }
+        tickDue = due
         return [.scheduleTick(after: interval)]
     }
 }

@@ -88,7 +88,11 @@ public struct AppState: Sendable {
     /// Another size load is wanted once the one in flight returns.
     var isSizeReloadPending = false
     /// A `.tick` is scheduled and not yet received.
-    var isTickScheduled = false
+    /// When the scheduled `.tick` is due (by `now`), nil when none is; a sooner need replaces it (the runtime keeps
+    /// only the latest `.scheduleTick`).
+    var tickDue: Date?
+    /// Whether a `.tick` is on its way.
+    var isTickScheduled: Bool { tickDue != nil }
     /// Sizes should be measured again once the next catalog arrives (the catalog changed).
     var needsSizesAfterCatalog = true
     /// The error banner came from a failed catalog load (a later success clears it).

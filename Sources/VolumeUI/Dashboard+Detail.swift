@@ -63,6 +63,10 @@ extension Dashboard {
         lines += wrappedField("Mountpoint", volume.mountpoint.isEmpty ? "-" : volume.mountpoint, width: valueWidth)
         if let createdAt = volume.createdAt {
             lines.append(field("Created", "\(Format.age(s.selectedCreatedDate, now: s.now)) ago").adding(" · \(createdAt)", .dim))
+            if let api = APIVersion(s.header.apiVersion), api < APIVersion.v1_42 {
+                // Docker 20.10 reports the ctime of _data, which moves when its top level changes.
+                lines.append(StyledLine(keyPad).adding("(Docker 20.10: when _data's top level last changed)", .dim))
+            }
         }
         lines += keyValueLines("Labels", volume.labels, width: valueWidth)
         lines += keyValueLines("Options", volume.options, width: valueWidth)

@@ -211,7 +211,7 @@ extension Dashboard {
 
     static func ticked(_ date: Date, _ s: inout AppState) -> [Effect] {
         if date > s.now { s.now = date }
-        s.isTickScheduled = false
+        s.tickDue = nil
         s.spinnerFrame &+= 1
         if case .disconnected(_, let retryIn) = s.eventStream, s.reconnectAnchor == nil {
             s.reconnectAnchor = (date, retryIn)

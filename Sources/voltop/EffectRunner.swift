@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import VolumeCore
 import VolumeUI
 
@@ -11,6 +12,7 @@ final class EffectRunner: Sendable {
     let engine: DockerEngine
     let send: @Sendable (Action) -> Void
     private let catalogGate = Coalescer()
+    private let tickTask = Mutex<Task<Void, Never>?>(nil)
     private let sizeGate = Coalescer()
     /// Minimum seconds between two `/system/df` calls (the engine measures everything each time).
     let sizeInterval: Double
@@ -138,9 +140,15 @@ final class EffectRunner: Sendable {
                 }
             }
         case .scheduleTick(let seconds):
-            Task {
-                try? await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000))
+            // Only the latest schedule stands: a sooner tick (a spinner starts) replaces a far one (an age changes).
+            let task = Task {
+                try? await Task.sleep(nanoseconds: UInt64(min(max(0, seconds), 86_400 * 7) * 1_000_000_000))
+                guard !Task.isCancelled else { return }
                 send(.tick(Date()))
+            }
+            tickTask.withLock { previous in
+                previous?.cancel()
+                previous = task
             }
         case .quit:
             break

@@ -200,6 +200,29 @@ struct DashboardTests {
         #expect(try tmux.display("#{cursor_flag}") == "1")
     }
 
+    /// A new volume's age follows the clock without a key (it read "0s" until a reload).
+    @Test func agesFollowTheClock() throws {
+        let volume = name("age")
+        try E2E.docker(["volume", "create", "--label", "voltop.e2e=\(id)", volume])
+        defer { _ = try? E2E.docker(["volume", "rm", "-f", volume], check: false) }
+        let tmux = try TmuxSession(cols: 120, rows: 30)
+        try filter(tmux, to: volume)
+        func age() throws -> Int? {
+            // The table's row (left of the detail pane's border): its last column is CREATED.
+            let row = try tmux.screen().split(separator: "\n").first { $0.contains(volume) && $0.contains("local") }
+            let table = row.map { String($0.split(separator: "│", omittingEmptySubsequences: false)[0]) }
+            guard let last = table?.split(separator: " ").last, last.hasSuffix("s") else { return nil }
+            return Int(last.dropLast())
+        }
+        try tmux.waitFor("the row with its age") { _ in (try? age()) != nil }
+        let first = try #require(try age(), "an age in seconds")
+        Thread.sleep(forTimeInterval: 3.2)
+        let later = try #require(try age(), "an age in seconds")
+        #expect(later >= first + 2, "the age moved by itself: \(first)s then \(later)s")
+        try tmux.keys("q")
+        try tmux.waitFor("VOLTOP-EXITED 0", timeout: 5)
+    }
+
     @Test func noColorStaysReadableAndReadOnlyDisablesHarm() throws {
         let tmux = try TmuxSession(cols: 100, rows: 30, arguments: ["--read-only"], environment: ["NO_COLOR": "1"])
         try tmux.waitFor("READ-ONLY")

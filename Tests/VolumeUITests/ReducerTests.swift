@@ -26,12 +26,17 @@ import VolumeCore
         #expect(s.catalog.entry(named: "cache")?.size == .bytes(12_582_912))
     }
 
+    /// Fast ticks only while something animates; otherwise one tick when a shown age next changes its text (the
+    /// fixture's youngest row on screen is hours old: the next tick is up to an hour away, never sooner).
     @Test func ticksOnlyWhileSomethingAnimates() {
         var s = Fixture.loaded()
-        #expect(!s.isTickScheduled)
-        #expect(Dashboard.reduce(&s, .tick(Fixture.now.addingTimeInterval(1))).isEmpty)
+        func onlySlowTicks(_ effects: [Effect]) -> Bool {
+            effects.allSatisfy { if case .scheduleTick(let after) = $0 { return after >= 60 } else { return false } }
+        }
+        #expect(onlySlowTicks(Dashboard.reduce(&s, .tick(Fixture.now.addingTimeInterval(1)))))
+        #expect((s.tickInterval ?? 0) >= 60)
         _ = Fixture.press([.char("r")], &s)
-        #expect(s.isTickScheduled == false, "sizes are known, so refreshing shows no spinner")
+        #expect((s.tickInterval ?? 0) >= 60, "sizes are known, so refreshing shows no spinner")
         var fresh = AppState(header: Fixture.header, isReadOnly: false, now: Fixture.now)
         _ = Dashboard.start(&fresh)
         _ = Dashboard.reduce(&fresh, .catalogLoaded(.success(Fixture.catalog)))
@@ -41,7 +46,26 @@ import VolumeCore
         #expect(fresh.spinnerFrame == 1)
         #expect(fresh.now == Fixture.now.addingTimeInterval(0.1))
         _ = Dashboard.reduce(&fresh, .sizesLoaded(.success(Fixture.sizes)))
-        #expect(Dashboard.reduce(&fresh, .tick(Fixture.now.addingTimeInterval(0.2))).isEmpty)
+        #expect(onlySlowTicks(Dashboard.reduce(&fresh, .tick(Fixture.now.addingTimeInterval(0.2)))))
+    }
+
+    /// Ages follow the clock: a row created 50 s ago reads "50s", a tick lands when it turns "51s", then once a
+    /// minute after it turns "1m"; a spinner that starts meanwhile gets its fast tick at once.
+    @Test func agesFollowTheClockWithOneTickPerChange() {
+        let young = Volume(name: "young", createdAt: "2026-11-29T11:59:10Z")
+        var s = Fixture.loaded(catalog: Catalog(volumes: [young], containers: [], takenAt: Fixture.now))
+        #expect(Fixture.screen(s).text.contains("50s"))
+        let interval = s.tickInterval ?? 0
+        #expect(interval > 0.9 && interval < 1.2, "\(interval)")
+        _ = Dashboard.reduce(&s, .tick(Fixture.now.addingTimeInterval(10)))
+        #expect(Fixture.screen(s).text.contains("1m"))
+        let minute = s.tickInterval ?? 0
+        #expect(minute > 59 && minute < 61, "the next change is at 2m: \(minute)")
+        // A spinner (a prune preview loading) needs a tick sooner than the pending one: it is scheduled.
+        let effects = Dashboard.reduce(&s, .key(.char("p")))
+        #expect(effects.contains(.scheduleTick(after: 0.1)), "\(effects)")
+        #expect(Format.secondsUntilAgeChanges(59.5) == 0.5)
+        #expect(Format.secondsUntilAgeChanges(3600) == 3600)
     }
 
     @Test func eventsThatChangeTheCatalogReload() {
@@ -79,7 +103,7 @@ import VolumeCore
         #expect(s.banners.first?.text == "live updates lost (connection reset): reconnecting in 2s")
         _ = Dashboard.reduce(&s, .tick(Fixture.now.addingTimeInterval(14)))
         #expect(s.banners.first?.text == "live updates lost (connection reset): reconnecting…")
-        #expect(!s.isTickScheduled, "the countdown stops at zero")
+        #expect((s.tickInterval ?? 0) >= 60, "the countdown stops at zero (only an age tick remains)")
         let back = Dashboard.reduce(&s, .eventStreamChanged(.connected))
         #expect(back == [.loadCatalog])
         #expect(s.banners.isEmpty)
