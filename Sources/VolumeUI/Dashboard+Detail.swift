@@ -65,7 +65,7 @@ extension Dashboard {
             lines.append(field("Created", "\(Format.age(s.selectedCreatedDate, now: s.now)) ago").adding(" · \(createdAt)", .dim))
             if let api = APIVersion(s.header.apiVersion), api < APIVersion.v1_42 {
                 // Docker 20.10 reports the ctime of _data, which moves when its top level changes.
-                lines.append(StyledLine(keyPad).adding("(Docker 20.10: when _data's top level last changed)", .dim))
+                lines.append(StyledLine(keyPad).adding("(Docker 20.10: _data's last change)", .dim))
             }
         }
         lines += keyValueLines("Labels", volume.labels, width: valueWidth)

@@ -278,17 +278,22 @@ extension Dashboard {
             if plan.candidates.isEmpty {
                 list.append(StyledLine("Nothing to prune: no \(plan.mode.title) (local driver, no driver options).", .dim))
             }
-            for candidate in plan.candidates {
+            let ticked = prune.tickedPlan ?? plan
+            for (i, candidate) in plan.candidates.enumerated() {
                 let name = candidate.isAnonymous && Volume.looksAnonymous(candidate.name) ? String(candidate.name.prefix(12)) + "…" : candidate.name
-                list.append(
-                    StyledLine("  ").adding(CellGrid.fitted(name, to: nameWidth), candidate.isAnonymous ? .leaked : .normal)
-                        .adding(CellGrid.fitted(candidate.sizeBytes.map(Format.bytes) ?? "n/a", to: sizeWidth, alignRight: true)))
+                let isTicked = !prune.unticked.contains(candidate.name)
+                var line = StyledLine(isTicked ? "[x] " : "[ ] ", isTicked ? .bold : .dim)
+                    .adding(CellGrid.fitted(name, to: nameWidth - 4), isTicked ? (candidate.isAnonymous ? .leaked : .normal) : .dim)
+                    .adding(CellGrid.fitted(candidate.sizeBytes.map(Format.bytes) ?? "n/a", to: sizeWidth, alignRight: true), isTicked ? .normal : .dim)
+                if i == prune.cursor, prune.result == nil { line = StyledLine("").adding(line.text, .selected) }
+                list.append(StyledLine("  ").adding(line))
             }
             if !plan.candidates.isEmpty {
                 bottom.append(StyledLine(String(repeating: "─", count: inner), .dim))
-                let count = "\(plan.candidates.count) volume\(plan.candidates.count == 1 ? "" : "s")"
-                let unknown = plan.unknownSizeCount > 0 ? " (\(plan.unknownSizeCount) of unknown size)" : ""
-                let total = "total " + Format.bytes(plan.totalBytes)
+                let kept = plan.candidates.count - ticked.candidates.count
+                let count = "\(ticked.candidates.count) volume\(ticked.candidates.count == 1 ? "" : "s")" + (kept > 0 ? " (\(kept) unticked, kept)" : "")
+                let unknown = ticked.unknownSizeCount > 0 ? " (\(ticked.unknownSizeCount) of unknown size)" : ""
+                let total = "total " + Format.bytes(ticked.totalBytes)
                 let gap = max(2, inner - CellGrid.columns(of: count + unknown) - CellGrid.columns(of: total))
                 bottom.append(StyledLine(count, .bold).adding(unknown, .dim).adding(String(repeating: " ", count: gap)).adding(total, .bold))
             }
@@ -301,12 +306,22 @@ extension Dashboard {
             if !plan.candidates.isEmpty {
                 bottom.append(.blank)
                 bottom += paragraph(
-                    "y removes exactly these volumes, one by one; one that comes into use meanwhile is skipped.", width: inner, .dim)
+                    "y removes exactly the ticked volumes (Space unticks), one by one; one that comes into use meanwhile is skipped.",
+                    width: inner, .dim)
             }
         } else {
             list = [StyledLine("\(spinner(s)) previewing \(prune.mode.title)…", .dim)]
         }
         if prune.isExecuting { bottom.append(StyledLine("\(spinner(s)) pruning…", .dim)) }
-        return DialogView(title: "Prune \(prune.mode.title)", width: width, rows: rows, cols: cols, top: top, list: list, bottom: bottom, scroll: prune.scroll)
+        let scope = prune.scope.map { " \($0.description)" } ?? ""
+        var view = DialogView(
+            title: "Prune \(prune.mode.title)\(scope)", width: width, rows: rows, cols: cols, top: top, list: list, bottom: bottom, scroll: prune.scroll)
+        // Keep the cursor in view.
+        if prune.result == nil, prune.plan?.candidates.isEmpty == false, view.listHeight > 0 {
+            let row = prune.cursor
+            if row >= view.scroll + view.listHeight { view.scroll = row - view.listHeight + 1 }
+            if row < view.scroll { view.scroll = row }
+        }
+        return view
     }
 }

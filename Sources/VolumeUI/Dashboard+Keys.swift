@@ -159,7 +159,12 @@ extension Dashboard {
             }
             s.dialog = .remove(RemoveConfirm(entries: entries, isBulk: true))
         case .prune:
-            s.dialog = .prune(PruneDialog(mode: .unusedAnonymous))
+            // With a filter, the prune covers the rows the table shows, and says so.
+            var scope: PruneDialog.Scope?
+            if !s.filter.text.isEmpty {
+                scope = PruneDialog.Scope(names: Set(s.visibleIndices.map { s.catalog.entries[$0].name }), description: "matching /\(s.filter.text)")
+            }
+            s.dialog = .prune(PruneDialog(mode: .unusedAnonymous, scope: scope))
             return [.previewPrune(.unusedAnonymous)]
         default:
             break
@@ -285,17 +290,30 @@ extension Dashboard {
             default: mode = prune.mode == .unusedAnonymous ? .allUnused : .unusedAnonymous
             }
             guard mode != prune.mode else { return [] }
-            s.dialog = .prune(PruneDialog(mode: mode))
+            s.dialog = .prune(PruneDialog(mode: mode, scope: prune.scope))
             return [.previewPrune(mode)]
         case .confirm:
             if prune.result != nil {
                 s.dialog = nil
                 return []
             }
-            guard prune.canConfirm, let plan = prune.plan else { return [] }
+            guard prune.canConfirm, let plan = prune.tickedPlan else { return [] }
             prune.isExecuting = true
             s.dialog = .prune(prune)
             return [.executePrune(plan)]
+        case .toggleMark:
+            guard prune.result == nil, !prune.isExecuting, let plan = prune.plan, plan.candidates.indices.contains(prune.cursor) else { return [] }
+            let name = plan.candidates[prune.cursor].name
+            if prune.unticked.contains(name) { prune.unticked.remove(name) } else { prune.unticked.insert(name) }
+            prune.cursor = min(prune.cursor + 1, plan.candidates.count - 1)
+            s.dialog = .prune(prune)
+        case .moveUp, .moveDown, .pageUp, .pageDown, .moveTop, .moveBottom:
+            guard prune.result == nil, let plan = prune.plan, !plan.candidates.isEmpty else {
+                scroll(.dialog, command, &s)
+                return []
+            }
+            prune.cursor = target(of: command, from: prune.cursor, count: plan.candidates.count, page: 10)
+            s.dialog = .prune(prune)
         default:
             scroll(.dialog, command, &s)
         }

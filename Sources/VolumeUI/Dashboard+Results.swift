@@ -173,7 +173,14 @@ extension Dashboard {
         case .success(let plan):
             // A preview for the other mode arrived after the user switched: wait for the right one.
             guard plan.mode == prune.mode else { return [] }
+            var plan = plan
+            if let scope = prune.scope {
+                plan.candidates.removeAll { !scope.names.contains($0.name) }
+                plan.excluded.removeAll { !scope.names.contains($0) }
+            }
             prune.plan = plan
+            prune.cursor = 0
+            prune.unticked = []
             prune.error = nil
         case .failure(let error):
             prune.error = error

@@ -124,9 +124,10 @@ extension KeyMap {
         KeyBinding([.char("A")], .modeAll, "preview all unused volumes", scope: .prune),
         KeyBinding([.char("y"), .enter], .confirm, "prune exactly the listed volumes; on the result, close", scope: .prune, footer: "prune"),
         KeyBinding([.escape, .char("n")], .cancel, "cancel (or close the result)", scope: .prune, footer: "close"),
-        KeyBinding([.char("j"), .down], .moveDown, "scroll the list down", scope: .prune),
-        KeyBinding([.char("k"), .up], .moveUp, "scroll the list up", scope: .prune),
-        KeyBinding([.pageDown], .pageDown, "scroll the list down a page", scope: .prune),
-        KeyBinding([.pageUp], .pageUp, "scroll the list up a page", scope: .prune),
+        KeyBinding([.char(" ")], .toggleMark, "tick or untick the volume under the cursor (unticked ones stay)", scope: .prune, footer: "tick"),
+        KeyBinding([.char("j"), .down], .moveDown, "move down the list", scope: .prune),
+        KeyBinding([.char("k"), .up], .moveUp, "move up the list", scope: .prune),
+        KeyBinding([.pageDown], .pageDown, "move down a page", scope: .prune),
+        KeyBinding([.pageUp], .pageUp, "move up a page", scope: .prune),
     ]
 }

@@ -200,6 +200,35 @@ struct DashboardTests {
         #expect(try tmux.display("#{cursor_flag}") == "1")
     }
 
+    /// With a filter, the prune preview covers only the filtered rows (and says so); an unticked volume stays.
+    @Test func pruneFollowsTheFilter() throws {
+        let kept = name("pf-a")
+        let gone = name("pf-b")
+        let outside = name("zz-outside")
+        for volume in [kept, gone, outside] { try E2E.docker(["volume", "create", volume]) }
+        defer { _ = try? E2E.docker(["volume", "rm", "-f", kept, gone, outside], check: false) }
+        let tmux = try TmuxSession(cols: 120, rows: 32)
+        try filter(tmux, to: name("pf-"))
+        try tmux.keys("p")
+        try tmux.waitFor("the prune dialog") { $0.contains("Prune unused anonymous volumes") }
+        try tmux.keys("A")
+        let screen = try tmux.waitFor("the preview of the filtered rows") { $0.contains("matching /\(name("pf-"))") && $0.contains("total") }
+        #expect(!screen.contains(outside), "a volume outside the filter is not in the preview:\n\(screen)")
+        #expect(screen.contains("2 volumes"))
+        // The cursor starts on the first (pf-a): untick it.
+        try tmux.keys("Space")
+        try tmux.waitFor("one unticked") { $0.contains("1 unticked, kept") }
+        try tmux.keys("y")
+        try tmux.waitFor("the result") { $0.contains("Prune finished") }
+        let left = try E2E.volumeNames()
+        #expect(left.contains(kept), "the unticked volume stays")
+        #expect(!left.contains(gone))
+        #expect(left.contains(outside), "a volume outside the filter stays")
+        try tmux.keys("Escape")
+        try tmux.keys("q")
+        try tmux.waitFor("VOLTOP-EXITED 0", timeout: 5)
+    }
+
     /// A new volume's age follows the clock without a key (it read "0s" until a reload).
     @Test func agesFollowTheClock() throws {
         let volume = name("age")

@@ -390,6 +390,42 @@ import VolumeCore
 
     // MARK: Prune
 
+    /// With a filter, the prune covers only the rows the table shows and says so; Space unticks a candidate, the
+    /// total follows, and the prune removes exactly the ticked ones.
+    @Test func pruneFollowsTheFilterAndUntickedStay() throws {
+        var s = Fixture.loaded()
+        Fixture.press([.char("/")], &s)
+        Fixture.type("cache", &s)
+        Fixture.press([.enter], &s)
+        #expect(Fixture.press([.char("p"), .char("A")], &s) == [.previewPrune(.unusedAnonymous), .previewPrune(.allUnused)])
+        let measured = Catalog(volumes: Fixture.volumes, containers: Fixture.containers, sizes: Fixture.sizeTable, takenAt: Fixture.now)
+        _ = Dashboard.reduce(&s, .prunePreviewLoaded(.success(PrunePlan(catalog: measured, mode: .allUnused))))
+        guard case .prune(let prune)? = s.dialog else { Issue.record("no prune dialog"); return }
+        #expect(prune.plan?.candidates.map(\.name) == ["cache", "ci-cache"], "only the filtered rows, not old-logs")
+        var text = Fixture.screen(s).text
+        #expect(text.contains("matching /cache"))
+        #expect(!text.contains("old-logs"))
+        #expect(text.contains("total 2.3 GiB"))
+        // Untick the first (the cursor moves on); the total follows.
+        Fixture.press([.char(" ")], &s)
+        text = Fixture.screen(s).text
+        #expect(text.contains("[ ] cache") && text.contains("[x] ci-cache"))
+        #expect(text.contains("1 volume (1 unticked, kept)"))
+        let effects = Fixture.press([.char("y")], &s)
+        guard case .executePrune(let plan)? = effects.first else { Issue.record("no prune: \(effects)"); return }
+        #expect(plan.candidates.map(\.name) == ["ci-cache"])
+        // Without a filter: every volume.
+        var all = Fixture.loaded()
+        _ = Fixture.press([.char("p")], &all)
+        guard case .prune(let unscoped)? = all.dialog else { Issue.record("no prune dialog"); return }
+        #expect(unscoped.scope == nil)
+        // Unticking everything leaves nothing to confirm: y is not offered and does nothing.
+        _ = Dashboard.reduce(&all, .prunePreviewLoaded(.success(PrunePlan(catalog: measured, mode: .unusedAnonymous))))
+        Fixture.press([.char(" ")], &all)
+        #expect(Fixture.press([.char("y")], &all).isEmpty)
+        #expect(!Fixture.screen(all).text.contains("y prune"))
+    }
+
     @Test func pruneFlowExecutesExactlyThePreviewedPlan() {
         var s = Fixture.loaded()
         #expect(Fixture.press([.char("p")], &s) == [.previewPrune(.unusedAnonymous)])
