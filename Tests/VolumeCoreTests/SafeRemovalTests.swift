@@ -100,8 +100,9 @@ import Testing
         let most = sampler.stop()
         #expect(!Self.exists(t.full("root/chain")))
         #expect(Self.exists(t.full("root/keep")))
-        // One directory open at a time, plus `..` while climbing; the old remover held one per level.
-        #expect(most <= 3, "at most \(most) descriptors were open inside the \(depth)-level chain at once")
+        // One directory open at a time, plus `..` while climbing; the old remover held one per level (4,035). The
+        // sample is not atomic (descriptors close and reopen while /proc/self/fd is read), so allow a few more.
+        #expect(most <= 8, "at most \(most) descriptors were open inside the \(depth)-level chain at once")
     }
 
     @Test func refusesAChainDeeperThanTheCapLeavingItThere() async throws {
