@@ -139,9 +139,7 @@ extension Dashboard {
             s.focus = .table
             if let container = s.selectedContainer { return s.requestContainerDetail(container.id) }
         case .help:
-            s.modeBeforeHelp = s.mode
-            s.mode = .help
-            s.helpScroll = 0
+            openHelp(&s)
         case .inspect:
             guard let entry = s.selectedEntry else { return noVolume(&s) }
             s.dialog = .inspect(InspectViewer(name: entry.name))
@@ -198,9 +196,7 @@ extension Dashboard {
             if let container = s.selectedContainer { effects += s.requestContainerDetail(container.id) }
             return effects
         case .help:
-            s.modeBeforeHelp = s.mode
-            s.mode = .help
-            s.helpScroll = 0
+            openHelp(&s)
         default:
             break
         }
@@ -341,5 +337,20 @@ extension Dashboard {
         let row = max(0, min(row, s.visibleIndices.count - 1))
         if row != s.selection { s.detailScroll = 0 }
         s.selection = row
+    }
+
+    /// Opens the help at the section for where the user is (the file tree's keys from the tree, and so on).
+    static func openHelp(_ s: inout AppState) {
+        let scope: KeyBinding.Scope
+        switch s.mode {
+        case .files: scope = .files
+        case .mounts: scope = .mounts
+        case .volumes, .help: scope = s.focus == .detail ? .detail : .volumes
+        }
+        s.modeBeforeHelp = s.mode
+        s.mode = .help
+        let lines = helpColumns(s, width: s.cols)
+        let heading = StyledLine(" \(scope.title)", .heading)
+        s.helpScroll = lines.count == 1 ? (lines[0].firstIndex(of: heading) ?? 0) : 0
     }
 }

@@ -39,22 +39,21 @@ extension KeyMap {
             KeyBinding([.char("r"), .ctrl("r")], .refresh, "reload volumes, containers and sizes", scope: .volumes, footer: "refresh"),
             KeyBinding([.escape], .back, "dismiss the error, then clear the filter", scope: .volumes),
             KeyBinding([.char("?"), .function(1)], .help, "this help", scope: .volumes, footer: "help"),
-            KeyBinding([.char("q")], .quit, "quit", scope: .volumes, footer: "quit"),
+            KeyBinding([.char("q")], .quit, "quit (everywhere else q and Esc go back one level; Ctrl-C quits from anywhere)", scope: .volumes, footer: "quit"),
         ]
 
     private static let detailBindings =
         movement(.detail, "scroll")
         + [
-            KeyBinding([.escape, .tab, .enter], .switchPane, "back to the table", scope: .detail, footer: "back")
+            KeyBinding([.escape, .tab, .enter, .char("q")], .switchPane, "back to the table", scope: .detail, footer: "back")
         ]
 
     private static let mountsBindings =
         movement(.mounts, "move")
         + [
-            KeyBinding([.escape, .char("m")], .back, "back to the volumes", scope: .mounts, footer: "volumes"),
+            KeyBinding([.escape, .char("m"), .char("q")], .back, "back to the volumes", scope: .mounts, footer: "volumes"),
             KeyBinding([.char("r"), .ctrl("r")], .refresh, "reload containers and their mounts", scope: .mounts, footer: "refresh"),
             KeyBinding([.char("?"), .function(1)], .help, "this help", scope: .mounts, footer: "help"),
-            KeyBinding([.char("q")], .quit, "quit", scope: .mounts, footer: "quit"),
         ]
 
     private static let filesBindings =
@@ -81,8 +80,7 @@ extension KeyMap {
     private static let helpBindings =
         movement(.help, "scroll")
         + [
-            KeyBinding([.escape, .char("?")], .back, "close the help", scope: .help, footer: "close"),
-            KeyBinding([.char("q")], .quit, "quit", scope: .help, footer: "quit"),
+            KeyBinding([.escape, .char("?"), .char("q")], .back, "close the help (back to where it was opened)", scope: .help, footer: "close"),
         ]
 
     private static let filterBindings = [
@@ -103,7 +101,7 @@ extension KeyMap {
             KeyBinding([.char("/")], .search, "search the text", scope: .inspect, footer: "search"),
             KeyBinding([.char("n")], .nextMatch, "next match", scope: .inspect, footer: "next"),
             KeyBinding([.char("N")], .previousMatch, "previous match", scope: .inspect, footer: "prev"),
-            KeyBinding([.escape], .cancel, "close", scope: .inspect, footer: "close"),
+            KeyBinding([.escape, .char("q")], .cancel, "close", scope: .inspect, footer: "close"),
         ]
 
     private static let searchBindings = [

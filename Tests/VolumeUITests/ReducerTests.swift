@@ -659,4 +659,26 @@ import VolumeCore
         Fixture.type(#"note="a b""#, &s)
         #expect(Fixture.press([.enter], &s) == [.createVolume(VolumeCreateRequest(name: "vq", labels: ["note": "a b"]))])
     }
+
+    /// One rule for q: it goes back one level (help → where it was opened → the table) and quits only from the
+    /// table; help opens at the section for where the user is.
+    @Test func qGoesBackOneLevelAndHelpOpensAtTheSection() {
+        var s = Fixture.loaded(rows: 24, cols: 80)
+        Fixture.press([.char("m")], &s)
+        #expect(s.mode == .mounts)
+        Fixture.press([.char("?")], &s)
+        #expect(s.mode == .help)
+        let text = Fixture.screen(s).text.split(separator: "\n")
+        #expect(text.dropFirst(3).first?.contains("Mounts view") == true, "help opens at the mounts section:\n\(text.joined(separator: "\n"))")
+        Fixture.press([.char("q")], &s)
+        #expect(s.mode == .mounts && !s.shouldQuit, "q closes the help, back to the mounts view")
+        Fixture.press([.char("q")], &s)
+        #expect(s.mode == .volumes && !s.shouldQuit, "q leaves the mounts view")
+        Fixture.press([.tab], &s)
+        #expect(s.focus == .detail)
+        Fixture.press([.char("q")], &s)
+        #expect(s.focus == .table && !s.shouldQuit, "q leaves the detail pane")
+        _ = Dashboard.reduce(&s, .key(.char("q")))
+        #expect(s.shouldQuit, "q quits from the table")
+    }
 }
