@@ -163,7 +163,16 @@ extension DockerEngine {
                 // Removal is by name: the volume now under that name must be the one previewed.
                 let (now, _) = try await volume(candidate.name)
                 if let changed = Self.identityChange(of: candidate, now: now) {
-                    result.skipped.append(PruneSkip(name: candidate.name, reason: "changed", message: changed))
+                    // A volume that came into use also changes (20.10 reports _data's ctime): name its owners.
+                    let owners = ((try? await containers(filters: ["volume": [candidate.name]])) ?? []).filter { container in
+                        container.mounts.contains { $0.name == candidate.name }
+                    }
+                    if !owners.isEmpty {
+                        let error = EngineError.inUse(volume: candidate.name, owners: owners, engineMessage: "")
+                        result.skipped.append(PruneSkip(name: candidate.name, reason: "in-use", message: error.message))
+                    } else {
+                        result.skipped.append(PruneSkip(name: candidate.name, reason: "changed", message: changed))
+                    }
                     continue
                 }
                 try await removeVolume(candidate.name, force: false)

@@ -61,14 +61,17 @@ public struct VolumeJSON: Codable, Sendable, Equatable {
     public var size: Int64?
     /// `measured`, `not-requested` or `unknown`.
     public var sizeState: String
+    /// Where `size` comes from: `disk-usage` (voltop read the volume: what removing it gives back) or `engine`
+    /// (the engine's `/system/df` figure: file lengths only); null without a size.
+    public var sizeSource: String?
     /// Why the size is unknown, when it is.
     public var sizeNote: String?
     public var owners: [Owner]
     public var runningOwners: Int
     public var stoppedOwners: Int
 
-    /// The JSON form of a catalog entry.
-    public init(_ e: CatalogEntry) {
+    /// The JSON form of a catalog entry; `measured` when its size is voltop's own disk usage.
+    public init(_ e: CatalogEntry, measured: Bool = false) {
         name = e.name
         driver = e.volume.driver
         scope = e.volume.scope
@@ -89,11 +92,13 @@ public struct VolumeJSON: Codable, Sendable, Equatable {
             size = b
             sizeState = "measured"
             sizeNote = nil
+            sizeSource = measured ? "disk-usage" : "engine"
         case .unknown(let reason):
             size = nil
             sizeState = "unknown"
             sizeNote = reason
         }
+        if case .bytes = e.size {} else { sizeSource = nil }
         owners = e.owners.map(Owner.init)
         runningOwners = e.runningOwnerCount
         stoppedOwners = e.stoppedOwnerCount
@@ -116,6 +121,7 @@ public struct VolumeJSON: Codable, Sendable, Equatable {
         try c.encode(size, forKey: .size)
         try c.encode(sizeState, forKey: .sizeState)
         try c.encode(sizeNote, forKey: .sizeNote)
+        try c.encode(sizeSource, forKey: .sizeSource)
         try c.encode(owners, forKey: .owners)
         try c.encode(runningOwners, forKey: .runningOwners)
         try c.encode(stoppedOwners, forKey: .stoppedOwners)

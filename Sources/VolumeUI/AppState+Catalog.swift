@@ -74,6 +74,21 @@ extension AppState {
         if sortKey == .size { resort(keeping: selectedName) }
     }
 
+    /// A volume's size as shown everywhere: its disk usage where voltop measured it, else the engine's figure
+    /// (file lengths only) marked with `~`, "n/a" or "-".
+    func sizeText(_ entry: CatalogEntry) -> String {
+        if case .bytes = entry.size, measuredSizes[entry.name] == nil { return "~" + Format.size(entry.size) }
+        return Format.size(entry.size)
+    }
+
+    /// Whether any known size on screen is the engine's figure rather than voltop's disk usage.
+    var hasEngineFigures: Bool {
+        catalog.entries.contains { entry in
+            if case .bytes = entry.size { return measuredSizes[entry.name] == nil }
+            return false
+        }
+    }
+
     /// Volume names to measure: the rows on screen first, then the rest of the table, then those filtered out.
     func measureOrder(bodyHeight: Int) -> [String] {
         let onScreen = visibleIndices.dropFirst(scrollOffset).prefix(max(0, bodyHeight))

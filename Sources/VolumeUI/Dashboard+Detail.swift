@@ -25,7 +25,12 @@ extension Dashboard {
         if entry.isPinnedByHelper { status = status.adding(" · held by a voltop helper", .dim) }
         lines.append(field("Status", "").adding(status))
         switch entry.size {
-        case .bytes(let b): lines.append(field("Size", Format.bytes(b), .bold))
+        case .bytes(let b):
+            if s.measuredSizes[entry.name] != nil {
+                lines.append(field("Size", Format.bytes(b), .bold).adding(" on disk (measured by voltop)", .dim))
+            } else {
+                lines.append(field("Size", "~" + Format.bytes(b), .bold).adding(" the engine's figure: file lengths only, not disk usage", .dim))
+            }
         case .unknown(let reason): lines.append(field("Size", "n/a: \(reason)", .dim))
         case .notRequested: lines.append(field("Size", s.isLoadingSizes ? "\(spinner(s)) measuring…" : "-", .dim))
         }

@@ -152,7 +152,7 @@ extension Dashboard {
         var bottom: [StyledLine] = []
         let title: String
         if !confirm.isBulk, let entry = confirm.entries.first {
-            let size = Format.size(entry.size)
+            let size = s.sizeText(entry)
             if entry.status.isInUse {
                 title = "Cannot remove volume"
                 let count = entry.owners.count
@@ -208,7 +208,7 @@ extension Dashboard {
             for entry in removable {
                 list.append(
                     StyledLine("  ").adding(CellGrid.fitted(Format.shortName(entry), to: nameWidth), .bold)
-                        .adding(CellGrid.fitted(Format.size(entry.size), to: sizeWidth, alignRight: true))
+                        .adding(CellGrid.fitted(s.sizeText(entry), to: sizeWidth, alignRight: true))
                         .adding("  ").adding(VolumeTable.status(entry)))
             }
             if !blocked.isEmpty {
@@ -218,7 +218,7 @@ extension Dashboard {
                     let who = entry.owners.isEmpty ? "a voltop helper" : entry.owners.map(\.containerName).joined(separator: ", ")
                     list.append(
                         StyledLine("  ").adding(CellGrid.fitted(Format.shortName(entry), to: nameWidth), .dim)
-                            .adding(CellGrid.fitted(Format.size(entry.size), to: sizeWidth, alignRight: true), .dim)
+                            .adding(CellGrid.fitted(s.sizeText(entry), to: sizeWidth, alignRight: true), .dim)
                             .adding("  used by \(who)", .dim))
                 }
             }
@@ -284,7 +284,10 @@ extension Dashboard {
                 let isTicked = !prune.unticked.contains(candidate.name)
                 var line = StyledLine(isTicked ? "[x] " : "[ ] ", isTicked ? .bold : .dim)
                     .adding(CellGrid.fitted(name, to: nameWidth - 4), isTicked ? (candidate.isAnonymous ? .leaked : .normal) : .dim)
-                    .adding(CellGrid.fitted(candidate.sizeBytes.map(Format.bytes) ?? "n/a", to: sizeWidth, alignRight: true), isTicked ? .normal : .dim)
+                    .adding(
+                        CellGrid.fitted(
+                            candidate.sizeBytes.map { (s.measuredSizes[candidate.name] == nil ? "~" : "") + Format.bytes($0) } ?? "n/a", to: sizeWidth,
+                            alignRight: true), isTicked ? .normal : .dim)
                 if i == prune.cursor, prune.result == nil { line = StyledLine("").adding(line.text, .selected) }
                 list.append(StyledLine("  ").adding(line))
             }
@@ -293,7 +296,8 @@ extension Dashboard {
                 let kept = plan.candidates.count - ticked.candidates.count
                 let count = "\(ticked.candidates.count) volume\(ticked.candidates.count == 1 ? "" : "s")" + (kept > 0 ? " (\(kept) unticked, kept)" : "")
                 let unknown = ticked.unknownSizeCount > 0 ? " (\(ticked.unknownSizeCount) of unknown size)" : ""
-                let total = "total " + Format.bytes(ticked.totalBytes)
+                let engineFigures = ticked.candidates.contains { $0.sizeBytes != nil && s.measuredSizes[$0.name] == nil }
+                let total = "total " + (engineFigures ? "~" : "") + Format.bytes(ticked.totalBytes)
                 let gap = max(2, inner - CellGrid.columns(of: count + unknown) - CellGrid.columns(of: total))
                 bottom.append(StyledLine(count, .bold).adding(unknown, .dim).adding(String(repeating: " ", count: gap)).adding(total, .bold))
             }

@@ -67,9 +67,9 @@ extension Dashboard {
             pane.apply(tree)
             pane.scanError = nil
             // A direct scan of the whole volume is the freshest measure of it: the table's SIZE follows the pane
-            // (counted as the engine counts it, as the column's own measurements are).
+            // (disk usage, as the column's own measurements are).
             if case .direct? = pane.source, tree.relativePath.isEmpty {
-                s.apply(measured: tree.engineStyleBytes, for: volume)
+                s.apply(measured: tree.diskUsageBytes, for: volume)
             }
         case .failure(let error):
             pane.scanError = error

@@ -26,6 +26,8 @@ extension Dashboard {
             ("*", "marked volume (Space marks, D removes all marked)"),
             ("! unused anonymous", "an anonymous volume no container uses: usually left behind by a removed container"),
             ("2 (1r 1s)", "owners: 2 containers, 1 running and 1 stopped"),
+            ("12.0 MiB", "a volume's size is its disk usage, what removing it gives back, measured by voltop where it can read the volume"),
+            ("~40.8 KiB", "the engine's figure, where voltop cannot read the volume: file lengths only, so many small files count far less than their disk usage"),
             ("-  n/a  ⠋", "size not measured yet · the engine cannot measure it · being measured"),
             ("in use (stopped)", "only stopped containers use it; the engine still refuses to remove it"),
         ]

@@ -106,8 +106,10 @@ extension Dashboard {
         let measured = !s.sizes.isEmpty
         let running = s.catalog.containers.lazy.filter(\.isRunning).count
         let volumes = StyledLine(" ").adding("\(entries.count)", .bold).adding(entries.count == 1 ? " volume" : " volumes")
-        let total = measured ? Format.bytes(s.catalog.totalKnownBytes) : "-"
-        let reclaimable = measured ? Format.bytes(s.catalog.reclaimableBytes) : "-"
+        // "~" when some of the sizes are the engine's figures (file lengths), not disk usage.
+        let mark = s.hasEngineFigures ? "~" : ""
+        let total = measured ? mark + Format.bytes(s.catalog.totalKnownBytes) : "-"
+        let reclaimable = measured ? mark + Format.bytes(s.catalog.reclaimableBytes) : "-"
         let containers = "\(s.catalog.containers.count) container\(s.catalog.containers.count == 1 ? "" : "s")"
         func build(separator: String, totalWord: Bool, leakedNote: Bool, containerPart: Int) -> StyledLine {
             var line = volumes.adding(separator, .dim).adding(total, .bold).adding(totalWord ? " total" : "")

@@ -174,6 +174,10 @@ extension Dashboard {
             // A preview for the other mode arrived after the user switched: wait for the right one.
             guard plan.mode == prune.mode else { return [] }
             var plan = plan
+            // The same size as the table: voltop's disk usage where it measured the volume.
+            for i in plan.candidates.indices {
+                if let measured = s.measuredSizes[plan.candidates[i].name] { plan.candidates[i].sizeBytes = measured }
+            }
             if let scope = prune.scope {
                 plan.candidates.removeAll { !scope.names.contains($0.name) }
                 plan.excluded.removeAll { !scope.names.contains($0) }

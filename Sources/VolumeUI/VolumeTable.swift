@@ -83,7 +83,7 @@ struct VolumeTable: Sendable {
                 return StyledLine(Dashboard.spinner(state), .dim)
             }
             if case .unknown = entry.size { return StyledLine("n/a", .dim) }
-            return StyledLine(Format.size(entry.size), entry.size == .notRequested ? .dim : .normal)
+            return StyledLine(state.sizeText(entry), entry.size == .notRequested ? .dim : .normal)
         case .owners:
             if state.areOwnersLoading { return StyledLine("…", .dim) }
             if entry.owners.isEmpty { return StyledLine(entry.isPinnedByHelper ? "helper" : "0", .dim) }

@@ -255,7 +255,7 @@ private extension Effect {
 ///
 /// Each request replaces the queue (visible rows first). A volume measured in the last `freshFor` seconds (or 30
 /// times its last walk's duration, whichever is longer) is not measured again. Sizes are counted as the engine's
-/// own `/system/df` counts them (`ScanTree.engineStyleBytes`).
+/// `du -s` counts them: disk usage, what removing the volume gives back (`ScanTree.diskUsageBytes`).
 actor SizeMeasurer {
     /// What is known about one volume.
     private struct Known {
@@ -367,7 +367,7 @@ actor SizeMeasurer {
                     entry.mountpoint = .some(try? VolumeBrowser.directMountpoint(of: volume, engine: engine, process: process).get())
                 }
                 guard let mountpoint = entry.mountpoint ?? nil else { continue }
-                let bytes = try await VolumeScanner.scan(rootPath: mountpoint, options: ScanOptions(workers: 2)).engineStyleBytes
+                let bytes = try await VolumeScanner.scan(rootPath: mountpoint, options: ScanOptions(workers: 2)).diskUsageBytes
                 // Only a change is sent (an unchanged size needs no new frame), and every size once a minute (the
                 // file pane may have set a newer figure meanwhile).
                 if let last = entry.sent, last.bytes == bytes, Date().timeIntervalSince(last.at) < 60 { continue }

@@ -22,7 +22,7 @@ struct ListCommand: AsyncParsableCommand {
     @Option(help: "Sort by name, size, created or owners.")
     var sort: SortKey = .name
 
-    @Flag(help: "Ask the engine for sizes (GET /system/df; slower).")
+    @Flag(help: "Show sizes: disk usage read by voltop where it can (root next to the engine), else the engine's figure marked ~ (slower).")
     var size = false
 
     @Flag(help: "Print JSON (see README for the shape).")
@@ -62,10 +62,21 @@ struct ListCommand: AsyncParsableCommand {
 
     func run() async throws {
         let engine = try await global.connect()
-        let catalog = try await engine.catalog(volumeFilters: try Self.engineFilters(filter), withSizes: size)
+        var catalog = try await engine.catalog(volumeFilters: try Self.engineFilters(filter), withSizes: size)
+        // One size everywhere: disk usage where voltop can read the volume (as the dashboard, the tree and `du`
+        // show it), the engine's figure (file lengths only) elsewhere, marked `~`.
+        var measured: Set<String> = []
+        if size {
+            let bytes = await DiskUsageMeasurer.measure(catalog.entries.map(\.volume), engine: engine)
+            for i in catalog.entries.indices {
+                guard let b = bytes[catalog.entries[i].name] else { continue }
+                catalog.entries[i].size = .bytes(b)
+                measured.insert(catalog.entries[i].name)
+            }
+        }
         let entries = Self.sorted(catalog.entries, by: sort)
         if json {
-            try Output.json(entries.map(VolumeJSON.init))
+            try Output.json(entries.map { VolumeJSON($0, measured: measured.contains($0.name)) })
             return
         }
         if quiet {
@@ -79,12 +90,16 @@ struct ListCommand: AsyncParsableCommand {
         ])
         for entry in entries {
             table.add([
-                Sanitizer.inline(entry.name), Sanitizer.inline(entry.volume.driver), Format.size(entry.size),
+                Sanitizer.inline(entry.name), Sanitizer.inline(entry.volume.driver),
+                (entry.size.knownBytes != nil && !measured.contains(entry.name) ? "~" : "") + Format.size(entry.size),
                 Format.owners(entry), entry.status.rawValue, Format.age(entry.volume.created, now: now).appending(" ago"),
             ])
         }
         for line in table.render() { Output.line(line) }
         let unknown = entries.filter { if case .unknown = $0.size { return true } else { return false } }
+        if size, entries.contains(where: { $0.size.knownBytes != nil && !measured.contains($0.name) }) {
+            Output.warn("~: the engine's figure (file lengths only, not disk usage): voltop reads a volume's disk usage only as root next to the engine")
+        }
         if size && !unknown.isEmpty {
             Output.warn("n/a: the engine cannot measure \(unknown.count) volume(s) (other drivers or driver options)")
         }

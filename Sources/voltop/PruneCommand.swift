@@ -77,8 +77,15 @@ struct PruneCommand: AsyncParsableCommand {
     func run() async throws {
         let engine = try await global.connect()
         let mode: PruneMode = all ? .allUnused : .unusedAnonymous
-        let plan = try await engine.prunePreview(mode: mode, labelFilters: try labelFilters())
-        if !json { printPlan(plan) }
+        var plan = try await engine.prunePreview(mode: mode, labelFilters: try labelFilters())
+        // The same size as everywhere else: disk usage where voltop can read the volume.
+        let wanted = Set(plan.candidates.map(\.name))
+        let listed = (try? await engine.volumes(filters: ["dangling": ["true"]])) ?? []
+        let measured = await DiskUsageMeasurer.measure(listed.filter { wanted.contains($0.name) }, engine: engine)
+        for i in plan.candidates.indices {
+            if let bytes = measured[plan.candidates[i].name] { plan.candidates[i].sizeBytes = bytes }
+        }
+        if !json { printPlan(plan, measured: Set(measured.keys)) }
         func emitJSON(_ result: PruneResult?) throws {
             guard json else { return }
             try Output.json(
@@ -121,7 +128,8 @@ struct PruneCommand: AsyncParsableCommand {
         if result.skipped.contains(where: { $0.reason == "failed" }) { throw ExitCode(1) }
     }
 
-    func printPlan(_ plan: PrunePlan) {
+    /// The plan as a table; sizes not in `measured` are the engine's figures, marked `~`.
+    func printPlan(_ plan: PrunePlan, measured: Set<String>) {
         let filters = plan.labelFilters.isEmpty ? "" : " with label " + plan.labelFilters.map { Sanitizer.inline($0.description) }.joined(separator: " and ")
         let rule = plan.mode == .unusedAnonymous ? "Note: \(plan.anonymity.explanation)." : nil
         guard !plan.candidates.isEmpty else {
@@ -133,11 +141,16 @@ struct PruneCommand: AsyncParsableCommand {
         Output.line("\(dryRun ? "Would remove" : "To remove"): \(plan.candidates.count) \(plan.mode.title)\(filters)")
         var table = TextTable(columns: [.init("NAME"), .init("KIND"), .init("SIZE", alignRight: true)])
         for c in plan.candidates {
-            table.add([Sanitizer.inline(c.name), c.isAnonymous ? "anonymous" : "named", c.sizeBytes.map(Format.bytes) ?? "n/a"])
+            let mark = measured.contains(c.name) ? "" : "~"
+            table.add([Sanitizer.inline(c.name), c.isAnonymous ? "anonymous" : "named", c.sizeBytes.map { mark + Format.bytes($0) } ?? "n/a"])
         }
         for line in table.render() { Output.line("  " + line) }
         let unknown = plan.unknownSizeCount > 0 ? " (\(plan.unknownSizeCount) of unknown size)" : ""
-        Output.line("Total: \(Format.bytes(plan.totalBytes))\(unknown)")
+        let engineFigures = plan.candidates.contains { $0.sizeBytes != nil && !measured.contains($0.name) }
+        Output.line("Total: \(engineFigures ? "~" : "")\(Format.bytes(plan.totalBytes))\(unknown)")
+        if engineFigures {
+            Output.line("~: the engine's figure (file lengths only, not disk usage): voltop reads disk usage only as root next to the engine")
+        }
         if let rule { Output.line(rule) }
         printExcluded(plan)
     }

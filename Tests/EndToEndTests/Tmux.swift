@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VolumeCore
 
 #if canImport(Glibc)
     import Glibc
@@ -85,6 +86,13 @@ enum E2E {
     @discardableResult
     static func docker(_ args: [String], check: Bool = true) throws -> String {
         try run(dockerCLI, ["-H", host ?? ""] + args, check: check)
+    }
+
+    /// A volume's disk usage as `du -s` counts it on the host, as voltop shows it (`Format.bytes`).
+    static func diskUsage(_ volume: String) throws -> String {
+        let mountpoint = try docker(["volume", "inspect", "-f", "{{.Mountpoint}}", volume]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let du = try run("/usr/bin/du", ["-sB1", mountpoint]).split(separator: "\t").first.map(String.init) ?? ""
+        return Format.bytes(Int64(du) ?? -1)
     }
 
     static func volumeNames() throws -> Set<String> {

@@ -92,7 +92,7 @@ import Testing
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(Set(object.keys) == [
             "name", "driver", "scope", "mountpoint", "createdAt", "labels", "options", "anonymous", "dangling", "status",
-            "composeProject", "size", "sizeState", "sizeNote", "owners", "runningOwners", "stoppedOwners",
+            "composeProject", "size", "sizeState", "sizeNote", "sizeSource", "owners", "runningOwners", "stoppedOwners",
         ])
         #expect(object["size"] is NSNull)
         #expect(object["sizeState"] as? String == "unknown")

@@ -127,6 +127,12 @@ public struct ScanTree: Sendable {
     /// Bytes of memory the tree's columns occupy (names included).
     public var memoryFootprint: Int { store.footprint }
 
+    /// What removing the volume gives back: its disk usage (blocks, hard links once, directories included), as
+    /// `du -s` counts it. The one size voltop shows for a volume wherever it can read it (table, totals, dialogs,
+    /// `ls --size`, the file tree, `du`); the engine's figure (`engineStyleBytes`) counts file lengths only and can
+    /// understate many small files by orders of magnitude.
+    public var diskUsageBytes: Int64 { max(0, totals.allocatedBytes) }
+
     /// Apparent bytes as the engine's `/system/df` counts a volume: files and symlinks, hard links once, the
     /// directories' own sizes left out (so an empty volume is 0 bytes, as `docker system df -v` says).
     public var engineStyleBytes: Int64 {
