@@ -160,10 +160,10 @@ public struct Catalog: Sendable, Equatable {
         entries.first { $0.name == name }
     }
 
-    /// Sum of known sizes.
-    public var totalKnownBytes: Int64 { entries.reduce(0) { $0 + ($1.size.knownBytes ?? 0) } }
-    /// Sum of known sizes of volumes no container references.
+    /// Sum of known sizes (saturating: the engine's sizes can be near `Int64.max`).
+    public var totalKnownBytes: Int64 { entries.lazy.compactMap(\.size.knownBytes).saturatingSizeSum() }
+    /// Sum of known sizes of volumes no container references (saturating).
     public var reclaimableBytes: Int64 {
-        entries.filter(\.isDangling).reduce(0) { $0 + ($1.size.knownBytes ?? 0) }
+        entries.lazy.filter(\.isDangling).compactMap(\.size.knownBytes).saturatingSizeSum()
     }
 }
