@@ -80,22 +80,41 @@ public struct EngineEvent: Sendable, Equatable {
         guard let wire = try? JSONDecoder().decode(Wire.self, from: Data(bytes)) else { return nil }
         return EngineEvent(
             type: wire.Type ?? "", action: wire.Action ?? "", actorID: wire.Actor?.ID ?? "",
-            attributes: wire.Actor?.Attributes ?? [:], timeNano: wire.timeNano ?? (wire.time ?? 0) * 1_000_000_000)
+            attributes: wire.Actor?.Attributes ?? [:], timeNano: wire.timeNano ?? (wire.time ?? 0).saturatingMultiply(1_000_000_000))
     }
 }
 
 /// Splits a byte stream into lines, holding a partial line across chunks.
+///
+/// A line longer than `maxLineBytes` is dropped whole (no event is that long): the splitter stops keeping its
+/// bytes and resynchronises at the next newline, so an endless line costs no more memory than the cap.
 struct LineSplitter {
+    /// The longest line kept (1 MiB).
+    static let maxLineBytes = 1 << 20
+
     private var pending: [UInt8] = []
+    private var isDiscarding = false
+    /// How many lines were dropped for being longer than `maxLineBytes`.
+    private(set) var droppedLines = 0
 
     mutating func feed(_ chunk: [UInt8]) -> [[UInt8]] {
         var lines: [[UInt8]] = []
         for byte in chunk {
             if byte == 0x0A {
-                if !pending.isEmpty { lines.append(pending) }
-                pending.removeAll(keepingCapacity: true)
-            } else {
-                pending.append(byte)
+                if isDiscarding {
+                    droppedLines &+= 1
+                    isDiscarding = false
+                } else if !pending.isEmpty {
+                    lines.append(pending)
+                }
+                pending.removeAll(keepingCapacity: pending.count <= 4096)
+            } else if !isDiscarding {
+                if pending.count >= Self.maxLineBytes {
+                    isDiscarding = true
+                    pending = []
+                } else {
+                    pending.append(byte)
+                }
             }
         }
         return lines

@@ -3,7 +3,9 @@ import Foundation
 /// Locale-independent formatting shared by the CLI and the dashboard.
 public enum Format {
     /// Bytes in binary units with one decimal: `0 B`, `512 B`, `1.5 KiB`, `3.0 GiB`.
+    /// A negative count (the engine's `-1`: not measured) is `n/a`.
     public static func bytes(_ n: Int64) -> String {
+        if n < 0 { return "n/a" }
         if n < 1024 { return "\(n) B" }
         let units = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
         var value = Double(n) / 1024
@@ -12,7 +14,7 @@ public enum Format {
             value /= 1024
             unit += 1
         }
-        let tenths = Int64((value * 10).rounded())
+        let tenths = Int64(saturating: (value * 10).rounded())
         if tenths >= 10240 && unit < units.count - 1 {
             return "1.0 \(units[unit + 1])"
         }
@@ -31,7 +33,7 @@ public enum Format {
     /// The age of a date relative to `now`, compact: `45s`, `12m`, `3h`, `6d`, `5w`, `2y`.
     public static func age(_ date: Date?, now: Date) -> String {
         guard let date else { return "-" }
-        let s = max(0, Int64(now.timeIntervalSince(date)))
+        let s = max(0, Int64(saturating: now.timeIntervalSince(date)))
         switch s {
         case ..<60: return "\(s)s"
         case ..<3600: return "\(s / 60)m"

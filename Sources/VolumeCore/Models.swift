@@ -268,9 +268,9 @@ public enum VolumeSize: Sendable, Equatable, Hashable {
     /// The engine cannot size this volume; the reason says why.
     case unknown(reason: String)
 
-    /// The byte count, when known.
+    /// The byte count, when known (a negative count, the engine's `-1`, is not known).
     public var knownBytes: Int64? {
-        if case .bytes(let b) = self { return b }
+        if case .bytes(let b) = self, b >= 0 { return b }
         return nil
     }
 }

@@ -91,7 +91,7 @@ public struct PrunePlan: Sendable, Equatable {
     public var anonymity: AnonymityRule = .labelOrNameShape
 
     /// Sum of the candidates' known sizes.
-    public var totalBytes: Int64 { candidates.reduce(0) { $0 + ($1.sizeBytes ?? 0) } }
+    public var totalBytes: Int64 { candidates.lazy.compactMap(\.sizeBytes).saturatingSizeSum() }
     /// How many candidates have no known size.
     public var unknownSizeCount: Int { candidates.filter { $0.sizeBytes == nil }.count }
 
@@ -177,8 +177,7 @@ extension DockerEngine {
                 }
                 try await removeVolume(candidate.name, force: false)
                 result.removed.append(candidate.name)
-                result.reclaimedBytes = result.reclaimedBytes.addingReportingOverflow(max(0, candidate.sizeBytes ?? 0)).overflow
-                    ? .max : result.reclaimedBytes + max(0, candidate.sizeBytes ?? 0)
+                result.reclaimedBytes = result.reclaimedBytes.saturatingAdd(max(0, candidate.sizeBytes ?? 0))
             } catch let error as EngineError where error.code == .inUse {
                 result.skipped.append(PruneSkip(name: candidate.name, reason: "in-use", message: error.message))
             } catch let error as EngineError where error.code == .notFound {

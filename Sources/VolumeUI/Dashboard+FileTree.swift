@@ -91,7 +91,8 @@ extension Dashboard {
         let kind = tree.kind(of: node)
         let bytes = pane.bytes(of: node)
         let parentBytes = tree.parent(of: node).map { pane.bytes(of: $0) } ?? bytes
-        let fraction = parentBytes > 0 ? Double(bytes) / Double(parentBytes) : 0
+        // Clamped: sizes are untrusted (a helper's archive, a wrapped sum), so a child can claim more than its parent.
+        let fraction = parentBytes > 0 ? min(1, max(0, Double(bytes) / Double(parentBytes))) : 0
         let isCountedElsewhere = tree.isCountedElsewhere(node)
         var line = StyledLine(" ")
             .adding(CellGrid.fitted(Format.bytes(bytes), to: columns.size, alignRight: true), isCountedElsewhere ? .dim : .bold)
@@ -210,16 +211,16 @@ extension Dashboard {
         var counts = "\(grouped(entries)) entries · \(grouped(progress?.directories ?? 0)) directories · \(Format.bytes(bytes))"
         guard let expected else { return StyledLine(counts + " so far", .dim) }
         counts += " of ~\(Format.bytes(expected))"
-        let fraction = min(0.99, Double(bytes) / Double(max(1, expected)))
+        let fraction = min(0.99, max(0, Double(bytes) / Double(max(1, expected))))
         let barWidth = max(10, min(40, width - CellGrid.columns(of: counts) - 9))
         return StyledLine("▕", .dim).adding(bar(fraction, width: barWidth, track: "░"), .accent).adding("▏", .dim)
-            .adding(" \(Int(fraction * 100))%".padding(toLength: 5, withPad: " ", startingAt: 0), .bold).adding(" " + counts, .dim)
+            .adding(" \(Int(saturating: fraction * 100))%".padding(toLength: 5, withPad: " ", startingAt: 0), .bold).adding(" " + counts, .dim)
     }
 
     /// A bar of `width` cells filled to `fraction` in eighths.
     static func bar(_ fraction: Double, width: Int, track: Character = " ") -> String {
         guard width > 0 else { return "" }
-        let eighths = Int((max(0, min(1, fraction)) * Double(width * 8)).rounded())
+        let eighths = fraction.isNaN ? 0 : Int(saturating: (max(0, min(1, fraction)) * Double(width * 8)).rounded())
         let partials: [Character] = ["▏", "▎", "▍", "▌", "▋", "▊", "▉"]
         var text = String(repeating: "█", count: eighths / 8)
         if eighths % 8 > 0 { text.append(partials[eighths % 8 - 1]) }
@@ -230,10 +231,10 @@ extension Dashboard {
     static func percent(_ fraction: Double, isWide: Bool) -> String {
         let p = fraction * 100
         if isWide {
-            let tenths = Int((p * 10).rounded())
+            let tenths = Int(saturating: (p * 10).rounded())
             return "\(tenths / 10).\(tenths % 10)%"
         }
-        return "\(Int(p.rounded()))%"
+        return "\(Int(saturating: p.rounded()))%"
     }
 
     /// A count with thousands separators, independent of the locale: `12,345`.

@@ -116,7 +116,8 @@ extension Dashboard {
         let failed = outcome.compactMap { name, error in error.map { (name, $0) } }.sorted { $0.0 < $1.0 }
         s.marked.subtract(removed)
         if !removed.isEmpty {
-            let bytes = removed.reduce(Int64(0)) { $0 + (s.catalog.entry(named: $1)?.size.knownBytes ?? 0) }
+            let catalog = s.catalog
+            let bytes = removed.compactMap { catalog.entry(named: $0)?.size.knownBytes }.saturatingSizeSum()
             let what = removed.count == 1 ? "volume \(removed[0])" : "\(removed.count) volumes"
             s.notice = Notice(kind: .success, text: "removed \(what)" + (bytes > 0 ? " (\(Format.bytes(bytes)))" : ""))
         }

@@ -18,5 +18,5 @@ struct RemoveConfirm: Sendable, Equatable {
     /// Whether confirming would remove anything.
     var canConfirm: Bool { !isRemoving && !removable.isEmpty }
     /// Sum of the known sizes of what would go.
-    var removableBytes: Int64 { removable.reduce(0) { $0 + ($1.size.knownBytes ?? 0) } }
+    var removableBytes: Int64 { removable.lazy.compactMap(\.size.knownBytes).saturatingSizeSum() }
 }

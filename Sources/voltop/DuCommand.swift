@@ -222,7 +222,7 @@ struct DuCommand: AsyncParsableCommand {
         if let before = rssBefore, let peak = Self.memoryStatus("VmHWM") {
             text += " rss-before=\(before) peak-rss=\(peak) peak-rss-growth-per-entry=\(String(format: "%.1f", Double(peak - before) / Double(entries)))"
         }
-        Output.write(Data((text + "\n").utf8), to: STDERR_FILENO)
+        Output.text(text + "\n", to: STDERR_FILENO)
     }
 
     /// A field of /proc/self/status in bytes (`VmRSS`, `VmHWM`).
@@ -296,15 +296,14 @@ private final class ProgressLine: @unchecked Sendable {
     func show(_ p: ScanProgress) {
         guard enabled else { return }
         lock.withLock {
-            let text = "\rscanning: \(p.entries) entries, \(Format.bytes(p.allocatedBytes)) …\u{1B}[K"
-            Output.write(Data(text.utf8), to: STDERR_FILENO)
+            Output.statusLine("scanning: \(p.entries) entries, \(Format.bytes(p.allocatedBytes)) …")
             drawn = true
         }
     }
 
     func clear() {
         lock.withLock {
-            if drawn { Output.write(Data("\r\u{1B}[K".utf8), to: STDERR_FILENO) }
+            if drawn { Output.clearStatusLine() }
             drawn = false
         }
     }

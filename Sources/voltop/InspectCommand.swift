@@ -50,8 +50,7 @@ struct InspectCommand: AsyncParsableCommand {
         }
         if json {
             let data = try JSONSerialization.data(withJSONObject: jsonItems, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-            Output.write(data, to: STDOUT_FILENO)
-            Output.line()
+            Output.json(data: data)
         }
         if failed { throw ExitCode(1) }
     }

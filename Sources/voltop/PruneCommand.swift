@@ -106,7 +106,7 @@ struct PruneCommand: AsyncParsableCommand {
                 Output.warn("nothing removed: there is no terminal to confirm on. Pass --yes to remove the \(plan.candidates.count) volume(s) listed")
                 throw ExitCode(1)
             }
-            Output.write(Data("Remove these \(plan.candidates.count) volume(s)? [y/N] ".utf8), to: STDOUT_FILENO)
+            Output.text("Remove these \(plan.candidates.count) volume(s)? [y/N] ", to: STDOUT_FILENO)
             let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
             guard answer == "y" || answer == "yes" else {
                 Output.line("Nothing removed.")

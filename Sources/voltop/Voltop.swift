@@ -81,7 +81,7 @@ struct GlobalOptions: ParsableArguments {
 @main
 enum Main {
     static func main() async {
-        LoggingSystem.bootstrap { label in StreamLogHandler.standardError(label: label) }
+        LoggingSystem.bootstrap { label in StreamLogHandler(label: label, stream: SanitizedStandardError()) }
         do {
             var command = try Voltop.parseAsRoot(GlobalOptions.movedAfterSubcommand(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -100,35 +100,65 @@ enum Main {
             let code = Voltop.exitCode(for: error)
             let message = Voltop.fullMessage(for: error)
             if code == .success {
-                print(message)
+                Output.line(message)
                 exit(0)
             }
-            Output.write(Data((message + "\n").utf8), to: STDERR_FILENO)
+            Output.text(message + "\n", to: STDERR_FILENO)
             // Usage errors (ValidationError, unknown options) exit with 2, as documented.
             exit(code == .validationFailure ? 2 : code.rawValue)
         }
     }
 }
 
-/// Writes to standard output and standard error.
+/// Standard error as a stream for log lines (`--debug`, warnings), through the CLI's sanitising boundary: log
+/// messages and metadata carry engine text (errors, paths, names).
+struct SanitizedStandardError: TextOutputStream, Sendable {
+    mutating func write(_ string: String) { Output.text(string, to: STDERR_FILENO) }
+}
+
+/// Writes to standard output and standard error: the one way the CLI prints, and its sanitising boundary.
+///
+/// Every text goes through `Sanitizer.multiline` (lines and tabs kept, every other control, bidi and invisible
+/// character escaped) and every JSON document through `Sanitizer.jsonEscaped`, so engine messages, names,
+/// container states and decoding errors never reach the terminal raw, whatever a caller forgot to escape.
 ///
 /// Plain write(2): NIO ignores SIGPIPE, so a reader that goes away (`voltop ls --json | head`) makes writes fail
 /// with EPIPE, and FileHandle would trap on that. Here EPIPE ends the process quietly, as `ls | head` does.
 enum Output {
     static func line(_ text: String = "") {
-        write(Data((text + "\n").utf8), to: STDOUT_FILENO)
+        self.text(text + "\n", to: STDOUT_FILENO)
     }
 
     static func error(_ error: EngineError) {
-        write(Data("voltop: \(error)\n".utf8), to: STDERR_FILENO)
+        text("voltop: \(error)\n", to: STDERR_FILENO)
     }
 
     static func warn(_ text: String) {
-        write(Data("voltop: \(text)\n".utf8), to: STDERR_FILENO)
+        self.text("voltop: \(text)\n", to: STDERR_FILENO)
+    }
+
+    /// Writes text, sanitised (newlines and tabs kept), with no newline added.
+    static func text(_ text: String, to fd: Int32) {
+        write(Data(Sanitizer.multiline(text).utf8), to: fd)
+    }
+
+    /// Redraws the status line on standard error (`\r`, the text on one line, erase to the end of the line).
+    static func statusLine(_ text: String) {
+        write(Data(("\r" + Sanitizer.inline(text) + "\u{1B}[K").utf8), to: STDERR_FILENO)
+    }
+
+    /// Erases the status line on standard error.
+    static func clearStatusLine() {
+        write(Data("\r\u{1B}[K".utf8), to: STDERR_FILENO)
+    }
+
+    /// Writes a JSON document (UTF-8 text) with every unsafe scalar escaped as `\uXXXX`, then a newline.
+    static func json(data: Data) {
+        write(Data((Sanitizer.jsonEscaped(String(decoding: data, as: UTF8.self)) + "\n").utf8), to: STDOUT_FILENO)
     }
 
     /// Writes all bytes to a descriptor; exits quietly when the reader has gone.
-    static func write(_ data: Data, to fd: Int32) {
+    private static func write(_ data: Data, to fd: Int32) {
         data.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return }
             var offset = 0
@@ -151,7 +181,7 @@ enum Output {
     static func json<T: Encodable>(_ value: T) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        write(try encoder.encode(value) + Data("\n".utf8), to: STDOUT_FILENO)
+        json(data: try encoder.encode(value))
     }
 
     /// Whether standard input and output are a terminal (a person can answer a question).

@@ -12,10 +12,41 @@ import Testing
         ("c1\u{9B}2J", "c1\\x9B2J"),
         ("rtl\u{202E}txt", "rtl\\u{202E}txt"),
         ("日本語🐳", "日本語🐳"),
+        // Bidi controls: Arabic letter mark, LRM/RLM, embeddings and overrides, isolates.
+        ("a\u{061C}b", "a\\u{061C}b"), ("a\u{200E}\u{200F}b", "a\\u{200E}\\u{200F}b"), ("a\u{202A}b", "a\\u{202A}b"),
+        ("a\u{2066}\u{2069}b", "a\\u{2066}\\u{2069}b"),
+        // Zero-width and invisible characters, the byte order mark, line and paragraph separators.
+        ("a\u{200B}\u{200C}\u{200D}b", "a\\u{200B}\\u{200C}\\u{200D}b"), ("a\u{2060}\u{2064}b", "a\\u{2060}\\u{2064}b"),
+        ("\u{FEFF}bom", "\\u{FEFF}bom"), ("a\u{2028}b", "a\\u{2028}b"),
+        // Tag characters.
+        ("flag\u{E0001}\u{E0041}\u{E007F}", "flag\\u{E0001}\\u{E0041}\\u{E007F}"),
+        // C1 controls: NEL, CSI.
+        ("a\u{85}b\u{9F}", "a\\x85b\\x9F"),
+        // Neighbours that are fine: Arabic text, non-breaking space, word characters around the ranges.
+        ("مرحبا\u{00A0}x\u{2010}y\u{E0080}", "مرحبا\u{00A0}x\u{2010}y\u{E0080}"),
     ] as [(String, String)])
     func sanitizes(input: String, expected: String) {
         #expect(Sanitizer.inline(input) == expected)
         #expect(!Sanitizer.needsEscaping(Sanitizer.inline(input)))
+    }
+
+    @Test func multilineKeepsLinesAndTabsOnly() {
+        #expect(Sanitizer.multiline("one\ttwo\nthree") == "one\ttwo\nthree")
+        #expect(Sanitizer.multiline("a\u{1B}[31m\r\nb\u{202E}c\u{200B}") == "a\\e[31m\\r\nb\\u{202E}c\\u{200B}")
+        let out = Sanitizer.multiline("x\u{9B}2J\u{07}\u{E0041}")
+        #expect(!out.unicodeScalars.contains(where: Sanitizer.isUnsafe))
+    }
+
+    @Test func jsonEscapedKeepsTheValueAndEscapesEveryUnsafeScalar() throws {
+        let value = "a\u{1B}[31m\u{9B}\u{202E}\u{200B}\u{FEFF}\u{E0041}\u{2028}z 漢🐳"
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let json = String(decoding: try encoder.encode(["k": value]), as: UTF8.self)
+        let escaped = Sanitizer.jsonEscaped(json)
+        for scalar in escaped.unicodeScalars { #expect(!Sanitizer.isUnsafe(scalar) || scalar == "\n", "raw U+\(scalar.value)") }
+        #expect(escaped.contains("\\u009b") && escaped.contains("\\u202e") && escaped.contains("\\udb40\\udc41"))
+        let decoded = try JSONDecoder().decode([String: String].self, from: Data(escaped.utf8))
+        #expect(decoded["k"] == value)
     }
 
     @Test(arguments: [

@@ -170,8 +170,8 @@ struct ArchiveTree {
         progress.entries += builder.count - before
         if kind == .directory { progress.directories += 1 }
         if !duplicate {
-            progress.apparentBytes += apparent
-            progress.allocatedBytes += allocated
+            progress.apparentBytes = progress.apparentBytes.saturatingAdd(apparent)
+            progress.allocatedBytes = progress.allocatedBytes.saturatingAdd(allocated)
         }
     }
 }

@@ -65,11 +65,21 @@ struct TarReader {
     private var longName: [UInt8]?
     private var longLink: [UInt8]?
     private var pax: [String: [UInt8]] = [:]
+    // Extension headers (`L`, `K`, `x`, `g`) read since the last entry, and the bytes of their bodies.
+    private var extensionHeaders = 0
+    private var extensionBytes = 0
 
     /// Metadata bodies larger than this are refused (a broken or hostile stream).
     static let metadataLimit = 1 << 20
     /// The largest entry size accepted (2^62 bytes): larger is a corrupt stream, and would overflow the padding.
     static let sizeLimit: Int64 = 1 << 62
+    /// At most this many extension headers (`L`, `K`, `x`, `g`) may precede one entry (Go's reader stops at far
+    /// fewer in practice: a real archive has one or two).
+    static let maxConsecutiveExtensionHeaders = 16
+    /// At most this many bytes of extension bodies may precede one entry (all of them together).
+    static let extensionBytesLimit = 4 << 20
+    /// Times outside ±2^40 seconds (about 35,000 years) are clamped to it: later arithmetic on them cannot overflow.
+    static let mtimeLimit: Int64 = 1 << 40
 
     init(captureLimit: Int = 0) {
         self.captureLimit = captureLimit
@@ -145,6 +155,14 @@ struct TarReader {
             guard size <= Self.metadataLimit else {
                 throw EngineError(.malformedResponse, "the engine's archive stream has a metadata record of \(size) bytes, more than voltop accepts")
             }
+            extensionHeaders += 1
+            extensionBytes += Int(size)
+            guard extensionHeaders <= Self.maxConsecutiveExtensionHeaders, extensionBytes <= Self.extensionBytesLimit else {
+                throw EngineError(
+                    .malformedResponse,
+                    "the engine's archive stream has more than \(Self.maxConsecutiveExtensionHeaders) extension headers "
+                        + "(or \(Self.extensionBytesLimit >> 20) MiB of them) before one entry: it is not a tar stream voltop can read")
+            }
             metadata.removeAll(keepingCapacity: true)
             if size == 0 {
                 applyMetadata(typeflag)
@@ -171,9 +189,12 @@ struct TarReader {
             entry.size = value
         }
         if let raw = pax["mtime"], let value = Self.paxSeconds(raw) { entry.mtime = value }
+        entry.mtime = min(max(entry.mtime, -Self.mtimeLimit), Self.mtimeLimit)
         longName = nil
         longLink = nil
         pax.removeAll()
+        extensionHeaders = 0
+        extensionBytes = 0
         // Header-only types carry no body whatever their size field says (as Go's reader treats them).
         let headerOnly: Set<UInt8> = [0x31, 0x32, 0x33, 0x34, 0x35, 0x36]
         let bodySize: Int64 = headerOnly.contains(typeflag) ? 0 : entry.size
@@ -255,8 +276,8 @@ struct TarReader {
         var i = 0
         while i < body.count {
             guard let space = body[i...].firstIndex(of: 0x20),
-                let length = Int(String(decoding: body[i..<space], as: UTF8.self)), length > 0, i + length <= body.count,
-                i + length > space + 1
+                let length = Int(String(decoding: body[i..<space], as: UTF8.self)), length > 0,
+                length <= body.count - i, length > space + 1 - i
             else { break }
             let record = body[(space + 1)..<(i + length)]
             if let equals = record.firstIndex(of: 0x3D) {
@@ -274,7 +295,7 @@ struct TarReader {
         let text = String(decoding: raw, as: UTF8.self)
         let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
         guard let whole = Int64(parts[0].isEmpty ? "0" : String(parts[0])) else { return nil }
-        if text.hasPrefix("-"), parts.count == 2, parts[1].contains(where: { $0 != "0" }) { return whole - 1 }
+        if text.hasPrefix("-"), parts.count == 2, parts[1].contains(where: { $0 != "0" }) { return whole.saturatingSubtract(1) }
         return whole
     }
 

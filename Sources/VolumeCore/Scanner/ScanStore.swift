@@ -197,15 +197,15 @@ final class ScanStore: @unchecked Sendable {
                 let m = s.meta[c]
                 if (m & ScanStore.Meta.kindMask) >> ScanStore.Meta.kindShift == directoryKind {
                     let sub = Int(s.aux[c])
-                    apparent &+= s.dirApparent[sub]
-                    allocated &+= s.dirAllocated[sub]
+                    apparent = apparent.saturatingAdd(s.dirApparent[sub])
+                    allocated = allocated.saturatingAdd(s.dirAllocated[sub])
                     items &+= 1 &+ s.dirItems[sub]
                     newest = max(newest, s.dirNewest[sub])
                 } else {
                     items &+= 1
                     if m & uncounted == 0 {
-                        apparent &+= s.apparent[c]
-                        allocated &+= s.allocated[c]
+                        apparent = apparent.saturatingAdd(s.apparent[c])
+                        allocated = allocated.saturatingAdd(s.allocated[c])
                     }
                     if m & ScanStore.Meta.statFailed == 0 { newest = max(newest, s.mtime[c]) }
                 }

@@ -138,7 +138,7 @@ public struct ScanTree: Sendable {
     public var engineStyleBytes: Int64 {
         var bytes = totals.apparentBytes
         for i in 0..<count where store.kind(i) == .directory && store.meta[i] & ScanStore.Meta.statFailed == 0 {
-            bytes -= store.apparent[i]
+            bytes = bytes.saturatingSubtract(store.apparent[i])
         }
         return max(0, bytes)
     }
