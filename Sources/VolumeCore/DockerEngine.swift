@@ -316,10 +316,11 @@ public final class DockerEngine: Sendable {
                 let reply = try await read("/system/df", query: query, timeout: .seconds(300))
                 if reply.status == 200 { return try DiskUsage.decode(reply.body) }
                 let message = Self.engineMessage(reply)
-                if reply.status == 500, message.contains("already running"), attempt < 20 {
-                    // Someone else (docker system df) is measuring; wait and try again.
+                if reply.status == 500, message.contains("already running"), let delay = DiskUsageRetry.delay(afterAttempt: attempt) {
+                    // Another client (docker system df, another voltop) is measuring: Docker 20.10 runs one at a time
+                    // across all clients, and the in-process gate cannot prevent that. Wait quietly and try again.
                     attempt += 1
-                    try await Task.sleep(nanoseconds: 250_000_000)
+                    try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
                     continue
                 }
                 throw failure(reply, "measuring volume sizes")
@@ -457,5 +458,20 @@ actor DiskUsageGate {
             if !waiters.isEmpty { waiters.removeFirst().resume() }
         }
         return try await body()
+    }
+}
+
+/// How long to wait before asking `/system/df` again after "a disk usage operation is already running".
+enum DiskUsageRetry {
+    /// Waits grow from 0.25 s to at most 15 s; retries end after about 2 minutes in all (another client's
+    /// measurement of a big host takes that long), and only then is the refusal an error.
+    static func delay(afterAttempt attempt: Int) -> Double? {
+        var total = 0.0
+        for i in 0...max(0, attempt) {
+            let wait = min(15, 0.25 * pow(2, Double(min(i, 10))))
+            if i == attempt { return total + wait <= 120 ? wait : nil }
+            total += wait
+        }
+        return nil
     }
 }

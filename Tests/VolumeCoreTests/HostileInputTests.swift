@@ -221,4 +221,21 @@ import Testing
         let exact = [UInt8](repeating: 0x79, count: LineSplitter.maxLineBytes)
         #expect(splitter.feed(exact + [0x0A]) == [exact])
     }
+
+    /// Docker 20.10 refuses a second /system/df from any client: voltop retries quietly with growing waits for
+    /// about two minutes, and only then reports the refusal.
+    @Test func diskUsageRefusalsAreRetriedWithBackoffForAboutTwoMinutes() {
+        var waits: [Double] = []
+        var attempt = 0
+        while let wait = DiskUsageRetry.delay(afterAttempt: attempt) {
+            waits.append(wait)
+            attempt += 1
+            if attempt > 1000 { break }
+        }
+        #expect(waits.first == 0.25)
+        #expect(waits.allSatisfy { $0 <= 15 })
+        #expect(zip(waits, waits.dropFirst()).allSatisfy { $0 <= $1 }, "waits never shrink")
+        let total = waits.reduce(0, +)
+        #expect(total > 90 && total <= 120, "about two minutes in all: \(total) s over \(waits.count) tries")
+    }
 }
