@@ -61,6 +61,15 @@ public enum Format {
         return left > 0 ? left : unit
     }
 
+    /// At most `limit` characters of an untrusted text for display, then how much was left out: a label of 50 MB
+    /// costs a frame no more than one of 2 KB (only the shown part is sanitized and laid out).
+    public static func capped(_ text: String, limit: Int = 2048) -> String {
+        guard text.utf8.count > limit else { return text }
+        let shown = String(text.prefix(limit))
+        let rest = text.utf8.count - shown.utf8.count
+        return rest > 0 ? shown + "… (\(rest) more bytes)" : shown
+    }
+
     /// Owners as `2 (1 running, 1 stopped)`, or `0`.
     public static func owners(_ entry: CatalogEntry) -> String {
         let total = entry.owners.count

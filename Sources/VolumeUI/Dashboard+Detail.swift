@@ -94,7 +94,7 @@ extension Dashboard {
         var pieces: [String] = []
         var piece = ""
         var used = 0
-        for c in Sanitizer.inline(value) {
+        for c in Sanitizer.inline(Format.capped(value)) {
             let w = CellGrid.width(of: c)
             if used + w > width, !piece.isEmpty {
                 pieces.append(piece)

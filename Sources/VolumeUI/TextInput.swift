@@ -15,6 +15,8 @@ struct TextInput: Sendable, Equatable {
 
     /// Applies an editing key; returns whether the key was an edit (consumed).
     mutating func edit(_ key: KeyPress) -> Bool {
+        // Characters, not keys: a combining mark merges with the character before it (the cursor never passes the end).
+        cursor = min(max(0, cursor), text.count)
         switch key {
         case .char(let c):
             insert(c)
@@ -55,8 +57,11 @@ struct TextInput: Sendable, Equatable {
     /// Inserts a character at the cursor; control characters are ignored.
     mutating func insert(_ c: Character) {
         guard !c.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else { return }
-        text.insert(c, at: text.index(text.startIndex, offsetBy: cursor))
-        cursor += 1
+        let at = min(max(0, cursor), text.count)
+        let before = String(text.prefix(at)) + String(c)
+        text = before + String(text.dropFirst(at))
+        // A combining mark joins the character before it: the cursor counts characters as they now are.
+        cursor = min(before.count, text.count)
     }
 
     /// Replaces the whole text, cursor at the end.

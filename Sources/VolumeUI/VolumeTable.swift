@@ -135,8 +135,8 @@ struct VolumeTable: Sendable {
             return ac != bc ? !ac : a < b
         }
         return keys.map { key in
-            let value = labels[key] ?? ""
-            return value.isEmpty ? key : "\(key)=\(value)"
+            let value = Format.capped(labels[key] ?? "", limit: 256)
+            return value.isEmpty ? Format.capped(key, limit: 256) : "\(Format.capped(key, limit: 256))=\(value)"
         }.joined(separator: ", ")
     }
 }

@@ -115,4 +115,29 @@ import VolumeCore
         #expect(RFC3339.seconds("yesterday") == nil)
         #expect(RFC3339.seconds("2026-13-01T00:00:00Z") == nil)
     }
+
+    /// A combining mark typed into a text field joins the character before it; the cursor never passes the end
+    /// (the monkey test found the dashboard trapping on `/`, `e`, U+0301, `x`).
+    @Test func aCombiningMarkKeepsTheCursorInside() {
+        var input = TextInput()
+        for key in [KeyPress.char("e"), .char("\u{301}"), .char("x"), .left, .char("\u{302}"), .backspace, .backspace, .backspace, .right] {
+            _ = input.edit(key)
+            #expect(input.cursor >= 0 && input.cursor <= input.text.count, "\(key): cursor \(input.cursor) in \(input.text.count)")
+        }
+        var s = Fixture.loaded()
+        _ = Fixture.press([.char("/"), .char("e"), .char("\u{301}"), .char("x"), .backspace, .backspace, .backspace], &s)
+        #expect(s.filter.text.isEmpty)
+    }
+
+    /// A 50 MB label is shown cut, with how much was left out, and costs a frame what a short one does.
+    @Test func aHugeLabelIsShownCut() {
+        let huge = String(repeating: "A", count: 5_000_000)
+        let volume = Volume(name: "big-label", labels: ["note": huge])
+        var s = Fixture.loaded(catalog: Catalog(volumes: [volume], containers: [], takenAt: Fixture.now))
+        Fixture.select("big-label", &s)
+        let text = Fixture.screen(s).text
+        #expect(text.contains("more bytes") || text.contains("note=AAAA"))
+        #expect(Format.capped(huge).utf8.count < 2100)
+        #expect(Format.capped("short") == "short")
+    }
 }
