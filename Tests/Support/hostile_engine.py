@@ -14,6 +14,8 @@ It answers the requests voltop sends (/_ping, /version, /info, /volumes, /volume
   truncated  JSON bodies cut in the middle (with a matching Content-Length)
   sizes      absurd sizes in /system/df (Int64.max, -1, 1e30 as a float, negative, past Int64)
   huge       200,000 volumes, one of them with a 50 MB label
+  many       200,000 volumes (small labels)
+  biglabel   one volume with a 50 MB label
   normal     a small, well-behaved engine
 
 It prints "ready" on stdout once it listens. Stop it with SIGTERM.
@@ -48,9 +50,10 @@ def volumes():
     if MODE == "escapes":
         return [volume("plain", {"evil": HOSTILE, HOSTILE: "key"}), volume("evil" + HOSTILE + "name"), volume(ANON),
                 volume("owned", {"com.docker.compose.project": HOSTILE})]
-    if MODE == "huge":
-        out = [volume("plain", {"big": "x" * (50 << 20)})]
-        out += [volume("v%06d" % i) for i in range(200000)]
+    if MODE in ("huge", "many", "biglabel"):
+        out = [volume("plain", {"big": "x" * (50 << 20)} if MODE != "many" else {"a": "b"})]
+        if MODE != "biglabel":
+            out += [volume("v%06d" % i) for i in range(200000)]
         return out
     return [volume("plain", {"a": "b"}), volume(ANON), volume("owned")]
 
@@ -189,7 +192,7 @@ class Handler(BaseHTTPRequestHandler):
         if m:
             from urllib.parse import unquote
             name = unquote(m.group(1))
-            known = {v["Name"]: v for v in volumes()} if MODE != "huge" else {"plain": volumes()[0]}
+            known = {v["Name"]: v for v in volumes()} if MODE not in ("huge", "many") else {"plain": volumes()[0]}
             if method == "DELETE":
                 if MODE == "escapes":
                     # Plain text with a lone C1 byte, as an old engine or a proxy might answer.
