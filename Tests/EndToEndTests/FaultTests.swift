@@ -19,6 +19,18 @@ extension DashboardTests {
         try E2E.run("/bin/bash", [root.appendingPathComponent("scripts/engine-restart").path, dir, action], detached: true)
     }
 
+    /// Kills the private engine's dockerd at once (SIGKILL: a stop lets in-flight requests finish first).
+    func killEngine() throws {
+        let dir = try #require(Self.engineDir)
+        let text = try String(contentsOfFile: dir + "/docker.pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let pid = try #require(Int32(text))
+        let command = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
+        try #require(command.contains("dockerd") && command.contains(dir), "pid \(pid) is the private dockerd")
+        kill(pid, SIGKILL)
+        let deadline = Date().addingTimeInterval(10)
+        while kill(pid, 0) == 0 && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+    }
+
     /// The engine's socket path, for requests without the docker CLI (faster for hundreds of volumes).
     var engineSocket: String { String((E2E.host ?? "").dropFirst("unix://".count)) }
 
@@ -141,7 +153,7 @@ extension DashboardTests {
         while Date() < deadline, try helperContainers().isEmpty, du.process.isRunning { Thread.sleep(forTimeInterval: 0.02) }
         Thread.sleep(forTimeInterval: 0.3)
         let wasRunning = du.process.isRunning
-        try engineControl("stop")
+        try killEngine()
         let status = du.wait(limit: 60)
         try engineControl("start")
         try waitForEngine()

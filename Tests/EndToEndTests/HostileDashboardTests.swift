@@ -183,6 +183,16 @@ extension DashboardTests {
     /// Truncated JSON, absurd sizes and huge lists: an error banner or the list, never a crash or a hang.
     @Test(.enabled(if: FakeEngine.isAvailable), arguments: ["truncated", "sizes", "many", "biglabel"])
     func malformedRepliesNeverCrashTheDashboard(_ mode: String) throws {
+        // One volume with a 50 MB label freezes the dashboard: the first frame with the catalog never comes, keys
+        // and Ctrl-C go unanswered (reported with issue 8; the CLI copes with it, see HostileEngineTests.hugeListsFinish).
+        try withKnownIssue("a 50 MB label blocks the dashboard's loop", isIntermittent: true) {
+            try checkMalformedReplies(mode)
+        } when: {
+            mode == "biglabel"
+        }
+    }
+
+    func checkMalformedReplies(_ mode: String) throws {
         let engine = try FakeEngine(mode)
         let tmux = try hostileSession(engine)
         let screen = try tmux.waitFor("\(mode): the list or an error", timeout: mode == "many" ? 90 : 20) {
@@ -195,6 +205,12 @@ extension DashboardTests {
         try tmux.keys("s")
         Thread.sleep(forTimeInterval: 1)
         try expectResponsiveAndClean(tmux, mode)
-        #expect(try tmux.quitAndWait(timeout: 30) == 0, "\(mode)")
+        let status = try tmux.quitAndWait(timeout: 30)
+        #expect(status == 0, "\(mode)")
+        if status == nil {
+            // Still running (frozen): kill it, so it does not outlive the test.
+            let pids = try E2E.run("/usr/bin/pgrep", ["-P", tmux.display("#{pane_pid}"), "voltop"], check: false)
+            for pid in pids.split(separator: "\n").compactMap({ Int32($0) }) { kill(pid, SIGKILL) }
+        }
     }
 }
