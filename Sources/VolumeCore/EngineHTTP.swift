@@ -83,7 +83,10 @@ struct EngineHTTP: Sendable {
         return out
     }
 
-    /// Sends a request and reads the whole reply (up to 256 MiB).
+    /// Sends a request and reads the whole reply (up to 256 MiB), all of it within `timeout`.
+    ///
+    /// The time limit covers the body too: async-http-client's own deadline ends when the head arrives, so an
+    /// engine (or a proxy) that sends headers and then stalls would otherwise hang the caller forever.
     func send(
         _ method: HTTPMethod, _ path: String, query: [(String, String)] = [], byteQuery: [(String, [UInt8])] = [], body: Data? = nil,
         contentType: String = "application/json", timeout: TimeAmount = .seconds(60)
@@ -99,51 +102,18 @@ struct EngineHTTP: Sendable {
         }
         counter.increment()
         logger.debug("engine request", metadata: ["method": "\(method.rawValue)", "path": "\(path)"])
+        let limit = EngineTimeouts.limited(timeout)
+        let request_ = request
+        let client = self.client
+        let stalled = stalledError(method, path, after: limit)
         do {
-            let response = try await client.execute(request, timeout: timeout)
-            let buffer = try await response.body.collect(upTo: 256 << 20)
-            return EngineReply(
-                status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
-                body: Data(buffer.readableBytesView))
-        } catch let error as EngineError {
-            throw error
-        } catch {
-            throw diagnose(error)
-        }
-    }
-
-    /// Opens a streaming request (the event stream) and returns its status and body.
-    func stream(_ path: String, query: [(String, String)]) async throws -> (Int, HTTPClientResponse.Body) {
-        var request = HTTPClientRequest(url: url(path, query: query))
-        if case .unix = endpoint.transport { request.headers.add(name: "Host", value: "docker") }
-        request.headers.add(name: "Accept", value: "application/x-ndjson, application/json")
-        counter.increment()
-        do {
-            // No read timeout: the event stream has no keep-alives.
-            let response = try await client.execute(request, deadline: .distantFuture)
-            return (Int(response.status.code), response.body)
-        } catch {
-            throw diagnose(error)
-        }
-    }
-
-    /// Sends a request and returns as soon as the reply's head is in: status, headers and the body as a stream.
-    ///
-    /// `timeout` covers the head only; the body streams for as long as it takes. Dropping the body before its end
-    /// closes the connection (async-http-client cancels the request), which is how partial reads end.
-    func open(
-        _ method: HTTPMethod, _ path: String, query: [(String, String)] = [], byteQuery: [(String, [UInt8])] = [],
-        timeout: TimeAmount = .seconds(60)
-    ) async throws -> (status: Int, headers: [(String, String)], body: HTTPClientResponse.Body) {
-        var request = HTTPClientRequest(url: url(path, query: query, byteQuery: byteQuery))
-        request.method = method
-        if case .unix = endpoint.transport { request.headers.add(name: "Host", value: "docker") }
-        request.headers.add(name: "User-Agent", value: "voltop/\(VoltopVersion.current)")
-        counter.increment()
-        logger.debug("engine request", metadata: ["method": "\(method.rawValue)", "path": "\(path)", "stream": "true"])
-        do {
-            let response = try await client.execute(request, timeout: timeout)
-            return (Int(response.status.code), response.headers.map { ($0.name, $0.value) }, response.body)
+            return try await Self.within(limit, onTimeout: stalled) {
+                let response = try await client.execute(request_, deadline: .distantFuture)
+                let buffer = try await response.body.collect(upTo: 256 << 20)
+                return EngineReply(
+                    status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
+                    body: Data(buffer.readableBytesView))
+            }
         } catch let error as EngineError {
             throw error
         } catch {
@@ -152,12 +122,110 @@ struct EngineHTTP: Sendable {
         }
     }
 
+    /// Opens the event stream and returns its status and body.
+    ///
+    /// The head must arrive within the usual time, but the body has no time limit: the engine sends nothing
+    /// at all while the host is quiet, for hours. The dashboard notices a hung engine by pinging it on the
+    /// side (`DockerEngine.ping`), not by the stream's silence.
+    func stream(_ path: String, query: [(String, String)]) async throws -> (Int, HTTPClientResponse.Body) {
+        var request = HTTPClientRequest(url: url(path, query: query))
+        if case .unix = endpoint.transport { request.headers.add(name: "Host", value: "docker") }
+        request.headers.add(name: "Accept", value: "application/x-ndjson, application/json")
+        counter.increment()
+        let limit = EngineTimeouts.limited(EngineTimeouts.head)
+        let request_ = request
+        let client = self.client
+        do {
+            let response = try await Self.within(limit, onTimeout: stalledError(.GET, path, after: limit)) {
+                try await client.execute(request_, deadline: .distantFuture)
+            }
+            return (Int(response.status.code), response.body)
+        } catch let error as EngineError {
+            throw error
+        } catch {
+            if Task.isCancelled { throw CancellationError() }
+            throw diagnose(error)
+        }
+    }
+
+    /// Sends a request and returns as soon as the reply's head is in: status, headers and the body as a stream.
+    ///
+    /// `timeout` covers the head. The body may take as long as it needs while bytes keep coming, but a pause of
+    /// `idle` with no byte while the caller waits for one ends it with a `.timeout` error
+    /// (an archive of a large volume streams for minutes; a stalled one must not hang). Dropping the body before
+    /// its end closes the connection (async-http-client cancels the request), which is how partial reads end.
+    func open(
+        _ method: HTTPMethod, _ path: String, query: [(String, String)] = [], byteQuery: [(String, [UInt8])] = [],
+        timeout: TimeAmount = .seconds(60), idle: TimeAmount = EngineTimeouts.streamIdle
+    ) async throws -> (status: Int, headers: [(String, String)], body: HTTPClientResponse.Body) {
+        var request = HTTPClientRequest(url: url(path, query: query, byteQuery: byteQuery))
+        request.method = method
+        if case .unix = endpoint.transport { request.headers.add(name: "Host", value: "docker") }
+        request.headers.add(name: "User-Agent", value: "voltop/\(VoltopVersion.current)")
+        counter.increment()
+        logger.debug("engine request", metadata: ["method": "\(method.rawValue)", "path": "\(path)", "stream": "true"])
+        let limit = EngineTimeouts.limited(timeout)
+        let request_ = request
+        let client = self.client
+        do {
+            let response = try await Self.within(limit, onTimeout: stalledError(method, path, after: limit)) {
+                try await client.execute(request_, deadline: .distantFuture)
+            }
+            let idle = EngineTimeouts.limited(idle)
+            let body = IdleLimitedBody(base: response.body, idle: idle, stalled: stalledError(method, path, after: idle, midStream: true))
+            return (Int(response.status.code), response.headers.map { ($0.name, $0.value) }, .stream(body))
+        } catch let error as EngineError {
+            throw error
+        } catch {
+            if Task.isCancelled { throw CancellationError() }
+            throw diagnose(error)
+        }
+    }
+
+    /// The error for an engine that stopped answering a request (before or in the middle of its reply).
+    func stalledError(_ method: HTTPMethod, _ path: String, after limit: TimeAmount, midStream: Bool = false) -> EngineError {
+        let seconds = Double(limit.nanoseconds) / 1e9
+        let shown = seconds == seconds.rounded() ? "\(Int(seconds)) s" : String(format: "%.1f s", seconds)
+        let what = midStream ? "sent nothing more for \(shown) in the middle of its answer" : "did not finish its answer within \(shown)"
+        let withoutQuery = path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? path
+        return EngineError(
+            .timeout,
+            "the engine at \(displayAddress) stopped answering: it \(what) to \(method.rawValue) \(withoutQuery). "
+                + "Check that the daemon (or a proxy in front of it) is running and not hung, e.g. systemctl status docker; "
+                + "restart it if needed, then try again")
+    }
+
+    /// Runs `operation`; when it is not done within `limit`, cancels it and throws `onTimeout`.
+    ///
+    /// Async-http-client's requests and body reads end promptly when cancelled (the connection is closed).
+    static func within<T: Sendable>(
+        _ limit: TimeAmount, onTimeout: EngineError, _ operation: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        try await withThrowingTaskGroup(of: TimedOutcome<T>.self) { group in
+            group.addTask { .done(try await operation()) }
+            group.addTask {
+                try await Task.sleep(nanoseconds: UInt64(max(0, limit.nanoseconds)))
+                return .timedOut
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { throw CancellationError() }
+            switch first {
+            case .done(let value): return value
+            case .timedOut: throw onTimeout
+            }
+        }
+    }
+
     /// Maps a transport failure to an error that names the address, how it was found and what to do.
     func diagnose(_ error: Error) -> EngineError {
         let text = String(describing: error)
         let found = "found via \(endpoint.source)"
         if let hc = error as? HTTPClientError, hc == .deadlineExceeded || hc == .connectTimeout || hc == .readTimeout {
-            return EngineError(.timeout, "the engine at \(displayAddress) (\(found)) did not answer in time; is it overloaded or hung?", cause: text)
+            return EngineError(
+                .timeout,
+                "the engine at \(displayAddress) (\(found)) stopped answering: is it overloaded or hung? "
+                    + "Check the daemon (systemctl status docker) and restart it if needed",
+                cause: text)
         }
         if let socketPath {
             switch SocketProbe.connectErrno(socketPath) {
@@ -207,6 +275,76 @@ struct EngineHTTP: Sendable {
     var displayAddress: String {
         if let socketPath { return "unix://\(socketPath)" }
         return endpoint.address
+    }
+}
+
+/// The first of an operation and its time limit to finish.
+enum TimedOutcome<T: Sendable>: Sendable {
+    case done(T)
+    case timedOut
+}
+
+/// How long voltop waits for the engine.
+///
+/// `VOLTOP_ENGINE_TIMEOUT` (seconds, undocumented) caps every limit below and every request's own `timeout`;
+/// tests use it to make a stalled engine fail in seconds instead of a minute.
+enum EngineTimeouts {
+    /// The longest wait for the head of a streamed reply (the event stream).
+    static let head: TimeAmount = .seconds(30)
+    /// The longest pause in a streamed body (an archive read) while the reader waits for bytes.
+    static let streamIdle: TimeAmount = .seconds(60)
+    /// The cap from `VOLTOP_ENGINE_TIMEOUT`, if set to a positive number of seconds.
+    static let cap: TimeAmount? = {
+        guard let text = ProcessInfo.processInfo.environment["VOLTOP_ENGINE_TIMEOUT"], let seconds = Double(text),
+            seconds > 0, seconds < 1e6
+        else { return nil }
+        return .nanoseconds(Int64(seconds * 1e9))
+    }()
+
+    /// A limit, shortened to the cap when one is set.
+    static func limited(_ limit: TimeAmount) -> TimeAmount {
+        guard let cap else { return limit }
+        return min(limit, cap)
+    }
+}
+
+/// A streamed body that fails with a `.timeout` error when the engine sends nothing for `idle` while the
+/// reader waits for the next chunk. Time the reader spends elsewhere does not count.
+struct IdleLimitedBody: AsyncSequence, Sendable {
+    typealias Element = ByteBuffer
+    let base: HTTPClientResponse.Body
+    let idle: TimeAmount
+    let stalled: EngineError
+
+    /// The base iterator, used by one task at a time (the reader's, or the child that waits for it).
+    final class Box: @unchecked Sendable {
+        var iterator: HTTPClientResponse.Body.AsyncIterator
+        init(_ iterator: HTTPClientResponse.Body.AsyncIterator) { self.iterator = iterator }
+        func next() async throws -> ByteBuffer? { try await iterator.next() }
+    }
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        let box: Box
+        let idle: TimeAmount
+        let stalled: EngineError
+        var isDone = false
+
+        mutating func next() async throws -> ByteBuffer? {
+            if isDone { return nil }
+            let box = self.box
+            do {
+                let chunk = try await EngineHTTP.within(idle, onTimeout: stalled) { try await box.next() }
+                if chunk == nil { isDone = true }
+                return chunk
+            } catch {
+                isDone = true
+                throw error
+            }
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(box: Box(base.makeAsyncIterator()), idle: idle, stalled: stalled)
     }
 }
 

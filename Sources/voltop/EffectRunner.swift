@@ -22,6 +22,13 @@ final class EffectRunner: Sendable {
     private let fileEffectsTask: Task<Void, Never>
     /// Scanner sizes for the SIZE column (direct mode only).
     let measurer: SizeMeasurer
+    /// Seconds between two pings while the event stream is open (`VOLTOP_LIVENESS_INTERVAL` shortens it for tests).
+    let livenessInterval: Double = {
+        if let text = ProcessInfo.processInfo.environment["VOLTOP_LIVENESS_INTERVAL"], let seconds = Double(text), seconds >= 0.1, seconds <= 3600 {
+            return seconds
+        }
+        return 15
+    }()
 
     init(
         engine: DockerEngine, sizeInterval: Double = 2, source: SourcePreference = .auto, sizeRefresh: Double = 15,
@@ -161,20 +168,37 @@ final class EffectRunner: Sendable {
     }
 
     /// Follows the engine's event stream for as long as the task lives; reconnects with backoff and re-lists.
+    ///
+    /// The stream itself has no time limit (a quiet host sends no events for hours), so while it is open the
+    /// engine is pinged every `livenessInterval` seconds: an engine that stops answering (hung, or a proxy that
+    /// stalls) ends the stream with a `.timeout` error, and the dashboard shows "live updates lost" with it.
     func followEvents() async {
         var since: String? = nil
         var backoff = 1.0
         var wasDisconnected = false
+        let engine = self.engine
+        let send = self.send
+        let interval = livenessInterval
         while !Task.isCancelled {
             var reason = "the engine closed the stream"
+            let resume = ResumeToken(since)
+            defer { since = resume.value }
             do {
-                var connected = false
-                for try await event in engine.events(since: since) {
-                    if !connected {
-                        connected = true
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        for try await event in engine.events(since: resume.value) {
+                            resume.value = event.resumeToken
+                            send(.eventReceived(event))
+                        }
                     }
-                    since = event.resumeToken
-                    send(.eventReceived(event))
+                    group.addTask {
+                        while true {
+                            try await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000))
+                            try await engine.ping(within: min(10, interval))
+                        }
+                    }
+                    defer { group.cancelAll() }
+                    try await group.next()
                 }
             } catch {
                 reason = Self.engineError(error).message
@@ -199,7 +223,7 @@ final class EffectRunner: Sendable {
 
     /// Whether the engine answers a cheap request.
     private func probe() async -> Bool {
-        (try? await engine.volumes(filters: ["name": ["^voltop-probe-none$"]])) != nil
+        (try? await engine.ping(within: 10)) != nil
     }
 
     static func engineError(_ error: Error) -> EngineError {
@@ -220,6 +244,27 @@ final class EffectRunner: Sendable {
         }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// The event stream's resume point (`since`), shared by the task that reads the stream and the loop that reconnects.
+final class ResumeToken: @unchecked Sendable {
+    private let lock = NSLock()
+    private var token: String?
+
+    init(_ token: String?) { self.token = token }
+
+    var value: String? {
+        get {
+            lock.lock()
+            defer { lock.unlock() }
+            return token
+        }
+        set {
+            lock.lock()
+            token = newValue
+            lock.unlock()
+        }
     }
 }
 

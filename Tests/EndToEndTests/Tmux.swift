@@ -105,13 +105,14 @@ final class TmuxSession {
     let socket: String
     let name = "vt"
 
-    /// Starts voltop in a new detached session of the given size; after voltop exits the pane prints its status.
-    init(cols: Int, rows: Int, arguments: [String] = [], environment: [String: String] = [:]) throws {
+    /// Starts voltop in a new detached session of the given size; after voltop exits the pane prints its status,
+    /// then runs `afterExit` (a shell, to look at the terminal voltop left behind).
+    init(cols: Int, rows: Int, arguments: [String] = [], environment: [String: String] = [:], afterExit: String = "sleep 600") throws {
         socket = "voltop-e2e-" + UUID().uuidString.prefix(8).lowercased()
         var env = ["DOCKER_HOST": E2E.host ?? "", "LANG": "C.UTF-8", "TERM": "tmux-256color"]
         env.merge(environment) { $1 }
         let assignments = env.sorted { $0.key < $1.key }.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
-        let command = "env \(assignments) '\(E2E.binary)' \(arguments.joined(separator: " ")); echo VOLTOP-EXITED $?; sleep 600"
+        let command = "env \(assignments) '\(E2E.binary)' \(arguments.joined(separator: " ")); echo VOLTOP-EXITED $?; \(afterExit)"
         try E2E.run(
             "/usr/bin/tmux", ["-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", name, "-x", "\(cols)", "-y", "\(rows)", command],
             detached: true)
