@@ -158,13 +158,8 @@ struct HostileEngineTests {
         let engine = try HostileEngine("escapes")
         let r = try engine.voltop(args)
         #expect(r.status != nil && !r.signaled, "voltop \(args) hung or crashed")
-        // `ls --json` writes U+009B (a C1 control, CSI on a UTF-8 terminal) unescaped: the CLI output boundary of
-        // finding 8 (another change) must escape it as \u009b.
-        withKnownIssue("finding 8: JSON output carries C1 controls raw", isIntermittent: true) {
-            #expect(rawControls(in: r.out).isEmpty, "voltop \(args) stdout: \(rawControls(in: r.out))")
-        } when: {
-            args.contains("--json")
-        }
+        // JSON too: U+009B (a C1 control, CSI on a UTF-8 terminal) is written as \u009b.
+        #expect(rawControls(in: r.out).isEmpty, "voltop \(args) stdout: \(rawControls(in: r.out))")
         #expect(rawControls(in: r.err).isEmpty, "voltop \(args) stderr: \(rawControls(in: r.err))")
     }
 
@@ -174,10 +169,8 @@ struct HostileEngineTests {
         let engine = try HostileEngine("escapes")
         let r = try engine.voltop(args)
         #expect(r.status != nil && !r.signaled, "voltop \(args) hung or crashed")
-        // The sanitizer misses U+061C, zero-width characters and U+FEFF (finding 8, fixed in another change).
-        withKnownIssue("finding 8: the sanitizer misses bidi and zero-width characters", isIntermittent: true) {
-            #expect(invisibleCharacters(in: r.out + r.err).isEmpty, "voltop \(args): \(invisibleCharacters(in: r.out + r.err))")
-        }
+        // U+061C, zero-width characters and U+FEFF are escaped as well (the sanitizer's gap of finding 8).
+        #expect(invisibleCharacters(in: r.out + r.err).isEmpty, "voltop \(args): \(invisibleCharacters(in: r.out + r.err))")
     }
 
     /// Truncated JSON is a clear error, never a crash.
