@@ -374,13 +374,30 @@ public final class RequestCounter: @unchecked Sendable {
 enum SocketProbe {
     /// The errno of a connect attempt, or nil when it connected.
     static func connectErrno(_ path: String) -> Int32? {
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return errno }
-        defer { close(fd) }
+        switch connected(path) {
+        case .success(let fd):
+            close(fd)
+            return nil
+        case .failure(let error):
+            return error.code
+        }
+    }
+
+    struct ConnectError: Error {
+        var code: Int32
+    }
+
+    /// A new socket connected to the unix socket at `path` (close it), or the errno of the attempt.
+    static func connected(_ path: String) -> Result<Int32, ConnectError> {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return .failure(ConnectError(code: errno)) }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { return ENAMETOOLONG }
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            close(fd)
+            return .failure(ConnectError(code: ENAMETOOLONG))
+        }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             raw.copyBytes(from: bytes)
             raw[bytes.count] = 0
@@ -390,7 +407,12 @@ enum SocketProbe {
                 connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
             }
         }
-        return result == 0 ? nil : errno
+        guard result == 0 else {
+            let code = errno
+            close(fd)
+            return .failure(ConnectError(code: code))
+        }
+        return .success(fd)
     }
 }
 
