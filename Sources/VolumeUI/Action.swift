@@ -59,6 +59,8 @@ public enum Action: Sendable {
     case fileDeleted(volume: String, path: [[UInt8]], EngineError?)
     /// `Effect.measureVolumes` measured one volume by reading its files (direct mode only).
     case volumeMeasured(name: String, Result<Int64, EngineError>)
+    /// `Effect.actOnContainer` finished: nil when done, else why not.
+    case containerActed(name: String, ContainerAction, EngineError?)
     /// `Effect.measureVolumes` measured several volumes since the last batch (at most one batch per frame).
     case volumesMeasured([String: Result<Int64, EngineError>])
 }
@@ -122,6 +124,8 @@ public enum Effect: Sendable, Equatable {
     /// → `.volumeMeasured`. Replaces the previous queue. The runtime ignores it where it cannot read volumes
     /// directly (the SIZE column then keeps the engine's `/system/df` figures).
     case measureVolumes([String])
+    /// Stop, start or remove a container (from the owners dialog) → `.containerActed`.
+    case actOnContainer(id: String, name: String, ContainerAction)
     /// Leave the dashboard and restore the terminal.
     case quit
 }

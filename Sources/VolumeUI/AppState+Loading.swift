@@ -41,6 +41,7 @@ extension AppState {
         case .prune(let prune)?: return prune.isBusy
         case .preview(let viewer)?: return viewer.preview == nil && viewer.error == nil
         case .deleteFile(let confirm)?: return confirm.isDeleting
+        case .owners(let owners)?: return owners.isWorking
         case nil: return false
         }
     }

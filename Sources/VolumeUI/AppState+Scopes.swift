@@ -9,6 +9,7 @@ extension AppState {
             case .prune: return [.prune, .global]
             case .preview: return [.preview, .global]
             case .deleteFile: return [.confirm, .global]
+            case .owners: return [.owners, .global]
             }
         }
         if isEditingFilter { return [.filter, .global] }

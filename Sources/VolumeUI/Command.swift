@@ -52,11 +52,13 @@ public enum Command: String, Sendable, CaseIterable {
     case search, nextMatch, previousMatch
     /// Filter or search line: keep the text, or drop it.
     case applyInput, discardInput
+    /// Open the owners of the selected volume; stop, start or remove the owner under the cursor (after a confirm).
+    case ownersDialog, stopOwner, startOwner, removeOwner
 
     /// Whether the command changes the engine, so read-only mode disables it.
     public var isDestructive: Bool {
         switch self {
-        case .create, .remove, .removeMarked, .prune, .deleteEntry: return true
+        case .create, .remove, .removeMarked, .prune, .deleteEntry, .stopOwner, .startOwner, .removeOwner: return true
         default: return false
         }
     }

@@ -9,6 +9,7 @@ extension Dashboard {
         case .inspect(let viewer)?: return inspectView(viewer, s, rows: rows, cols: cols)
         case .remove(let confirm)?: return removeView(confirm, s, rows: rows, cols: cols)
         case .prune(let prune)?: return pruneView(prune, s, rows: rows, cols: cols)
+        case .owners(let owners)?: return ownersView(owners, s, rows: rows, cols: cols)
         case .preview(let viewer)?: return previewView(viewer, s, rows: rows, cols: cols)
         case .deleteFile(let confirm)?: return deleteFileView(confirm, s, rows: rows, cols: cols)
         case nil: return nil

@@ -72,6 +72,7 @@ extension Dashboard {
             }
             scroll(.detail, command, &s)
         case .mounts: return performInMounts(command, &s)
+        case .owners: return performInOwners(command, &s)
         case .help:
             if command == .back {
                 s.mode = s.modeBeforeHelp == .files && s.files == nil ? .volumes : s.modeBeforeHelp
@@ -156,6 +157,13 @@ extension Dashboard {
                 return []
             }
             s.dialog = .remove(RemoveConfirm(entries: entries, isBulk: true))
+        case .ownersDialog:
+            guard let entry = s.selectedEntry else { return noVolume(&s) }
+            guard !entry.owners.isEmpty else {
+                s.notice = Notice(kind: .info, text: "no container uses \(Sanitizer.inline(entry.name))")
+                return []
+            }
+            s.dialog = .owners(OwnersDialog(volume: entry.name, owners: entry.owners))
         case .prune:
             // With a filter, the prune covers the rows the table shows, and says so.
             var scope: PruneDialog.Scope?

@@ -164,6 +164,12 @@ extension Dashboard {
                     return nil
                 }
             }
+            if case .owners(let owners)? = s.dialog {
+                if binding.command == .confirm, owners.pending == nil { return nil }
+                let running = owners.selected?.isRunning ?? false
+                if binding.command == .stopOwner, !running || owners.pending != nil { return nil }
+                if binding.command == .startOwner || binding.command == .removeOwner, running || owners.pending != nil { return nil }
+            }
             if case .create(let form)? = s.dialog, binding.command == .submit {
                 disabled = form.problem != nil || form.isSubmitting
             }

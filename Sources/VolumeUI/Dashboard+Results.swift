@@ -30,6 +30,12 @@ extension Dashboard {
                 effects += s.requestSizes()
                 effects += measureVolumes(s)
             }
+            if case .owners(var owners)? = s.dialog {
+                // The dialog follows the engine: a removed owner leaves the list, a stopped one reads stopped.
+                owners.owners = s.catalog.entry(named: owners.volume)?.owners ?? []
+                owners.cursor = min(owners.cursor, max(0, owners.owners.count - 1))
+                s.dialog = .owners(owners)
+            }
             if s.mode == .mounts, let container = s.selectedContainer {
                 effects += s.requestContainerDetail(container.id)
             }

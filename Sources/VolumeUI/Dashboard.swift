@@ -20,6 +20,7 @@ public enum Dashboard {
         case .key(let key): effects = handle(key, &state)
         case .catalogLoaded(let result): effects = catalogLoaded(result, &state)
         case .volumesListed(let catalog): effects = volumesListed(catalog, &state)
+        case .containerActed(let name, let action, let error): effects = containerActed(name, action, error, &state)
         case .sizesLoaded(let result): effects = sizesLoaded(result, &state)
         case .eventReceived(let event): effects = eventReceived(event, &state)
         case .eventStreamChanged(let status): effects = eventStreamChanged(status, &state)

@@ -12,4 +12,6 @@ enum Dialog: Sendable, Equatable {
     case preview(FilePreviewViewer)
     /// `d` in the tree: confirm deleting a file or directory.
     case deleteFile(FileDeleteConfirm)
+    /// `o`: the volume's owners, to stop, start or remove one.
+    case owners(OwnersDialog)
 }

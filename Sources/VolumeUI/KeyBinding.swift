@@ -28,6 +28,8 @@ public struct KeyBinding: Sendable, Equatable {
         case files
         /// The preview of a file in the tree.
         case preview
+        /// The owners dialog (`o`).
+        case owners
 
         /// How the scope is titled on the help screen.
         public var title: String {
@@ -45,6 +47,7 @@ public struct KeyBinding: Sendable, Equatable {
             case .prune: return "Prune dialog (p)"
             case .files: return "File tree (Enter, t)"
             case .preview: return "File preview"
+            case .owners: return "Owners (o)"
             }
         }
     }

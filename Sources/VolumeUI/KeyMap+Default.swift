@@ -2,7 +2,17 @@ extension KeyMap {
     /// The default keys, after lazydocker, k9s and ncdu habits.
     public static let `default` = KeyMap(bindings: globalBindings + volumeBindings + detailBindings + mountsBindings
         + filesBindings + previewBindings + helpBindings + filterBindings + formBindings + inspectBindings + searchBindings
-        + confirmBindings + pruneBindings)
+        + confirmBindings + pruneBindings + ownersBindings)
+
+    private static let ownersBindings = [
+        KeyBinding([.char("j"), .down], .moveDown, "move down", scope: .owners),
+        KeyBinding([.char("k"), .up], .moveUp, "move up", scope: .owners),
+        KeyBinding([.char("s")], .stopOwner, "stop the container, after a confirm", scope: .owners, footer: "stop"),
+        KeyBinding([.char("S")], .startOwner, "start the container, after a confirm", scope: .owners, footer: "start"),
+        KeyBinding([.char("x")], .removeOwner, "remove the (stopped) container, after a confirm; its volumes stay", scope: .owners, footer: "remove"),
+        KeyBinding([.char("y"), .enter], .confirm, "do it", scope: .owners, footer: "confirm"),
+        KeyBinding([.escape, .char("n"), .char("q")], .cancel, "cancel the pending action, else close", scope: .owners, footer: "close"),
+    ]
 
     private static func movement(_ scope: KeyBinding.Scope, _ what: String) -> [KeyBinding] {
         [
@@ -31,6 +41,7 @@ extension KeyMap {
             KeyBinding([.char("s")], .cycleSort, "sort by the next column (name, size, created, owners, status)", scope: .volumes, footer: "sort"),
             KeyBinding([.char("i")], .inspect, "inspect: the engine's JSON with owners", scope: .volumes, footer: "inspect"),
             KeyBinding([.char(" ")], .toggleMark, "mark or unmark the volume (for D)", scope: .volumes, footer: "mark"),
+            KeyBinding([.char("o")], .ownersDialog, "the volume's owners: stop, start or remove one (frees the volume)", scope: .volumes),
             KeyBinding([.char("D")], .removeMarked, "remove the marked volumes, after one confirm", scope: .volumes, footer: "rm marked"),
             KeyBinding([.char("u")], .toggleUnused, "show only unused volumes, or all", scope: .volumes, footer: "unused"),
             KeyBinding([.char("m")], .mountsView, "mounts of every container (volumes, binds, tmpfs)", scope: .volumes, footer: "mounts"),

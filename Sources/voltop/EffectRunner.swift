@@ -146,6 +146,15 @@ final class EffectRunner: Sendable {
                     send(.pruneFinished(.failure(Self.engineError(error))))
                 }
             }
+        case .actOnContainer(let id, let name, let action):
+            Task {
+                do {
+                    try await engine.act(action, onContainer: id, named: name)
+                    send(.containerActed(name: name, action, nil))
+                } catch {
+                    send(.containerActed(name: name, action, Self.engineError(error)))
+                }
+            }
         case .scheduleTick(let seconds):
             // Only the latest schedule stands: a sooner tick (a spinner starts) replaces a far one (an age changes).
             let task = Task {

@@ -231,6 +231,38 @@ struct DashboardTests {
         try tmux.waitFor("VOLTOP-EXITED 0", timeout: 5)
     }
 
+    /// "Held by a stopped container" is one step from freeing the volume: `o`, `x`, `y` removes the container (its
+    /// volumes stay), then `d` removes the volume.
+    @Test func actingOnOwnersFreesAVolume() throws {
+        let volume = name("held-by")
+        let holder = name("holder")
+        try E2E.docker(["volume", "create", volume])
+        try E2E.docker(["run", "--network", "none", "--name", holder, "-v", "\(volume):/data", E2E.image, "true"])
+        defer {
+            _ = try? E2E.docker(["rm", "-f", holder], check: false)
+            _ = try? E2E.docker(["volume", "rm", "-f", volume], check: false)
+        }
+        let tmux = try TmuxSession(cols: 120, rows: 32)
+        try filter(tmux, to: volume)
+        try tmux.waitFor("the volume held by a stopped container") { $0.contains("in use (stopped)") }
+        try tmux.keys("o")
+        try tmux.waitFor("the owners dialog") { $0.contains("Owners of \(volume)") && $0.contains(holder) }
+        try tmux.keys("x")
+        try tmux.waitFor("a confirm naming the container") { $0.contains("Remove container \(holder)?") }
+        try tmux.keys("y")
+        try tmux.waitFor("the container removed") { $0.contains("✓ removed \(holder)") }
+        #expect(try E2E.docker(["ps", "-aq", "--filter", "name=\(holder)"]).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
+        #expect(try E2E.volumeNames().contains(volume), "the container's volumes stay")
+        try tmux.keys("Escape")
+        try tmux.waitFor("the volume is unused now") { $0.contains("Status     unused") }
+        try tmux.keys("d")
+        try tmux.waitFor("the remove confirm") { $0.contains("Remove volume") }
+        try tmux.keys("y")
+        try eventually("the volume is gone") { !(try E2E.volumeNames().contains(volume)) }
+        try tmux.keys("q")
+        try tmux.waitFor("VOLTOP-EXITED 0", timeout: 5)
+    }
+
     /// A new volume's age follows the clock without a key (it read "0s" until a reload).
     @Test func agesFollowTheClock() throws {
         let volume = name("age")

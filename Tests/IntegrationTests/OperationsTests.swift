@@ -56,6 +56,31 @@ struct OperationsTests {
         #expect(try TestEngine.docker(["volume", "inspect", "-f", "{{index .Labels \"note\"}}", name + "-sp"]).out.hasPrefix("a b"))
     }
 
+    /// Owners can be stopped, started and removed (never forced, never with their volumes); read-only sends nothing.
+    @Test func actingOnAnOwner() async throws {
+        let engine = try await TestEngine.connect()
+        let volume = TestEngine.unique("it-owner-v")
+        let name = TestEngine.unique("it-owner")
+        defer {
+            TestEngine.removeContainers([name])
+            TestEngine.removeVolumes([volume])
+        }
+        let id = try TestEngine.runContainer(name, ["-v", "\(volume):/data"])
+        let readOnly = try await TestEngine.connect(readOnly: true)
+        let before = readOnly.requests.count
+        await #expect(throws: EngineError.self) { try await readOnly.act(.stop, onContainer: id, named: name) }
+        #expect(readOnly.requests.count == before)
+        let running = await #expect(throws: EngineError.self) { try await engine.act(.remove, onContainer: id, named: name) }
+        #expect(running?.message.contains("stop it first") == true, "\(String(describing: running))")
+        try await engine.act(.stop, onContainer: id, named: name)
+        #expect(try TestEngine.docker(["inspect", "-f", "{{.State.Running}}", name]).out.hasPrefix("false"))
+        try await engine.act(.start, onContainer: id, named: name)
+        #expect(try TestEngine.docker(["inspect", "-f", "{{.State.Running}}", name]).out.hasPrefix("true"))
+        try await engine.act(.stop, onContainer: id, named: name)
+        try await engine.act(.remove, onContainer: id, named: name)
+        #expect(try TestEngine.volumeNames().contains(volume), "the volume stays")
+    }
+
     @Test func createWithDriverOptionsAndAnonymous() async throws {
         let engine = try await TestEngine.connect()
         let name = TestEngine.unique("it-tmpfs")

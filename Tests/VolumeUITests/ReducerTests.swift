@@ -681,4 +681,41 @@ import VolumeCore
         _ = Dashboard.reduce(&s, .key(.char("q")))
         #expect(s.shouldQuit, "q quits from the table")
     }
+
+    /// `o` lists the volume's owners; a stopped owner can be removed after a confirm that names its other volumes,
+    /// a running one must be stopped first; the dialog follows the catalog.
+    @Test func ownersCanBeStoppedStartedAndRemoved() {
+        var s = Fixture.loaded()
+        Fixture.select("shop_db-data", &s)
+        #expect(Fixture.press([.char("o")], &s).isEmpty)
+        guard case .owners(let opened)? = s.dialog else { Issue.record("no owners dialog"); return }
+        #expect(opened.owners.map(\.containerName) == ["shop-db-1", "shop-backup-1"])
+        // The running owner: x is refused with the reason, s asks, y does it.
+        #expect(Fixture.press([.char("x")], &s).isEmpty)
+        #expect(Fixture.screen(s).text.contains("stop it first"))
+        #expect(Fixture.press([.char("s")], &s).isEmpty)
+        #expect(Fixture.screen(s).text.contains("Stop container shop-db-1?"))
+        #expect(Fixture.press([.char("y")], &s) == [.actOnContainer(id: "id-shop-db-1", name: "shop-db-1", .stop)])
+        let after = Dashboard.reduce(&s, .containerActed(name: "shop-db-1", .stop, nil))
+        #expect(after.contains(.loadCatalog))
+        #expect(Fixture.screen(s).text.contains("✓ stopped shop-db-1"))
+        // The stopped owner: x asks, Esc cancels, x and y remove it.
+        Fixture.press([.char("j"), .char("x")], &s)
+        #expect(Fixture.screen(s).text.contains("Remove container shop-backup-1?"))
+        Fixture.press([.escape], &s)
+        guard case .owners(let cancelled)? = s.dialog else { Issue.record("Esc closed the dialog instead of cancelling"); return }
+        #expect(cancelled.pending == nil)
+        Fixture.press([.char("x")], &s)
+        #expect(Fixture.press([.enter], &s) == [.actOnContainer(id: "id-shop-backup-1", name: "shop-backup-1", .remove)])
+        // Read-only: the actions are refused before anything is sent.
+        var ro = Fixture.loaded(readOnly: true)
+        Fixture.select("shop_db-data", &ro)
+        Fixture.press([.char("o"), .char("s")], &ro)
+        #expect(Fixture.press([.char("y")], &ro).isEmpty)
+        // No owners: a notice, no dialog.
+        s.dialog = nil
+        Fixture.select("cache", &s)
+        Fixture.press([.char("o")], &s)
+        #expect(s.dialog == nil && s.notice?.text.contains("no container uses cache") == true)
+    }
 }
