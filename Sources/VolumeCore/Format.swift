@@ -70,6 +70,11 @@ public enum Format {
         return rest > 0 ? shown + "… (\(rest) more bytes)" : shown
     }
 
+    /// A count with its noun in the right number: `1 file`, `2 files` (`plural` when it is not `noun` + "s").
+    public static func count(_ n: Int, _ noun: String, plural: String? = nil) -> String {
+        "\(n) \(n == 1 ? noun : plural ?? noun + "s")"
+    }
+
     /// Owners as `2 (1 running, 1 stopped)`, or `0`.
     public static func owners(_ entry: CatalogEntry) -> String {
         let total = entry.owners.count

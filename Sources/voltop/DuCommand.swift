@@ -202,11 +202,12 @@ struct DuCommand: AsyncParsableCommand {
             Output.line(String(repeating: " ", count: width - row.size.count) + row.size + "  " + row.path)
         }
         let t = tree.totals
-        var summary = "\(t.files) files, \(t.directories) directories, \(t.symlinks) symlinks"
+        var summary = "\(Format.count(t.files, "file")), \(Format.count(t.directories, "directory", plural: "directories")), "
+            + Format.count(t.symlinks, "symlink")
         if t.others > 0 { summary += ", \(t.others) other" }
         summary += "; \(Format.bytes(t.allocatedBytes)) on disk, \(Format.bytes(t.apparentBytes)) apparent"
-        if t.hardlinksSkipped > 0 { summary += "; \(t.hardlinksSkipped) hard links counted once" }
-        if t.otherFilesystems > 0 { summary += "; \(t.otherFilesystems) mount points skipped" }
+        if t.hardlinksSkipped > 0 { summary += "; \(Format.count(t.hardlinksSkipped, "hard link")) counted once" }
+        if t.otherFilesystems > 0 { summary += "; \(Format.count(t.otherFilesystems, "mount point")) skipped" }
         if !t.unreadable.isEmpty { summary += "; \(t.unreadable.count) unreadable" }
         Output.line(summary)
         if tree.isFromArchive {

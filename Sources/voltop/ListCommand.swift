@@ -9,7 +9,7 @@ struct ListCommand: AsyncParsableCommand {
         aliases: ["list"])
 
     enum SortKey: String, ExpressibleByArgument, CaseIterable {
-        case name, size, created, owners
+        case name, size, created, owners, status
     }
 
     @OptionGroup var global: GlobalOptions
@@ -19,7 +19,7 @@ struct ListCommand: AsyncParsableCommand {
         help: "Filter: dangling=true|false, driver=D, label=K[=V], name=S (repeatable; all must match).")
     var filter: [String] = []
 
-    @Option(help: "Sort by name, size, created or owners.")
+    @Option(help: "Sort by name, size, created, owners or status.")
     var sort: SortKey = .name
 
     @Flag(help: "Show sizes: disk usage read by voltop where it can (root next to the engine), else the engine's figure marked ~ (slower).")
@@ -118,6 +118,11 @@ struct ListCommand: AsyncParsableCommand {
                 return x != y ? x > y : a.name < b.name
             case .owners:
                 return a.owners.count != b.owners.count ? a.owners.count > b.owners.count : a.name < b.name
+            case .status:
+                // As the dashboard sorts by status: in use, in use (stopped), unused, unused anonymous.
+                let order = VolumeStatus.allCases
+                let (x, y) = (order.firstIndex(of: a.status) ?? 0, order.firstIndex(of: b.status) ?? 0)
+                return x != y ? x < y : a.name < b.name
             }
         }
     }

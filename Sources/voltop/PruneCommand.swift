@@ -133,12 +133,13 @@ struct PruneCommand: AsyncParsableCommand {
         let filters = plan.labelFilters.isEmpty ? "" : " with label " + plan.labelFilters.map { Sanitizer.inline($0.description) }.joined(separator: " and ")
         let rule = plan.mode == .unusedAnonymous ? "Note: \(plan.anonymity.explanation)." : nil
         guard !plan.candidates.isEmpty else {
-            Output.line("No \(plan.mode.title)\(filters) to remove.")
+            Output.line("Nothing to remove: no \(plan.mode == .allUnused ? "unused volumes" : "unused anonymous volumes")\(filters).")
             if let rule { Output.line(rule) }
             printExcluded(plan)
             return
         }
-        Output.line("\(dryRun ? "Would remove" : "To remove"): \(plan.candidates.count) \(plan.mode.title)\(filters)")
+        let kind = plan.mode == .allUnused ? "unused volume" : "unused anonymous volume"
+        Output.line("\(dryRun ? "Would remove" : "To remove"): \(Format.count(plan.candidates.count, kind))\(filters)")
         var table = TextTable(columns: [.init("NAME"), .init("KIND"), .init("SIZE", alignRight: true)])
         for c in plan.candidates {
             let mark = measured.contains(c.name) ? "" : "~"

@@ -39,7 +39,7 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Refuse every change; only look.")
     var readOnly = false
 
-    @Flag(name: .long, help: "Log engine requests to standard error.")
+    @Flag(name: .long, help: "Log engine requests: to standard error in the CLI; the dashboard writes them to ~/.local/state/voltop/voltop.log.")
     var debug = false
 
     /// The arguments with global options written before the subcommand (`voltop --read-only rm x`) moved after it,
