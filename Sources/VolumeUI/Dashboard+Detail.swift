@@ -48,7 +48,7 @@ extension Dashboard {
             if let error = s.resolveErrors[entry.name] {
                 lines.append(StyledLine(keyPad + "--volumes-from unknown: \(error)", .dim))
             } else if resolved == nil && s.focus == .table {
-                lines.append(StyledLine(keyPad + "Tab resolves --volumes-from sources · o stops, starts or removes one", .dim))
+                lines.append(StyledLine(keyPad + "Tab resolves --volumes-from · o acts on the owners", .dim))
             }
         }
         if entry.isAnonymous {
