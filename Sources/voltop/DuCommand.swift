@@ -57,7 +57,8 @@ struct DuCommand: AsyncParsableCommand {
     @Argument(help: "A directory inside the volume (symlinks on the way are refused, never followed).")
     var path: String?
 
-    @Option(help: "Levels of entries to list below the top one (0: the total only; at most 200 with --json, 4096 without).")
+    // Unconditional, so `--depth -1` reaches the check below ("must be 0 or more") instead of "Missing value".
+    @Option(parsing: .unconditional, help: "Levels of entries to list below the top one (0: the total only; at most 200 with --json, 4096 without).")
     var depth = 1
 
     /// Most levels listed: JSON nests two values per level and Foundation's encoder stops at 512; the text

@@ -26,6 +26,16 @@ struct Voltop: AsyncParsableCommand {
         ],
         defaultSubcommand: DashboardCommand.self
     )
+
+    /// The subcommands' names and aliases (`help` included).
+    static var commandNames: Set<String> {
+        var names: Set<String> = ["help"]
+        for command in configuration.subcommands {
+            names.insert(command._commandName)
+            names.formUnion(command.configuration.aliases)
+        }
+        return names
+    }
 }
 
 /// Options every subcommand shares.
@@ -83,7 +93,14 @@ enum Main {
     static func main() async {
         LoggingSystem.bootstrap { label in StreamLogHandler(label: label, stream: SanitizedStandardError()) }
         do {
-            var command = try Voltop.parseAsRoot(GlobalOptions.movedAfterSubcommand(Array(CommandLine.arguments.dropFirst())))
+            let arguments = Array(CommandLine.arguments.dropFirst())
+            // `voltop foo`: an unknown command, not an argument of the dashboard (whose usage would be shown).
+            if let first = arguments.first, !first.hasPrefix("-"), !Voltop.commandNames.contains(first) {
+                throw ValidationError(
+                    "unknown command \"\(Sanitizer.inline(first))\": use one of \(Voltop.commandNames.sorted().joined(separator: ", ")), "
+                        + "or no command for the dashboard (voltop --help lists them)")
+            }
+            var command = try Voltop.parseAsRoot(GlobalOptions.movedAfterSubcommand(arguments))
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

@@ -25,6 +25,16 @@ struct CLITests {
         return try TestEngine.run(binary, args, check: false, environment: env, input: input)
     }
 
+    /// `voltop foo` is an unknown command (not the dashboard's usage); `--depth -1` says what is wrong with it.
+    @Test func unknownCommandsAndNegativeDepthSayWhatIsWrong() throws {
+        var r = try Self.voltop(["foo"], host: nil)
+        #expect(r.status == 2)
+        #expect(r.err.contains("unknown command \"foo\"") && r.err.contains("ls"), "\(r.err)")
+        r = try Self.voltop(["du", "x", "--depth", "-1"], host: nil)
+        #expect(r.status == 2)
+        #expect(r.err.contains("--depth must be 0 or more"), "\(r.err)")
+    }
+
     @Test func usageErrorsExitTwo() throws {
         var r = try Self.voltop(["ls", "--filter", "bogus=1"], host: nil)
         #expect(r.status == 2)
