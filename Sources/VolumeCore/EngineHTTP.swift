@@ -218,7 +218,7 @@ struct EngineHTTP: Sendable {
 
     /// Maps a transport failure to an error that names the address, how it was found and what to do.
     func diagnose(_ error: Error) -> EngineError {
-        let text = String(describing: error)
+        let text = Self.systemCause(String(describing: error))
         let found = "found via \(endpoint.source)"
         if let hc = error as? HTTPClientError, hc == .deadlineExceeded || hc == .connectTimeout || hc == .readTimeout {
             return EngineError(
@@ -270,6 +270,15 @@ struct EngineHTTP: Sendable {
             "cannot connect to the engine at \(displayAddress) (\(found)). Is the daemon running and reachable? "
                 + "Point voltop elsewhere with --host, --context or DOCKER_HOST",
             cause: text)
+    }
+
+    /// A system error as people read it ("No such file or directory, errno 2"), not as NIO prints it
+    /// (`connect(descriptor:addr:size:): No such file or directory) (errno: 2)`); other texts unchanged.
+    static func systemCause(_ text: String) -> String {
+        guard let range = text.range(of: #"errno: ([0-9]+)"#, options: .regularExpression),
+            let code = Int32(text[range].dropFirst("errno: ".count))
+        else { return text }
+        return "\(String(cString: strerror(code))), errno \(code)"
     }
 
     var displayAddress: String {

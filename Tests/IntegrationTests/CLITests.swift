@@ -30,6 +30,10 @@ struct CLITests {
         var r = try Self.voltop(["foo"], host: nil)
         #expect(r.status == 2)
         #expect(r.err.contains("unknown command \"foo\"") && r.err.contains("ls"), "\(r.err)")
+        // A missing socket reads as the system says it, without NIO's internals.
+        r = try Self.voltop(["ls"], host: "unix:///nonexistent/docker.sock")
+        #expect(r.status == 1)
+        #expect(r.err.contains("No such file or directory, errno 2") && !r.err.contains("descriptor:"), "\(r.err)")
         r = try Self.voltop(["du", "x", "--depth", "-1"], host: nil)
         #expect(r.status == 2)
         #expect(r.err.contains("--depth must be 0 or more"), "\(r.err)")
