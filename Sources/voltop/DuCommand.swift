@@ -37,8 +37,8 @@ struct DuCommand: AsyncParsableCommand {
             bytes; sockets are not listed.
 
             --json prints one object:
-              {"source": "direct"|"helper", "root": MOUNTPOINT (or /volume in the helper), "volume": NAME \
-               (absent with --dir), "path": PATH, "sizes": "allocated"|"apparent", "allocatedEstimated": BOOL,
+              {"source": "direct"|"helper", "root": MOUNTPOINT (or /volume in the helper), "volume": NAME, \
+               "path": PATH, "sizes": "allocated"|"apparent", "allocatedEstimated": BOOL,
                "totals": {"apparentBytes", "allocatedBytes", "files", "directories", "symlinks", "others",
                           "hardlinksSkipped", "otherFilesystems", "newestMtime", "unreadable": [{"path", "errno", "error"}]},
                "tree": ENTRY}

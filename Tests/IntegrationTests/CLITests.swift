@@ -39,6 +39,37 @@ struct CLITests {
         #expect(r.err.contains("--depth must be 0 or more"), "\(r.err)")
     }
 
+    /// Every option the README's CLI section and the man page name exists in some command's --help, and no help
+    /// names an option that does not exist (du's hidden --dir).
+    @Test func documentedOptionsExist() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let man = try String(contentsOf: root.appendingPathComponent("Resources/voltop.1"), encoding: .utf8)
+            .replacingOccurrences(of: "\\-", with: "-").replacingOccurrences(of: "\\fB", with: "").replacingOccurrences(of: "\\fR", with: "")
+        let cliStart = try #require(readme.range(of: "## CLI"))
+        let cli = readme[cliStart.upperBound...].components(separatedBy: "```")[1]
+        var help = ""
+        for command in [[], ["dashboard"], ["ls"], ["inspect"], ["create"], ["rm"], ["prune"], ["du"]] {
+            help += try Self.voltop(command + ["--help"], host: nil).out
+        }
+        func options(_ text: String) -> Set<String> {
+            var found = Set<String>()
+            let regex = try? NSRegularExpression(pattern: "(?<![A-Za-z0-9-])--[a-z][a-z-]+")
+            let ns = text as NSString
+            for match in regex?.matches(in: text, range: NSRange(location: 0, length: ns.length)) ?? [] {
+                found.insert(ns.substring(with: match.range))
+            }
+            return found
+        }
+        let documented = options(cli).union(options(man))
+        #expect(!documented.isEmpty)
+        for option in documented.sorted() { #expect(help.contains(option), "\(option) is documented but no command has it") }
+        let duHelp = try Self.voltop(["du", "--help"], host: nil).out
+        #expect(!duHelp.contains("--dir"), "du --help names a hidden option")
+        let dashboardHelp = try Self.voltop(["dashboard", "--help"], host: nil).out
+        #expect(dashboardHelp.contains("voltop.log"), "the dashboard's --debug says where its log goes")
+    }
+
     @Test func usageErrorsExitTwo() throws {
         var r = try Self.voltop(["ls", "--filter", "bogus=1"], host: nil)
         #expect(r.status == 2)
