@@ -81,7 +81,7 @@ struct InspectCommand: AsyncParsableCommand {
         }
         field("Labels", v.labels.isEmpty ? "-" : v.labels.sorted { $0.key < $1.key }.map { Sanitizer.inline("\($0.key)=\($0.value)") }.joined(separator: ", "))
         field("Options", v.options.isEmpty ? "-" : v.options.sorted { $0.key < $1.key }.map { Sanitizer.inline("\($0.key)=\($0.value)") }.joined(separator: ", "))
-        Output.line("Owners (\(Format.owners(entry))):")
+        Output.line("Owners: \(Format.owners(entry))")
         if entry.owners.isEmpty { Output.line("  none") }
         for owner in entry.owners {
             var line = "  \(Sanitizer.inline(owner.containerName)) [\(owner.isRunning ? "running" : owner.state)] "

@@ -207,7 +207,7 @@ struct CLITests {
 
         r = try Self.voltop(["inspect", vol])
         #expect(r.status == 0)
-        #expect(r.out.contains("Owners (1 (1 stopped)):"))
+        #expect(r.out.contains("Owners: 1 (1 stopped)"), "\(r.out)")
         #expect(r.out.contains(owner))
         #expect(r.out.contains("evil=\\e]0;pwned\\x07"), "labels are shown with escapes made visible")
         #expect(!r.out.contains("\u{1B}"), "no raw escape reaches the terminal")
