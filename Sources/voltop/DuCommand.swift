@@ -143,6 +143,16 @@ struct DuCommand: AsyncParsableCommand {
         let tree: ScanTree
         do {
             tree = try await work.value
+        } catch let error as EngineError where !relative.isEmpty && !json && opened.value != nil {
+            // PATH may name a file: say its size rather than "not a directory".
+            let browser = opened.value
+            let file = try? await browser?.preview(path: relative, maxBytes: 0)
+            await browser?.close()
+            interrupt.stop()
+            line.clear()
+            guard let file else { throw error }
+            Output.line("\(Format.bytes(file.size))  \(Sanitizer.inline(label))  (a file: its length in bytes)")
+            return
         } catch {
             await opened.value?.close()
             interrupt.stop()

@@ -261,6 +261,11 @@ struct CLITests {
         #expect(none.out.contains("Nothing to remove: no unused anonymous volumes"), "\(none.out)")
         let du = try Self.voltop(["du", one])
         #expect(du.out.contains("1 file, 1 directory, 0 symlinks"), "\(du.out) \(du.err)")
+        // PATH naming a file gives its size, not "not a directory".
+        let file = try Self.voltop(["du", one, "only"])
+        #expect(file.status == 0 && file.out.contains("2 B") && file.out.contains("a file"), "\(file.out) \(file.err)")
+        let helperFile = try Self.voltop(["du", one, "only", "--source", "helper"])
+        #expect(helperFile.status == 0 && helperFile.out.contains("2 B"), "\(helperFile.out) \(helperFile.err)")
         let sorted = try Self.voltop(["ls", "--sort", "status"])
         #expect(sorted.status == 0, "\(sorted.err)")
     }
