@@ -292,7 +292,7 @@ actor SizeMeasurer {
     }
 
     /// The engine process whose mount namespace holds the volumes (nil: not located yet, or it failed).
-    private var engineProcess: EngineProcess?
+    private var engineDaemon: EngineDaemon?
     /// The last list asked for (rows on screen first).
     private var lastRequested: [String] = []
     /// Seconds between two looks at the rows on screen (0: never); see `measure`.
@@ -307,8 +307,8 @@ actor SizeMeasurer {
     /// a key.
     func measure(_ names: [String]) async {
         guard isAvailable else { return }
-        if engineProcess == nil { engineProcess = try? engine.engineProcess().get() }
-        guard engineProcess != nil else { return }
+        if engineDaemon == nil { engineDaemon = try? engine.engineDaemon().get() }
+        guard engineDaemon != nil else { return }
         lastRequested = names
         enqueue(names)
         if refreshTask == nil, refreshEvery > 0 {
@@ -363,7 +363,7 @@ actor SizeMeasurer {
                     let volumes = try await listedVolumes()
                     guard let volume = volumes[name] else { throw EngineError(.notFound, "volume \(Sanitizer.inline(name)) is gone") }
                     // Volumes with driver options (nfs, tmpfs…) hold nothing in _data until mounted: keep df's figure.
-                    guard let process = engineProcess else { continue }
+                    guard let process = engineDaemon else { continue }
                     entry.mountpoint = .some(try? VolumeBrowser.directMountpoint(of: volume, engine: engine, process: process).get())
                 }
                 guard let mountpoint = entry.mountpoint ?? nil else { continue }
@@ -377,7 +377,7 @@ actor SizeMeasurer {
                 // A volume removed and made again under the same name gets its Mountpoint looked up anew, and a
                 // restarted engine (a new pid, so a new /proc/PID/root) is located again.
                 entry.mountpoint = nil
-                engineProcess = nil
+                engineDaemon = nil
                 entry.sent = nil
                 deliver(name, .failure(EffectRunner.engineError(error)))
             }

@@ -71,8 +71,8 @@ struct EngineNamespaceTests {
         try FileManager.default.createDirectory(atPath: volume.mountpoint, withIntermediateDirectories: true)
         try Data("decoy\n".utf8).write(to: URL(fileURLWithPath: volume.mountpoint + "/decoy.txt"))
 
-        guard case .success(let process) = engine.engineProcess() else {
-            Issue.record("the private dockerd serving the socket was not located: \(engine.engineProcess())")
+        guard case .success(let process) = engine.engineDaemon() else {
+            Issue.record("the private dockerd serving the socket was not located: \(engine.engineDaemon())")
             return
         }
         #expect(process.pid == pid)

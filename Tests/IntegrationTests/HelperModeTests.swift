@@ -284,7 +284,10 @@ struct HelperModeTests {
         #expect(removed >= 1)
         let left = try await Self.helpers(engine)
         #expect(!left.contains { $0.name == dead })
-        guard case .helper(let id) = live.source else { return }
+        guard case .helper(let id) = live.source else {
+            Issue.record("the live browser was opened with --source helper but reads \(live.source)")
+            return
+        }
         #expect(left.contains { $0.id == id }, "a running voltop's helper is kept")
         #expect(try await live.scan().totals.files == 6)
         await live.close()

@@ -384,21 +384,21 @@ import Testing
         }
         #expect(bound == 0)
         #expect(listen(fd, 4) == 0)
-        #expect(EngineProcess.peerPID(socketPath: path) == getpid())
-        guard case .failure(let error) = EngineProcess.locate(socketPath: path) else {
+        #expect(EngineDaemon.peerPID(socketPath: path) == getpid())
+        guard case .failure(let error) = EngineDaemon.locate(socketPath: path) else {
             Issue.record("a socket served by the test process was taken for an engine")
             return
         }
         #expect(error.message.contains("not by dockerd or podman") && error.message.contains("helper"))
         let endpoint = EngineEndpoint(transport: .unix(path: path), source: "test")
         let volume = Volume(name: "v1", mountpoint: t.path)
-        let direct = DirectAccess.check(volume: volume, endpoint: endpoint, euid: 0) { EngineProcess.locate(socketPath: path) }
+        let direct = DirectAccess.check(volume: volume, endpoint: endpoint, euid: 0) { EngineDaemon.locate(socketPath: path) }
         guard case .failure(let refused) = direct else {
             Issue.record("direct reads allowed through a forwarder")
             return
         }
         #expect(refused.message.contains("cannot read v1 directly"))
-        if case .success = EngineProcess.locate(socketPath: t.path + "/missing.sock") { Issue.record("a missing socket was located") }
+        if case .success = EngineDaemon.locate(socketPath: t.path + "/missing.sock") { Issue.record("a missing socket was located") }
     }
 
     @Test func directAccessSaysWhyNot() throws {
@@ -410,7 +410,7 @@ import Testing
             if case .failure(let e) = r { return e }
             return nil
         }
-        let here: () -> Result<EngineProcess, EngineError> = { .success(EngineProcess(pid: getpid(), name: "test", root: "/proc/self/root")) }
+        let here: () -> Result<EngineDaemon, EngineError> = { .success(EngineDaemon(pid: getpid(), name: "test", root: "/proc/self/root")) }
         #expect((try? DirectAccess.check(volume: volume, endpoint: local, euid: 0, process: here).get()) == "/proc/self/root" + t.path)
         let notRoot = try #require(failure(DirectAccess.check(volume: volume, endpoint: local, euid: 1000, process: here)))
         #expect(notRoot.code == .permissionDenied)

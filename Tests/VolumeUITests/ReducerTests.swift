@@ -471,7 +471,7 @@ import VolumeCore
 
     // MARK: Create
 
-    @Test func createFormValidatesOnEveryKeystroke() {
+    @Test func createFormValidatesOnEveryKeystroke() throws {
         var s = Fixture.loaded()
         Fixture.press([.char("c")], &s)
         Fixture.type("x", &s)
@@ -480,16 +480,16 @@ import VolumeCore
         #expect(form.problem?.message.contains("too short") == true)
         #expect(Fixture.press([.enter], &s).isEmpty, "an invalid name is not sent")
         Fixture.type("/y", &s)
-        guard case .create(let bad)? = s.dialog else { return }
+        let bad = try #require(s.createForm, "the create form is open")
         #expect(bad.problem?.message.contains("does not allow") == true)
         Fixture.press([.backspace, .backspace], &s)
         Fixture.type("q-data", &s)
-        guard case .create(let good)? = s.dialog else { return }
+        let good = try #require(s.createForm, "the create form is open")
         #expect(good.name.text == "xq-data", "q is a character in the form")
         #expect(good.problem == nil)
         Fixture.press([.tab, .tab], &s)
         Fixture.type("team=web env", &s)
-        guard case .create(let labels)? = s.dialog else { return }
+        let labels = try #require(s.createForm, "the create form is open")
         #expect(labels.problem?.field == .labels)
         Fixture.type("=dev", &s)
         Fixture.press([.down], &s)
@@ -534,7 +534,7 @@ import VolumeCore
 
     // MARK: Inspect
 
-    @Test func inspectScrollsAndSearches() {
+    @Test func inspectScrollsAndSearches() throws {
         var s = Fixture.loaded()
         Fixture.select("cache", &s)
         #expect(Fixture.press([.char("i")], &s) == [.inspectVolume("cache")])
@@ -546,18 +546,18 @@ import VolumeCore
         Fixture.press([.char("/")], &s)
         Fixture.type("needle", &s)
         Fixture.press([.enter], &s)
-        guard case .inspect(let v2)? = s.dialog else { return }
+        let v2 = try #require(s.inspectViewer, "the inspect viewer is open")
         #expect(v2.matches == [0, 7, 14, 21, 28, 35, 42, 49, 56])
         #expect(v2.currentMatchLine == 7)
         Fixture.press([.char("n"), .char("n")], &s)
-        guard case .inspect(let v3)? = s.dialog else { return }
+        let v3 = try #require(s.inspectViewer, "the inspect viewer is open")
         #expect(v3.currentMatchLine == 21)
         #expect(v3.scroll == 19)
         Fixture.press([.char("N")], &s)
-        guard case .inspect(let v4)? = s.dialog else { return }
+        let v4 = try #require(s.inspectViewer, "the inspect viewer is open")
         #expect(v4.currentMatchLine == 14)
         Fixture.press([.char("G")], &s)
-        guard case .inspect(let v5)? = s.dialog else { return }
+        let v5 = try #require(s.inspectViewer, "the inspect viewer is open")
         #expect(v5.scroll > 0 && v5.scroll < 60)
         #expect(!s.shouldQuit)
         Fixture.press([.char("q")], &s)
@@ -566,12 +566,12 @@ import VolumeCore
         #expect(s.dialog == nil)
     }
 
-    @Test func lateInspectResultForAnotherVolumeIsIgnored() {
+    @Test func lateInspectResultForAnotherVolumeIsIgnored() throws {
         var s = Fixture.loaded()
         Fixture.select("cache", &s)
         Fixture.press([.char("i")], &s)
         _ = Dashboard.reduce(&s, .inspectLoaded(name: "other", .success("{}")))
-        guard case .inspect(let viewer)? = s.dialog else { return }
+        let viewer = try #require(s.inspectViewer, "the inspect viewer is open")
         #expect(viewer.lines == nil)
     }
 
@@ -717,5 +717,18 @@ import VolumeCore
         Fixture.select("cache", &s)
         Fixture.press([.char("o")], &s)
         #expect(s.dialog == nil && s.notice?.text.contains("no container uses cache") == true)
+    }
+}
+
+extension AppState {
+    /// The create form, when it is the open dialog.
+    var createForm: CreateForm? {
+        if case .create(let form)? = dialog { return form }
+        return nil
+    }
+    /// The inspect viewer, when it is the open dialog.
+    var inspectViewer: InspectViewer? {
+        if case .inspect(let viewer)? = dialog { return viewer }
+        return nil
     }
 }

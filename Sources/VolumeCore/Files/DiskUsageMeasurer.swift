@@ -9,7 +9,7 @@ public enum DiskUsageMeasurer {
     /// root, a `local` volume without driver options); the others are left out and keep the engine's figure.
     /// At most `parallel` volumes are walked at once.
     public static func measure(_ volumes: [Volume], engine: DockerEngine, parallel: Int = 2) async -> [String: Int64] {
-        guard geteuid() == 0, engine.endpoint.isLocal, case .success(let process) = engine.engineProcess() else { return [:] }
+        guard geteuid() == 0, engine.endpoint.isLocal, case .success(let process) = engine.engineDaemon() else { return [:] }
         let paths: [(String, String)] = volumes.compactMap { volume in
             guard let path = try? VolumeBrowser.directMountpoint(of: volume, engine: engine, process: process).get() else { return nil }
             return (volume.name, path)

@@ -58,13 +58,13 @@ extension DockerEngine {
     }
 
     /// The engine process serving this engine's unix socket and the root of its mount namespace, or why its files
-    /// cannot be reached from here (not a unix socket, a forwarder, another PID namespace; see `EngineProcess`).
-    public func engineProcess() -> Result<EngineProcess, EngineError> {
+    /// cannot be reached from here (not a unix socket, a forwarder, another PID namespace; see `EngineDaemon`).
+    public func engineDaemon() -> Result<EngineDaemon, EngineError> {
         guard let socket = http.socketPath else {
             return .failure(
                 EngineError(.invalidArgument, "the engine at \(Sanitizer.inline(address)) is not on this machine: its volumes are read through a helper container"))
         }
-        return EngineProcess.locate(socketPath: socket)
+        return EngineDaemon.locate(socketPath: socket)
     }
 
     /// Sends a request for helper machinery, bypassing the read-only guard (see the extension's comment).

@@ -114,7 +114,7 @@ public actor VolumeBrowser {
         let direct: Result<String, EngineError> =
             preference == .helper
             ? .failure(EngineError(.invalidArgument, "helper mode was asked for"))
-            : DirectAccess.check(volume: volume, endpoint: engine.endpoint, euid: geteuid()) { engine.engineProcess() }
+            : DirectAccess.check(volume: volume, endpoint: engine.endpoint, euid: geteuid()) { engine.engineDaemon() }
         switch (preference, direct) {
         case (.direct, .failure(let error)):
             throw error
@@ -264,11 +264,11 @@ extension VolumeBrowser {
     /// before its engine-identity check (a local socket, root, a `local` volume without driver options, a readable
     /// directory).
     public static func directMountpoint(of volume: Volume, engine: DockerEngine) -> Result<String, EngineError> {
-        DirectAccess.check(volume: volume, endpoint: engine.endpoint, euid: geteuid()) { engine.engineProcess() }
+        DirectAccess.check(volume: volume, endpoint: engine.endpoint, euid: geteuid()) { engine.engineDaemon() }
     }
 
     /// `directMountpoint`, with the engine process already located (one lookup for many volumes).
-    public static func directMountpoint(of volume: Volume, engine: DockerEngine, process: EngineProcess) -> Result<String, EngineError> {
+    public static func directMountpoint(of volume: Volume, engine: DockerEngine, process: EngineDaemon) -> Result<String, EngineError> {
         DirectAccess.check(volume: volume, endpoint: engine.endpoint, euid: geteuid()) { .success(process) }
     }
 }
@@ -279,7 +279,7 @@ enum DirectAccess {
     /// reads cannot run and what to do instead. `process` locates the engine behind the socket; it is called only
     /// once the cheap rules pass.
     static func check(
-        volume: Volume, endpoint: EngineEndpoint, euid: uid_t, process: () -> Result<EngineProcess, EngineError>
+        volume: Volume, endpoint: EngineEndpoint, euid: uid_t, process: () -> Result<EngineDaemon, EngineError>
     ) -> Result<String, EngineError> {
         let name = Sanitizer.inline(volume.name)
         let instead = "use the helper container instead (voltop du --source helper, or auto)"
@@ -312,14 +312,14 @@ enum DirectAccess {
                     "cannot read \(name) directly: voltop runs as uid \(euid), not root, and the engine keeps volume data readable by root only. "
                         + "Run it with sudo, or \(instead)"))
         }
-        let engineProcess: EngineProcess
+        let engineDaemon: EngineDaemon
         switch process() {
-        case .success(let found): engineProcess = found
+        case .success(let found): engineDaemon = found
         case .failure(var error):
             error.message = "cannot read \(name) directly: " + error.message
             return .failure(error)
         }
-        let path = engineProcess.hostPath(of: volume.mountpoint)
+        let path = engineDaemon.hostPath(of: volume.mountpoint)
         let fd = volume.mountpoint.isEmpty ? -1 : open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else {
             let why = volume.mountpoint.isEmpty ? "the engine reports no Mountpoint" : String(cString: strerror(errno))

@@ -13,7 +13,7 @@
 /// an engine (`dockerd` or `podman`), and its volumes are opened below `/proc/PID/root`, in the engine's own mount
 /// namespace. A forwarder (`ssh`, `socat`), a process in another PID namespace, or no permission on
 /// `/proc/PID/root` means the files are not reachable from here: the caller uses a helper container.
-public struct EngineProcess: Sendable, Equatable {
+public struct EngineDaemon: Sendable, Equatable {
     /// The engine's pid, as this process sees it.
     public var pid: Int32
     /// The executable's base name (`dockerd`, `podman`).
@@ -25,7 +25,7 @@ public struct EngineProcess: Sendable, Equatable {
     static let engineNames: Set<String> = ["dockerd", "podman"]
 
     /// Finds the engine process that serves the unix socket at `socketPath`, or says why it cannot be used.
-    public static func locate(socketPath: String) -> Result<EngineProcess, EngineError> {
+    public static func locate(socketPath: String) -> Result<EngineDaemon, EngineError> {
         let instead = "its volumes are read through a helper container instead"
         let socketShown = Sanitizer.inline(socketPath)
         guard let peer = peerPID(socketPath: socketPath) else {
@@ -63,7 +63,7 @@ public struct EngineProcess: Sendable, Equatable {
                     "cannot enter the mount namespace of the engine (pid \(pid)) at \(root) (\(why)): \(instead)"))
         }
         close(fd)
-        return .success(EngineProcess(pid: pid, name: executableName(pid) ?? "?", root: root))
+        return .success(EngineDaemon(pid: pid, name: executableName(pid) ?? "?", root: root))
     }
 
     /// The path at which this process reads `mountpoint` of the engine: below the engine's root.
