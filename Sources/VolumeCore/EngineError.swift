@@ -54,9 +54,20 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String {
-        if let cause, !cause.isEmpty, !message.contains(cause) {
-            return "\(message) (\(cause))"
+        guard let cause, !Self.repeats(cause, message) else { return message }
+        return "\(message) (\(cause))"
+    }
+
+    /// Whether the cause only says again what the message says: empty, contained in it, or the engine's
+    /// "get NAME: no such volume" whose last part the message already carries (case aside).
+    static func repeats(_ cause: String, _ message: String) -> Bool {
+        let cause = cause.trimmingCharacters(in: .whitespacesAndNewlines)
+        if cause.isEmpty { return true }
+        let said = message.lowercased()
+        if said.contains(cause.lowercased()) { return true }
+        guard let last = cause.split(separator: ":").last?.trimmingCharacters(in: .whitespaces), last.count >= 6 else {
+            return false
         }
-        return message
+        return said.contains(last.lowercased())
     }
 }
