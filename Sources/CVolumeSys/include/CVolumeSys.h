@@ -44,4 +44,22 @@ static inline int cvs_open_path(int dirfd, const char *name) {
     return openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 }
 
+
+#include <sys/fanotify.h>
+
+/// A fanotify group for notifications only (no permission events), non-blocking, close-on-exec, whose event
+/// descriptors are opened read-only. Returns the group's descriptor, or -1 with errno (EPERM: not root).
+static inline int cvs_fanotify_open(void) {
+    return fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK, O_RDONLY | O_CLOEXEC);
+}
+
+/// Watches every modification on the filesystem that holds `path` (FAN_MARK_FILESYSTEM, Linux 4.20+).
+static inline int cvs_fanotify_watch_modify(int group, const char *path) {
+    return fanotify_mark(group, FAN_MARK_ADD | FAN_MARK_FILESYSTEM, FAN_MODIFY, AT_FDCWD, path);
+}
+
+/// The size of `struct fanotify_event_metadata` and the version this build reads.
+static inline int cvs_fanotify_metadata_size(void) { return (int)sizeof(struct fanotify_event_metadata); }
+static inline int cvs_fanotify_metadata_version(void) { return FANOTIFY_METADATA_VERSION; }
+
 #endif
