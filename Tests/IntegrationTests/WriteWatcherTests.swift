@@ -56,7 +56,11 @@ struct WriteWatcherTests {
         try TestEngine.runContainer(bystander, ["-v", "/scratch"])
 
         // A container mounting the volume at the same path as the writer, that never writes.
-        #expect(watcher.watch(mountpoints: mountpoints, containers: try await containerMounts()).isEmpty)
+        let running = try await containerMounts()
+        #expect(watcher.watch(mountpoints: mountpoints, containers: running).isEmpty)
+        // Each running container's mount of the volume is known by its mount ID (for writers that exit at once).
+        let mountIDs = WriteWatcher.containerMountIDs(running)
+        #expect(Set(mountIDs.values.filter { $0.volume == volume }.map(\.container)) == [writerID, readerID], "\(mountIDs) \(running)")
         var seen: [String: Set<WriteWatcher.Writer>] = [:]
         // A process outside containers writing at the Mountpoint is a writer without a container (short-lived: its
         // command may be gone by the time it is read).
@@ -74,5 +78,54 @@ struct WriteWatcherTests {
         #expect((seen[volume] ?? []).contains { $0.containerID == nil && ["sh", "(exited)"].contains($0.command) }, "writers seen: \(seen)")
         let writers = (seen[volume] ?? []).filter { $0.containerID == writerID }
         #expect(writers.allSatisfy { $0.pid > 0 && !$0.command.isEmpty })
+    }
+}
+
+/// `GrowthSampler`: the rate of a volume a container writes, and its writer, on the real engine.
+@Suite(.enabled(if: TestEngine.isAvailable, "needs the private engine of scripts/test"))
+struct GrowthSamplerTests {
+    @Test(.enabled(if: geteuid() == 0, "reading volumes directly and fanotify need root"))
+    func rateWithinAQuarterOfTheTruthAndOnlyTheWriterNamed() async throws {
+        let volume = TestEngine.unique("gs")
+        let idle = TestEngine.unique("gs-idle")
+        let writer = TestEngine.unique("gs-writer")
+        let reader = TestEngine.unique("gs-reader")
+        try TestEngine.docker(["volume", "create", volume])
+        try TestEngine.docker(["volume", "create", idle])
+        defer {
+            TestEngine.removeContainers([writer, reader])
+            TestEngine.removeVolumes([volume, idle])
+        }
+        // About 5 MB/s: half a megabyte every 0.1 s.
+        try TestEngine.docker([
+            "run", "-d", "--network", "none", "--name", writer, "-v", "\(volume):/v", TestEngine.image, "sh", "-c",
+            "while true; do head -c 524288 /dev/zero >> /v/f; usleep 100000; done",
+        ])
+        try TestEngine.docker([
+            "run", "-d", "--network", "none", "--name", reader, "-v", "\(volume):/v", "-v", "\(idle):/i", TestEngine.image, "sh", "-c",
+            "while true; do cat /v/f > /dev/null 2>&1; sleep 0.2; done",
+        ])
+        try await Task.sleep(nanoseconds: 500_000_000)
+        let engine = try await TestEngine.connect()
+        let catalog = try await engine.catalog()
+        let mountpoint = try #require(catalog.entries.first { $0.name == volume }?.volume.mountpoint)
+        func fileBytes() throws -> (Double, Double) {
+            let attributes = try FileManager.default.attributesOfItem(atPath: mountpoint + "/f")
+            return (Double((attributes[.size] as? NSNumber)?.int64Value ?? 0), GrowthSampler.monotonicSeconds())
+        }
+        let before = try fileBytes()
+        let report = try await GrowthSampler.sample(catalog, engine: engine, seconds: 3)
+        let after = try fileBytes()
+        let truth = (after.0 - before.0) / (after.1 - before.1)
+        let rate = try #require(report.bytesPerSecond[volume] ?? nil)
+        #expect(truth > 1_000_000)
+        #expect(abs(rate - truth) <= truth * 0.25, "sampled \(rate) B/s, true \(truth) B/s")
+        #expect(report.writersSeen, "\(report.writersNote ?? "")")
+        #expect(report.writers[volume] != nil, "writers: \(report.writers) containers: \(catalog.containers.map { ($0.name, $0.state, $0.mounts.map(\.destination)) })")
+        // The reader mounts the volume read-write too, but only reads: it is never named.
+        #expect(report.writers[volume]?.compactMap(\.container) == [writer], "\(report.writers)")
+        // Mounted read-write by a running container, never written: measurable, and 0.
+        #expect(report.bytesPerSecond[idle] == .some(.some(0)))
+        #expect(report.writers[idle] == nil)
     }
 }

@@ -25,6 +25,8 @@ public final class WriteWatcher: @unchecked Sendable {
         public var containerID: String?
         /// Its command name (`/proc/PID/comm`), made safe to show.
         public var command: String
+        /// Whether the process was gone before its control group could be read.
+        public var exited = false
 
         public init(pid: Int32, containerID: String?, command: String) {
             self.pid = pid
@@ -45,6 +47,11 @@ public final class WriteWatcher: @unchecked Sendable {
     private var mountsByContainer: [String: Mounts] = [:]
     /// The device each watched volume lives on, by name.
     private var deviceOfVolume: [String: UInt64] = [:]
+    /// Each watched volume's Mountpoint (no trailing slash), by name.
+    private var mountpointOfVolume: [String: String] = [:]
+    /// The mounts of volumes inside running containers, by mount ID: which container, which volume. A write through
+    /// one of them is that container's even when the writing process is gone before it can be looked up.
+    private var mountsByID: [UInt64: (container: String, volume: String)] = [:]
     /// The filesystems marked so far (by device), so that each is marked once.
     private var markedDevices: Set<UInt64> = []
     /// Writers resolved recently, by pid (a pid's container does not change; pids are reused, so this is cleared
@@ -102,11 +109,13 @@ public final class WriteWatcher: @unchecked Sendable {
         }
         volumesByMountpoint = table
         deviceOfVolume = devices
+        mountpointOfVolume = Dictionary(table.map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a })
         mountsByContainer = containers.mapValues { mounts in
             var trimmed: Mounts = [:]
             for (destination, name) in mounts { trimmed[Self.trimmed(destination)] = name }
             return trimmed
         }
+        mountsByID = Self.containerMountIDs(mountsByContainer)
         return failed
     }
 
@@ -138,8 +147,7 @@ public final class WriteWatcher: @unchecked Sendable {
                     guard fd >= 0 else { continue }  // FAN_Q_OVERFLOW: events were lost; the next ones still count.
                     defer { close(fd) }
                     guard pid != ownPID else { continue }
-                    let who = writer(pid)
-                    guard let volume = volume(ofDescriptor: fd, writtenBy: who) else { continue }
+                    guard let (volume, who) = attribute(fd: fd, pid: pid) else { continue }
                     result[volume, default: []].insert(who)
                 }
             }
@@ -148,43 +156,152 @@ public final class WriteWatcher: @unchecked Sendable {
         return result
     }
 
-    /// The volume that holds the file open at `fd`: its path (as the writer sees it) walked up to the writer's
-    /// container's mount Destination, or to a Mountpoint for a writer outside containers; nil when the file is not in
-    /// a watched volume or not on that volume's filesystem.
-    private func volume(ofDescriptor fd: Int32, writtenBy writer: Writer) -> String? {
+    /// The volume that holds the file open at `fd` and who wrote it, or nil when the file is in no watched volume.
+    ///
+    /// The path reads as the writer sees it: walked up to the writer's container's mount Destination (or, outside
+    /// containers, to a Mountpoint), and confirmed by finding the same file (device and inode) below the volume's
+    /// Mountpoint. A writer that exited before its control group could be read (`head >> /v/f` in a loop) is matched
+    /// through every running container's mounts instead; the file's identity picks the volume, and the writer is
+    /// named only when exactly one of those containers holds it.
+    private func attribute(fd: Int32, pid: Int32) -> (String, Writer)? {
         guard var path = Self.readLink("/proc/self/fd/\(fd)"), path.hasPrefix("/") else { return nil }
         // A deleted file reads "/path (deleted)"; its directory still names the volume.
         if path.hasSuffix(" (deleted)") { path.removeLast(" (deleted)".count) }
-        let table: [String: String]
-        if let id = writer.containerID {
-            guard let mounts = mountsByContainer[id] else { return nil }
-            table = mounts
-        } else {
-            table = volumesByMountpoint
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return nil }
+        let file = (UInt64(info.st_dev), UInt64(info.st_ino))
+        var who = writer(pid)
+        // The mount the file was written through names the container and the volume outright.
+        var mountID: UInt64 = 0
+        if cvs_mount_id(fd, "", &mountID) == 0, let known = mountsByID[mountID], deviceOfVolume[known.volume] == file.0 {
+            if who.containerID == nil { who.containerID = known.container }
+            if who.containerID == known.container { return (known.volume, who) }
         }
+        if let id = who.containerID {
+            guard let mounts = mountsByContainer[id], let volume = match(path, in: mounts, file: file, deleted: false) else { return nil }
+            return (volume, who)
+        }
+        if !who.exited {
+            guard let volume = match(path, in: volumesByMountpoint, file: file, mountpoints: true) else { return nil }
+            return (volume, who)
+        }
+        var found: [(container: String, volume: String)] = []
+        for (id, mounts) in mountsByContainer {
+            if let volume = match(path, in: mounts, file: file) { found.append((id, volume)) }
+        }
+        if let volume = found.first?.volume, found.allSatisfy({ $0.volume == volume }) {
+            var named = who
+            if found.count == 1 { named.containerID = found[0].container }
+            return (volume, named)
+        }
+        if let volume = match(path, in: volumesByMountpoint, file: file, mountpoints: true) { return (volume, who) }
+        return nil
+    }
+
+    /// The volume of `table` (name by Destination, or by Mountpoint) whose mount holds `path`: the longest prefix,
+    /// confirmed by the file's identity below the volume's Mountpoint (a deleted file cannot be confirmed; its
+    /// device must match).
+    private func match(
+        _ path: String, in table: [String: String], file: (dev: UInt64, ino: UInt64), deleted: Bool = false,
+        mountpoints: Bool = false
+    ) -> String? {
         var current = Substring(path)
-        var found: String? = nil
         while let slash = current.lastIndex(of: "/") {
             current = current[..<slash]
-            if let name = table[current.isEmpty ? "/" : String(current)] {
-                found = name
-                break
+            let key = current.isEmpty ? "/" : String(current)
+            if let name = table[key] {
+                guard let device = deviceOfVolume[name], device == file.dev else { return nil }
+                guard let mountpoint = mountpoints ? key : mountpointOfVolume[name] else { return nil }
+                let rest = path.dropFirst(current.count)
+                var info = stat()
+                if lstat(root + mountpoint + rest, &info) == 0 {
+                    return UInt64(info.st_dev) == file.dev && UInt64(info.st_ino) == file.ino ? name : nil
+                }
+                // Gone already (deleted or renamed since): the device is all there is to check.
+                return name
             }
             if current.isEmpty { break }
         }
-        guard let found, let device = deviceOfVolume[found] else { return nil }
-        var info = stat()
-        guard fstat(fd, &info) == 0, UInt64(info.st_dev) == device else { return nil }
-        return found
+        return nil
     }
 
     private func writer(_ pid: Int32) -> Writer {
         if let cached = known[pid] { return cached }
         let cgroup = Self.readSmallFile("/proc/\(pid)/cgroup") ?? ""
         let comm = (Self.readSmallFile("/proc/\(pid)/comm") ?? "(exited)").trimmingCharacters(in: .newlines)
-        let found = Writer(pid: pid, containerID: ProcessContainer.id(inCgroup: cgroup), command: Sanitizer.inline(comm))
+        var found = Writer(pid: pid, containerID: ProcessContainer.id(inCgroup: cgroup), command: Sanitizer.inline(comm))
+        found.exited = cgroup.isEmpty
         known[pid] = found
         return found
+    }
+
+    /// The mount IDs of the volume mounts of running containers: one live process per container is found by its
+    /// control group in `/proc`, and its `mountinfo` names the mount at each Destination.
+    static func containerMountIDs(_ containers: [String: Mounts]) -> [UInt64: (container: String, volume: String)] {
+        guard !containers.isEmpty else { return [:] }
+        // Every live process of each container (a short-lived one may be gone by the time its mountinfo is read).
+        var pidsOf: [String: [Int32]] = [:]
+        if let proc = opendir("/proc") {
+            defer { closedir(proc) }
+            while let entry = readdir(proc) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+                }
+                guard let pid = Int32(name), let cgroup = readSmallFile("/proc/\(pid)/cgroup"),
+                    let id = ProcessContainer.id(inCgroup: cgroup), containers[id] != nil
+                else { continue }
+                pidsOf[id, default: []].append(pid)
+            }
+        }
+        var result: [UInt64: (container: String, volume: String)] = [:]
+        for (id, pids) in pidsOf {
+            guard let mounts = containers[id] else { continue }
+            for pid in pids.sorted() {
+                guard let text = readWholeFile("/proc/\(pid)/mountinfo") else { continue }
+                for line in text.split(separator: "\n") {
+                    // "36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw": ID, parent, dev, root, mount point.
+                    let fields = line.split(separator: " ", maxSplits: 5)
+                    guard fields.count >= 5, let mountID = UInt64(fields[0]) else { continue }
+                    if let volume = mounts[unescapeMountinfo(fields[4])] { result[mountID] = (id, volume) }
+                }
+                break
+            }
+        }
+        return result
+    }
+
+    /// A mountinfo path with its octal escapes (`\040` for a space) undone.
+    static func unescapeMountinfo(_ field: Substring) -> String {
+        guard field.contains("\\") else { return String(field) }
+        var bytes: [UInt8] = []
+        let utf8 = Array(field.utf8)
+        var i = 0
+        while i < utf8.count {
+            if utf8[i] == 0x5C, i + 3 < utf8.count,
+                let value = UInt8(String(decoding: utf8[(i + 1)...(i + 3)], as: UTF8.self), radix: 8)
+            {
+                bytes.append(value)
+                i += 4
+            } else {
+                bytes.append(utf8[i])
+                i += 1
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func readWholeFile(_ path: String) -> String? {
+        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var data: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while data.count < 16 << 20 {
+            let count = read(fd, &chunk, chunk.count)
+            guard count > 0 else { break }
+            data.append(contentsOf: chunk[0..<count])
+        }
+        return String(decoding: data, as: UTF8.self)
     }
 
     static func trimmed(_ path: String) -> String {
