@@ -116,3 +116,83 @@ import Testing
         #expect(ProcessContainer.id(inCgroup: "0::/docker/\(id)x\n") == nil)
     }
 }
+
+@Suite struct GrowthTrackerTests {
+    private let file = WriteWatcher.FileID(device: 1, inode: 10)
+    private let other = WriteWatcher.FileID(device: 1, inode: 11)
+    private let writer = WriteWatcher.Writer(pid: 42, containerID: String(repeating: "a", count: 64), command: "sh")
+
+    private func batch(_ volume: String, _ files: [WriteWatcher.FileID: Int64], writer: WriteWatcher.Writer? = nil) -> WriteWatcher.Batch {
+        var b = WriteWatcher.Batch()
+        b.files[volume] = files
+        if let writer { b.writers[volume] = [writer] }
+        return b
+    }
+
+    @Test func writtenFilesMoveTheSizeBetweenWalks() throws {
+        var t = GrowthTracker()
+        t.measured("v", bytes: 1_000_000, at: 0)
+        // A file first seen at 4 KiB grows by 1 MB a second.
+        for second in 1...12 {
+            #expect(t.apply(batch("v", [file: 4096 + Int64(second - 1) * 1_000_000], writer: writer), at: Double(second)).isEmpty)
+        }
+        let expected: Int64 = 1_000_000 + 11_000_000
+        #expect(t.estimate("v") == expected)
+        #expect(try #require(t.rate("v", over: 10)) == 1_000_000)
+        #expect(t.writers("v", now: 12) == [writer])
+        #expect(t.writers("v", now: 12 + GrowthTracker.writerMemory + 1).isEmpty)
+    }
+
+    @Test func aWalkRebasesTheFollowedFiles() {
+        var t = GrowthTracker()
+        t.measured("v", bytes: 100, at: 0)
+        _ = t.apply(batch("v", [file: 1000]), at: 1)
+        _ = t.apply(batch("v", [file: 5000]), at: 2)
+        #expect(t.estimate("v") == 4100)
+        // The walk counted the file at 5000: no double count afterwards.
+        t.measured("v", bytes: 5100, at: 3)
+        #expect(t.estimate("v") == 5100)
+        _ = t.apply(batch("v", [file: 6000, other: 0]), at: 4)
+        #expect(t.estimate("v") == 6100)
+    }
+
+    @Test func aStoppedWriterFallsToZero() throws {
+        var t = GrowthTracker()
+        t.measured("v", bytes: 0, at: 0)
+        for second in 1...5 { _ = t.apply(batch("v", [file: Int64(second) * 1000]), at: Double(second)) }
+        for second in 6...20 { t.tick(["v"], at: Double(second)) }
+        #expect(try #require(t.rate("v", over: 10)) == 0)
+    }
+
+    @Test func beforeAnyWalkThereIsNoSize() {
+        var t = GrowthTracker()
+        _ = t.apply(batch("v", [file: 1000], writer: writer), at: 1)
+        #expect(t.estimate("v") == nil)
+        #expect(t.rate("v", over: 10) == nil)
+        #expect(t.writers("v", now: 1) == [writer])
+    }
+
+    @Test func tooManyFilesOrLostEventsAskForAWalk() {
+        var t = GrowthTracker()
+        t.measured("v", bytes: 0, at: 0)
+        var many: [WriteWatcher.FileID: Int64] = [:]
+        for inode in 0...UInt64(GrowthTracker.maxFilesPerVolume) { many[WriteWatcher.FileID(device: 1, inode: inode)] = 1 }
+        #expect(t.apply(batch("v", many), at: 1) == ["v"])
+        var lost = WriteWatcher.Batch()
+        lost.overflowed = true
+        t.measured("w", bytes: 0, at: 1)
+        #expect(t.apply(lost, at: 2) == ["v", "w"])
+    }
+
+    @Test func shrinkingFilesAndHugeSizesStayInRange() {
+        var t = GrowthTracker()
+        t.measured("v", bytes: 10, at: 0)
+        _ = t.apply(batch("v", [file: 1_000_000]), at: 1)
+        _ = t.apply(batch("v", [file: 0]), at: 2)
+        #expect(t.estimate("v") == 0)
+        t.measured("h", bytes: Int64.max - 1, at: 0)
+        _ = t.apply(batch("h", [file: 0]), at: 1)
+        _ = t.apply(batch("h", [file: Int64.max]), at: 2)
+        #expect(t.estimate("h") == Int64.max)
+    }
+}

@@ -122,7 +122,31 @@ public final class WriteWatcher: @unchecked Sendable {
     /// Reads every pending write (never blocks) and returns the writers per volume name. Events outside the
     /// watched volumes (the engine's own files, the host's) and this process's own writes are dropped.
     public func drain(maxEvents: Int = 100_000) -> [String: Set<Writer>] {
-        var result: [String: Set<Writer>] = [:]
+        drainBatch(maxEvents: maxEvents).writers
+    }
+
+    /// What one drain saw: the writers and, for each written file, its disk usage now (re-stat'ed through the
+    /// event's descriptor, so a growing file is followed without walking its volume), by volume name.
+    public struct Batch: Sendable {
+        public var writers: [String: Set<Writer>] = [:]
+        public var files: [String: [FileID: Int64]] = [:]
+        /// Whether the kernel dropped events (its queue overflowed): sizes must be measured again.
+        public var overflowed = false
+    }
+
+    /// A file's identity on its filesystem.
+    public struct FileID: Sendable, Hashable {
+        public var device: UInt64
+        public var inode: UInt64
+        public init(device: UInt64, inode: UInt64) {
+            self.device = device
+            self.inode = inode
+        }
+    }
+
+    /// Reads every pending write (never blocks); see `Batch`.
+    public func drainBatch(maxEvents: Int = 100_000) -> Batch {
+        var result = Batch()
         let headerSize = Int(cvs_fanotify_metadata_size())
         let version = UInt8(cvs_fanotify_metadata_version())
         var seen = 0
@@ -144,11 +168,16 @@ public final class WriteWatcher: @unchecked Sendable {
                     }
                     offset += length
                     seen += 1
-                    guard fd >= 0 else { continue }  // FAN_Q_OVERFLOW: events were lost; the next ones still count.
+                    guard fd >= 0 else {
+                        // FAN_Q_OVERFLOW: events were lost; the next ones still count.
+                        result.overflowed = true
+                        continue
+                    }
                     defer { close(fd) }
                     guard pid != ownPID else { continue }
-                    guard let (volume, who) = attribute(fd: fd, pid: pid) else { continue }
-                    result[volume, default: []].insert(who)
+                    guard let (volume, who, file, bytes) = attribute(fd: fd, pid: pid) else { continue }
+                    result.writers[volume, default: []].insert(who)
+                    result.files[volume, default: [:]][file] = bytes
                 }
             }
         }
@@ -163,13 +192,21 @@ public final class WriteWatcher: @unchecked Sendable {
     /// Mountpoint. A writer that exited before its control group could be read (`head >> /v/f` in a loop) is matched
     /// through every running container's mounts instead; the file's identity picks the volume, and the writer is
     /// named only when exactly one of those containers holds it.
-    private func attribute(fd: Int32, pid: Int32) -> (String, Writer)? {
+    private func attribute(fd: Int32, pid: Int32) -> (String, Writer, FileID, Int64)? {
         guard var path = Self.readLink("/proc/self/fd/\(fd)"), path.hasPrefix("/") else { return nil }
         // A deleted file reads "/path (deleted)"; its directory still names the volume.
         if path.hasSuffix(" (deleted)") { path.removeLast(" (deleted)".count) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { return nil }
         let file = (UInt64(info.st_dev), UInt64(info.st_ino))
+        let id = FileID(device: file.0, inode: file.1)
+        let bytes = Int64(info.st_blocks).multipliedReportingOverflow(by: 512)
+        let usage = bytes.overflow || bytes.partialValue < 0 ? Int64.max : bytes.partialValue
+        guard let (volume, who) = attributeVolume(fd: fd, pid: pid, path: path, file: file) else { return nil }
+        return (volume, who, id, usage)
+    }
+
+    private func attributeVolume(fd: Int32, pid: Int32, path: String, file: (UInt64, UInt64)) -> (String, Writer)? {
         var who = writer(pid)
         // The mount the file was written through names the container and the volume outright.
         var mountID: UInt64 = 0
