@@ -129,3 +129,28 @@ struct GrowthSamplerTests {
         #expect(report.writers[idle] == nil)
     }
 }
+
+/// The header's disk figure: the free space of the filesystem that holds the engine's data root.
+@Suite(.enabled(if: TestEngine.isAvailable, "needs the private engine of scripts/test"))
+struct DiskSpaceTests {
+    @Test(.enabled(if: geteuid() == 0, "the engine's files are visible only to root"))
+    func freeSpaceOfTheDataRootAsDfShowsIt() async throws {
+        let engine = try await TestEngine.connect()
+        let root = try await engine.dataRoot()
+        #expect(root.hasPrefix("/"))
+        let space = try await engine.diskSpace().get()
+        let df = try TestEngine.run("/bin/df", ["-B1", "--output=size,avail,pcent", root]).out
+        let fields = try #require(df.split(separator: "\n").last).split(separator: " ").map(String.init)
+        let dfAvail = try #require(Int64(fields[1]))
+        // Other processes write meanwhile: within 64 MiB.
+        #expect(abs(space.freeBytes - dfAvail) < 64 << 20, "voltop \(space.freeBytes), df \(dfAvail)")
+        #expect(abs(space.usedPercent - (Int(fields[2].dropLast()) ?? -1)) <= 1)
+    }
+
+    @Test func usedPercentNeverDividesByZero() {
+        #expect(DiskSpace(totalBytes: 0, freeBytes: 0).usedPercent == 0)
+        #expect(DiskSpace(totalBytes: 100, freeBytes: 0).usedPercent == 100)
+        #expect(DiskSpace(totalBytes: 100, freeBytes: 7).usedPercent == 93)
+        #expect(DiskSpace(totalBytes: 100, freeBytes: -5).usedPercent == 100)
+    }
+}
