@@ -154,3 +154,68 @@ struct DiskSpaceTests {
         #expect(DiskSpace(totalBytes: 100, freeBytes: -5).usedPercent == 100)
     }
 }
+
+/// `GrowthMonitor`, as the dashboard runs it: a writer's rate and name within seconds, and the rate back to zero
+/// once it stops.
+@Suite(.enabled(if: TestEngine.isAvailable, "needs the private engine of scripts/test"))
+struct GrowthMonitorTests {
+    /// Real time plus an offset the test can move forward.
+    final class Clock: @unchecked Sendable {
+        private let lock = NSLock()
+        private var offset = 0.0
+        func advance(_ seconds: Double) { lock.withLock { offset += seconds } }
+        func now() -> Double { lock.withLock { offset } + GrowthSampler.monotonicSeconds() }
+    }
+
+    final class Box: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value: GrowthSnapshot?
+        func set(_ s: GrowthSnapshot) { lock.withLock { value = s } }
+        var latest: GrowthSnapshot? { lock.withLock { value } }
+    }
+
+    @Test(.enabled(if: geteuid() == 0, "fanotify and direct reads need root"))
+    func aWritersRateAndNameAppearAndTheRateFallsWhenItStops() async throws {
+        let volume = TestEngine.unique("gm")
+        let writer = TestEngine.unique("gm-writer")
+        let reader = TestEngine.unique("gm-reader")
+        try TestEngine.docker(["volume", "create", volume])
+        defer {
+            TestEngine.removeContainers([writer, reader])
+            TestEngine.removeVolumes([volume])
+        }
+        try TestEngine.docker([
+            "run", "-d", "--network", "none", "--name", writer, "-v", "\(volume):/v", TestEngine.image, "sh", "-c",
+            "while true; do head -c 262144 /dev/zero >> /v/f; usleep 100000; done",
+        ])
+        try TestEngine.runContainer(reader, ["-v", "\(volume):/v"])
+        let engine = try await TestEngine.connect()
+        let clock = Clock()
+        let box = Box()
+        let monitor = GrowthMonitor(engine: engine, now: { clock.now() }, publish: { box.set($0) })
+        let catalog = try await engine.catalog()
+        await monitor.update(catalog)
+        let mountpoint = try #require(catalog.entries.first { $0.name == volume }?.volume.mountpoint)
+        let walk = try await VolumeScanner.scan(rootPath: mountpoint, options: ScanOptions(workers: 2))
+        await monitor.measured(volume, bytes: walk.diskUsageBytes)
+        for _ in 0..<8 {
+            try await Task.sleep(nanoseconds: 500_000_000)
+            await monitor.step()
+        }
+        let growing = try #require(box.latest?.volumes[volume], "\(String(describing: box.latest))")
+        #expect((growing.shortRate ?? 0) > 500_000, "\(growing)")
+        #expect(growing.writersSeen)
+        #expect(growing.writers.compactMap(\.container) == [writer])
+        #expect(box.latest?.fastest?.name == volume)
+        #expect(box.latest?.disk != nil, "\(box.latest?.diskNote ?? "")")
+
+        try TestEngine.docker(["kill", writer])
+        try await Task.sleep(nanoseconds: 300_000_000)
+        await monitor.step()
+        clock.advance(11)
+        await monitor.step()
+        let stopped = try #require(box.latest?.volumes[volume])
+        #expect(stopped.shortRate == 0, "\(stopped)")
+        #expect((stopped.longRate ?? 0) > 0)
+    }
+}

@@ -1,0 +1,212 @@
+import Foundation
+
+/// One volume's growth as the dashboard shows it.
+public struct VolumeGrowth: Sendable, Equatable {
+    /// Bytes per second over about ten seconds (nil: not known yet).
+    public var shortRate: Double?
+    /// Bytes per second over about a minute.
+    public var longRate: Double?
+    /// Who writes: seen writing (fanotify), or the running containers that mount it read-write ("may write").
+    public var writers: [VolumeWriter]
+    /// Whether `writers` were seen writing.
+    public var writersSeen: Bool
+    /// The size over the last minutes, oldest first (nil before the first measurement), for a sparkline.
+    public var history: [Int64?]
+
+    public init(shortRate: Double?, longRate: Double?, writers: [VolumeWriter], writersSeen: Bool, history: [Int64?]) {
+        self.shortRate = shortRate
+        self.longRate = longRate
+        self.writers = writers
+        self.writersSeen = writersSeen
+        self.history = history
+    }
+}
+
+/// Growth of every volume that can grow, and the disk that holds them.
+public struct GrowthSnapshot: Sendable, Equatable {
+    /// By volume name; a volume that nothing can write is absent (shown `-`).
+    public var volumes: [String: VolumeGrowth] = [:]
+    /// The filesystem of the engine's data root, when it can be seen from here.
+    public var disk: DiskSpace?
+    /// Why the disk is not shown, when it is not.
+    public var diskNote: String?
+    /// Why writers are a guess ("may write"), when they are.
+    public var writersNote: String?
+
+    public init() {}
+
+    /// The sum of all short-window rates (shrinking volumes count against it).
+    public var totalRate: Double {
+        volumes.values.reduce(0) { $0 + ($1.shortRate ?? 0) }
+    }
+
+    /// The volume growing fastest over the short window, when one grows at all.
+    public var fastest: (name: String, growth: VolumeGrowth)? {
+        let growing = volumes.filter { ($0.value.shortRate ?? 0) > 0 }
+        guard let best = growing.max(by: { ($0.value.shortRate ?? 0, $1.key) < ($1.value.shortRate ?? 0, $0.key) }) else { return nil }
+        return (best.key, best.value)
+    }
+}
+
+/// Follows growth while the dashboard runs: drains the write watcher (when fanotify is there) into a `GrowthTracker`,
+/// takes the size measurer's walks as anchors, and publishes a `GrowthSnapshot` about once a second (only when it
+/// changed). Without fanotify, rates come from the walks alone and writers are the "may write" containers.
+public actor GrowthMonitor {
+    private let engine: DockerEngine
+    private let now: @Sendable () -> Double
+    private let publish: @Sendable (GrowthSnapshot) -> Void
+    private let requestWalk: @Sendable ([String]) -> Void
+    private var watcher: WriteWatcher?
+    private var tracker = GrowthTracker()
+    private var writable: [String: [String]] = [:]
+    private var namesByID: [String: String] = [:]
+    private var last = GrowthSnapshot()
+    private var disk: (space: DiskSpace?, note: String?, at: Double)?
+    private var writersNote: String?
+    /// The data root as seen from here (asked once: it does not change while the engine runs).
+    private var dataRoot: Result<String, EngineError>?
+    /// The engine process (located once).
+    private var daemon: Result<EngineDaemon, EngineError>?
+    /// Whether something happened since the last snapshot (writes, a walk, a new catalog, a rate not yet at zero).
+    private var dirty = true
+    private var builtAt = -Double.infinity
+
+    /// - Parameters:
+    ///   - publish: gets each new snapshot.
+    ///   - requestWalk: asks the size measurer to walk volumes again (events were lost, or too many files changed).
+    public init(
+        engine: DockerEngine, now: @escaping @Sendable () -> Double = { GrowthSampler.monotonicSeconds() },
+        publish: @escaping @Sendable (GrowthSnapshot) -> Void, requestWalk: @escaping @Sendable ([String]) -> Void = { _ in }
+    ) {
+        self.engine = engine
+        self.now = now
+        self.publish = publish
+        self.requestWalk = requestWalk
+    }
+
+    /// A new catalog: which volumes a running container can write, and (with fanotify) what to watch.
+    public func update(_ catalog: Catalog) {
+        var writable: [String: [String]] = [:]
+        for entry in catalog.entries {
+            let names = Set(entry.owners.filter { $0.isRunning && $0.isReadWrite }.map(\.containerName))
+            if !names.isEmpty { writable[entry.name] = names.sorted() }
+        }
+        self.writable = writable
+        namesByID = Dictionary(catalog.containers.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        tracker.keep(only: Set(catalog.entries.map(\.name)))
+        dirty = true
+        if watcher == nil, writersNote == nil {
+            if daemon == nil { daemon = engine.engineDaemon() }
+            if geteuid() == 0, engine.endpoint.isLocal, case .success(let daemon) = daemon {
+                switch WriteWatcher.open(for: daemon) {
+                case .success(let opened): watcher = opened
+                case .failure(let error): writersNote = error.message
+                }
+            } else {
+                writersNote = "voltop sees who writes only as root next to the engine"
+            }
+        }
+        guard let watcher else { return }
+        var mounts: [String: WriteWatcher.Mounts] = [:]
+        for container in catalog.containers where container.state == "running" {
+            for mount in container.mounts where mount.type == "volume" {
+                if let name = mount.name { mounts[container.id, default: [:]][mount.destination] = name }
+            }
+        }
+        let mountpoints = Dictionary(catalog.entries.map { ($0.volume.mountpoint, $0.name) }, uniquingKeysWith: { a, _ in a })
+        watcher.watch(mountpoints: mountpoints, containers: mounts)
+    }
+
+    /// A walk of `name` finished with `bytes` (taken as measured now).
+    public func measured(_ name: String, bytes: Int64) {
+        tracker.measured(name, bytes: bytes, at: now())
+        dirty = true
+    }
+
+    /// One step: drain writes, move the windows, and publish when something changed. The runtime calls it about
+    /// twice a second while the dashboard runs (never faster than that: it costs one `read` when nothing is written).
+    public func step() async {
+        let time = now()
+        if let watcher {
+            let batch = watcher.drainBatch()
+            if !batch.files.isEmpty || !batch.writers.isEmpty || batch.overflowed { dirty = true }
+            let again = tracker.apply(batch, at: time)
+            if !again.isEmpty { requestWalk(again.sorted()) }
+        }
+        // Quiet and nothing moving: look again only every 10 s (a writer's memory runs out, the disk fills).
+        guard dirty || time - builtAt >= 10 else { return }
+        builtAt = time
+        tracker.tick(writable.keys, at: time)
+        tracker.expireWriters(now: time)
+        if disk == nil || time - (disk?.at ?? 0) >= 10 { disk = await diskSpace(at: time) }
+        var snapshot = GrowthSnapshot()
+        snapshot.disk = disk?.space
+        snapshot.diskNote = disk?.note
+        snapshot.writersNote = writersNote
+        var names = Set(writable.keys)
+        for name in tracker.volumes.keys where !tracker.writers(name, now: time).isEmpty { names.insert(name) }
+        for name in names {
+            let seen = tracker.writers(name, now: time)
+            let writers: [VolumeWriter]
+            if watcher != nil {
+                var byContainer: [String: VolumeWriter] = [:]
+                var outside: [VolumeWriter] = []
+                for w in seen.sorted(by: { $0.pid < $1.pid }) {
+                    let writer = VolumeWriter(
+                        container: w.containerID.map { namesByID[$0] ?? String($0.prefix(12)) }, pid: w.pid, command: w.command)
+                    if let container = writer.container {
+                        if byContainer[container] == nil { byContainer[container] = writer }
+                    } else {
+                        outside.append(writer)
+                    }
+                }
+                writers = byContainer.keys.sorted().compactMap { byContainer[$0] } + outside
+            } else {
+                writers = (writable[name] ?? []).map { VolumeWriter(container: $0, pid: nil, command: nil) }
+            }
+            let series = tracker.series(name)
+            snapshot.volumes[name] = VolumeGrowth(
+                shortRate: tracker.rate(name, over: GrowthSeries.shortWindow).map(Self.rounded),
+                longRate: tracker.rate(name, over: GrowthSeries.longWindow).map(Self.rounded),
+                writers: writers, writersSeen: watcher != nil,
+                history: series?.sparkline(points: 30, span: 300) ?? [])
+        }
+        // Rates not at zero yet keep the snapshot moving; once all are flat, only new writes wake it.
+        dirty = snapshot.volumes.values.contains { ($0.shortRate ?? 0) != 0 || ($0.longRate ?? 0) != 0 }
+        guard snapshot != last else { return }
+        last = snapshot
+        publish(snapshot)
+    }
+
+    /// The disk of the data root (its path asked of the engine once).
+    private func diskSpace(at time: Double) async -> (space: DiskSpace?, note: String?, at: Double) {
+        if daemon == nil { daemon = engine.engineDaemon() }
+        guard case .success(let daemon) = daemon else {
+            return (nil, "the engine's disk is not visible from here (remote engine or another namespace)", time)
+        }
+        if dataRoot == nil {
+            do { dataRoot = .success(try await engine.dataRoot()) } catch {
+                dataRoot = .failure(error as? EngineError ?? EngineError(.engineFailure, "\(error)"))
+            }
+        }
+        switch dataRoot {
+        case .success(let root):
+            let seenAt = daemon.root == "/" ? root : daemon.root + root
+            guard let space = DiskSpace.of(path: seenAt) else { return (nil, "cannot read the free space of \(Sanitizer.inline(root))", time) }
+            return (space, nil, time)
+        case .failure(let error): return (nil, error.message, time)
+        case nil: return (nil, nil, time)
+        }
+    }
+
+    /// Rates to whole bytes per second, so that a steady volume does not publish a new snapshot every step.
+    static func rounded(_ rate: Double) -> Double { rate.rounded() }
+
+    /// Runs `step` every `interval` seconds until cancelled.
+    public func run(interval: Double = 0.5) async {
+        while !Task.isCancelled {
+            await step()
+            try? await Task.sleep(nanoseconds: UInt64(max(0.05, interval) * 1e9))
+        }
+    }
+}
