@@ -196,3 +196,61 @@ import Testing
         #expect(t.estimate("h") == Int64.max)
     }
 }
+
+@Suite struct GrowthTextTests {
+    @Test func ratesHaveASign() {
+        #expect(GrowthText.rate(10.2 * 1024 * 1024) == "+10.2 MiB/s")
+        #expect(GrowthText.rate(-512) == "-512 B/s")
+        #expect(GrowthText.rate(0.3) == "0 B/s")
+        #expect(GrowthText.rate(nil) == "?")
+        #expect(GrowthText.rate(.infinity) == "?")
+        #expect(GrowthText.rate(1e300) == "+8.0 EiB/s")
+    }
+
+    @Test func theDiskLineSaysWhenItIsFull() {
+        var s = GrowthSnapshot()
+        #expect(GrowthText.disk(s) == "disk: not known yet")
+        s.diskNote = "remote engine\u{1b}[2J"
+        #expect(!GrowthText.disk(s).contains("\u{1b}"))
+        s.disk = DiskSpace(totalBytes: 100 << 30, freeBytes: 7 << 30)
+        #expect(GrowthText.disk(s) == "disk 93 % · 7.0 GiB free")
+        s.volumes["logs"] = VolumeGrowth(
+            shortRate: Double(10 << 20), longRate: nil, writers: [VolumeWriter(container: "app", pid: 9, command: "sh")],
+            writersSeen: true, history: [])
+        #expect(GrowthText.disk(s) == "disk 93 % · full in ~12 min at +10.0 MiB/s")
+        s.disk = DiskSpace(totalBytes: 100, freeBytes: 0)
+        #expect(GrowthText.disk(s) == "disk FULL (100 %)")
+        #expect(GrowthText.alert(s) == "▲ logs +10.0 MiB/s by app")
+        s.volumes["logs"]?.writersSeen = false
+        #expect(GrowthText.alert(s) == "▲ logs +10.0 MiB/s (may write: app)")
+        s.volumes["logs"]?.shortRate = 1000
+        #expect(GrowthText.alert(s) == nil)
+    }
+
+    @Test func durations() {
+        #expect(GrowthText.duration(30) == "< 1 min")
+        #expect(GrowthText.duration(14 * 60) == "~14 min")
+        #expect(GrowthText.duration(3 * 3600) == "~3 h")
+        #expect(GrowthText.duration(5 * 86_400) == "~5 d")
+        #expect(GrowthText.duration(.nan) == "?")
+        #expect(GrowthText.duration(1e12) == "> 999 d")
+    }
+
+    @Test func sparklines() {
+        #expect(GrowthText.sparkline([nil, 0, 50, 100]) == " ▁▅█")
+        #expect(GrowthText.sparkline([7, 7]) == "▁▁")
+        #expect(GrowthText.sparkline([nil, nil]) == "  ")
+        #expect(GrowthText.sparkline([0, Int64.max]) == "▁█")
+    }
+
+    @Test func writersLine() {
+        let seen = VolumeGrowth(
+            shortRate: 1, longRate: 1,
+            writers: [VolumeWriter(container: "db", pid: 1, command: "pg"), VolumeWriter(container: nil, pid: 812, command: "rsync")],
+            writersSeen: true, history: [])
+        #expect(GrowthText.writers(seen) == "db, pid 812 (rsync), not in a container")
+        let guessed = VolumeGrowth(
+            shortRate: 0, longRate: 0, writers: [VolumeWriter(container: "db", pid: nil, command: nil)], writersSeen: false, history: [])
+        #expect(GrowthText.writers(guessed) == "may write: db")
+    }
+}
