@@ -219,3 +219,34 @@ struct GrowthMonitorTests {
         #expect((stopped.longRate ?? 0) > 0)
     }
 }
+
+extension GrowthMonitorTests {
+    /// Without root (helper mode), growth comes from the engine's figures and writers are "may write".
+    @Test func withoutDirectReadsGrowthFromTheEnginesFiguresAndMayWrite() async throws {
+        let volume = TestEngine.unique("gm-h")
+        let writer = TestEngine.unique("gm-h-writer")
+        try TestEngine.docker(["volume", "create", volume])
+        defer {
+            TestEngine.removeContainers([writer])
+            TestEngine.removeVolumes([volume])
+        }
+        try TestEngine.docker([
+            "run", "-d", "--network", "none", "--name", writer, "-v", "\(volume):/v", TestEngine.image, "sh", "-c",
+            "while true; do head -c 262144 /dev/zero >> /v/f; usleep 100000; done",
+        ])
+        let engine = try await TestEngine.connect()
+        let box = Box()
+        let monitor = GrowthMonitor(engine: engine, publish: { box.set($0) }, engineFiguresOnly: true, engineFiguresEvery: 1.5)
+        await monitor.update(try await engine.catalog())
+        for _ in 0..<8 {
+            await monitor.step()
+            try await Task.sleep(nanoseconds: 500_000_000)
+        }
+        await monitor.step()
+        let growth = try #require(box.latest?.volumes[volume], "\(String(describing: box.latest))")
+        #expect((growth.shortRate ?? 0) > 300_000, "\(growth)")
+        #expect(!growth.writersSeen)
+        #expect(growth.writers.compactMap(\.container) == [writer])
+        #expect(GrowthText.writers(growth) == "may write: \(writer)")
+    }
+}

@@ -65,6 +65,12 @@ public actor GrowthMonitor {
     private var writersNote: String?
     /// The data root as seen from here (asked once: it does not change while the engine runs).
     private var dataRoot: Result<String, EngineError>?
+    /// The last time the engine's figures were asked for growth (no direct reads), and how long that took.
+    private var engineFigures: (at: Double, took: Double)?
+    private let engineFiguresOnly: Bool
+    private let engineFiguresEvery: Double
+    /// Whether volumes are read directly (as root next to the engine); else growth comes from the engine's figures.
+    private var isDirect = false
     /// The engine process (located once).
     private var daemon: Result<EngineDaemon, EngineError>?
     /// Whether something happened since the last snapshot (writes, a walk, a new catalog, a rate not yet at zero).
@@ -74,10 +80,15 @@ public actor GrowthMonitor {
     /// - Parameters:
     ///   - publish: gets each new snapshot.
     ///   - requestWalk: asks the size measurer to walk volumes again (events were lost, or too many files changed).
+    ///   - engineFiguresOnly: measure with the engine's figures as without root (for tests), every
+    ///     `engineFiguresEvery` seconds at the most.
     public init(
         engine: DockerEngine, now: @escaping @Sendable () -> Double = { GrowthSampler.monotonicSeconds() },
-        publish: @escaping @Sendable (GrowthSnapshot) -> Void, requestWalk: @escaping @Sendable ([String]) -> Void = { _ in }
+        publish: @escaping @Sendable (GrowthSnapshot) -> Void, requestWalk: @escaping @Sendable ([String]) -> Void = { _ in },
+        engineFiguresOnly: Bool = false, engineFiguresEvery: Double = 30
     ) {
+        self.engineFiguresOnly = engineFiguresOnly
+        self.engineFiguresEvery = engineFiguresEvery
         self.engine = engine
         self.now = now
         self.publish = publish
@@ -97,7 +108,10 @@ public actor GrowthMonitor {
         dirty = true
         if watcher == nil, writersNote == nil {
             if daemon == nil { daemon = engine.engineDaemon() }
-            if geteuid() == 0, engine.endpoint.isLocal, case .success(let daemon) = daemon {
+            if engineFiguresOnly {
+                writersNote = "voltop sees who writes only as root next to the engine"
+            } else if geteuid() == 0, engine.endpoint.isLocal, case .success(let daemon) = daemon {
+                isDirect = true
                 switch WriteWatcher.open(for: daemon) {
                 case .success(let opened): watcher = opened
                 case .failure(let error): writersNote = error.message
@@ -133,6 +147,7 @@ public actor GrowthMonitor {
             let again = tracker.apply(batch, at: time)
             if !again.isEmpty { requestWalk(again.sorted()) }
         }
+        if !isDirect { await measureWithEngineFigures(at: time) }
         // Quiet and nothing moving: look again only every 10 s (a writer's memory runs out, the disk fills).
         guard dirty || time - builtAt >= 10 else { return }
         builtAt = time
@@ -176,6 +191,26 @@ public actor GrowthMonitor {
         guard snapshot != last else { return }
         last = snapshot
         publish(snapshot)
+    }
+
+    /// Without direct reads, the volumes a running container can write are measured with the engine's figures
+    /// (`/system/df`, which walks every volume): at most every 30 s, and never more than a tenth of the time.
+    private func measureWithEngineFigures(at time: Double) async {
+        guard !writable.isEmpty else { return }
+        if let last = engineFigures, time - last.at < max(engineFiguresEvery, last.took * 10) { return }
+        let start = now()
+        guard let usage = try? await engine.diskUsage() else {
+            engineFigures = (time, max(1, now() - start))
+            return
+        }
+        let end = now()
+        engineFigures = (end, end - start)
+        let middle = (start + end) / 2
+        for name in writable.keys {
+            guard let figure = usage[name], figure.size >= 0 else { continue }
+            tracker.measured(name, bytes: figure.size, at: middle)
+        }
+        dirty = true
     }
 
     /// The disk of the data root (its path asked of the engine once).
