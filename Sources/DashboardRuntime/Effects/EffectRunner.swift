@@ -8,7 +8,7 @@ import VolumeUI
 ///
 /// Catalog loads coalesce (one in flight, one queued), size loads are serialized and throttled,
 /// and the event stream reconnects with backoff after it drops, then re-lists.
-final class EffectRunner: Sendable {
+public final class EffectRunner: Sendable {
     let engine: DockerEngine
     let send: @Sendable (Action) -> Void
     private let catalogGate = Coalescer()
@@ -30,7 +30,7 @@ final class EffectRunner: Sendable {
         return 15
     }()
 
-    init(
+    public init(
         engine: DockerEngine, sizeInterval: Double = 2, source: SourcePreference = .auto, sizeRefresh: Double = 15,
         logger: Logger = Logger(label: "voltop.files"), send: @escaping @Sendable (Action) -> Void
     ) {
@@ -48,14 +48,14 @@ final class EffectRunner: Sendable {
     }
 
     /// Closes the open volume's files (removing its helper container) and stops the file runtime.
-    func shutdown() async {
+    public func shutdown() async {
         await files.shutdown()
         fileEffects.finish()
         fileEffectsTask.cancel()
     }
 
     /// Starts one effect in the background.
-    func run(_ effect: Effect) {
+    public func run(_ effect: Effect) {
         let engine = self.engine
         let send = self.send
         switch effect {
@@ -181,7 +181,7 @@ final class EffectRunner: Sendable {
     /// The stream itself has no time limit (a quiet host sends no events for hours), so while it is open the
     /// engine is pinged every `livenessInterval` seconds: an engine that stops answering (hung, or a proxy that
     /// stalls) ends the stream with a `.timeout` error, and the dashboard shows "live updates lost" with it.
-    func followEvents() async {
+    public func followEvents() async {
         var since: String? = nil
         var backoff = 1.0
         var wasDisconnected = false
@@ -253,49 +253,5 @@ final class EffectRunner: Sendable {
         }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self)
-    }
-}
-
-/// The event stream's resume point (`since`), shared by the task that reads the stream and the loop that reconnects.
-final class ResumeToken: @unchecked Sendable {
-    private let lock = NSLock()
-    private var token: String?
-
-    init(_ token: String?) { self.token = token }
-
-    var value: String? {
-        get {
-            lock.lock()
-            defer { lock.unlock() }
-            return token
-        }
-        set {
-            lock.lock()
-            token = newValue
-            lock.unlock()
-        }
-    }
-}
-
-/// Runs one job at a time; a request while one runs queues exactly one more run afterwards.
-actor Coalescer {
-    private var running = false
-    private var pending = false
-    private var last = Date.distantPast
-
-    func run(minInterval: Double, _ job: @Sendable () async -> Void) async {
-        if running {
-            pending = true
-            return
-        }
-        running = true
-        repeat {
-            pending = false
-            let wait = minInterval - Date().timeIntervalSince(last)
-            if wait > 0 { try? await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000)) }
-            last = Date()
-            await job()
-        } while pending
-        running = false
     }
 }
