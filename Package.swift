@@ -47,6 +47,10 @@ let package = Package(
         .testTarget(name: "VolumeUITests", dependencies: ["VolumeUI", "VolumeCore"], exclude: ["Snapshots"]),
         .testTarget(name: "IntegrationTests", dependencies: ["VolumeCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["VolumeCore"]),
+        .testTarget(
+            name: "DashboardRuntimeTests",
+            dependencies: ["DashboardRuntime", "VolumeUI", "VolumeCore", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "TerminalBackendTests", dependencies: ["TerminalBackend", "VolumeUI"]),
     ]
 )

@@ -14,11 +14,11 @@ import VolumeUI
 /// `watchBudget`), and from a poll in helper mode, whose interval grows with the time a scan takes (the archive API
 /// streams every byte of the volume, so a big volume is polled less often, or not at all). Rescans are spaced by at
 /// least the last scan's duration so a container writing all the time cannot keep a core busy.
-actor FilesRuntime {
+actor FilesRuntime: FileEffectHandling {
     /// Everything about the open volume; `close` drops it whole.
     private struct Session {
         let volume: String
-        var browser: VolumeBrowser?
+        var browser: (any VolumeFileSource)?
         var watcher: DirectoryWatcher?
         var pollTask: Task<Void, Never>?
         var scanTask: Task<Void, Never>?
@@ -37,10 +37,10 @@ actor FilesRuntime {
         init(volume: String) { self.volume = volume }
     }
 
-    private let engine: DockerEngine
+    private let opener: @Sendable (String) async throws -> any VolumeFileSource
+    private let clock: any RuntimeClock
     private let send: @Sendable (Action) -> Void
     private let logger: Logger
-    private let preference: SourcePreference
     private var session: Session?
     /// Bumped by every open and close, so late results of an earlier volume are dropped.
     private var generation = 0
@@ -54,9 +54,13 @@ actor FilesRuntime {
     /// through the engine. `r` still rescans.
     static let helperPollLimit: Int64 = 1 << 30
 
-    init(engine: DockerEngine, preference: SourcePreference, logger: Logger, send: @escaping @Sendable (Action) -> Void) {
-        self.engine = engine
-        self.preference = preference
+    /// A runtime that opens volumes with `opener` (`VolumeBrowser.open` in the dashboard, a fake in tests).
+    init(
+        opener: @escaping @Sendable (String) async throws -> any VolumeFileSource, logger: Logger, clock: any RuntimeClock,
+        send: @escaping @Sendable (Action) -> Void
+    ) {
+        self.opener = opener
+        self.clock = clock
         self.logger = logger
         self.send = send
     }
@@ -98,9 +102,9 @@ actor FilesRuntime {
         let gen = generation
         session = Session(volume: name)
         do {
-            let opened = try await VolumeBrowser.open(engine: engine, volume: name, preference: preference)
+            let opened = try await opener(name)
             guard gen == generation else {
-                await opened.close()
+                await opened.close(quickly: false)
                 return
             }
             session?.browser = opened
@@ -134,20 +138,21 @@ actor FilesRuntime {
         let name = open.volume
         let send = self.send
         // Space rescans by the last scan's duration (at least a quarter second).
-        let wait = max(0, open.lastScanEnd.addingTimeInterval(max(0.25, open.lastScanSeconds)).timeIntervalSinceNow)
+        let clock = self.clock
+        let wait = max(0, open.lastScanEnd.addingTimeInterval(max(0.25, open.lastScanSeconds)).timeIntervalSince(clock.now()))
         session?.scanTask = Task {
-            if wait > 0 { try? await Task.sleep(nanoseconds: UInt64(wait * 1e9)) }
-            let started = Date()
+            if wait > 0 { try? await clock.sleep(seconds: wait) }
+            let started = clock.now()
             var outcome: Result<ScanTree, EngineError>?
             do {
-                let tree = try await browser.scan(progress: { send(.filesProgress(volume: name, $0)) })
+                let tree = try await browser.scan(path: [], progress: { send(.filesProgress(volume: name, $0)) })
                 outcome = .success(tree)
             } catch is CancellationError {
                 outcome = nil
             } catch {
                 outcome = .failure(EffectRunner.engineError(error))
             }
-            self.scanEnded(gen: gen, seconds: Date().timeIntervalSince(started), outcome: outcome)
+            self.scanEnded(gen: gen, seconds: clock.seconds(since: started), outcome: outcome)
         }
     }
 
@@ -155,7 +160,7 @@ actor FilesRuntime {
         guard gen == generation, var open = session else { return }
         open.scanTask = nil
         open.lastScanSeconds = seconds
-        open.lastScanEnd = Date()
+        open.lastScanEnd = clock.now()
         if case .success(let tree)? = outcome {
             open.lastTreeBytes = tree.totals.apparentBytes
             if let watcher = open.watcher {
@@ -201,10 +206,11 @@ actor FilesRuntime {
         // `helperPollLimit`.
         let send = self.send
         let name = open.volume
+        let clock = self.clock
         open.pollTask = Task { [weak self] in
             while !Task.isCancelled {
                 let last = await self?.session?.lastScanSeconds ?? 0
-                try? await Task.sleep(nanoseconds: UInt64(max(1.0, last * 10) * 1e9))
+                try? await clock.sleep(seconds: max(1.0, last * 10))
                 if Task.isCancelled { return }
                 if let bytes = await self?.session?.lastTreeBytes, bytes > Self.helperPollLimit { continue }
                 send(.filesChanged(volume: name))
@@ -212,7 +218,7 @@ actor FilesRuntime {
         }
     }
 
-    private func preview(_ browser: VolumeBrowser, _ name: String, _ path: [[UInt8]]) {
+    private func preview(_ browser: any VolumeFileSource, _ name: String, _ path: [[UInt8]]) {
         let send = self.send
         Task {
             do {
@@ -225,7 +231,7 @@ actor FilesRuntime {
     }
 
     /// `VolumeBrowser.remove` refuses read-only mode and helper mode itself, before touching anything.
-    private func delete(_ browser: VolumeBrowser, _ name: String, _ path: [[UInt8]], _ kind: ScanTree.Kind) {
+    private func delete(_ browser: any VolumeFileSource, _ name: String, _ path: [[UInt8]], _ kind: ScanTree.Kind) {
         let send = self.send
         Task {
             do {

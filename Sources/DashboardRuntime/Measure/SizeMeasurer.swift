@@ -12,7 +12,7 @@ import VolumeUI
 /// Each request replaces the queue (visible rows first). A volume measured in the last `freshFor` seconds (or 30
 /// times its last walk's duration, whichever is longer) is not measured again. Sizes are counted as the engine's
 /// `du -s` counts them: disk usage, what removing the volume gives back (`ScanTree.diskUsageBytes`).
-actor SizeMeasurer {
+actor SizeMeasurer: VolumeMeasuring {
     /// What is known about one volume.
     private struct Known {
         /// Its Mountpoint, once looked up (nil: not readable directly); a Mountpoint never changes.

@@ -1,0 +1,92 @@
+import DashboardRuntime
+import Foundation
+import Synchronization
+import VolumeCore
+import VolumeUI
+
+/// An engine in memory: it counts requests, can hold `GET /volumes` at a gate, and hands out event streams the
+/// test ends.
+final class FakeEngine: DashboardEngine {
+    struct State {
+        var volumes: [Volume] = []
+        var volumeCalls = 0
+        var pingCalls = 0
+        var isAnswering = true
+        /// Per call of `listVolumes` (1-based), a gate it waits at before answering.
+        var volumeGates: [Int: Gate] = [:]
+        var eventStreams: [AsyncThrowingStream<EngineEvent, Error>.Continuation] = []
+        var eventSince: [String?] = []
+    }
+
+    let state = Mutex(State())
+    let anonymity: AnonymityRule = .labelOrNameShape
+
+    init(volumes: [String] = []) {
+        state.withLock { $0.volumes = volumes.map { Volume(name: $0) } }
+    }
+
+    var volumeCalls: Int { state.withLock { $0.volumeCalls } }
+    var pingCalls: Int { state.withLock { $0.pingCalls } }
+    var eventStreamCount: Int { state.withLock { $0.eventStreams.count } }
+
+    func listVolumes() async throws -> [Volume] {
+        let (gate, volumes) = state.withLock { s in
+            s.volumeCalls += 1
+            return (s.volumeGates[s.volumeCalls], s.volumes)
+        }
+        await gate?.wait()
+        return volumes
+    }
+
+    func listContainers() async throws -> [Container] { [] }
+    func diskUsage() async throws -> [String: (size: Int64, refCount: Int64)] { [:] }
+    func create(_ request: VolumeCreateRequest) async throws -> Volume { throw EngineError(.conflict, "fake") }
+    func removeVolume(_ name: String, force: Bool) async throws {}
+    func inspectText(_ name: String) async throws -> String { "{}" }
+    func resolvedOwners(of name: String) async throws -> ResolvedOwners { throw EngineError(.notFound, "fake") }
+    func containerDetail(_ id: String) async throws -> ContainerDetail { throw EngineError(.notFound, "fake") }
+    func previewPrune(_ mode: PruneMode) async throws -> PrunePlan { throw EngineError(.notFound, "fake") }
+    func prune(_ plan: PrunePlan) async throws -> PruneResult { throw EngineError(.notFound, "fake") }
+    func act(_ action: ContainerAction, onContainer id: String, named name: String) async throws {}
+
+    func events(since: String?) -> AsyncThrowingStream<EngineEvent, Error> {
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: EngineEvent.self)
+        state.withLock { s in
+            s.eventStreams.append(continuation)
+            s.eventSince.append(since)
+        }
+        return stream
+    }
+
+    /// Ends the newest event stream with an error (the engine went away).
+    func dropEvents() {
+        state.withLock { $0.eventStreams.last }?.finish(throwing: EngineError(.unreachable, "gone"))
+    }
+
+    func ping(within seconds: Double) async throws {
+        let answers = state.withLock { s in
+            s.pingCalls += 1
+            return s.isAnswering
+        }
+        if !answers { throw EngineError(.unreachable, "no answer") }
+    }
+}
+
+/// A file runtime that only records effects.
+final class RecordingFiles: FileEffectHandling {
+    let effects = Shared<[Effect]>([])
+    func handle(_ effect: Effect) async { effects.update { $0.append(effect) } }
+    func shutdown() async {}
+}
+
+/// A measurer that only records lists.
+final class RecordingMeasurer: VolumeMeasuring {
+    let lists = Shared<[[String]]>([])
+    func measure(_ names: [String]) async { lists.update { $0.append(names) } }
+}
+
+/// Everything a runner sends, in order.
+final class ActionLog: Sendable {
+    let actions = Shared<[Action]>([])
+    func send(_ action: Action) { actions.update { $0.append(action) } }
+}
