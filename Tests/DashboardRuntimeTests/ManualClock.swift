@@ -59,8 +59,8 @@ final class ManualClock: RuntimeClock {
     func advance(by seconds: Double) {
         let due: [Sleeper] = state.withLock { s in
             s.now += seconds
-            let due = s.sleepers.filter { $0.deadline <= s.now + 1e-9 }.sorted { $0.deadline < $1.deadline }
-            s.sleepers.removeAll { $0.deadline <= s.now + 1e-9 }
+            let due = s.sleepers.filter { $0.deadline <= s.now + 1e-6 }.sorted { $0.deadline < $1.deadline }
+            s.sleepers.removeAll { $0.deadline <= s.now + 1e-6 }
             return due
         }
         for sleeper in due { sleeper.continuation.resume() }
