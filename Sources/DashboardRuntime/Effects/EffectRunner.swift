@@ -38,7 +38,8 @@ public final class EffectRunner: EffectRunning {
         let files = FilesRuntime(
             opener: { name in try await VolumeBrowser.open(engine: engine, volume: name, preference: source) },
             logger: logger, clock: clock, send: send)
-        let measurer = SizeMeasurer(engine: engine, preference: source, refreshEvery: sizeRefresh, send: send)
+        let measurer = SizeMeasurer(
+            probe: DirectVolumeProbe(engine: engine, preference: source), clock: clock, refreshEvery: sizeRefresh, send: send)
         self.init(
             engine: engine, clock: clock, files: files, measurer: measurer, sizeInterval: sizeInterval,
             livenessInterval: Self.livenessIntervalFromEnvironment(), send: send)

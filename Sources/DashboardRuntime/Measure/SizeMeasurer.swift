@@ -2,53 +2,35 @@ import Foundation
 import VolumeCore
 import VolumeUI
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
-/// Measures volumes for the SIZE column by reading their files, one at a time, when voltop runs as root next to
-/// the engine (a local socket); elsewhere it does nothing and the column keeps the engine's `/system/df` figures.
+/// Measures volumes for the SIZE column, one at a time, off the main actor, within a CPU budget.
 ///
-/// Each request replaces the queue (visible rows first). A volume measured in the last `freshFor` seconds (or 30
-/// times its last walk's duration, whichever is longer) is not measured again. Sizes are counted as the engine's
-/// `du -s` counts them: disk usage, what removing the volume gives back (`ScanTree.diskUsageBytes`).
-actor SizeMeasurer: VolumeMeasuring {
+/// Each `measure` replaces the queue with its list (the reducer puts the rows on screen first, then the rest), so
+/// a newer list re-prioritises at once: the walk in progress ends, then the new list's first rows follow. Between
+/// volumes the measurer yields, and after a walk that kept more threads busy than `budget` cores it pauses as
+/// long as needed to stay within the budget on average: the input loop never starves, even on 2 cores.
+///
+/// A volume measured in the last `freshFor` seconds (or 30 times its last walk's duration, whichever is longer)
+/// is not measured again. Results go out in batches (`.volumesMeasured`), at most one per `batchInterval`.
+public actor SizeMeasurer: VolumeMeasuring {
     /// What is known about one volume.
     private struct Known {
-        /// Its Mountpoint, once looked up (nil: not readable directly); a Mountpoint never changes.
-        var mountpoint: String??
         /// When it was last measured and how long that took.
         var measuredAt: (at: Date, seconds: Double)?
         /// The last size sent, and when.
         var sent: (bytes: Int64, at: Date)?
     }
 
-    private let engine: DockerEngine
+    private let probe: any VolumeProbe
+    private let clock: any RuntimeClock
     private let send: @Sendable (Action) -> Void
     private let freshFor: Double
+    /// Cores the walks may use on average.
+    private let budget: Double
     private var queue: [String] = []
+    /// The next name of `queue` to measure.
+    private var head = 0
     private var isRunning = false
     private var known: [String: Known] = [:]
-    /// Whether this process can read volumes directly at all.
-    nonisolated let isAvailable: Bool
-
-    init(
-        engine: DockerEngine, preference: SourcePreference, freshFor: Double = 10, refreshEvery: Double = 15,
-        send: @escaping @Sendable (Action) -> Void
-    ) {
-        self.engine = engine
-        self.send = send
-        self.freshFor = min(freshFor, max(1, refreshEvery))
-        self.refreshEvery = refreshEvery
-        if case .unix = engine.endpoint.transport, geteuid() == 0, preference != .helper {
-            isAvailable = true
-        } else {
-            isAvailable = false
-        }
-    }
-
-    /// The engine process whose mount namespace holds the volumes (nil: not located yet, or it failed).
-    private var engineDaemon: EngineDaemon?
     /// The last list asked for (rows on screen first).
     private var lastRequested: [String] = []
     /// Seconds between two looks at the rows on screen (0: never); see `measure`.
@@ -56,22 +38,40 @@ actor SizeMeasurer: VolumeMeasuring {
     private var refreshTask: Task<Void, Never>?
     /// How many names of the last list the periodic look covers (about a screenful of rows).
     static let refreshedRows = 50
+    /// At most one batch per frame (16 ms): many small volumes measured in a row make one frame, not one each.
+    static let batchInterval = 0.016
+    /// Pauses shorter than this are gathered until they add up (a sleep has its own cost).
+    static let shortestPause = 0.002
 
-    /// Measures `names` in order. Writes into a volume make no engine event, so every `refreshEvery` seconds the
-    /// first rows of the last list (those on screen) that a running container writes to are looked at again, each
-    /// only once its measurement is no longer fresh: a volume filling the disk shows it in the SIZE column without
-    /// a key.
-    func measure(_ names: [String]) async {
-        guard isAvailable else { return }
-        if engineDaemon == nil { engineDaemon = try? engine.engineDaemon().get() }
-        guard engineDaemon != nil else { return }
+    /// A measurer over `probe`; `budget` is in cores.
+    public init(
+        probe: any VolumeProbe, clock: any RuntimeClock, freshFor: Double = 10, refreshEvery: Double = 15, budget: Double = 1,
+        send: @escaping @Sendable (Action) -> Void
+    ) {
+        self.probe = probe
+        self.clock = clock
+        self.send = send
+        self.freshFor = min(freshFor, max(1, refreshEvery))
+        self.refreshEvery = refreshEvery
+        self.budget = max(0.1, budget)
+    }
+
+    deinit { refreshTask?.cancel() }
+
+    /// Measures `names` in order, replacing what was still queued. Writes into a volume make no engine event, so
+    /// every `refreshEvery` seconds the first rows of the last list (those on screen) that a running container
+    /// writes to are looked at again, each only once its measurement is no longer fresh: a volume filling the disk
+    /// shows it in the SIZE column without a key.
+    public func measure(_ names: [String]) async {
+        guard probe.isAvailable else { return }
         lastRequested = names
         enqueue(names)
         if refreshTask == nil, refreshEvery > 0 {
             let every = refreshEvery
+            let clock = self.clock
             refreshTask = Task { [weak self] in
                 while !Task.isCancelled {
-                    try? await Task.sleep(nanoseconds: UInt64(every * 1e9))
+                    do { try await clock.sleep(seconds: every) } catch { return }
                     await self?.refreshVisible()
                 }
             }
@@ -81,101 +81,111 @@ actor SizeMeasurer: VolumeMeasuring {
     /// Looks again at the rows on screen that a running container mounts read-write: only those can grow from
     /// inside a container (one `GET /containers/json` of running containers per look; an idle host costs nothing).
     private func refreshVisible() async {
-        guard let running = try? await engine.containers(filters: ["status": ["running"]]) else { return }
-        var written = Set<String>()
-        for container in running where container.state == "running" {
-            for mount in container.mounts where mount.type == "volume" && mount.isReadWrite {
-                if let name = mount.name { written.insert(name) }
-            }
-        }
+        guard let written = try? await probe.writtenVolumes() else { return }
         let names = lastRequested.prefix(Self.refreshedRows).filter(written.contains)
-        if !names.isEmpty { enqueue(Array(names)) }
+        guard !names.isEmpty else { return }
+        // Ahead of what is still queued, which stays queued.
+        let first = Set(names)
+        enqueue(names + queue[min(head, queue.count)...].filter { !first.contains($0) })
     }
 
     private func enqueue(_ names: [String]) {
         queue = names
+        head = 0
         guard !isRunning else { return }
         isRunning = true
         Task { await drain() }
     }
 
-    deinit { refreshTask?.cancel() }
-
     private func drain() async {
-        while !queue.isEmpty {
-            let name = queue.removeFirst()
-            var entry = known[name] ?? Known()
-            defer { known[name] = entry }
-            // A measurement stays fresh for `freshFor`, or 30 times as long as it took (a volume of a million files
-            // is not walked again every few seconds on a busy host).
-            if let last = entry.measuredAt, Date().timeIntervalSince(last.at) < max(freshFor, last.seconds * 30) { continue }
-            let started = Date()
-            entry.measuredAt = (started, 0)
-            defer { entry.measuredAt = (started, Date().timeIntervalSince(started)) }
-            do {
-                if entry.mountpoint == nil {
-                    // One `GET /volumes` gives every Mountpoint (never an inspect per volume: a request per row on a
-                    // host of 10,000 volumes); a name missing from it is gone.
-                    let volumes = try await listedVolumes()
-                    guard let volume = volumes[name] else { throw EngineError(.notFound, "volume \(Sanitizer.inline(name)) is gone") }
-                    // Volumes with driver options (nfs, tmpfs…) hold nothing in _data until mounted: keep df's figure.
-                    guard let process = engineDaemon else { continue }
-                    entry.mountpoint = .some(try? VolumeBrowser.directMountpoint(of: volume, engine: engine, process: process).get())
+        var measured = 0
+        var debt = 0.0
+        while true {
+            while head < queue.count {
+                let name = queue[head]
+                head += 1
+                // A measurement stays fresh for `freshFor`, or 30 times as long as it took (a volume of a million
+                // files is not walked again every few seconds on a busy host).
+                if let last = known[name]?.measuredAt, clock.seconds(since: last.at) < max(freshFor, last.seconds * 30) { continue }
+                let started = clock.now()
+                known[name, default: Known()].measuredAt = (started, 0)
+                let result: Result<Int64?, EngineError>
+                do {
+                    result = .success(try await probe.diskUsage(of: name))
+                } catch {
+                    result = .failure(EffectRunner.engineError(error))
                 }
-                guard let mountpoint = entry.mountpoint ?? nil else { continue }
-                let bytes = try await VolumeScanner.scan(rootPath: mountpoint, options: ScanOptions(workers: 2)).diskUsageBytes
-                // Only a change is sent (an unchanged size needs no new frame), and every size once a minute (the
-                // file pane may have set a newer figure meanwhile).
-                if let last = entry.sent, last.bytes == bytes, Date().timeIntervalSince(last.at) < 60 { continue }
-                entry.sent = (bytes, Date())
-                deliver(name, .success(bytes))
-            } catch {
-                // A volume removed and made again under the same name gets its Mountpoint looked up anew, and a
-                // restarted engine (a new pid, so a new /proc/PID/root) is located again.
-                entry.mountpoint = nil
-                engineDaemon = nil
-                entry.sent = nil
-                deliver(name, .failure(EffectRunner.engineError(error)))
+                let seconds = max(0, clock.seconds(since: started))
+                known[name, default: Known()].measuredAt = (started, seconds)
+                measured += 1
+                switch result {
+                case .success(let bytes?):
+                    // Only a change is sent (an unchanged size needs no new frame), and every size once a minute
+                    // (the file pane may have set a newer figure meanwhile).
+                    if let last = known[name]?.sent, last.bytes == bytes, clock.seconds(since: last.at) < 60 { break }
+                    known[name, default: Known()].sent = (bytes, clock.now())
+                    deliver(name, .success(bytes))
+                case .success(nil):
+                    break
+                case .failure(let error):
+                    known[name, default: Known()].sent = nil
+                    deliver(name, .failure(error))
+                }
+                // The CPU budget: a walk kept `walkThreads` threads busy for `seconds`; pausing for the share above
+                // `budget` keeps the average within it.
+                debt += seconds * max(0, Double(probe.walkThreads) / budget - 1)
+                if debt >= Self.shortestPause {
+                    let pause = debt
+                    debt = 0
+                    try? await clock.sleep(seconds: pause)
+                } else {
+                    await Task.yield()
+                }
             }
+            await probe.passEnded()
+            // A new list may have come while the pass ended.
+            if head >= queue.count { break }
         }
-        listed = nil
-        flush()
         isRunning = false
-    }
-
-    /// The volume list of this drain, fetched once (a drain measures a screenful or more of volumes).
-    private var listed: [String: Volume]?
-
-    private func listedVolumes() async throws -> [String: Volume] {
-        if let listed { return listed }
-        var byName: [String: Volume] = [:]
-        for volume in try await engine.volumes() { byName[volume.name] = volume }
-        listed = byName
-        return byName
+        scheduleFlush()
+        StartupTrace.mark("sizes measured \(measured)")
     }
 
     /// Results waiting for the next batch, and when the last batch went.
     private var pending: [String: Result<Int64, EngineError>] = [:]
     private var lastFlush = Date.distantPast
-    /// At most one batch per frame (16 ms): many small volumes measured in a row make one frame, not one each.
-    static let batchInterval = 0.016
-
     private var isFlushScheduled = false
+    /// Identifies the scheduled flush, so that a timer of an earlier one does nothing.
+    private var flushToken = 0
 
     private func deliver(_ name: String, _ result: Result<Int64, EngineError>) {
         pending[name] = result
-        let since = Date().timeIntervalSince(lastFlush)
+        scheduleFlush()
+    }
+
+    /// Sends the pending results now if the last batch is `batchInterval` old, else once it is.
+    private func scheduleFlush() {
+        guard !pending.isEmpty else { return }
+        let since = clock.seconds(since: lastFlush)
         if since >= Self.batchInterval {
             flush()
         } else if !isFlushScheduled {
             // The rest of this frame's results follow in one batch, even if the next walk takes long.
             isFlushScheduled = true
-            let wait = UInt64((Self.batchInterval - since) * 1e9)
+            flushToken += 1
+            let token = flushToken
+            let wait = Self.batchInterval - since
+            let clock = self.clock
             Task { [weak self] in
-                try? await Task.sleep(nanoseconds: wait)
-                await self?.flush()
+                try? await clock.sleep(seconds: wait)
+                await self?.scheduledFlush(token)
             }
         }
+    }
+
+    private func scheduledFlush(_ token: Int) {
+        guard isFlushScheduled, token == flushToken else { return }
+        flush()
     }
 
     private func flush() {
@@ -183,7 +193,7 @@ actor SizeMeasurer: VolumeMeasuring {
         guard !pending.isEmpty else { return }
         let batch = pending
         pending = [:]
-        lastFlush = Date()
+        lastFlush = clock.now()
         send(.volumesMeasured(batch))
     }
 }
