@@ -71,22 +71,3 @@ final class FakeEngine: DashboardEngine {
         if !answers { throw EngineError(.unreachable, "no answer") }
     }
 }
-
-/// A file runtime that only records effects.
-final class RecordingFiles: FileEffectHandling {
-    let effects = Shared<[Effect]>([])
-    func handle(_ effect: Effect) async { effects.update { $0.append(effect) } }
-    func shutdown() async {}
-}
-
-/// A measurer that only records lists.
-final class RecordingMeasurer: VolumeMeasuring {
-    let lists = Shared<[[String]]>([])
-    func measure(_ names: [String]) async { lists.update { $0.append(names) } }
-}
-
-/// Everything a runner sends, in order.
-final class ActionLog: Sendable {
-    let actions = Shared<[Action]>([])
-    func send(_ action: Action) { actions.update { $0.append(action) } }
-}
