@@ -128,3 +128,34 @@ final class RecordingRunner: EffectRunning {
         #expect(screen.frames.value.count == 1)
     }
 }
+
+/// The first names are what a user waits for: drawn at once; later lists wait like other results.
+@MainActor
+@Suite struct FirstNamesTests {
+    let screen = FakeScreen()
+    let runner = RecordingRunner()
+    let queue = ActionQueue()
+    let clock = ManualClock()
+
+    @Test func theFirstNamesAreDrawnAtOnceLaterListsWaitForTheFrameInterval() async throws {
+        let state = AppState(
+            header: EngineHeader(target: "test", server: "Docker 20.10", apiVersion: "1.41"), isReadOnly: false, now: ManualClock.origin)
+        let loop = Task { @MainActor [screen, runner, queue, clock] in
+            await DashboardLoop.run(screen: screen, state: state, runner: runner, queue: queue, clock: clock)
+        }
+        #expect(await eventually { screen.frames.value.count == 1 })
+        queue.send(.volumesListed(DashboardLoopTests.catalog(["early"])))
+        // The clock stands still: the names must not wait for it.
+        #expect(await eventually { screen.frames.value.count == 2 })
+        #expect(screen.frames.value.last?.contains("early") == true)
+        clock.advance(by: 1)
+        queue.send(.catalogLoaded(.success(DashboardLoopTests.catalog(["early"]))))
+        #expect(await eventually { screen.frames.value.count == 3 })
+        queue.send(.volumesListed(DashboardLoopTests.catalog(["early", "later"])))
+        #expect(await eventually { clock.waiting.count == 1 })
+        await settle()
+        #expect(screen.frames.value.count == 3)
+        queue.finish()
+        await loop.value
+    }
+}

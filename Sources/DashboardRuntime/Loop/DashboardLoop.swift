@@ -58,8 +58,10 @@ public enum DashboardLoop {
         var reduceSeconds = 0.0
         var hasCatalogWaiting = false
         var hasNamesWaiting = false
-        // Drawn at once like a key: the first names (the first frame with names is what a user waits for).
+        // Drawn at once like a key: the first names (the first frame with names is what a user waits for). Later
+        // loads list names too, but the reducer keeps the last full catalog on screen until theirs is in.
         var isUrgent = false
+        var hasShownNames = false
         while let items = await queue.next() {
             if items.isEmpty { wakeTask = nil }  // the deferred frame is due
             let reduceStarted = ContinuousClock.now
@@ -67,10 +69,12 @@ public enum DashboardLoop {
                 let action = item.action
                 switch action {
                 case .key: keysWaiting.append(item.receivedAt)
-                case .catalogLoaded:
+                case .catalogLoaded(let result):
                     StartupTrace.mark("catalog loaded")
                     hasCatalogWaiting = true
-                case .volumesListed:
+                    if case .success = result { hasShownNames = true }
+                case .volumesListed where !hasShownNames:
+                    hasShownNames = true
                     hasNamesWaiting = true
                     isUrgent = true
                 default: break
