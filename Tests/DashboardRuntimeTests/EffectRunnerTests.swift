@@ -6,9 +6,14 @@ import VolumeUI
 
 /// The effect runner against a fake engine and a manual clock: coalescing, ordering and reconnecting.
 @Suite struct EffectRunnerTests {
-    let engine = FakeEngine(volumes: ["a"])
-    let clock = ManualClock()
+    let clock: ManualClock
+    let engine: FakeEngine
     let log = ActionLog()
+
+    init() {
+        clock = ManualClock()
+        engine = FakeEngine(volumes: ["a"], clock: clock)
+    }
 
     func makeRunner() -> EffectRunner {
         let log = self.log
@@ -38,6 +43,24 @@ import VolumeUI
         await settle()
         #expect(engine.volumeCalls == 2)
         #expect(catalogsLoaded().count == 2)
+    }
+
+    @Test func duringALongStormASlowLoadRunsAtMostAThirdOfTheTime() async throws {
+        // Each load takes 1.5 s on the clock; requests keep coming while one runs.
+        engine.state.withLock { $0.volumeSeconds = 1.5 }
+        let runner = makeRunner()
+        runner.run(.loadCatalog)
+        #expect(await eventually { catalogsLoaded().count == 1 })
+        runner.run(.loadCatalog)
+        // The next load waits twice as long as the last one took (capped at 2 s), not back to back.
+        #expect(await eventually { clock.waiting.count == 1 })
+        let wait = try #require(clock.waiting.first)
+        #expect(abs(wait - 2) < 1e-6)
+        clock.advance(by: 1.9)
+        await settle()
+        #expect(engine.volumeCalls == 1)
+        clock.advance(by: 0.1)
+        #expect(await eventually { catalogsLoaded().count == 2 })
     }
 
     @Test func anOlderCatalogNeverLandsAfterANewerOne() async throws {

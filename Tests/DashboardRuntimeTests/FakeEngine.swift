@@ -14,6 +14,8 @@ final class FakeEngine: DashboardEngine {
         var isAnswering = true
         /// Per call of `listVolumes` (1-based), a gate it waits at before answering.
         var volumeGates: [Int: Gate] = [:]
+        /// How long `GET /volumes` takes on the test's clock.
+        var volumeSeconds = 0.0
         var eventStreams: [AsyncThrowingStream<EngineEvent, Error>.Continuation] = []
         var eventSince: [String?] = []
     }
@@ -21,7 +23,10 @@ final class FakeEngine: DashboardEngine {
     let state = Mutex(State())
     let anonymity: AnonymityRule = .labelOrNameShape
 
-    init(volumes: [String] = []) {
+    let clock: ManualClock?
+
+    init(volumes: [String] = [], clock: ManualClock? = nil) {
+        self.clock = clock
         state.withLock { $0.volumes = volumes.map { Volume(name: $0) } }
     }
 
@@ -30,11 +35,12 @@ final class FakeEngine: DashboardEngine {
     var eventStreamCount: Int { state.withLock { $0.eventStreams.count } }
 
     func listVolumes() async throws -> [Volume] {
-        let (gate, volumes) = state.withLock { s in
+        let (gate, volumes, seconds) = state.withLock { s in
             s.volumeCalls += 1
-            return (s.volumeGates[s.volumeCalls], s.volumes)
+            return (s.volumeGates[s.volumeCalls], s.volumes, s.volumeSeconds)
         }
         await gate?.wait()
+        if seconds > 0 { clock?.advance(by: seconds) }
         return volumes
     }
 
