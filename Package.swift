@@ -31,10 +31,14 @@ let package = Package(
         .systemLibrary(name: "CVolumeSys", path: "Sources/CVolumeSys"),
         .target(name: "VolumeUI", dependencies: ["VolumeCore"]),
         .target(name: "TerminalBackend", dependencies: ["VolumeUI", "CNcursesw"]),
+        .target(
+            name: "DashboardRuntime",
+            dependencies: ["VolumeCore", "VolumeUI", .product(name: "Logging", package: "swift-log")]
+        ),
         .executableTarget(
             name: "voltop",
             dependencies: [
-                "VolumeCore", "VolumeUI", "TerminalBackend",
+                "VolumeCore", "VolumeUI", "TerminalBackend", "DashboardRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -43,6 +47,10 @@ let package = Package(
         .testTarget(name: "VolumeUITests", dependencies: ["VolumeUI", "VolumeCore"], exclude: ["Snapshots"]),
         .testTarget(name: "IntegrationTests", dependencies: ["VolumeCore"]),
         .testTarget(name: "EndToEndTests", dependencies: ["VolumeCore"]),
+        .testTarget(
+            name: "DashboardRuntimeTests",
+            dependencies: ["DashboardRuntime", "VolumeUI", "VolumeCore", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "TerminalBackendTests", dependencies: ["TerminalBackend", "VolumeUI"]),
     ]
 )

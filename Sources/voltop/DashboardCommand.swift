@@ -1,13 +1,10 @@
 import ArgumentParser
+import DashboardRuntime
 import Foundation
 import Logging
 import TerminalBackend
 import VolumeCore
 import VolumeUI
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// `voltop` with no subcommand: the live dashboard.
 struct DashboardCommand: AsyncParsableCommand {
@@ -49,83 +46,7 @@ struct DashboardCommand: AsyncParsableCommand {
         // so startup does not wait for it.
         Task { _ = try? await engine.removeLeftoverHelpers() }
         let monochrome = noColor || !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-        try await DashboardLoop.run(engine: engine, monochrome: monochrome, source: source, sizeRefresh: sizeRefresh, logger: logger)
-    }
-}
-
-/// The dashboard's main loop on the main actor: keys and effect results meet in one stream, each action goes
-/// through the pure reducer, effects go to the runner, and the new state is rendered and drawn.
-@MainActor
-enum DashboardLoop {
-    static func run(engine: DockerEngine, monochrome: Bool, source: SourcePreference, sizeRefresh: Double, logger: Logger) async throws {
-        let (actions, sink) = AsyncStream.makeStream(of: Action.self, bufferingPolicy: .unbounded)
-        let runner = EffectRunner(engine: engine, source: source, sizeRefresh: sizeRefresh, logger: logger) { sink.yield($0) }
-        // The helper container of an open file tree goes with the dashboard (after the terminal is restored).
-        do {
-            try await loop(engine: engine, monochrome: monochrome, runner: runner, actions: actions, sink: sink)
-        } catch {
-            await runner.shutdown()
-            throw error
-        }
-        await runner.shutdown()
-    }
-
-    private static func loop(
-        engine: DockerEngine, monochrome: Bool, runner: EffectRunner, actions: AsyncStream<Action>,
-        sink: AsyncStream<Action>.Continuation
-    ) async throws {
-        try await Terminal.withTerminal(monochrome: monochrome) { terminal in
-            // Killed (TERM, HUP, QUIT, INT): the open file tree's helper container goes too, with one quick try
-            // (at most 3 s); what is left, the next start removes. The runner does not need the main actor.
-            terminal.onSignalExit = {
-                let done = DispatchSemaphore(value: 0)
-                Task.detached {
-                    await runner.shutdown()
-                    done.signal()
-                }
-                _ = done.wait(timeout: .now() + 3)
-            }
-            let target = engine.endpoint.contextName ?? engine.address
-            let server = (engine.info.flavor == "podman" ? "Podman " : "Docker ") + engine.info.serverVersion
-            var state = AppState(
-                header: EngineHeader(target: target, server: server, apiVersion: engine.info.negotiatedAPIVersion),
-                isReadOnly: engine.isReadOnly, now: Date())
-            state.isMonochrome = monochrome
-            state.engineFlavor = engine.info.flavor
-            state.standingWarning = engine.endpoint.insecureTLSWarning
-            let size = terminal.size
-            _ = Dashboard.reduce(&state, .key(.resize(rows: size.rows, cols: size.cols)))
-
-            let keys = Task { @MainActor in
-                for await key in terminal.events() { sink.yield(.key(key)) }
-            }
-            let events = Task { await runner.followEvents() }
-            defer {
-                keys.cancel()
-                events.cancel()
-                sink.finish()
-            }
-            var grid = CellGrid(rows: size.rows, cols: size.cols)
-            @MainActor func draw() {
-                if grid.rows != state.rows || grid.cols != state.cols {
-                    grid = CellGrid(rows: state.rows, cols: state.cols)
-                }
-                Dashboard.render(state, into: &grid)
-                terminal.draw(grid)
-            }
-            for effect in Dashboard.start(&state) { runner.run(effect) }
-            draw()
-            StartupTrace.mark("first frame")
-            for await action in actions {
-                if case .catalogLoaded = action { StartupTrace.mark("catalog loaded") }
-                let effects = Dashboard.reduce(&state, action)
-                if state.shouldQuit || effects.contains(.quit) { break }
-                for effect in effects { runner.run(effect) }
-                draw()
-                if case .catalogLoaded = action { StartupTrace.mark("frame with the catalog") }
-                if case .volumesListed = action { StartupTrace.mark("frame with names") }
-            }
-        }
+        try await DashboardWiring.run(engine: engine, monochrome: monochrome, source: source, sizeRefresh: sizeRefresh, logger: logger)
     }
 }
 
@@ -148,28 +69,4 @@ enum FileLogHandler {
 struct FileStream: TextOutputStream, @unchecked Sendable {
     let handle: FileHandle
     mutating func write(_ string: String) { handle.write(Data(string.utf8)) }
-}
-
-/// With `VOLTOP_TRACE=FILE`, appends milliseconds since process start for each start-up step (for benchmarks).
-enum StartupTrace {
-    static let path = ProcessInfo.processInfo.environment["VOLTOP_TRACE"]
-
-    static func mark(_ step: String) {
-        guard let path, !path.isEmpty else { return }
-        var start = timespec()
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        // The process start time, from /proc/self/stat field 22 (clock ticks since boot).
-        let stat = (try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8)) ?? ""
-        let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
-        let startTicks = fields.count > 19 ? Double(fields[19]) ?? 0 : 0
-        start.tv_sec = Int(startTicks / Double(sysconf(Int32(_SC_CLK_TCK))))
-        let ms = (Double(now.tv_sec) * 1000 + Double(now.tv_nsec) / 1e6) - startTicks * 1000 / Double(sysconf(Int32(_SC_CLK_TCK)))
-        let line = String(format: "%8.1f ms  %@\n", ms, step)
-        if let handle = FileHandle(forWritingAtPath: path) ?? (FileManager.default.createFile(atPath: path, contents: nil) ? FileHandle(forWritingAtPath: path) : nil) {
-            handle.seekToEndOfFile()
-            handle.write(Data(line.utf8))
-            try? handle.close()
-        }
-    }
 }

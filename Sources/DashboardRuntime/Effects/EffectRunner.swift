@@ -8,65 +8,93 @@ import VolumeUI
 ///
 /// Catalog loads coalesce (one in flight, one queued), size loads are serialized and throttled,
 /// and the event stream reconnects with backoff after it drops, then re-lists.
-final class EffectRunner: Sendable {
-    let engine: DockerEngine
+public final class EffectRunner: EffectRunning {
+    let engine: any DashboardEngine
     let send: @Sendable (Action) -> Void
-    private let catalogGate = Coalescer()
+    let clock: any RuntimeClock
+    private let catalogGate: Coalescer
     private let tickTask = Mutex<Task<Void, Never>?>(nil)
-    private let sizeGate = Coalescer()
+    private let sizeGate: Coalescer
     /// Minimum seconds between two `/system/df` calls (the engine measures everything each time).
     let sizeInterval: Double
     /// The file-tree pane's runtime; its effects run in the order they were emitted.
-    let files: FilesRuntime
+    let files: any FileEffectHandling
     private let fileEffects: AsyncStream<Effect>.Continuation
     private let fileEffectsTask: Task<Void, Never>
     /// Scanner sizes for the SIZE column (direct mode only).
-    let measurer: SizeMeasurer
-    /// Seconds between two pings while the event stream is open (`VOLTOP_LIVENESS_INTERVAL` shortens it for tests).
-    let livenessInterval: Double = {
-        if let text = ProcessInfo.processInfo.environment["VOLTOP_LIVENESS_INTERVAL"], let seconds = Double(text), seconds >= 0.1, seconds <= 3600 {
-            return seconds
-        }
-        return 15
-    }()
+    let measurer: any VolumeMeasuring
+    /// Seconds between two pings while the event stream is open.
+    let livenessInterval: Double
+    /// The longest wait between two reconnection attempts.
+    static let maxBackoff = 30.0
 
-    init(
+    /// A runner over the real engine: the file runtime and the size measurer read volumes directly or through a
+    /// helper container. `VOLTOP_LIVENESS_INTERVAL` shortens the liveness ping interval (for tests).
+    public convenience init(
         engine: DockerEngine, sizeInterval: Double = 2, source: SourcePreference = .auto, sizeRefresh: Double = 15,
         logger: Logger = Logger(label: "voltop.files"), send: @escaping @Sendable (Action) -> Void
     ) {
+        let clock = SystemClock()
+        let files = FilesRuntime(
+            opener: { name in try await VolumeBrowser.open(engine: engine, volume: name, preference: source) },
+            logger: logger, clock: clock, send: send)
+        let measurer = SizeMeasurer(
+            probe: DirectVolumeProbe(engine: engine, preference: source), clock: clock, refreshEvery: sizeRefresh, send: send)
+        self.init(
+            engine: engine, clock: clock, files: files, measurer: measurer, sizeInterval: sizeInterval,
+            livenessInterval: Self.livenessIntervalFromEnvironment(), send: send)
+    }
+
+    /// A runner from its parts (tests pass fakes and a manual clock).
+    public init(
+        engine: any DashboardEngine, clock: any RuntimeClock, files: any FileEffectHandling, measurer: any VolumeMeasuring,
+        sizeInterval: Double = 2, livenessInterval: Double = 15, send: @escaping @Sendable (Action) -> Void
+    ) {
         self.engine = engine
+        self.clock = clock
         self.sizeInterval = sizeInterval
+        self.livenessInterval = livenessInterval
         self.send = send
-        let files = FilesRuntime(engine: engine, preference: source, logger: logger, send: send)
         self.files = files
+        self.measurer = measurer
+        catalogGate = Coalescer(clock: clock)
+        sizeGate = Coalescer(clock: clock)
         let (stream, continuation) = AsyncStream.makeStream(of: Effect.self, bufferingPolicy: .unbounded)
         fileEffects = continuation
         fileEffectsTask = Task {
             for await effect in stream { await files.handle(effect) }
         }
-        measurer = SizeMeasurer(engine: engine, preference: source, refreshEvery: sizeRefresh, send: send)
+    }
+
+    /// `VOLTOP_LIVENESS_INTERVAL` (0.1 s to an hour), else 15 s.
+    static func livenessIntervalFromEnvironment() -> Double {
+        if let text = ProcessInfo.processInfo.environment["VOLTOP_LIVENESS_INTERVAL"], let seconds = Double(text), seconds >= 0.1, seconds <= 3600 {
+            return seconds
+        }
+        return 15
     }
 
     /// Closes the open volume's files (removing its helper container) and stops the file runtime.
-    func shutdown() async {
+    public func shutdown() async {
         await files.shutdown()
         fileEffects.finish()
         fileEffectsTask.cancel()
     }
 
     /// Starts one effect in the background.
-    func run(_ effect: Effect) {
+    public func run(_ effect: Effect) {
         let engine = self.engine
         let send = self.send
         switch effect {
         case .loadCatalog:
             Task {
                 await catalogGate.run(minInterval: 0.1) {
+                    StartupTrace.mark("catalog load")
                     do {
                         // Both requests at once; the names show as soon as the volume list is in (the reducer takes
                         // that early list only before the first full catalog).
-                        async let containers = engine.containers()
-                        let volumes = try await engine.volumes()
+                        async let containers = engine.listContainers()
+                        let volumes = try await engine.listVolumes()
                         send(.volumesListed(Catalog(volumes: volumes, containers: [], anonymity: engine.anonymity)))
                         let catalog = Catalog(volumes: volumes, containers: try await containers, anonymity: engine.anonymity)
                         send(.catalogLoaded(.success(catalog)))
@@ -80,7 +108,7 @@ final class EffectRunner: Sendable {
                 await sizeGate.run(minInterval: sizeInterval) {
                     do {
                         let usage = try await engine.diskUsage()
-                        let volumes = try await engine.volumes()
+                        let volumes = try await engine.listVolumes()
                         var sizes: [String: VolumeSize] = [:]
                         for volume in volumes { sizes[volume.name] = Catalog.size(of: volume, in: usage) }
                         send(.sizesLoaded(.success(sizes)))
@@ -91,7 +119,7 @@ final class EffectRunner: Sendable {
             }
         case .createVolume(let request):
             Task {
-                do { send(.volumeCreated(.success(try await engine.createVolume(request)))) } catch {
+                do { send(.volumeCreated(.success(try await engine.create(request)))) } catch {
                     send(.volumeCreated(.failure(Self.engineError(error))))
                 }
             }
@@ -110,21 +138,13 @@ final class EffectRunner: Sendable {
             }
         case .inspectVolume(let name):
             Task {
-                do { send(.inspectLoaded(name: name, .success(try await Self.inspectText(engine, name)))) } catch {
+                do { send(.inspectLoaded(name: name, .success(try await engine.inspectText(name)))) } catch {
                     send(.inspectLoaded(name: name, .failure(Self.engineError(error))))
                 }
             }
         case .resolveOwners(let name):
             Task {
-                do {
-                    let containers = try await engine.containers()
-                    let (volume, _) = try await engine.volume(name)
-                    let catalog = Catalog(volumes: [volume], containers: containers, anonymity: engine.anonymity)
-                    guard let plain = catalog.entries.first else { throw EngineError(.notFound, "no such volume: \(name)") }
-                    let (entry, details) = try await engine.resolveOwners(plain, in: catalog)
-                    let origin = await engine.origin(of: entry)
-                    send(.ownersResolved(name: name, .success(ResolvedOwners(entry: entry, details: details, origin: origin))))
-                } catch {
+                do { send(.ownersResolved(name: name, .success(try await engine.resolvedOwners(of: name)))) } catch {
                     send(.ownersResolved(name: name, .failure(Self.engineError(error))))
                 }
             }
@@ -136,7 +156,7 @@ final class EffectRunner: Sendable {
             }
         case .previewPrune(let mode):
             Task {
-                do { send(.prunePreviewLoaded(.success(try await engine.prunePreview(mode: mode)))) } catch {
+                do { send(.prunePreviewLoaded(.success(try await engine.previewPrune(mode)))) } catch {
                     send(.prunePreviewLoaded(.failure(Self.engineError(error))))
                 }
             }
@@ -157,10 +177,11 @@ final class EffectRunner: Sendable {
             }
         case .scheduleTick(let seconds):
             // Only the latest schedule stands: a sooner tick (a spinner starts) replaces a far one (an age changes).
+            let clock = self.clock
             let task = Task {
-                try? await Task.sleep(nanoseconds: UInt64(min(max(0, seconds), 86_400 * 7) * 1_000_000_000))
+                try? await clock.sleep(seconds: min(max(0, seconds), 86_400 * 7))
                 guard !Task.isCancelled else { return }
-                send(.tick(Date()))
+                send(.tick(clock.now()))
             }
             tickTask.withLock { previous in
                 previous?.cancel()
@@ -181,12 +202,15 @@ final class EffectRunner: Sendable {
     /// The stream itself has no time limit (a quiet host sends no events for hours), so while it is open the
     /// engine is pinged every `livenessInterval` seconds: an engine that stops answering (hung, or a proxy that
     /// stalls) ends the stream with a `.timeout` error, and the dashboard shows "live updates lost" with it.
-    func followEvents() async {
+    /// After a drop it waits 1, 2, 4 … seconds (at most `maxBackoff`) between attempts; once the engine answers
+    /// again the wait starts over at 1 s and the catalog and sizes are loaded again (the daemon keeps only 256
+    /// events, so what happened meanwhile may be lost).
+    public func followEvents() async {
         var since: String? = nil
         var backoff = 1.0
-        var wasDisconnected = false
         let engine = self.engine
         let send = self.send
+        let clock = self.clock
         let interval = livenessInterval
         while !Task.isCancelled {
             var reason = "the engine closed the stream"
@@ -202,7 +226,7 @@ final class EffectRunner: Sendable {
                     }
                     group.addTask {
                         while true {
-                            try await Task.sleep(nanoseconds: UInt64(interval * 1_000_000_000))
+                            try await clock.sleep(seconds: interval)
                             try await engine.ping(within: min(10, interval))
                         }
                     }
@@ -213,19 +237,15 @@ final class EffectRunner: Sendable {
                 reason = Self.engineError(error).message
             }
             if Task.isCancelled { return }
-            wasDisconnected = true
             send(.eventStreamChanged(.disconnected(reason: reason, retryIn: backoff)))
-            try? await Task.sleep(nanoseconds: UInt64(backoff * 1_000_000_000))
-            backoff = min(backoff * 2, 30)
+            do { try await clock.sleep(seconds: backoff) } catch { return }
+            backoff = min(backoff * 2, Self.maxBackoff)
             // Reconnect: the daemon keeps only 256 events, so re-list as well.
             if await probe() {
                 backoff = 1
-                if wasDisconnected {
-                    send(.eventStreamChanged(.connected))
-                    run(.loadCatalog)
-                    run(.loadSizes)
-                    wasDisconnected = false
-                }
+                send(.eventStreamChanged(.connected))
+                run(.loadCatalog)
+                run(.loadSizes)
             }
         }
     }
@@ -235,67 +255,9 @@ final class EffectRunner: Sendable {
         (try? await engine.ping(within: 10)) != nil
     }
 
-    static func engineError(_ error: Error) -> EngineError {
+    /// Any error as an `EngineError` (an unknown one becomes `.engineFailure`).
+    public static func engineError(_ error: Error) -> EngineError {
         if let e = error as? EngineError { return e }
         return EngineError(.engineFailure, "\(error)")
-    }
-
-    /// The engine's JSON for a volume with a `Voltop` object holding owners, pretty-printed.
-    static func inspectText(_ engine: DockerEngine, _ name: String) async throws -> String {
-        let (volume, raw) = try await engine.volume(name)
-        let containers = try await engine.containers()
-        let catalog = Catalog(volumes: [volume], containers: containers, anonymity: engine.anonymity)
-        var object = (try? JSONSerialization.jsonObject(with: raw) as? [String: Any]) ?? [:]
-        if let entry = catalog.entries.first {
-            let (resolved, _) = try await engine.resolveOwners(entry, in: catalog)
-            let extra = try JSONSerialization.jsonObject(with: JSONEncoder().encode(VolumeJSON(resolved)))
-            object["Voltop"] = extra
-        }
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: data, as: UTF8.self)
-    }
-}
-
-/// The event stream's resume point (`since`), shared by the task that reads the stream and the loop that reconnects.
-final class ResumeToken: @unchecked Sendable {
-    private let lock = NSLock()
-    private var token: String?
-
-    init(_ token: String?) { self.token = token }
-
-    var value: String? {
-        get {
-            lock.lock()
-            defer { lock.unlock() }
-            return token
-        }
-        set {
-            lock.lock()
-            token = newValue
-            lock.unlock()
-        }
-    }
-}
-
-/// Runs one job at a time; a request while one runs queues exactly one more run afterwards.
-actor Coalescer {
-    private var running = false
-    private var pending = false
-    private var last = Date.distantPast
-
-    func run(minInterval: Double, _ job: @Sendable () async -> Void) async {
-        if running {
-            pending = true
-            return
-        }
-        running = true
-        repeat {
-            pending = false
-            let wait = minInterval - Date().timeIntervalSince(last)
-            if wait > 0 { try? await Task.sleep(nanoseconds: UInt64(wait * 1_000_000_000)) }
-            last = Date()
-            await job()
-        } while pending
-        running = false
     }
 }

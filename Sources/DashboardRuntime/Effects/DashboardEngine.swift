@@ -1,0 +1,35 @@
+import Foundation
+import VolumeCore
+import VolumeUI
+
+/// What the effect runner asks of the engine; `DockerEngine` conforms, tests use a fake.
+public protocol DashboardEngine: Sendable {
+    /// How anonymous volumes are told apart on this engine.
+    var anonymity: AnonymityRule { get }
+    /// `GET /volumes`.
+    func listVolumes() async throws -> [Volume]
+    /// `GET /containers/json?all=1`.
+    func listContainers() async throws -> [Container]
+    /// Volume sizes from `GET /system/df` (name → size and reference count).
+    func diskUsage() async throws -> [String: (size: Int64, refCount: Int64)]
+    /// Creates a volume.
+    func create(_ request: VolumeCreateRequest) async throws -> Volume
+    /// Removes a volume.
+    func removeVolume(_ name: String, force: Bool) async throws
+    /// The engine's JSON for a volume with a `Voltop` object holding its owners, pretty-printed.
+    func inspectText(_ name: String) async throws -> String
+    /// A volume's owners with `--volumes-from` resolved, their mounts, and the volume's origin.
+    func resolvedOwners(of name: String) async throws -> ResolvedOwners
+    /// All mounts of one container.
+    func containerDetail(_ id: String) async throws -> ContainerDetail
+    /// What a prune would remove.
+    func previewPrune(_ mode: PruneMode) async throws -> PrunePlan
+    /// Removes exactly the previewed volumes.
+    func prune(_ plan: PrunePlan) async throws -> PruneResult
+    /// Stops, starts or removes a container.
+    func act(_ action: ContainerAction, onContainer id: String, named name: String) async throws
+    /// The engine's event stream from `since` on (nil: from now).
+    func events(since: String?) -> AsyncThrowingStream<EngineEvent, Error>
+    /// Throws unless the engine answers within `seconds`.
+    func ping(within seconds: Double) async throws
+}

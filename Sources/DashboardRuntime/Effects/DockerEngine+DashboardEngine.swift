@@ -1,0 +1,42 @@
+import Foundation
+import VolumeCore
+import VolumeUI
+
+extension DockerEngine: DashboardEngine {
+    /// `GET /volumes` without filters.
+    public func listVolumes() async throws -> [Volume] { try await volumes() }
+
+    /// `GET /containers/json?all=1` without filters.
+    public func listContainers() async throws -> [Container] { try await containers() }
+
+    /// Creates a volume (an identical existing one is an error).
+    public func create(_ request: VolumeCreateRequest) async throws -> Volume { try await createVolume(request) }
+
+    /// The prune preview without label filters.
+    public func previewPrune(_ mode: PruneMode) async throws -> PrunePlan { try await prunePreview(mode: mode) }
+
+    /// The engine's JSON for a volume with a `Voltop` object holding owners, pretty-printed.
+    public func inspectText(_ name: String) async throws -> String {
+        let (found, raw) = try await self.volume(name)
+        let all = try await self.containers()
+        let catalog = Catalog(volumes: [found], containers: all, anonymity: anonymity)
+        var object = (try? JSONSerialization.jsonObject(with: raw) as? [String: Any]) ?? [:]
+        if let entry = catalog.entries.first {
+            let (resolved, _) = try await resolveOwners(entry, in: catalog)
+            let extra = try JSONSerialization.jsonObject(with: JSONEncoder().encode(VolumeJSON(resolved)))
+            object["Voltop"] = extra
+        }
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// A volume's owners with `--volumes-from` resolved, every owner's mounts, and the volume's origin.
+    public func resolvedOwners(of name: String) async throws -> ResolvedOwners {
+        let all = try await self.containers()
+        let (found, _) = try await self.volume(name)
+        let catalog = Catalog(volumes: [found], containers: all, anonymity: anonymity)
+        guard let plain = catalog.entries.first else { throw EngineError(.notFound, "no such volume: \(name)") }
+        let (entry, details) = try await resolveOwners(plain, in: catalog)
+        return ResolvedOwners(entry: entry, details: details, origin: await origin(of: entry))
+    }
+}

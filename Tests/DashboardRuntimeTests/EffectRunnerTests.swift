@@ -1,0 +1,146 @@
+import DashboardRuntime
+import Foundation
+import Testing
+import VolumeCore
+import VolumeUI
+
+/// The effect runner against a fake engine and a manual clock: coalescing, ordering and reconnecting.
+@Suite struct EffectRunnerTests {
+    let clock: ManualClock
+    let engine: FakeEngine
+    let log = ActionLog()
+
+    init() {
+        clock = ManualClock()
+        engine = FakeEngine(volumes: ["a"], clock: clock)
+    }
+
+    func makeRunner() -> EffectRunner {
+        let log = self.log
+        return EffectRunner(
+            engine: engine, clock: clock, files: RecordingFiles(), measurer: RecordingMeasurer(), livenessInterval: 15,
+            send: { log.send($0) })
+    }
+
+    func catalogsLoaded() -> [Catalog] {
+        log.actions.value.compactMap { action in
+            if case .catalogLoaded(.success(let catalog)) = action { return catalog }
+            return nil
+        }
+    }
+
+    @Test func aStormOfCatalogLoadsCostsAtMostTwoRequests() async throws {
+        let gate = Gate()
+        engine.state.withLock { $0.volumeGates[1] = gate }
+        let runner = makeRunner()
+        for _ in 0..<1_000 { runner.run(.loadCatalog) }
+        #expect(await eventually { gate.waiterCount == 1 })
+        gate.open()
+        // The queued run waits out the minimum interval on the clock, then loads once more.
+        #expect(await eventually { clock.waiting.count == 1 })
+        clock.advance(by: 1)
+        #expect(await eventually { catalogsLoaded().count == 2 })
+        await settle()
+        #expect(engine.volumeCalls == 2)
+        #expect(catalogsLoaded().count == 2)
+    }
+
+    @Test func duringALongStormASlowLoadRunsAtMostAThirdOfTheTime() async throws {
+        // Each load takes 1.5 s on the clock; requests keep coming while one runs.
+        engine.state.withLock { $0.volumeSeconds = 1.5 }
+        let runner = makeRunner()
+        runner.run(.loadCatalog)
+        #expect(await eventually { catalogsLoaded().count == 1 })
+        runner.run(.loadCatalog)
+        // The next load waits twice as long as the last one took (capped at 2 s), not back to back.
+        #expect(await eventually { clock.waiting.count == 1 })
+        let wait = try #require(clock.waiting.first)
+        #expect(abs(wait - 2) < 1e-6)
+        clock.advance(by: 1.9)
+        await settle()
+        #expect(engine.volumeCalls == 1)
+        clock.advance(by: 0.1)
+        #expect(await eventually { catalogsLoaded().count == 2 })
+    }
+
+    @Test func anOlderCatalogNeverLandsAfterANewerOne() async throws {
+        // Load 1 is slow and sees the old host; loads 2 and 3 are asked for while it runs, the host changes.
+        let gate = Gate()
+        engine.state.withLock { $0.volumeGates[1] = gate }
+        let runner = makeRunner()
+        runner.run(.loadCatalog)
+        #expect(await eventually { gate.waiterCount == 1 })
+        engine.state.withLock { $0.volumes = [Volume(name: "a"), Volume(name: "b")] }
+        runner.run(.loadCatalog)
+        runner.run(.loadCatalog)
+        // Load 1 got the list before the change (its request was out); it returns only now.
+        gate.open()
+        #expect(await eventually { clock.waiting.count == 1 })
+        clock.advance(by: 1)
+        #expect(await eventually { catalogsLoaded().count == 2 })
+        await settle()
+        let names = catalogsLoaded().map { $0.entries.map(\.name).sorted() }
+        #expect(names.last == ["a", "b"])
+        #expect(engine.volumeCalls == 2)
+    }
+
+    @Test func reconnectingBacksOffDoublingUpTo30SecondsThenStartsOverAndReLists() async throws {
+        engine.state.withLock { $0.isAnswering = false }
+        let runner = makeRunner()
+        let follow = Task { await runner.followEvents() }
+        defer { follow.cancel() }
+        var waits: [Double] = []
+        for attempt in 1...7 {
+            #expect(await eventually { engine.eventStreamCount == attempt })
+            engine.dropEvents()
+            // The backoff sleep (the liveness ping of the dropped stream is cancelled).
+            #expect(await eventually { clock.waiting.contains { $0 > 0.5 && $0 != 15 } })
+            let wait = try #require(clock.waiting.filter { $0 != 15 }.max())
+            waits.append(wait)
+            clock.advance(by: wait)
+        }
+        #expect(waits == [1, 2, 4, 8, 16, 30, 30])
+        let disconnects = log.actions.value.compactMap { action -> Double? in
+            if case .eventStreamChanged(.disconnected(_, let retryIn)) = action { return retryIn }
+            return nil
+        }
+        #expect(disconnects == [1, 2, 4, 8, 16, 30, 30])
+        // The engine answers again: connected, the catalog is listed again, and the next drop waits 1 s again.
+        let listedBefore = engine.volumeCalls
+        engine.state.withLock { $0.isAnswering = true }
+        #expect(await eventually { engine.eventStreamCount == 8 })
+        engine.dropEvents()
+        #expect(await eventually { clock.waiting.contains { $0 > 0.5 && $0 != 15 } })
+        let wait = try #require(clock.waiting.filter { $0 != 15 }.max())
+        clock.advance(by: wait)
+        #expect(await eventually { engine.volumeCalls > listedBefore })
+        #expect(log.actions.value.contains { if case .eventStreamChanged(.connected) = $0 { true } else { false } })
+        #expect(await eventually { engine.eventStreamCount == 9 })
+        engine.dropEvents()
+        #expect(await eventually { retriesAfterReconnecting() == [1] })
+    }
+
+    /// The `retryIn` of every drop reported after the last `.connected`.
+    func retriesAfterReconnecting() -> [Double] {
+        let actions = log.actions.value
+        guard let connected = actions.lastIndex(where: { if case .eventStreamChanged(.connected) = $0 { true } else { false } })
+        else { return [] }
+        return actions[connected...].compactMap { action -> Double? in
+            if case .eventStreamChanged(.disconnected(_, let retryIn)) = action { return retryIn }
+            return nil
+        }
+    }
+
+    @Test func aTickSleepsOnTheClockAndOnlyTheLatestScheduleStands() async throws {
+        let runner = makeRunner()
+        runner.run(.scheduleTick(after: 60))
+        runner.run(.scheduleTick(after: 0.1))
+        #expect(await eventually { clock.waiting.count == 1 && clock.requested.count == 2 })
+        clock.advance(by: 0.1)
+        #expect(await eventually { log.actions.value.count == 1 })
+        clock.advance(by: 60)
+        await settle()
+        let ticks = log.actions.value.filter { if case .tick = $0 { true } else { false } }
+        #expect(ticks.count == 1)
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import Logging
+import Synchronization
+import Testing
+import VolumeCore
+import VolumeUI
+
+@testable import DashboardRuntime
+
+/// A helper-mode source whose scan waits at a gate, then fails (a tree needs a real walk; the runtime treats a
+/// failure like a tree).
+final class FakeSource: VolumeFileSource {
+    let source = FileSource.helper(containerID: "fake")
+    let volume: String
+    let gate: Gate
+
+    init(volume: String, gate: Gate) {
+        self.volume = volume
+        self.gate = gate
+    }
+
+    func scan(path: [[UInt8]], progress: (@Sendable (ScanProgress) -> Void)?) async throws -> ScanTree {
+        await gate.wait()
+        throw EngineError(.engineFailure, "scanned \(volume)")
+    }
+
+    func preview(path: [[UInt8]], maxBytes: Int) async throws -> FilePreview { FilePreview(bytes: [], size: 0) }
+    func remove(path: [[UInt8]], expecting kind: ScanTree.Kind?) async throws {}
+    func close(quickly: Bool) async {}
+}
+
+@Suite struct FilesRuntimeTests {
+    @Test func aScanOfAVolumeNoLongerOpenIsDropped() async throws {
+        let gates = ["a": Gate(), "b": Gate()]
+        let log = ActionLog()
+        let files = FilesRuntime(
+            opener: { name in FakeSource(volume: name, gate: gates[name] ?? Gate()) }, logger: Logger(label: "test"),
+            clock: ManualClock(), send: { log.send($0) })
+        await files.handle(.openFiles(volume: "a"))
+        #expect(await eventually { gates["a"]?.waiterCount == 1 })
+        await files.handle(.openFiles(volume: "b"))
+        #expect(await eventually { gates["b"]?.waiterCount == 1 })
+        // The scan of "a" ends only now, after "b" was opened.
+        gates["a"]?.open()
+        gates["b"]?.open()
+        let scanned: @Sendable () -> [String] = {
+            log.actions.value.compactMap { action in
+                if case .filesScanned(let volume, _) = action { return volume }
+                return nil
+            }
+        }
+        #expect(await eventually { scanned().contains("b") })
+        await settle()
+        #expect(scanned() == ["b"])
+    }
+}
