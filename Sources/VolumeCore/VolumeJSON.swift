@@ -69,6 +69,14 @@ public struct VolumeJSON: Codable, Sendable, Equatable {
     public var owners: [Owner]
     public var runningOwners: Int
     public var stoppedOwners: Int
+    /// Bytes per second over `ls --sample` (negative: shrinking; 0 for a volume nothing can write); null without a
+    /// sample or where it could not be measured.
+    public var growthBytesPerSecond: Double?
+    /// Who writes (with `--sample`): containers seen writing, or the running containers that mount it read-write
+    /// where voltop cannot see writes (`writersSeen` false); a process outside containers as `pid N (command)`.
+    public var writers: [String] = []
+    /// Whether `writers` were seen writing; null without a sample.
+    public var writersSeen: Bool?
 
     /// The JSON form of a catalog entry; `measured` when its size is voltop's own disk usage.
     public init(_ e: CatalogEntry, measured: Bool = false) {
@@ -125,5 +133,15 @@ public struct VolumeJSON: Codable, Sendable, Equatable {
         try c.encode(owners, forKey: .owners)
         try c.encode(runningOwners, forKey: .runningOwners)
         try c.encode(stoppedOwners, forKey: .stoppedOwners)
+        try c.encode(growthBytesPerSecond, forKey: .growthBytesPerSecond)
+        try c.encode(writers, forKey: .writers)
+        try c.encode(writersSeen, forKey: .writersSeen)
+    }
+
+    /// Adds a sample's growth and writers.
+    public mutating func add(_ report: GrowthReport) {
+        growthBytesPerSecond = (report.bytesPerSecond[name] ?? nil).map { $0.rounded() }
+        writers = (report.writers[name] ?? []).map { $0.container.map { Sanitizer.inline($0) } ?? "pid \($0.pid.map(String.init) ?? "?") (\(Sanitizer.inline($0.command ?? "?")))" }
+        writersSeen = report.writersSeen
     }
 }

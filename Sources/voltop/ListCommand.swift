@@ -9,7 +9,7 @@ struct ListCommand: AsyncParsableCommand {
         aliases: ["list"])
 
     enum SortKey: String, ExpressibleByArgument, CaseIterable {
-        case name, size, created, owners, status
+        case name, size, created, owners, status, growth
     }
 
     @OptionGroup var global: GlobalOptions
@@ -19,11 +19,16 @@ struct ListCommand: AsyncParsableCommand {
         help: "Filter: dangling=true|false, driver=D, label=K[=V], name=S (repeatable; all must match).")
     var filter: [String] = []
 
-    @Option(help: "Sort by name, size, created, owners or status.")
+    @Option(help: "Sort by name, size, created, owners, status or growth (growth needs --sample).")
     var sort: SortKey = .name
 
     @Flag(help: "Show sizes: disk usage read by voltop where it can (root next to the engine), else the engine's figure marked ~ (slower).")
     var size = false
+
+    @Option(
+        help: ArgumentHelp(
+            "Watch for SECONDS and add GROWTH (bytes per second) and WRITERS (who writes) columns.", valueName: "seconds"))
+    var sample: Double?
 
     @Flag(help: "Print JSON (see README for the shape).")
     var json = false
@@ -34,6 +39,10 @@ struct ListCommand: AsyncParsableCommand {
     func validate() throws {
         _ = try Self.engineFilters(filter)
         if sort == .size && !size { throw ValidationError("--sort size needs --size") }
+        if let sample, !(sample > 0 && sample <= 3600) {
+            throw ValidationError("--sample takes seconds from 0.1 to 3600 (e.g. --sample 5), not \(sample)")
+        }
+        if sort == .growth && sample == nil { throw ValidationError("--sort growth needs a sample: add --sample 5") }
     }
 
     /// Parses `key=value` filters into the engine's filter map, checking keys and values first.
@@ -74,9 +83,16 @@ struct ListCommand: AsyncParsableCommand {
                 measured.insert(catalog.entries[i].name)
             }
         }
-        let entries = Self.sorted(catalog.entries, by: sort)
+        var report: GrowthReport? = nil
+        if let sample { report = try await GrowthSampler.sample(catalog, engine: engine, seconds: sample) }
+        let entries = Self.sorted(catalog.entries, by: sort, growth: report)
         if json {
-            try Output.json(entries.map { VolumeJSON($0, measured: measured.contains($0.name)) })
+            try Output.json(
+                entries.map { entry in
+                    var object = VolumeJSON(entry, measured: measured.contains(entry.name))
+                    if let report { object.add(report) }
+                    return object
+                })
             return
         }
         if quiet {
@@ -84,21 +100,38 @@ struct ListCommand: AsyncParsableCommand {
             return
         }
         let now = Date()
-        var table = TextTable(columns: [
+        var columns: [TextTable.Column] = [
             .init("NAME"), .init("DRIVER"), .init("SIZE", alignRight: true), .init("OWNERS"), .init("STATUS"),
             .init("CREATED", alignRight: true),
-        ])
+        ]
+        if report != nil { columns += [.init("GROWTH", alignRight: true), .init("WRITERS")] }
+        var table = TextTable(columns: columns)
         for entry in entries {
-            table.add([
+            var row = [
                 Sanitizer.inline(entry.name), Sanitizer.inline(entry.volume.driver),
                 (entry.size.knownBytes != nil && !measured.contains(entry.name) ? "~" : "") + Format.size(entry.size),
                 Format.owners(entry), entry.status.rawValue, Format.age(entry.volume.created, now: now).appending(" ago"),
-            ])
+            ]
+            if let report {
+                let writers = (report.writers[entry.name] ?? []).map { $0.label }.joined(separator: ", ")
+                if report.unwritable.contains(entry.name) {
+                    row += ["-", "-"]
+                } else {
+                    row += [
+                        GrowthText.rate(report.bytesPerSecond[entry.name] ?? nil),
+                        writers.isEmpty ? "-" : (report.writersSeen ? writers : "may write: " + writers),
+                    ]
+                }
+            }
+            table.add(row)
         }
         for line in table.render() { Output.line(line) }
         let unknown = entries.filter { if case .unknown = $0.size { return true } else { return false } }
         if size, entries.contains(where: { $0.size.knownBytes != nil && !measured.contains($0.name) }) {
             Output.warn("~: the engine's figure (file lengths only, not disk usage): voltop reads a volume's disk usage only as root next to the engine")
+        }
+        if let report, !report.writersSeen, let note = report.writersNote {
+            Output.warn("may write: running containers that mount the volume read-write (\(note))")
         }
         if size && !unknown.isEmpty {
             Output.warn("n/a: the engine cannot measure \(unknown.count) volume(s) (other drivers or driver options)")
@@ -106,9 +139,14 @@ struct ListCommand: AsyncParsableCommand {
     }
 
     /// Entries in the order the user asked for; names break ties.
-    static func sorted(_ entries: [CatalogEntry], by key: SortKey) -> [CatalogEntry] {
+    static func sorted(_ entries: [CatalogEntry], by key: SortKey, growth: GrowthReport? = nil) -> [CatalogEntry] {
         entries.sorted { a, b in
             switch key {
+            case .growth:
+                // Fastest first; what cannot be measured last.
+                let x = (growth?.bytesPerSecond[a.name] ?? nil) ?? -Double.infinity
+                let y = (growth?.bytesPerSecond[b.name] ?? nil) ?? -Double.infinity
+                return x != y ? x > y : a.name < b.name
             case .name: return a.name < b.name
             case .size:
                 let (x, y) = (a.size.knownBytes ?? -1, b.size.knownBytes ?? -1)
