@@ -23,6 +23,8 @@ public final class EffectRunner: EffectRunning {
     private let fileEffectsTask: Task<Void, Never>
     /// Scanner sizes for the SIZE column (direct mode only).
     let measurer: any VolumeMeasuring
+    /// Growth and writers of the volumes (nil: not followed).
+    let growth: (any GrowthFollowing)?
     /// Seconds between two pings while the event stream is open.
     let livenessInterval: Double
     /// The longest wait between two reconnection attempts.
@@ -32,24 +34,37 @@ public final class EffectRunner: EffectRunning {
     /// helper container. `VOLTOP_LIVENESS_INTERVAL` shortens the liveness ping interval (for tests).
     public convenience init(
         engine: DockerEngine, sizeInterval: Double = 2, source: SourcePreference = .auto, sizeRefresh: Double = 15,
-        logger: Logger = Logger(label: "voltop.files"), send: @escaping @Sendable (Action) -> Void
+        logger: Logger = Logger(label: "voltop.files"), growth publish: (@Sendable (GrowthSnapshot) -> Void)? = nil,
+        send: @escaping @Sendable (Action) -> Void
     ) {
         let clock = SystemClock()
         let files = FilesRuntime(
             opener: { name in try await VolumeBrowser.open(engine: engine, volume: name, preference: source) },
             logger: logger, clock: clock, send: send)
+        // Growth takes every walk of the size measurer as an anchor, and asks it for a walk when it lost track.
+        let measurerBox = MeasurerBox()
+        let growth: GrowthMonitor? = publish.map { publish in
+            GrowthMonitor(
+                engine: engine, publish: publish,
+                requestWalk: { names in Task { await measurerBox.measurer?.measure(names) } },
+                engineFiguresOnly: source == .helper)
+        }
+        let measurerSend = growth.map { Self.forwardingMeasurements(to: $0, send) } ?? send
         let measurer = SizeMeasurer(
-            probe: DirectVolumeProbe(engine: engine, preference: source), clock: clock, refreshEvery: sizeRefresh, send: send)
+            probe: DirectVolumeProbe(engine: engine, preference: source), clock: clock, refreshEvery: sizeRefresh, send: measurerSend)
+        measurerBox.measurer = measurer
         self.init(
-            engine: engine, clock: clock, files: files, measurer: measurer, sizeInterval: sizeInterval,
+            engine: engine, clock: clock, files: files, measurer: measurer, growth: growth, sizeInterval: sizeInterval,
             livenessInterval: Self.livenessIntervalFromEnvironment(), send: send)
     }
 
     /// A runner from its parts (tests pass fakes and a manual clock).
     public init(
         engine: any DashboardEngine, clock: any RuntimeClock, files: any FileEffectHandling, measurer: any VolumeMeasuring,
-        sizeInterval: Double = 2, livenessInterval: Double = 15, send: @escaping @Sendable (Action) -> Void
+        growth: (any GrowthFollowing)? = nil, sizeInterval: Double = 2, livenessInterval: Double = 15,
+        send: @escaping @Sendable (Action) -> Void
     ) {
+        self.growth = growth
         self.engine = engine
         self.clock = clock
         self.sizeInterval = sizeInterval
@@ -63,6 +78,19 @@ public final class EffectRunner: EffectRunning {
         fileEffects = continuation
         fileEffectsTask = Task {
             for await effect in stream { await files.handle(effect) }
+        }
+    }
+
+    /// `send`, which also hands every measured size to `growth` (a walk anchors the volume's growth).
+    static func forwardingMeasurements(
+        to growth: any GrowthFollowing, _ send: @escaping @Sendable (Action) -> Void
+    ) -> @Sendable (Action) -> Void {
+        { action in
+            if case .volumesMeasured(let results) = action {
+                let sizes = results.compactMapValues { try? $0.get() }
+                Task { for (name, bytes) in sizes.sorted(by: { $0.key < $1.key }) { await growth.measured(name, bytes: bytes) } }
+            }
+            send(action)
         }
     }
 
@@ -98,6 +126,7 @@ public final class EffectRunner: EffectRunning {
                         send(.volumesListed(Catalog(volumes: volumes, containers: [], anonymity: engine.anonymity)))
                         let catalog = Catalog(volumes: volumes, containers: try await containers, anonymity: engine.anonymity)
                         send(.catalogLoaded(.success(catalog)))
+                        if let growth = self.growth { await growth.update(catalog) }
                     } catch {
                         send(.catalogLoaded(.failure(Self.engineError(error))))
                     }
@@ -206,6 +235,16 @@ public final class EffectRunner: EffectRunning {
     /// again the wait starts over at 1 s and the catalog and sizes are loaded again (the daemon keeps only 256
     /// events, so what happened meanwhile may be lost).
     public func followEvents() async {
+        // Growth is followed alongside, for as long as the events are.
+        await withTaskGroup(of: Void.self) { group in
+            if let growth { group.addTask { await growth.run(interval: 0.5) } }
+            group.addTask { await self.followEngineEvents() }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func followEngineEvents() async {
         var since: String? = nil
         var backoff = 1.0
         let engine = self.engine
@@ -259,5 +298,15 @@ public final class EffectRunner: EffectRunning {
     public static func engineError(_ error: Error) -> EngineError {
         if let e = error as? EngineError { return e }
         return EngineError(.engineFailure, "\(error)")
+    }
+}
+
+/// The size measurer, filled in once it exists (growth asks it for walks, and it is made after growth).
+final class MeasurerBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: (any VolumeMeasuring)?
+    var measurer: (any VolumeMeasuring)? {
+        get { lock.withLock { value } }
+        set { lock.withLock { value = newValue } }
     }
 }

@@ -12,8 +12,13 @@ public struct VolumeGrowth: Sendable, Equatable {
     public var writersSeen: Bool
     /// The size over the last minutes, oldest first (nil before the first measurement), for a sparkline.
     public var history: [Int64?]
+    /// The size now: the last walk plus what its written files grew since (nil before the first walk).
+    public var bytes: Int64?
 
-    public init(shortRate: Double?, longRate: Double?, writers: [VolumeWriter], writersSeen: Bool, history: [Int64?]) {
+    public init(
+        shortRate: Double?, longRate: Double?, writers: [VolumeWriter], writersSeen: Bool, history: [Int64?], bytes: Int64? = nil
+    ) {
+        self.bytes = bytes
         self.shortRate = shortRate
         self.longRate = longRate
         self.writers = writers
@@ -184,7 +189,7 @@ public actor GrowthMonitor {
                 shortRate: tracker.rate(name, over: GrowthSeries.shortWindow).map(Self.rounded),
                 longRate: tracker.rate(name, over: GrowthSeries.longWindow).map(Self.rounded),
                 writers: writers, writersSeen: watcher != nil,
-                history: series?.sparkline(points: 30, span: 300) ?? [])
+                history: series?.sparkline(points: 30, span: 300) ?? [], bytes: tracker.estimate(name))
         }
         // Rates not at zero yet keep the snapshot moving; once all are flat, only new writes wake it.
         dirty = snapshot.volumes.values.contains { ($0.shortRate ?? 0) != 0 || ($0.longRate ?? 0) != 0 }

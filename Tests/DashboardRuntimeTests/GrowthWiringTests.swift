@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+import VolumeCore
+import VolumeUI
+
+@testable import DashboardRuntime
+
+/// A growth follower that records what the runner hands it.
+final class RecordingGrowth: GrowthFollowing {
+    let catalogs = Shared<[Catalog]>([])
+    let measured = Shared<[String: Int64]>([:])
+    let running = Shared(false)
+    func update(_ catalog: Catalog) async { catalogs.update { $0.append(catalog) } }
+    func measured(_ name: String, bytes: Int64) async { measured.update { $0[name] = bytes } }
+    func run(interval: Double) async {
+        running.update { $0 = true }
+        while !Task.isCancelled { try? await Task.sleep(nanoseconds: 1_000_000) }
+        running.update { $0 = false }
+    }
+}
+
+@Suite struct GrowthWiringTests {
+    @Test func growthGetsEveryCatalogAndRunsWithTheEvents() async throws {
+        let clock = ManualClock()
+        let engine = FakeEngine(volumes: ["a", "b"], clock: clock)
+        let growth = RecordingGrowth()
+        let log = ActionLog()
+        let runner = EffectRunner(
+            engine: engine, clock: clock, files: RecordingFiles(), measurer: RecordingMeasurer(), growth: growth,
+            send: { log.send($0) })
+        runner.run(.loadCatalog)
+        #expect(await eventually { growth.catalogs.value.count == 1 })
+        #expect(growth.catalogs.value.first?.entries.map(\.name) == ["a", "b"])
+        let following = Task { await runner.followEvents() }
+        #expect(await eventually { growth.running.value })
+        following.cancel()
+        #expect(await eventually { !growth.running.value })
+    }
+
+    @Test func measuredSizesReachGrowthAndTheDashboard() async throws {
+        let growth = RecordingGrowth()
+        let log = ActionLog()
+        let send = EffectRunner.forwardingMeasurements(to: growth) { log.send($0) }
+        send(.volumesMeasured(["a": .success(4096), "b": .failure(EngineError(.notFound, "gone"))]))
+        #expect(await eventually { growth.measured.value == ["a": 4096] })
+        #expect(log.actions.value.count == 1)
+    }
+}
