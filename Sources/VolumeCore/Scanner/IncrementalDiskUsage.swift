@@ -58,6 +58,8 @@ public final class IncrementalDiskUsage: @unchecked Sendable {
         public var directoriesReused = 0
         /// Entries stat'ed.
         public var entriesStatted = 0
+
+        public init() {}
     }
 
     public let rootPath: String
