@@ -183,10 +183,7 @@ import Testing
         var s = try await F.opened(root)
         F.select(["app"], &s)
         #expect(Fixture.press([.char("d")], &s).isEmpty)
-        guard case .deleteFile(let confirm)? = s.dialog else {
-            Issue.record("d opens the confirm")
-            return
-        }
+        let confirm = try #require(s.dialog?.deleteConfirm)
         #expect(confirm.path == bytes(["app"]) && confirm.items == 4)
         let text = Fixture.screen(s).text
         #expect(text.contains("Delete directory") && text.contains("4 items"))
@@ -248,10 +245,7 @@ import Testing
         let source = "{\"color\": \"\u{1B}[31mred\u{1B}[0m\",\n\t\"bell\": \"\u{07}\", \"osc\": \"\u{1B}]0;pwned\u{07}\"}\r\n\u{9B}2J done\n" + String(repeating: "plain configuration text, nothing to see here\n", count: 3)
         let text = Array(source.utf8)
         _ = Dashboard.reduce(&s, .filePreviewLoaded(volume: vol, path: bytes(["app", "config.json"]), .success(FilePreview(bytes: text, size: 1200))))
-        guard case .preview(let viewer)? = s.dialog else {
-            Issue.record("the preview is open")
-            return
-        }
+        let viewer = try #require(s.dialog?.previewViewer)
         #expect(viewer.format == .text)
         var grid = Fixture.screen(s)
         #expect(!F.hasRawControl(grid))
@@ -387,16 +381,13 @@ import Testing
         #expect(text.contains("type=nfs: its files exist only while a container mounts it"), "\(text)")
     }
 
-    @Test func catalogChangesMeasureVisibleRowsFirst() {
+    @Test func catalogChangesMeasureVisibleRowsFirst() throws {
         var s = Fixture.loaded(rows: 24, cols: 80)
         Fixture.press([.char("G")], &s)
         _ = Dashboard.reduce(&s, .eventReceived(EngineEvent(type: "volume", action: "create", actorID: "x")))
         let effects = Dashboard.reduce(&s, .catalogLoaded(.success(Fixture.catalog)))
         #expect(effects.contains(.loadSizes))
-        guard case .measureVolumes(let names)? = effects.first(where: { if case .measureVolumes = $0 { true } else { false } }) else {
-            Issue.record("measureVolumes follows a catalog change: \(effects)")
-            return
-        }
+        let names = try #require(effects.lazy.compactMap(\.measuredNames).first)
         let body = PaneLayout(s, rows: s.rows, cols: s.cols).tableBody.height
         let onScreen = s.visibleIndices.dropFirst(s.scrollOffset).prefix(body).map { s.catalog.entries[$0].name }
         #expect(Array(names.prefix(onScreen.count)) == onScreen)

@@ -82,14 +82,11 @@ import VolumeCore
         #expect(Dashboard.reduce(&idle, .eventReceived(EngineEvent(type: "container", action: "exec_start: sh", actorID: "x"))).isEmpty)
     }
 
-    @Test func refreshReloadsCatalogAndSizes() {
+    @Test func refreshReloadsCatalogAndSizes() throws {
         var s = Fixture.loaded()
         let effects = Fixture.press([.char("r")], &s)
         #expect(effects.prefix(2) == [.loadCatalog, .loadSizes])
-        guard case .measureVolumes(let names)? = effects.last else {
-            Issue.record("refresh also measures the volumes' files: \(effects)")
-            return
-        }
+        let names = try #require(effects.last?.measuredNames)
         #expect(Set(names) == Set(s.catalog.entries.map(\.name)))
     }
 
@@ -327,14 +324,11 @@ import VolumeCore
 
     // MARK: Remove
 
-    @Test func removingAnInUseVolumeShowsOwnersAndEmitsNothing() {
+    @Test func removingAnInUseVolumeShowsOwnersAndEmitsNothing() throws {
         var s = Fixture.loaded()
         Fixture.select("shop_db-data", &s)
         #expect(Fixture.press([.char("d")], &s).isEmpty)
-        guard case .remove(let confirm)? = s.dialog else {
-            Issue.record("no remove dialog")
-            return
-        }
+        let confirm = try #require(s.dialog?.removeConfirm)
         #expect(!confirm.canConfirm)
         #expect(confirm.blocked.first?.owners.map(\.containerName) == ["shop-db-1", "shop-backup-1"])
         #expect(Fixture.press([.char("y")], &s).isEmpty)
@@ -400,7 +394,7 @@ import VolumeCore
         #expect(Fixture.press([.char("p"), .char("A")], &s) == [.previewPrune(.unusedAnonymous), .previewPrune(.allUnused)])
         let measured = Catalog(volumes: Fixture.volumes, containers: Fixture.containers, sizes: Fixture.sizeTable, takenAt: Fixture.now)
         _ = Dashboard.reduce(&s, .prunePreviewLoaded(.success(PrunePlan(catalog: measured, mode: .allUnused))))
-        guard case .prune(let prune)? = s.dialog else { Issue.record("no prune dialog"); return }
+        let prune = try #require(s.dialog?.pruneDialog)
         #expect(prune.plan?.candidates.map(\.name) == ["cache", "ci-cache"], "only the filtered rows, not old-logs")
         var text = Fixture.screen(s).text
         #expect(text.contains("matching /cache"))
@@ -412,12 +406,12 @@ import VolumeCore
         #expect(text.contains("[ ] cache") && text.contains("[x] ci-cache"))
         #expect(text.contains("1 volume (1 unticked, kept)"))
         let effects = Fixture.press([.char("y")], &s)
-        guard case .executePrune(let plan)? = effects.first else { Issue.record("no prune: \(effects)"); return }
+        let plan = try #require(effects.first?.prunePlan)
         #expect(plan.candidates.map(\.name) == ["ci-cache"])
         // Without a filter: every volume.
         var all = Fixture.loaded()
         _ = Fixture.press([.char("p")], &all)
-        guard case .prune(let unscoped)? = all.dialog else { Issue.record("no prune dialog"); return }
+        let unscoped = try #require(all.dialog?.pruneDialog)
         #expect(unscoped.scope == nil)
         // Unticking everything leaves nothing to confirm: y is not offered and does nothing.
         _ = Dashboard.reduce(&all, .prunePreviewLoaded(.success(PrunePlan(catalog: measured, mode: .unusedAnonymous))))
@@ -426,7 +420,7 @@ import VolumeCore
         #expect(!Fixture.screen(all).text.contains("y prune"))
     }
 
-    @Test func pruneFlowExecutesExactlyThePreviewedPlan() {
+    @Test func pruneFlowExecutesExactlyThePreviewedPlan() throws {
         var s = Fixture.loaded()
         #expect(Fixture.press([.char("p")], &s) == [.previewPrune(.unusedAnonymous)])
         // Confirming before the preview arrives does nothing.
@@ -439,7 +433,7 @@ import VolumeCore
         // Toggle: re-preview in the other mode; a late answer for the old mode is ignored.
         #expect(Fixture.press([.tab], &s) == [.previewPrune(.allUnused)])
         _ = Dashboard.reduce(&s, .prunePreviewLoaded(.success(anonymousPlan)))
-        guard case .prune(let waiting)? = s.dialog else { Issue.record("no prune dialog"); return }
+        let waiting = try #require(s.dialog?.pruneDialog)
         #expect(waiting.plan == nil)
         _ = Dashboard.reduce(&s, .prunePreviewLoaded(.success(allPlan)))
         #expect(Fixture.press([.char("A")], &s).isEmpty, "already in that mode")
@@ -475,7 +469,7 @@ import VolumeCore
         var s = Fixture.loaded()
         Fixture.press([.char("c")], &s)
         Fixture.type("x", &s)
-        guard case .create(let form)? = s.dialog else { Issue.record("no form"); return }
+        let form = try #require(s.dialog?.createForm)
         #expect(form.problem?.field == .name)
         #expect(form.problem?.message.contains("too short") == true)
         #expect(Fixture.press([.enter], &s).isEmpty, "an invalid name is not sent")
@@ -500,13 +494,13 @@ import VolumeCore
             options: ["type": "tmpfs", "device": "tmpfs", "o": "size=64m"]))])
     }
 
-    @Test func createShowsTheEngineErrorInTheFormAndEscCancels() {
+    @Test func createShowsTheEngineErrorInTheFormAndEscCancels() throws {
         var s = Fixture.loaded()
         Fixture.press([.char("c")], &s)
         Fixture.type("dup", &s)
         #expect(Fixture.press([.enter], &s) == [.createVolume(VolumeCreateRequest(name: "dup"))])
         _ = Dashboard.reduce(&s, .volumeCreated(.failure(EngineError(.conflict, "a volume named dup exists with other options"))))
-        guard case .create(let form)? = s.dialog else { Issue.record("the form closed"); return }
+        let form = try #require(s.dialog?.createForm)
         #expect(form.engineError?.message == "a volume named dup exists with other options")
         #expect(Fixture.screen(s).text.contains("the engine refused"))
         #expect(Fixture.press([.escape], &s).isEmpty)
@@ -541,7 +535,7 @@ import VolumeCore
         let json = (0..<60).map { "  \"line\($0)\": \($0 % 7 == 0 ? "\"Needle\"" : "1")," }.joined(separator: "\n")
         _ = Dashboard.reduce(&s, .inspectLoaded(name: "cache", .success(json)))
         Fixture.press([.char("j"), .char("j")], &s)
-        guard case .inspect(let v1)? = s.dialog else { Issue.record("no viewer"); return }
+        let v1 = try #require(s.dialog?.inspectViewer)
         #expect(v1.scroll == 2)
         Fixture.press([.char("/")], &s)
         Fixture.type("needle", &s)
@@ -647,10 +641,7 @@ import VolumeCore
     @Test func createFormLabelsTakeQuotedValues() throws {
         let parsed = try CreateForm.pairs(#"note="a b" other='c "d"' plain=x esc=a\ b empty="""#, what: "label").get()
         #expect(parsed == ["note": "a b", "other": #"c "d""#, "plain": "x", "esc": "a b", "empty": ""])
-        guard case .failure(let error) = CreateForm.pairs(#"note="a b"#, what: "label") else {
-            Issue.record("an unclosed quote was accepted")
-            return
-        }
+        let error = try #require(CreateForm.pairs(#"note="a b"#, what: "label").failure)
         #expect(error.message.contains("not closed"))
         var s = Fixture.loaded()
         Fixture.press([.char("c")], &s)
@@ -684,11 +675,11 @@ import VolumeCore
 
     /// `o` lists the volume's owners; a stopped owner can be removed after a confirm that names its other volumes,
     /// a running one must be stopped first; the dialog follows the catalog.
-    @Test func ownersCanBeStoppedStartedAndRemoved() {
+    @Test func ownersCanBeStoppedStartedAndRemoved() throws {
         var s = Fixture.loaded()
         Fixture.select("shop_db-data", &s)
         #expect(Fixture.press([.char("o")], &s).isEmpty)
-        guard case .owners(let opened)? = s.dialog else { Issue.record("no owners dialog"); return }
+        let opened = try #require(s.dialog?.ownersDialog)
         #expect(opened.owners.map(\.containerName) == ["shop-db-1", "shop-backup-1"])
         // The running owner: x is refused with the reason, s asks, y does it.
         #expect(Fixture.press([.char("x")], &s).isEmpty)
@@ -703,7 +694,7 @@ import VolumeCore
         Fixture.press([.char("j"), .char("x")], &s)
         #expect(Fixture.screen(s).text.contains("Remove container shop-backup-1?"))
         Fixture.press([.escape], &s)
-        guard case .owners(let cancelled)? = s.dialog else { Issue.record("Esc closed the dialog instead of cancelling"); return }
+        let cancelled = try #require(s.dialog?.ownersDialog)
         #expect(cancelled.pending == nil)
         Fixture.press([.char("x")], &s)
         #expect(Fixture.press([.enter], &s) == [.actOnContainer(id: "id-shop-backup-1", name: "shop-backup-1", .remove)])
