@@ -39,6 +39,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .executableTarget(name: "VolumeUIBench", dependencies: ["VolumeUI", "VolumeCore"]),
         .testTarget(name: "VolumeCoreTests", dependencies: ["VolumeCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "VolumeUITests", dependencies: ["VolumeUI", "VolumeCore"], exclude: ["Snapshots"]),
         .testTarget(name: "IntegrationTests", dependencies: ["VolumeCore"]),
