@@ -32,6 +32,9 @@ extension AppState {
         let selectedName = pendingSelectionName ?? selectedEntry?.name
         pendingSelectionName = nil
         catalog = newCatalog
+        var indexByName = [String: Int](minimumCapacity: catalog.entries.count)
+        for (i, entry) in catalog.entries.enumerated() where indexByName[entry.name] == nil { indexByName[entry.name] = i }
+        entryIndexByName = indexByName
         let names = Set(catalog.entries.map(\.name))
         measuredSizes = measuredSizes.filter { names.contains($0.key) }
         for i in catalog.entries.indices {
@@ -51,6 +54,7 @@ extension AppState {
         containerDetailErrors = containerDetailErrors.filter { ids.contains($0.key) }
         requestedContainerDetails.formIntersection(ids)
         containerSelection = min(containerSelection, max(0, catalog.containers.count - 1))
+        summary = CatalogSummary(catalog.entries, measured: measuredSizes)
         resort(keeping: selectedName)
     }
 
@@ -62,15 +66,29 @@ extension AppState {
             let name = catalog.entries[i].name
             catalog.entries[i].size = measuredSizes[name].map(VolumeSize.bytes) ?? newSizes[name] ?? .notRequested
         }
+        summary = CatalogSummary(catalog.entries, measured: measuredSizes)
         if sortKey == .size { resort(keeping: selectedName) }
     }
 
-    /// Takes a size voltop measured from a volume's files; the table and totals prefer it over the engine's.
-    mutating func apply(measured bytes: Int64, for name: String) {
-        guard let i = catalog.entries.firstIndex(where: { $0.name == name }) else { return }
+    /// Takes sizes voltop measured from volumes' files (one batch); the table and totals prefer them over the engine's.
+    mutating func apply(measured batch: [(name: String, bytes: Int64)]) {
         let selectedName = selectedEntry?.name
-        measuredSizes[name] = bytes
-        catalog.entries[i].size = .bytes(bytes)
+        var changed = false
+        var isSummaryExact = true
+        for (name, bytes) in batch {
+            guard let i = entryIndexByName[name], catalog.entries.indices.contains(i), catalog.entries[i].name == name
+            else { continue }
+            let isDangling = catalog.entries[i].isDangling
+            let old = catalog.entries[i].size
+            isSummaryExact = isSummaryExact
+                && summary.remove(old, isDangling: isDangling, isMeasured: measuredSizes[name] != nil)
+            measuredSizes[name] = bytes
+            catalog.entries[i].size = .bytes(bytes)
+            summary.add(.bytes(bytes), isDangling: isDangling, isMeasured: true)
+            changed = true
+        }
+        guard changed else { return }
+        if !isSummaryExact { summary = CatalogSummary(catalog.entries, measured: measuredSizes) }
         if sortKey == .size { resort(keeping: selectedName) }
     }
 
@@ -82,12 +100,7 @@ extension AppState {
     }
 
     /// Whether any known size on screen is the engine's figure rather than voltop's disk usage.
-    var hasEngineFigures: Bool {
-        catalog.entries.contains { entry in
-            if case .bytes = entry.size { return measuredSizes[entry.name] == nil }
-            return false
-        }
-    }
+    var hasEngineFigures: Bool { summary.engineFigureCount > 0 }
 
     /// Volume names to measure: the rows on screen first, then the rest of the table, then those filtered out.
     func measureOrder(bodyHeight: Int) -> [String] {

@@ -32,7 +32,7 @@ extension AppState {
     /// Whether a spinner is on screen: first load, sizes being measured, or a dialog waiting for the engine.
     var isSpinning: Bool {
         if isLoadingCatalog && !hasLoadedCatalog { return true }
-        if isLoadingSizes && catalog.entries.contains(where: { $0.size == .notRequested }) { return true }
+        if isLoadingSizes && summary.notRequestedCount > 0 { return true }
         if let files, files.isScanning, mode == .files { return true }
         switch dialog {
         case .create(let form)?: return form.isSubmitting

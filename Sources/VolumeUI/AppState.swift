@@ -56,6 +56,10 @@ public struct AppState: Sendable {
     var measuredSizes: [String: Int64] = [:]
     /// Creation times in seconds since 1970, parallel to `catalog.entries` (parsed once per load).
     var createdTimes: [Double?] = []
+    /// Each entry's index by volume name.
+    var entryIndexByName: [String: Int] = [:]
+    /// Counts and totals over all entries, for the header (kept up to date by the `apply` functions).
+    var summary = CatalogSummary()
     /// Lowercased text the filter searches, parallel to `catalog.entries`.
     var searchTexts: [String] = []
     /// Indices into `catalog.entries` in the current sort order (all entries).

@@ -69,7 +69,7 @@ extension Dashboard {
             // A direct scan of the whole volume is the freshest measure of it: the table's SIZE follows the pane
             // (disk usage, as the column's own measurements are).
             if case .direct? = pane.source, tree.relativePath.isEmpty {
-                s.apply(measured: tree.diskUsageBytes, for: volume)
+                s.apply(measured: [(volume, tree.diskUsageBytes)])
             }
         case .failure(let error):
             pane.scanError = error
@@ -123,7 +123,18 @@ extension Dashboard {
 
     static func volumeMeasured(_ name: String, _ result: Result<Int64, EngineError>, _ s: inout AppState) -> [Effect] {
         // A failure keeps the engine's figure.
-        if case .success(let bytes) = result { s.apply(measured: bytes, for: name) }
+        if case .success(let bytes) = result { s.apply(measured: [(name, bytes)]) }
+        return []
+    }
+
+    /// A batch of measurements: applied together, with one sort and one summary for the whole batch.
+    static func volumesMeasured(_ results: [String: Result<Int64, EngineError>], _ s: inout AppState) -> [Effect] {
+        // A failure keeps the engine's figure.
+        let batch = results.sorted { $0.key < $1.key }.compactMap { name, result -> (name: String, bytes: Int64)? in
+            if case .success(let bytes) = result { return (name, bytes) }
+            return nil
+        }
+        s.apply(measured: batch)
         return []
     }
 

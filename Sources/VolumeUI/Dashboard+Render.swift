@@ -78,7 +78,7 @@ extension Dashboard {
         }
         let totals = headerTotals(s)
         var status = StyledLine()
-        if s.isLoadingSizes && s.catalog.entries.contains(where: { $0.size == .notRequested }) {
+        if s.isLoadingSizes && s.summary.notRequestedCount > 0 {
             status = StyledLine("\(spinner(s)) measuring sizes", .dim)
         } else if s.isLoadingCatalog || s.isLoadingSizes {
             status = StyledLine("\(spinner(s)) refreshing", .dim)
@@ -97,19 +97,15 @@ extension Dashboard {
             let volumes = StyledLine(" ").adding("\(entries.count)", .bold).adding(entries.count == 1 ? " volume" : " volumes")
             return [volumes.adding("   ", .dim).adding("\(spinner(s)) loading owners…", .dim), volumes]
         }
-        var unused = 0
-        var leaked = 0
-        for entry in entries where entry.isDangling {
-            unused += 1
-            if entry.isAnonymous { leaked += 1 }
-        }
+        let unused = s.summary.unusedCount
+        let leaked = s.summary.leakedCount
         let measured = !s.sizes.isEmpty
         let running = s.catalog.containers.lazy.filter(\.isRunning).count
         let volumes = StyledLine(" ").adding("\(entries.count)", .bold).adding(entries.count == 1 ? " volume" : " volumes")
         // "~" when some of the sizes are the engine's figures (file lengths), not disk usage.
         let mark = s.hasEngineFigures ? "~" : ""
-        let total = measured ? mark + Format.bytes(s.catalog.totalKnownBytes) : "-"
-        let reclaimable = measured ? mark + Format.bytes(s.catalog.reclaimableBytes) : "-"
+        let total = measured ? mark + Format.bytes(s.summary.totalKnownBytes) : "-"
+        let reclaimable = measured ? mark + Format.bytes(s.summary.reclaimableBytes) : "-"
         let containers = "\(s.catalog.containers.count) container\(s.catalog.containers.count == 1 ? "" : "s")"
         func build(separator: String, totalWord: Bool, leakedNote: Bool, containerPart: Int) -> StyledLine {
             var line = volumes.adding(separator, .dim).adding(total, .bold).adding(totalWord ? " total" : "")

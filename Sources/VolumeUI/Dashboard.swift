@@ -39,8 +39,7 @@ public enum Dashboard {
         case .filePreviewLoaded(let volume, let path, let result): effects = filePreviewLoaded(volume, path, result, &state)
         case .fileDeleted(let volume, let path, let error): effects = fileDeleted(volume, path, error, &state)
         case .volumeMeasured(let name, let result): effects = volumeMeasured(name, result, &state)
-        case .volumesMeasured(let results):
-            effects = results.sorted { $0.key < $1.key }.flatMap { volumeMeasured($0.key, $0.value, &state) }
+        case .volumesMeasured(let results): effects = volumesMeasured(results, &state)
         }
         clampScrolling(&state)
         effects += state.scheduleTickIfAnimating()
