@@ -35,8 +35,7 @@ extension AppState {
         var indexByName = [String: Int](minimumCapacity: catalog.entries.count)
         for (i, entry) in catalog.entries.enumerated() where indexByName[entry.name] == nil { indexByName[entry.name] = i }
         entryIndexByName = indexByName
-        let names = Set(catalog.entries.map(\.name))
-        measuredSizes = measuredSizes.filter { names.contains($0.key) }
+        measuredSizes = measuredSizes.filter { indexByName[$0.key] != nil }
         for i in catalog.entries.indices {
             if let measured = measuredSizes[catalog.entries[i].name] {
                 catalog.entries[i].size = .bytes(measured)
@@ -44,11 +43,13 @@ extension AppState {
                 catalog.entries[i].size = known
             }
         }
-        searchTexts = catalog.entries.map(VolumeFilter.searchText(for:))
+        // Built on the first filter, not on every load (most loads never filter).
+        searchTexts = []
         createdTimes = catalog.entries.map { $0.volume.createdAt.flatMap(RFC3339.seconds) }
-        marked.formIntersection(names)
-        resolvedOwners = resolvedOwners.filter { names.contains($0.key) }
-        resolveErrors = resolveErrors.filter { names.contains($0.key) }
+        nameRanks = Self.nameRanks(catalog.entries)
+        marked = marked.filter { indexByName[$0] != nil }
+        resolvedOwners = resolvedOwners.filter { indexByName[$0.key] != nil }
+        resolveErrors = resolveErrors.filter { indexByName[$0.key] != nil }
         let ids = Set(catalog.containers.map(\.id))
         containerDetails = containerDetails.filter { ids.contains($0.key) }
         containerDetailErrors = containerDetailErrors.filter { ids.contains($0.key) }
@@ -56,6 +57,19 @@ extension AppState {
         containerSelection = min(containerSelection, max(0, catalog.containers.count - 1))
         summary = CatalogSummary(catalog.entries, measured: measuredSizes)
         resort(keeping: selectedName)
+    }
+
+    /// Each entry's place in name order (the engine's catalog comes sorted by name: then it is the index itself).
+    static func nameRanks(_ entries: [CatalogEntry]) -> [Int] {
+        var isSorted = true
+        for i in entries.indices.dropFirst() where !(entries[i - 1].name < entries[i].name) {
+            isSorted = false
+            break
+        }
+        if isSorted { return Array(entries.indices) }
+        var ranks = [Int](repeating: 0, count: entries.count)
+        for (rank, i) in entries.indices.sorted(by: { entries[$0].name < entries[$1].name }).enumerated() { ranks[i] = rank }
+        return ranks
     }
 
     /// Takes new sizes for every volume (those missing from the map were not measured).
@@ -113,21 +127,30 @@ extension AppState {
 
     /// Sorts again (after the catalog, sizes or the sort key changed), then filters.
     mutating func resort(keeping name: String?) {
-        sortedIndices = sortKey.sorted(catalog.entries, createdTimes: createdTimes)
+        sortedIndices = sortKey.sorted(catalog.entries, createdTimes: createdTimes, nameRanks: nameRanks)
         if isSortReversed { sortedIndices.reverse() }
+        filteredBy = nil
         refilter(keeping: name)
     }
 
     /// Filters the sorted list again (after the filter or unused-only changed) and finds the selected volume.
+    ///
+    /// A filter that only narrows the last one (typing one more character) filters the rows shown, not all rows.
     mutating func refilter(keeping name: String?) {
         let filter = VolumeFilter(self.filter.text)
         let previousRow = selection
-        visibleIndices = sortedIndices.filter { i in
+        if filter != nil && searchTexts.count != catalog.entries.count {
+            searchTexts = catalog.entries.map(VolumeFilter.SearchText.init)
+        }
+        let key = FilterKey(filter: filter, isUnusedOnly: isUnusedOnly)
+        let candidates = filteredBy.map { key.narrows($0) } == true ? visibleIndices : sortedIndices
+        visibleIndices = candidates.filter { i in
             if isUnusedOnly && !catalog.entries[i].isDangling { return false }
             if let filter, !filter.keeps(searchTexts[i]) { return false }
             return true
         }
-        if let name, let row = visibleIndices.firstIndex(where: { catalog.entries[$0].name == name }) {
+        filteredBy = key
+        if let name, let entryIndex = entryIndexByName[name], let row = visibleIndices.firstIndex(of: entryIndex) {
             selection = row
         } else {
             // The volume went away (or was filtered out): stay at the same row.

@@ -60,12 +60,16 @@ public struct AppState: Sendable {
     var entryIndexByName: [String: Int] = [:]
     /// Counts and totals over all entries, for the header (kept up to date by the `apply` functions).
     var summary = CatalogSummary()
-    /// Lowercased text the filter searches, parallel to `catalog.entries`.
-    var searchTexts: [String] = []
+    /// Each entry's place in name order, parallel to `catalog.entries` (sorts break ties by it).
+    var nameRanks: [Int] = []
+    /// Lowercased text the filter searches, parallel to `catalog.entries`; empty until a filter needs it.
+    var searchTexts: [VolumeFilter.SearchText] = []
     /// Indices into `catalog.entries` in the current sort order (all entries).
     var sortedIndices: [Int] = []
     /// Indices into `catalog.entries` that the table shows: sorted, filtered, unused-only applied.
     var visibleIndices: [Int] = []
+    /// What `visibleIndices` was filtered by; nil after a sort (then the next filter starts from all rows).
+    var filteredBy: FilterKey?
     /// Owners with `--volumes-from` resolved, by volume name.
     var resolvedOwners: [String: ResolvedOwners] = [:]
     /// Why resolving a volume's owners failed, by volume name.

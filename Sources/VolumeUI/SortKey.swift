@@ -15,34 +15,37 @@ enum SortKey: String, Sendable, CaseIterable {
     var isNaturallyAscending: Bool { self == .name }
 
     /// The entries' indices in this key's natural order, ties broken by name.
-    func sorted(_ entries: [CatalogEntry], createdTimes: [Double?]) -> [Int] {
-        let indices = Array(entries.indices)
+    ///
+    /// `nameRanks` gives each entry's place in name order (parallel to `entries`; computed from the names when its
+    /// count differs), so sorting compares integers, never strings.
+    func sorted(_ entries: [CatalogEntry], createdTimes: [Double?], nameRanks: [Int]? = nil) -> [Int] {
+        let ranks: [Int]
+        if let nameRanks, nameRanks.count == entries.count {
+            ranks = nameRanks
+        } else {
+            ranks = AppState.nameRanks(entries)
+        }
         switch self {
         case .name:
-            return indices.sorted { entries[$0].name < entries[$1].name }
+            var order = Array(entries.indices)
+            for (i, rank) in ranks.enumerated() { order[rank] = i }
+            return order
         case .size:
             // Known sizes largest first, then the ones the engine cannot size, then those not measured yet.
-            func rank(_ s: VolumeSize) -> (Int, Int64) {
+            func rank(_ s: VolumeSize) -> Pair {
                 switch s {
-                case .bytes(let b): return (0, -b)
-                case .unknown: return (1, 0)
-                case .notRequested: return (2, 0)
+                case .bytes(let b): return Pair(0, -b)
+                case .unknown: return Pair(1, 0)
+                case .notRequested: return Pair(2, 0)
                 }
             }
-            let ranks = entries.map { rank($0.size) }
-            return indices.sorted {
-                ranks[$0] != ranks[$1] ? ranks[$0] < ranks[$1] : entries[$0].name < entries[$1].name
-            }
+            return Self.order(entries.map { rank($0.size) }, by: <, ties: ranks)
         case .created:
             let dates = entries.indices.map { i in (i < createdTimes.count ? createdTimes[i] : nil) ?? -.infinity }
-            return indices.sorted {
-                dates[$0] != dates[$1] ? dates[$0] > dates[$1] : entries[$0].name < entries[$1].name
-            }
+            return Self.order(dates, by: >, ties: ranks)
         case .owners:
-            let counts = entries.map { ($0.owners.count, $0.runningOwnerCount) }
-            return indices.sorted {
-                counts[$0] != counts[$1] ? counts[$0] > counts[$1] : entries[$0].name < entries[$1].name
-            }
+            let counts = entries.map { Pair($0.owners.count, Int64($0.runningOwnerCount)) }
+            return Self.order(counts, by: >, ties: ranks)
         case .status:
             func rank(_ s: VolumeStatus) -> Int {
                 switch s {
@@ -52,10 +55,26 @@ enum SortKey: String, Sendable, CaseIterable {
                 case .inUse: return 3
                 }
             }
-            let ranks = entries.map { rank($0.status) }
-            return indices.sorted {
-                ranks[$0] != ranks[$1] ? ranks[$0] < ranks[$1] : entries[$0].name < entries[$1].name
-            }
+            return Self.order(entries.map { rank($0.status) }, by: <, ties: ranks)
         }
+    }
+
+    /// Two numbers compared in order.
+    private struct Pair: Comparable {
+        var major: Int
+        var minor: Int64
+        init(_ major: Int, _ minor: Int64) {
+            self.major = major
+            self.minor = minor
+        }
+        static func < (a: Pair, b: Pair) -> Bool { a.major != b.major ? a.major < b.major : a.minor < b.minor }
+    }
+
+    /// Indices ordered by `keys` (parallel to the entries) with `isBefore`, equal keys by name rank.
+    private static func order<Key: Equatable>(_ keys: [Key], by isBefore: (Key, Key) -> Bool, ties ranks: [Int]) -> [Int] {
+        // Sorting (key, rank, index) records keeps the comparisons on contiguous memory.
+        var records = keys.indices.map { (key: keys[$0], rank: ranks[$0], index: $0) }
+        records.sort { $0.key != $1.key ? isBefore($0.key, $1.key) : $0.rank < $1.rank }
+        return records.map(\.index)
     }
 }
