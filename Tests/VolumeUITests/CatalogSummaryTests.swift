@@ -51,7 +51,7 @@ import VolumeCore
         for (name, result) in results.sorted(by: { $0.key < $1.key }) {
             _ = Dashboard.reduce(&single, .volumeMeasured(name: name, result))
         }
-        #expect(batched.visibleIndices == single.visibleIndices)
+        #expect(batched.table.visibleIndices == single.table.visibleIndices)
         #expect(batched.selectedEntry?.name == single.selectedEntry?.name)
         #expect(batched.measuredSizes == single.measuredSizes)
         #expect(Fixture.screen(batched).text == Fixture.screen(single).text)

@@ -389,7 +389,7 @@ import Testing
         #expect(effects.contains(.loadSizes))
         let names = try #require(effects.lazy.compactMap(\.measuredNames).first)
         let body = PaneLayout(s, rows: s.rows, cols: s.cols).tableBody.height
-        let onScreen = s.visibleIndices.dropFirst(s.scrollOffset).prefix(body).map { s.catalog.entries[$0].name }
+        let onScreen = s.table.visibleIndices.dropFirst(s.table.cursor.scroll).prefix(body).map { s.catalog.entries[$0].name }
         #expect(Array(names.prefix(onScreen.count)) == onScreen)
         #expect(Set(names) == Set(s.catalog.entries.map(\.name)))
         // A plain reload without a change does not measure again.

@@ -145,7 +145,7 @@ enum Fixture {
     /// Moves the selection to a volume by name (through keys, so it stays honest).
     static func select(_ name: String, _ state: inout AppState) {
         press([.char("g")], &state)
-        while state.selectedEntry?.name != name, state.selection < state.visibleIndices.count - 1 {
+        while state.selectedEntry?.name != name, state.table.cursor.selection < state.table.visibleIndices.count - 1 {
             press([.char("j")], &state)
         }
     }

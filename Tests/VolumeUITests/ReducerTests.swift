@@ -126,26 +126,26 @@ import VolumeCore
 
     @Test func movesWithKeysAndStaysInBounds() {
         var s = Fixture.loaded()
-        let names = s.visibleIndices.map { s.catalog.entries[$0].name }
-        #expect(s.selection == 0)
+        let names = s.table.visibleIndices.map { s.catalog.entries[$0].name }
+        #expect(s.table.cursor.selection == 0)
         Fixture.press([.char("j"), .down], &s)
         #expect(s.selectedEntry?.name == names[2])
         Fixture.press([.char("k")], &s)
-        #expect(s.selection == 1)
+        #expect(s.table.cursor.selection == 1)
         Fixture.press([.char("G")], &s)
-        #expect(s.selection == names.count - 1)
+        #expect(s.table.cursor.selection == names.count - 1)
         Fixture.press([.char("j")], &s)
-        #expect(s.selection == names.count - 1)
+        #expect(s.table.cursor.selection == names.count - 1)
         Fixture.press([.home], &s)
-        #expect(s.selection == 0)
+        #expect(s.table.cursor.selection == 0)
         Fixture.press([.up], &s)
-        #expect(s.selection == 0)
+        #expect(s.table.cursor.selection == 0)
         Fixture.press([.end], &s)
-        #expect(s.selection == names.count - 1)
+        #expect(s.table.cursor.selection == names.count - 1)
         Fixture.press([.char("g"), .pageDown], &s)
-        #expect(s.selection > 1)
+        #expect(s.table.cursor.selection > 1)
         Fixture.press([.pageUp], &s)
-        #expect(s.selection == 0)
+        #expect(s.table.cursor.selection == 0)
     }
 
     @Test func scrollKeepsTheSelectionVisible() {
@@ -153,10 +153,10 @@ import VolumeCore
         var s = Fixture.loaded(catalog: catalog, sizes: sizes)
         let body = PaneLayout(s, rows: s.rows, cols: s.cols).tableBody.height
         Fixture.press(Array(repeating: .char("j"), count: 30), &s)
-        #expect(s.selection == 30)
-        #expect(s.scrollOffset <= 30 && 30 < s.scrollOffset + body)
+        #expect(s.table.cursor.selection == 30)
+        #expect(s.table.cursor.scroll <= 30 && 30 < s.table.cursor.scroll + body)
         Fixture.press([.char("G")], &s)
-        #expect(s.scrollOffset == 100 - body)
+        #expect(s.table.cursor.scroll == 100 - body)
     }
 
     @Test func tabFocusesTheDetailAndResolvesOwners() {
@@ -182,14 +182,14 @@ import VolumeCore
         var s = Fixture.loaded()
         let body = PaneLayout(s, rows: s.rows, cols: s.cols).tableBody
         _ = Dashboard.reduce(&s, .key(.mouse(MouseEvent(kind: .press, row: body.row + 3, col: 10))))
-        #expect(s.selection == 3)
+        #expect(s.table.cursor.selection == 3)
         _ = Dashboard.reduce(&s, .key(.mouse(MouseEvent(kind: .wheelDown, row: body.row, col: 10))))
-        #expect(s.selection == 6)
+        #expect(s.table.cursor.selection == 6)
         _ = Dashboard.reduce(&s, .key(.mouse(MouseEvent(kind: .wheelUp, row: body.row, col: 10))))
-        #expect(s.selection == 3)
+        #expect(s.table.cursor.selection == 3)
         // A click below the last row selects nothing new.
         _ = Dashboard.reduce(&s, .key(.mouse(MouseEvent(kind: .press, row: body.row + body.height - 1, col: 10))))
-        #expect(s.selection == 3)
+        #expect(s.table.cursor.selection == 3)
         // A click in the detail pane focuses it.
         let detail = PaneLayout(s, rows: s.rows, cols: s.cols).detail!
         _ = Dashboard.reduce(&s, .key(.mouse(MouseEvent(kind: .press, row: detail.row + 2, col: 5))))
@@ -199,18 +199,18 @@ import VolumeCore
     @Test func selectionFollowsTheVolumeAcrossReloads() {
         var s = Fixture.loaded()
         Fixture.select("old-logs", &s)
-        let row = s.selection
+        let row = s.table.cursor.selection
         // A new volume sorted before it appears elsewhere: the selection stays on old-logs.
         var volumes = Fixture.volumes
         volumes.append(Fixture.volume("aaa-new", age: 1))
         _ = Dashboard.reduce(&s, .catalogLoaded(.success(Catalog(volumes: volumes, containers: Fixture.containers, takenAt: Fixture.now))))
         #expect(s.selectedEntry?.name == "old-logs")
-        #expect(s.selection == row + 1)
+        #expect(s.table.cursor.selection == row + 1)
         #expect(s.selectedEntry?.size == .bytes(314_572_800), "known sizes survive a reload")
         // When it goes away, the selection stays at the same row.
         volumes.removeAll { $0.name == "old-logs" }
         _ = Dashboard.reduce(&s, .catalogLoaded(.success(Catalog(volumes: volumes, containers: Fixture.containers, takenAt: Fixture.now))))
-        #expect(s.selection == row + 1)
+        #expect(s.table.cursor.selection == row + 1)
         #expect(s.selectedEntry != nil)
     }
 
@@ -222,8 +222,8 @@ import VolumeCore
             Fixture.press([.char("/")], &s)
             Fixture.type(text, &s)
             Fixture.press([.enter], &s)
-            #expect(!s.isEditingFilter)
-            return s.visibleIndices.map { s.catalog.entries[$0].name }
+            #expect(!s.table.isEditingFilter)
+            return s.table.visibleIndices.map { s.catalog.entries[$0].name }
         }
         #expect(visible("logs") == ["old-logs"])
         #expect(visible("team=ci") == ["ci-cache"])
@@ -240,45 +240,45 @@ import VolumeCore
         var s = Fixture.loaded()
         Fixture.press([.char("/")], &s)
         Fixture.type("cach", &s)
-        #expect(s.visibleIndices.count == 2)
+        #expect(s.table.visibleIndices.count == 2)
         Fixture.press([.backspace, .backspace, .backspace, .backspace], &s)
-        #expect(s.visibleIndices.count == Fixture.volumes.count)
+        #expect(s.table.visibleIndices.count == Fixture.volumes.count)
         Fixture.type("q", &s)
         #expect(!s.shouldQuit, "q is a character in the filter")
-        #expect(s.filter.text == "q")
+        #expect(s.table.filter.text == "q")
         Fixture.press([.escape], &s)
-        #expect(s.filter.isEmpty && !s.isEditingFilter)
-        #expect(s.visibleIndices.count == Fixture.volumes.count)
+        #expect(s.table.filter.isEmpty && !s.table.isEditingFilter)
+        #expect(s.table.visibleIndices.count == Fixture.volumes.count)
         // Esc in the table clears an applied filter.
         Fixture.press([.char("/")], &s)
         Fixture.type("cache", &s)
         Fixture.press([.enter, .escape], &s)
-        #expect(s.filter.isEmpty)
+        #expect(s.table.filter.isEmpty)
     }
 
     @Test func sortCyclesAndReverses() {
         var s = Fixture.loaded()
-        func names() -> [String] { s.visibleIndices.map { s.catalog.entries[$0].name } }
-        #expect(s.sortKey == .name)
+        func names() -> [String] { s.table.visibleIndices.map { s.catalog.entries[$0].name } }
+        #expect(s.table.sortKey == .name)
         #expect(names() == names().sorted())
         Fixture.press([.char("s")], &s)
-        #expect(s.sortKey == .size)
+        #expect(s.table.sortKey == .size)
         #expect(names().first == "ci-cache")
         #expect(Array(names().suffix(2)).sorted() == ["ebs-archive", "nfs-share"], "unknown sizes sort last")
         Fixture.press([.char("S")], &s)
-        #expect(s.isSortReversed)
+        #expect(s.table.isSortReversed)
         #expect(names().last == "ci-cache")
         Fixture.press([.char("s")], &s)
-        #expect(s.sortKey == .created && !s.isSortReversed)
+        #expect(s.table.sortKey == .created && !s.table.isSortReversed)
         #expect(names().first == Fixture.leakedAnon)
         Fixture.press([.char("s")], &s)
-        #expect(s.sortKey == .owners)
+        #expect(s.table.sortKey == .owners)
         #expect(names().first == "shop_db-data")
         Fixture.press([.char("s")], &s)
-        #expect(s.sortKey == .status)
+        #expect(s.table.sortKey == .status)
         #expect(names().first == Fixture.leakedAnon)
         Fixture.press([.char("s")], &s)
-        #expect(s.sortKey == .name)
+        #expect(s.table.sortKey == .name)
     }
 
     @Test func sortKeepsTheSelectedVolume() {
@@ -291,10 +291,10 @@ import VolumeCore
     @Test func unusedOnlyToggles() {
         var s = Fixture.loaded()
         Fixture.press([.char("u")], &s)
-        let names = Set(s.visibleIndices.map { s.catalog.entries[$0].name })
+        let names = Set(s.table.visibleIndices.map { s.catalog.entries[$0].name })
         #expect(names == ["cache", Fixture.leakedAnon, "old-logs", "ebs-archive", "ci-cache"])
         Fixture.press([.char("u")], &s)
-        #expect(s.visibleIndices.count == Fixture.volumes.count)
+        #expect(s.table.visibleIndices.count == Fixture.volumes.count)
     }
 
     @Test func spaceMarksAndMovesDown() {
@@ -302,7 +302,7 @@ import VolumeCore
         let first = s.selectedEntry!.name
         Fixture.press([.char(" ")], &s)
         #expect(s.marked == [first])
-        #expect(s.selection == 1)
+        #expect(s.table.cursor.selection == 1)
         Fixture.press([.char("k"), .char(" ")], &s)
         #expect(s.marked.isEmpty)
     }
@@ -624,7 +624,7 @@ import VolumeCore
             #expect(effects.isEmpty && s.dialog == nil, "\(key)")
             #expect(s.notice?.text.contains("still loading") == true)
         }
-        #expect(!s.isUnusedOnly)
+        #expect(!s.table.isUnusedOnly)
         _ = Dashboard.reduce(&s, .catalogLoaded(.success(Fixture.catalog)))
         #expect(!s.areOwnersLoading)
         #expect(!Fixture.screen(s).text.contains("loading owners"))

@@ -11,7 +11,7 @@ import VolumeCore
     static func expectedRows(_ s: AppState) -> [String] {
         var sorted = s.catalog.entries.indices.sorted { a, b in
             let x = s.catalog.entries[a], y = s.catalog.entries[b]
-            switch s.sortKey {
+            switch s.table.sortKey {
             case .name: return x.name < y.name
             case .owners:
                 let cx = (x.owners.count, x.runningOwnerCount), cy = (y.owners.count, y.runningOwnerCount)
@@ -19,11 +19,11 @@ import VolumeCore
             default: return x.name < y.name
             }
         }
-        if s.isSortReversed { sorted.reverse() }
-        let filter = VolumeFilter(s.filter.text)
+        if s.table.isSortReversed { sorted.reverse() }
+        let filter = VolumeFilter(s.table.filter.text)
         return sorted.filter { i in
             let entry = s.catalog.entries[i]
-            if s.isUnusedOnly && !entry.isDangling { return false }
+            if s.table.isUnusedOnly && !entry.isDangling { return false }
             if let filter, VolumeFilter.searchText(for: entry).contains(filter.needle) == filter.isInverted { return false }
             return true
         }.map { s.catalog.entries[$0].name }
@@ -38,15 +38,15 @@ import VolumeCore
         ]
         for key in steps {
             Fixture.press([key], &s)
-            #expect(s.visibleIndices.map { s.catalog.entries[$0].name } == Self.expectedRows(s), "after \(key)")
+            #expect(s.table.visibleIndices.map { s.catalog.entries[$0].name } == Self.expectedRows(s), "after \(key)")
         }
         Fixture.press([.char("u")], &s)
-        #expect(s.isUnusedOnly)
+        #expect(s.table.isUnusedOnly)
         Fixture.press([.char("/"), .char("c")], &s)
-        #expect(s.visibleIndices.map { s.catalog.entries[$0].name } == Self.expectedRows(s), "unused only, then a filter")
+        #expect(s.table.visibleIndices.map { s.catalog.entries[$0].name } == Self.expectedRows(s), "unused only, then a filter")
         Fixture.press([.enter, .char("u")], &s)
-        #expect(!s.isUnusedOnly)
-        #expect(s.visibleIndices.map { s.catalog.entries[$0].name } == Self.expectedRows(s), "unused only off widens again")
+        #expect(!s.table.isUnusedOnly)
+        #expect(s.table.visibleIndices.map { s.catalog.entries[$0].name } == Self.expectedRows(s), "unused only off widens again")
     }
 
     /// A catalog that does not come sorted by name still sorts and breaks ties by name.
@@ -54,10 +54,10 @@ import VolumeCore
         let catalog = Fixture.catalog
         let shuffled = Catalog(entries: catalog.entries.reversed(), containers: catalog.containers, takenAt: Fixture.now)
         var s = Fixture.loaded(catalog: shuffled)
-        #expect(s.visibleIndices.map { s.catalog.entries[$0].name } == catalog.entries.map(\.name))
+        #expect(s.table.visibleIndices.map { s.catalog.entries[$0].name } == catalog.entries.map(\.name))
         Fixture.press([.char("s"), .char("s"), .char("s")], &s)
-        #expect(s.sortKey == .owners)
-        #expect(s.visibleIndices.map { s.catalog.entries[$0].name } == Self.expectedRows(s))
+        #expect(s.table.sortKey == .owners)
+        #expect(s.table.visibleIndices.map { s.catalog.entries[$0].name } == Self.expectedRows(s))
     }
 
     /// ASCII texts are searched byte by byte; the answer is the same as `String.contains`, also around text that is

@@ -4,13 +4,13 @@ import VolumeCore
 extension AppState {
     /// The volume under the cursor.
     var selectedEntry: CatalogEntry? {
-        guard visibleIndices.indices.contains(selection) else { return nil }
-        return catalog.entries[visibleIndices[selection]]
+        guard table.visibleIndices.indices.contains(table.cursor.selection) else { return nil }
+        return catalog.entries[table.visibleIndices[table.cursor.selection]]
     }
 
     /// The container under the cursor in the mounts view.
     var selectedContainer: Container? {
-        catalog.containers.indices.contains(containerSelection) ? catalog.containers[containerSelection] : nil
+        catalog.containers.indices.contains(mounts.cursor.selection) ? catalog.containers[mounts.cursor.selection] : nil
     }
 
     /// When the entry at an index into `catalog.entries` was created.
@@ -21,11 +21,11 @@ extension AppState {
 
     /// When the selected volume was created.
     var selectedCreatedDate: Date? {
-        visibleIndices.indices.contains(selection) ? createdDate(visibleIndices[selection]) : nil
+        table.visibleIndices.indices.contains(table.cursor.selection) ? createdDate(table.visibleIndices[table.cursor.selection]) : nil
     }
 
     /// The entry shown in row `row` of the table.
-    func visibleEntry(_ row: Int) -> CatalogEntry { catalog.entries[visibleIndices[row]] }
+    func visibleEntry(_ row: Int) -> CatalogEntry { catalog.entries[table.visibleIndices[row]] }
 
     /// Takes a new catalog: keeps known sizes, the selected volume (by name) and marks that still exist.
     mutating func apply(_ newCatalog: Catalog) {
@@ -54,7 +54,7 @@ extension AppState {
         containerDetails = containerDetails.filter { ids.contains($0.key) }
         containerDetailErrors = containerDetailErrors.filter { ids.contains($0.key) }
         requestedContainerDetails.formIntersection(ids)
-        containerSelection = min(containerSelection, max(0, catalog.containers.count - 1))
+        mounts.cursor.selection = min(mounts.cursor.selection, max(0, catalog.containers.count - 1))
         summary = CatalogSummary(catalog.entries, measured: measuredSizes)
         resort(keeping: selectedName)
     }
@@ -81,7 +81,7 @@ extension AppState {
             catalog.entries[i].size = measuredSizes[name].map(VolumeSize.bytes) ?? newSizes[name] ?? .notRequested
         }
         summary = CatalogSummary(catalog.entries, measured: measuredSizes)
-        if sortKey == .size { resort(keeping: selectedName) }
+        if table.sortKey == .size { resort(keeping: selectedName) }
     }
 
     /// Takes sizes voltop measured from volumes' files (one batch); the table and totals prefer them over the engine's.
@@ -103,7 +103,7 @@ extension AppState {
         }
         guard changed else { return }
         if !isSummaryExact { summary = CatalogSummary(catalog.entries, measured: measuredSizes) }
-        if sortKey == .size { resort(keeping: selectedName) }
+        if table.sortKey == .size { resort(keeping: selectedName) }
     }
 
     /// A volume's size as shown everywhere: its disk usage where voltop measured it, else the engine's figure
@@ -118,18 +118,18 @@ extension AppState {
 
     /// Volume names to measure: the rows on screen first, then the rest of the table, then those filtered out.
     func measureOrder(bodyHeight: Int) -> [String] {
-        let onScreen = visibleIndices.dropFirst(scrollOffset).prefix(max(0, bodyHeight))
+        let onScreen = table.visibleIndices.dropFirst(table.cursor.scroll).prefix(max(0, bodyHeight))
         var seen = Set(onScreen)
         var order = Array(onScreen)
-        for i in visibleIndices + sortedIndices where seen.insert(i).inserted { order.append(i) }
+        for i in table.visibleIndices + table.sortedIndices where seen.insert(i).inserted { order.append(i) }
         return order.map { catalog.entries[$0].name }
     }
 
     /// Sorts again (after the catalog, sizes or the sort key changed), then filters.
     mutating func resort(keeping name: String?) {
-        sortedIndices = sortKey.sorted(catalog.entries, createdTimes: createdTimes, nameRanks: nameRanks)
-        if isSortReversed { sortedIndices.reverse() }
-        filteredBy = nil
+        table.sortedIndices = table.sortKey.sorted(catalog.entries, createdTimes: createdTimes, nameRanks: nameRanks)
+        if table.isSortReversed { table.sortedIndices.reverse() }
+        table.filteredBy = nil
         refilter(keeping: name)
     }
 
@@ -137,24 +137,24 @@ extension AppState {
     ///
     /// A filter that only narrows the last one (typing one more character) filters the rows shown, not all rows.
     mutating func refilter(keeping name: String?) {
-        let filter = VolumeFilter(self.filter.text)
-        let previousRow = selection
+        let filter = VolumeFilter(table.filter.text)
+        let previousRow = table.cursor.selection
         if filter != nil && searchTexts.count != catalog.entries.count {
             searchTexts = catalog.entries.map(VolumeFilter.SearchText.init)
         }
-        let key = FilterKey(filter: filter, isUnusedOnly: isUnusedOnly)
-        let candidates = filteredBy.map { key.narrows($0) } == true ? visibleIndices : sortedIndices
-        visibleIndices = candidates.filter { i in
-            if isUnusedOnly && !catalog.entries[i].isDangling { return false }
+        let key = FilterKey(filter: filter, isUnusedOnly: table.isUnusedOnly)
+        let candidates = table.filteredBy.map { key.narrows($0) } == true ? table.visibleIndices : table.sortedIndices
+        table.visibleIndices = candidates.filter { i in
+            if table.isUnusedOnly && !catalog.entries[i].isDangling { return false }
             if let filter, !filter.keeps(searchTexts[i]) { return false }
             return true
         }
-        filteredBy = key
-        if let name, let entryIndex = entryIndexByName[name], let row = visibleIndices.firstIndex(of: entryIndex) {
-            selection = row
+        table.filteredBy = key
+        if let name, let entryIndex = entryIndexByName[name], let row = table.visibleIndices.firstIndex(of: entryIndex) {
+            table.cursor.selection = row
         } else {
             // The volume went away (or was filtered out): stay at the same row.
-            selection = min(previousRow, max(0, visibleIndices.count - 1))
+            table.cursor.selection = min(previousRow, max(0, table.visibleIndices.count - 1))
             detailScroll = 0
         }
     }

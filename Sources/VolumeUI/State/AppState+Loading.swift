@@ -60,7 +60,7 @@ extension AppState {
         let body = PaneLayout(self, rows: rows, cols: cols).tableBody.height
         let nowSeconds = now.timeIntervalSince1970
         var soonest: Double?
-        for i in visibleIndices.dropFirst(scrollOffset).prefix(max(0, body)) {
+        for i in table.visibleIndices.dropFirst(table.cursor.scroll).prefix(max(0, body)) {
             guard createdTimes.indices.contains(i), let created = createdTimes[i] else { continue }
             let next = Format.secondsUntilAgeChanges(nowSeconds - created)
             if let current = soonest, current <= next { continue }

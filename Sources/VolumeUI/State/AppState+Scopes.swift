@@ -12,7 +12,7 @@ extension AppState {
             case .owners: return [.owners, .global]
             }
         }
-        if isEditingFilter { return [.filter, .global] }
+        if table.isEditingFilter { return [.filter, .global] }
         switch mode {
         case .help: return [.help, .global]
         case .mounts: return [.mounts, .global]

@@ -64,12 +64,6 @@ public struct AppState: Sendable {
     var nameRanks: [Int] = []
     /// Lowercased text the filter searches, parallel to `catalog.entries`; empty until a filter needs it.
     var searchTexts: [VolumeFilter.SearchText] = []
-    /// Indices into `catalog.entries` in the current sort order (all entries).
-    var sortedIndices: [Int] = []
-    /// Indices into `catalog.entries` that the table shows: sorted, filtered, unused-only applied.
-    var visibleIndices: [Int] = []
-    /// What `visibleIndices` was filtered by; nil after a sort (then the next filter starts from all rows).
-    var filteredBy: FilterKey?
     /// Owners with `--volumes-from` resolved, by volume name.
     var resolvedOwners: [String: ResolvedOwners] = [:]
     /// Why resolving a volume's owners failed, by volume name.
@@ -112,32 +106,19 @@ public struct AppState: Sendable {
 
     var mode: ViewMode = .volumes
     var focus: Focus = .table
-    /// Index into `visibleIndices`.
-    var selection = 0
-    /// First visible row of the table.
-    var scrollOffset = 0
+    /// The volumes table: its rows, cursor, sort and filter.
+    var table = VolumeTableState()
     /// First visible line of the detail pane.
     var detailScroll = 0
-    /// Index into `catalog.containers` in the mounts view.
-    var containerSelection = 0
-    var containerScroll = 0
-    /// First visible line of the mounts pane or help screen.
-    var mountsDetailScroll = 0
+    /// The mounts view: the container list's cursor and the mounts pane's scroll.
+    var mounts = MountsState()
+    /// First visible line of the help screen.
     var helpScroll = 0
     /// The mode help returns to.
     var modeBeforeHelp: ViewMode = .volumes
     /// The volume to select once the next catalog arrives (a volume just created).
     var pendingSelectionName: String?
 
-    // MARK: Table options
-
-    /// The filter as typed; a leading `!` inverts it.
-    var filter = TextInput()
-    /// The filter line has the keyboard.
-    var isEditingFilter = false
-    var sortKey: SortKey = .name
-    var isSortReversed = false
-    var isUnusedOnly = false
     /// Marked volume names (Space), for `D`.
     var marked: Set<String> = []
 

@@ -49,9 +49,9 @@ extension Dashboard {
         case .some:
             return []
         case nil:
-            guard s.isEditingFilter else { return [] }
+            guard s.table.isEditingFilter else { return [] }
             let name = s.selectedEntry?.name
-            guard s.filter.edit(key) else { return [] }
+            guard s.table.filter.edit(key) else { return [] }
             s.refilter(keeping: name)
         }
         return []
@@ -82,10 +82,10 @@ extension Dashboard {
         case .filter:
             let name = s.selectedEntry?.name
             if command == .discardInput {
-                s.filter = TextInput()
+                s.table.filter = TextInput()
                 s.refilter(keeping: name)
             }
-            s.isEditingFilter = false
+            s.table.isEditingFilter = false
         case .form: return performInForm(command, &s)
         case .inspect, .search: performInInspect(command, &s)
         case .confirm:
@@ -101,8 +101,7 @@ extension Dashboard {
     private static func performInTable(_ command: Command, _ s: inout AppState) -> [Effect] {
         switch command {
         case .moveUp, .moveDown, .pageUp, .pageDown, .moveTop, .moveBottom:
-            let page = max(1, PaneLayout(s, rows: s.rows, cols: s.cols).tableBody.height - 1)
-            moveSelection(to: target(of: command, from: s.selection, count: s.visibleIndices.count, page: page), &s)
+            if s.table.cursor.move(command, count: s.table.visibleIndices.count, page: listPage(s)) { s.detailScroll = 0 }
         case .openFiles:
             return openFiles(&s)
         case .switchPane:
@@ -112,26 +111,26 @@ extension Dashboard {
         case .back:
             if s.errorBanner != nil {
                 s.errorBanner = nil
-            } else if !s.filter.isEmpty {
+            } else if !s.table.filter.isEmpty {
                 let name = s.selectedEntry?.name
-                s.filter = TextInput()
+                s.table.filter = TextInput()
                 s.refilter(keeping: name)
             }
         case .toggleMark:
             guard let entry = s.selectedEntry else { return [] }
             if s.marked.remove(entry.name) == nil { s.marked.insert(entry.name) }
-            moveSelection(to: min(s.selection + 1, s.visibleIndices.count - 1), &s)
+            moveSelection(to: min(s.table.cursor.selection + 1, s.table.visibleIndices.count - 1), &s)
         case .startFilter:
-            s.isEditingFilter = true
+            s.table.isEditingFilter = true
         case .cycleSort:
-            s.sortKey = s.sortKey.next
-            s.isSortReversed = false
+            s.table.sortKey = s.table.sortKey.next
+            s.table.isSortReversed = false
             s.resort(keeping: s.selectedEntry?.name)
         case .reverseSort:
-            s.isSortReversed.toggle()
+            s.table.isSortReversed.toggle()
             s.resort(keeping: s.selectedEntry?.name)
         case .toggleUnused:
-            s.isUnusedOnly.toggle()
+            s.table.isUnusedOnly.toggle()
             s.refilter(keeping: s.selectedEntry?.name)
         case .refresh:
             return s.requestCatalog() + s.requestSizes() + measureVolumes(s)
@@ -167,8 +166,8 @@ extension Dashboard {
         case .prune:
             // With a filter, the prune covers the rows the table shows, and says so.
             var scope: PruneDialog.Scope?
-            if !s.filter.text.isEmpty {
-                scope = PruneDialog.Scope(names: Set(s.visibleIndices.map { s.catalog.entries[$0].name }), description: "matching /\(s.filter.text)")
+            if !s.table.filter.text.isEmpty {
+                scope = PruneDialog.Scope(names: Set(s.table.visibleIndices.map { s.catalog.entries[$0].name }), description: "matching /\(s.table.filter.text)")
             }
             s.dialog = .prune(PruneDialog(mode: .unusedAnonymous, scope: scope))
             return [.previewPrune(.unusedAnonymous)]
@@ -186,12 +185,7 @@ extension Dashboard {
     private static func performInMounts(_ command: Command, _ s: inout AppState) -> [Effect] {
         switch command {
         case .moveUp, .moveDown, .pageUp, .pageDown, .moveTop, .moveBottom:
-            let page = max(1, PaneLayout(s, rows: s.rows, cols: s.cols).tableBody.height - 1)
-            let next = target(of: command, from: s.containerSelection, count: s.catalog.containers.count, page: page)
-            if next != s.containerSelection {
-                s.containerSelection = next
-                s.mountsDetailScroll = 0
-            }
+            if s.mounts.cursor.move(command, count: s.catalog.containers.count, page: listPage(s)) { s.mounts.detailScroll = 0 }
             if let container = s.selectedContainer { return s.requestContainerDetail(container.id) }
         case .back:
             s.mode = .volumes
@@ -326,25 +320,17 @@ extension Dashboard {
 
     /// Where a movement command takes a cursor in a list of `count` rows.
     static func target(of command: Command, from current: Int, count: Int, page: Int) -> Int {
-        guard count > 0 else { return 0 }
-        let next: Int
-        switch command {
-        case .moveUp: next = current - 1
-        case .moveDown: next = current + 1
-        case .pageUp: next = current - page
-        case .pageDown: next = current + page
-        case .moveTop: next = 0
-        case .moveBottom: next = count - 1
-        default: next = current
-        }
-        return min(max(0, next), count - 1)
+        RowCursor.target(of: command, from: current, count: count, page: page)
+    }
+
+    /// Rows a page key moves in the volumes table and the mounts view's container list (one less than shown).
+    static func listPage(_ s: AppState) -> Int {
+        max(1, PaneLayout(s, rows: s.rows, cols: s.cols).tableBody.height - 1)
     }
 
     /// Selects a table row; a different volume starts its detail pane at the top.
     static func moveSelection(to row: Int, _ s: inout AppState) {
-        let row = max(0, min(row, s.visibleIndices.count - 1))
-        if row != s.selection { s.detailScroll = 0 }
-        s.selection = row
+        if s.table.cursor.select(row, count: s.table.visibleIndices.count) { s.detailScroll = 0 }
     }
 
     /// Opens the help at the section for where the user is (the file tree's keys from the tree, and so on).

@@ -39,33 +39,23 @@ extension Dashboard {
                     s.focus = .detail
                 }
             } else if layout.main.contains(row: event.row, col: event.col) {
-                if wheel != 0 {
-                    moveSelection(to: s.selection + wheel, &s)
-                } else if layout.tableBody.contains(row: event.row, col: event.col) {
-                    let row = s.scrollOffset + event.row - layout.tableBody.row
-                    if row < s.visibleIndices.count {
-                        moveSelection(to: row, &s)
-                        s.focus = .table
-                    }
+                let count = s.table.visibleIndices.count
+                if let row = s.table.cursor.target(ofWheel: wheel, at: event, body: layout.tableBody, count: count) {
+                    moveSelection(to: row, &s)
+                    if wheel == 0 { s.focus = .table }
                 }
             }
         case .mounts:
             if let pane = layout.detail, pane.contains(row: event.row, col: event.col) {
-                if wheel != 0 { setScroll(.mountsDetail, s.mountsDetailScroll + wheel, &s) }
+                if wheel != 0 { setScroll(.mountsDetail, s.mounts.detailScroll + wheel, &s) }
                 return []
             }
             guard layout.main.contains(row: event.row, col: event.col) else { return [] }
-            var next = s.containerSelection
-            if wheel != 0 {
-                next += wheel
+            let count = s.catalog.containers.count
+            if let row = s.mounts.cursor.target(ofWheel: wheel, at: event, body: layout.tableBody, count: count) {
+                if s.mounts.cursor.select(row, count: count) { s.mounts.detailScroll = 0 }
             } else if layout.tableBody.contains(row: event.row, col: event.col) {
-                next = s.containerScroll + event.row - layout.tableBody.row
-                guard next < s.catalog.containers.count else { return [] }
-            }
-            next = max(0, min(next, s.catalog.containers.count - 1))
-            if next != s.containerSelection {
-                s.containerSelection = next
-                s.mountsDetailScroll = 0
+                return []
             }
             if let container = s.selectedContainer { return s.requestContainerDetail(container.id) }
         }

@@ -26,7 +26,7 @@ extension Dashboard {
     static func scrollOffset(_ target: ScrollTarget, _ s: AppState) -> Int {
         switch target {
         case .detail: return s.detailScroll
-        case .mountsDetail: return s.mountsDetailScroll
+        case .mountsDetail: return s.mounts.detailScroll
         case .help: return s.helpScroll
         case .inspect, .dialog:
             switch s.dialog {
@@ -45,7 +45,7 @@ extension Dashboard {
         let value = max(0, min(offset, content - max(1, view)))
         switch target {
         case .detail: s.detailScroll = value
-        case .mountsDetail: s.mountsDetailScroll = value
+        case .mountsDetail: s.mounts.detailScroll = value
         case .help: s.helpScroll = value
         case .inspect, .dialog:
             switch s.dialog {
@@ -88,13 +88,10 @@ extension Dashboard {
     static func clampScrolling(_ s: inout AppState) {
         let layout = PaneLayout(s, rows: s.rows, cols: s.cols)
         let bodyHeight = max(1, layout.tableBody.height)
-        s.selection = max(0, min(s.selection, s.visibleIndices.count - 1))
-        s.scrollOffset = visibleOffset(selection: s.selection, offset: s.scrollOffset, count: s.visibleIndices.count, height: bodyHeight)
-        s.containerSelection = max(0, min(s.containerSelection, s.catalog.containers.count - 1))
-        s.containerScroll = visibleOffset(
-            selection: s.containerSelection, offset: s.containerScroll, count: s.catalog.containers.count, height: bodyHeight)
+        s.table.cursor.clamp(count: s.table.visibleIndices.count, height: bodyHeight)
+        s.mounts.cursor.clamp(count: s.catalog.containers.count, height: bodyHeight)
         if s.mode == .volumes, s.detailScroll > 0 { setScroll(.detail, s.detailScroll, &s) }
-        if s.mode == .mounts, s.mountsDetailScroll > 0 { setScroll(.mountsDetail, s.mountsDetailScroll, &s) }
+        if s.mode == .mounts, s.mounts.detailScroll > 0 { setScroll(.mountsDetail, s.mounts.detailScroll, &s) }
         if s.mode == .help, s.helpScroll > 0 { setScroll(.help, s.helpScroll, &s) }
         if var files = s.files {
             let height = max(1, fileTreeBody(layout.main).height)
@@ -107,10 +104,6 @@ extension Dashboard {
 
     /// The first row to show so that `selection` is visible, moving the view as little as possible.
     static func visibleOffset(selection: Int, offset: Int, count: Int, height: Int) -> Int {
-        guard count > height else { return 0 }
-        var top = min(offset, count - height)
-        if selection < top { top = selection }
-        if selection >= top + height { top = selection - height + 1 }
-        return max(0, top)
+        RowCursor.visibleOffset(selection: selection, offset: offset, count: count, height: height)
     }
 }

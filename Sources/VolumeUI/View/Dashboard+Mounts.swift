@@ -54,7 +54,7 @@ extension Dashboard {
         let containers = s.catalog.containers
         let body = layout.tableBody
         var right = "m or Esc: volumes"
-        if containers.count > body.height { right = "\(s.containerSelection + 1)/\(containers.count) · " + right }
+        if containers.count > body.height { right = "\(s.mounts.cursor.selection + 1)/\(containers.count) · " + right }
         grid.titleRule(
             row: rect.row, col: rect.col, width: rect.width, title: "Containers (\(containers.count)) · mounts",
             right: right, theme: theme, isFocused: s.dialog == nil)
@@ -73,12 +73,12 @@ extension Dashboard {
             grid.put(s.hasLoadedCatalog ? "no containers" : "\(spinner(s)) loading…", row: body.row + 1, col: rect.col + 2, style: theme.style(.dim))
             return
         }
-        let offset = visibleOffset(selection: s.containerSelection, offset: s.containerScroll, count: containers.count, height: body.height)
+        let offset = visibleOffset(selection: s.mounts.cursor.selection, offset: s.mounts.cursor.scroll, count: containers.count, height: body.height)
         for i in 0..<min(body.height, containers.count - offset) {
             let index = offset + i
             let container = containers[index]
             let row = body.row + i
-            let overlay: CellStyle? = index == s.containerSelection ? theme.style(.selected) : nil
+            let overlay: CellStyle? = index == s.mounts.cursor.selection ? theme.style(.selected) : nil
             if let overlay { grid.fill(row: row, col: rect.col, width: rect.width, style: overlay) }
             let rows = mountRows(container, detail: s.containerDetails[container.id])
             let cells: [StyledLine] = [
@@ -130,7 +130,7 @@ extension Dashboard {
     static func renderMounts(_ s: AppState, _ rect: Rect, _ grid: inout CellGrid, _ theme: Theme) {
         let lines = mountLines(s, width: rect.width)
         let view = rect.height - 1
-        let offset = max(0, min(s.mountsDetailScroll, lines.count - view))
+        let offset = max(0, min(s.mounts.detailScroll, lines.count - view))
         let title = s.selectedContainer.map { "Mounts of \($0.name)" } ?? "Mounts"
         grid.titleRule(row: rect.row, col: rect.col, width: rect.width, title: title, theme: theme, isFocused: false)
         for (i, line) in lines.dropFirst(offset).prefix(view).enumerated() {

@@ -175,9 +175,9 @@ extension Dashboard {
 
     private static func renderFooter(_ s: AppState, _ rect: Rect, _ grid: inout CellGrid, _ theme: Theme) {
         var col = 0
-        if s.isEditingFilter && s.dialog == nil {
+        if s.table.isEditingFilter && s.dialog == nil {
             var line = StyledLine(" Filter ", .ruleTitleFocused).adding(" /")
-            line.spans += inputSpans(s.filter, width: max(10, rect.width / 3), isFocused: true)
+            line.spans += inputSpans(s.table.filter, width: max(10, rect.width / 3), isFocused: true)
             col = grid.put(line, row: rect.row, col: 0, width: rect.width, theme: theme) + 2
         }
         let items = footerItems(s)

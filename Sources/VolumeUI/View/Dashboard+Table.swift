@@ -3,12 +3,12 @@ import VolumeCore
 extension Dashboard {
     /// The right side of the table's title rule: sort, filter, unused-only, marks.
     static func tableStatus(_ s: AppState) -> String {
-        let ascending = s.sortKey.isNaturallyAscending != s.isSortReversed
-        var parts = ["sort: \(s.sortKey.rawValue) \(ascending ? "▲" : "▼")"]
-        if let filter = VolumeFilter(s.filter.text) {
+        let ascending = s.table.sortKey.isNaturallyAscending != s.table.isSortReversed
+        var parts = ["sort: \(s.table.sortKey.rawValue) \(ascending ? "▲" : "▼")"]
+        if let filter = VolumeFilter(s.table.filter.text) {
             parts.append("filter: \(filter.isInverted ? "not " : "")\"\(filter.needle)\"")
         }
-        if s.isUnusedOnly { parts.append("unused only") }
+        if s.table.isUnusedOnly { parts.append("unused only") }
         if !s.marked.isEmpty { parts.append("\(s.marked.count) marked") }
         return parts.joined(separator: " · ")
     }
@@ -17,10 +17,10 @@ extension Dashboard {
         let rect = layout.main
         guard rect.height >= 3 else { return }
         let total = s.catalog.entries.count
-        let shown = s.visibleIndices.count
+        let shown = s.table.visibleIndices.count
         let title = shown == total ? "Volumes (\(total))" : "Volumes (\(shown) of \(total))"
         var status = tableStatus(s)
-        if shown > layout.tableBody.height { status = "\(s.selection + 1)/\(shown) · " + status }
+        if shown > layout.tableBody.height { status = "\(s.table.cursor.selection + 1)/\(shown) · " + status }
         grid.titleRule(
             row: rect.row, col: rect.col, width: rect.width, title: title, right: status, theme: theme,
             isFocused: s.focus == .table && s.dialog == nil)
@@ -44,14 +44,14 @@ extension Dashboard {
             grid.put(message, row: body.row + 1, col: rect.col + VolumeTable.markWidth, style: theme.style(.dim))
             return
         }
-        let offset = visibleOffset(selection: s.selection, offset: s.scrollOffset, count: shown, height: body.height)
+        let offset = visibleOffset(selection: s.table.cursor.selection, offset: s.table.cursor.scroll, count: shown, height: body.height)
         for i in 0..<min(body.height, shown - offset) {
             let rowIndex = offset + i
-            let entryIndex = s.visibleIndices[rowIndex]
+            let entryIndex = s.table.visibleIndices[rowIndex]
             let entry = s.catalog.entries[entryIndex]
             let created = s.createdDate(entryIndex)
             let row = body.row + i
-            let isSelected = rowIndex == s.selection
+            let isSelected = rowIndex == s.table.cursor.selection
             let overlay: CellStyle? = isSelected ? theme.style(s.focus == .table ? .selected : .selectedUnfocused) : nil
             if let overlay { grid.fill(row: row, col: rect.col, width: rect.width, style: overlay) }
             if s.marked.contains(entry.name) {
