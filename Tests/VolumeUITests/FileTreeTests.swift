@@ -246,7 +246,7 @@ import Testing
         let text = Array(source.utf8)
         _ = Dashboard.reduce(&s, .filePreviewLoaded(volume: vol, path: bytes(["app", "config.json"]), .success(FilePreview(bytes: text, size: 1200))))
         let viewer = try #require(s.dialog?.previewViewer)
-        #expect(viewer.format == .text)
+        #expect(viewer.encoding == .text)
         var grid = Fixture.screen(s)
         #expect(!F.hasRawControl(grid))
         #expect(grid.text.contains("\\e[31mred\\e[0m"))
@@ -271,12 +271,12 @@ import Testing
     }
 
     @Test func previewFormatDetection() {
-        #expect(FilePreviewViewer.format(of: Array("plain\ttext\nline\n".utf8), isTruncated: false) == .text)
-        #expect(FilePreviewViewer.format(of: [0x68, 0x00, 0x69], isTruncated: false) == .hex)
-        #expect(FilePreviewViewer.format(of: [0xFF, 0xFE, 0x41], isTruncated: false) == .hex)
+        #expect(FilePreviewViewer.encoding(of: Array("plain\ttext\nline\n".utf8), isTruncated: false) == .text)
+        #expect(FilePreviewViewer.encoding(of: [0x68, 0x00, 0x69], isTruncated: false) == .hex)
+        #expect(FilePreviewViewer.encoding(of: [0xFF, 0xFE, 0x41], isTruncated: false) == .hex)
         // A multi-byte character cut by the preview's end is still text.
-        #expect(FilePreviewViewer.format(of: Array("größe".utf8).dropLast(1).map { $0 }, isTruncated: true) == .text)
-        #expect(FilePreviewViewer.format(of: Array(repeating: 0x1B, count: 10) + Array("ab".utf8), isTruncated: false) == .hex)
+        #expect(FilePreviewViewer.encoding(of: Array("größe".utf8).dropLast(1).map { $0 }, isTruncated: true) == .text)
+        #expect(FilePreviewViewer.encoding(of: Array(repeating: 0x1B, count: 10) + Array("ab".utf8), isTruncated: false) == .hex)
     }
 
     @Test func untrustedNamesAreEscapedInTheTree() async throws {

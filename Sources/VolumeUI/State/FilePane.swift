@@ -12,7 +12,7 @@ enum FileSortKey: String, Sendable, CaseIterable {
     }
 
     /// The scanner's key for this one, with the size kind the pane shows.
-    func scanKey(isApparent: Bool) -> ScanTree.SortKey {
+    func scanKey(isApparent: Bool) -> ScanTree.ChildOrder {
         switch self {
         case .size: return isApparent ? .apparentSize : .allocatedSize
         case .name: return .name

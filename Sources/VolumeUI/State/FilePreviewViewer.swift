@@ -5,11 +5,6 @@ import VolumeCore
 /// Every line it produces is drawn through `CellGrid`, which escapes control characters; the hex dump's ASCII
 /// column shows only printable ASCII (everything else as `.`).
 struct FilePreviewViewer: Sendable, Equatable {
-    /// How the bytes are shown.
-    enum Format: Sendable, Equatable {
-        case text, hex
-    }
-
     /// The volume the file is in.
     var volume: String
     /// The file's path below the volume's root.
@@ -34,7 +29,7 @@ struct FilePreviewViewer: Sendable, Equatable {
 
     /// Text when the bytes are valid UTF-8 (a sequence cut at the end of a truncated preview allowed) with few
     /// control characters other than newline, carriage return and tab; hex otherwise.
-    static func format(of bytes: [UInt8], isTruncated: Bool) -> Format {
+    static func encoding(of bytes: [UInt8], isTruncated: Bool) -> PreviewEncoding {
         guard !bytes.contains(0) else { return .hex }
         guard let text = decoded(bytes, isTruncated: isTruncated) else { return .hex }
         var controls = 0
@@ -59,13 +54,13 @@ struct FilePreviewViewer: Sendable, Equatable {
     }
 
     /// How the loaded bytes are shown.
-    var format: Format? { preview.map { Self.format(of: $0.bytes, isTruncated: $0.isTruncated) } }
+    var encoding: PreviewEncoding? { preview.map { Self.encoding(of: $0.bytes, isTruncated: $0.isTruncated) } }
 
     /// The lines to show at a width: text lines (tabs expanded; escaping is left to the grid), or hex dump rows
     /// of 16 bytes (8 when narrow): `00000010  48 65 6c 6c  …  |Hell…|`.
     func lines(width: Int) -> [StyledLine] {
         guard let preview else { return [] }
-        switch Self.format(of: preview.bytes, isTruncated: preview.isTruncated) {
+        switch Self.encoding(of: preview.bytes, isTruncated: preview.isTruncated) {
         case .text:
             let text = Self.decoded(preview.bytes, isTruncated: preview.isTruncated) ?? ""
             var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> StyledLine in

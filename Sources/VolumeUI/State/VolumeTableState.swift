@@ -3,7 +3,7 @@ struct VolumeTableState: Sendable {
     /// The selected row and the first row shown (rows are indices into `visibleIndices`).
     var cursor = RowCursor()
     /// What the rows are sorted by.
-    var sortKey: SortKey = .name
+    var sortKey: VolumeSortKey = .name
     /// Whether the sort runs against its natural order.
     var isSortReversed = false
     /// Whether only volumes no container references are shown.

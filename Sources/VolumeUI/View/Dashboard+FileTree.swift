@@ -274,7 +274,7 @@ extension Dashboard {
         if let error = viewer.error {
             list = paragraph("✗ \(error)", width: inner, .problem)
         } else if let preview = viewer.preview {
-            let kind = viewer.format == .text ? "text" : "binary: hex dump"
+            let kind = viewer.encoding == .text ? "text" : "binary: hex dump"
             let size = Format.bytes(preview.size)
             let extent = preview.isTruncated
                 ? "first \(grouped(preview.bytes.count)) of \(grouped(Int(preview.size))) bytes (\(size))"

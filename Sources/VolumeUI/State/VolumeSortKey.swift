@@ -1,11 +1,11 @@
 import VolumeCore
 
 /// What the volumes table is sorted by; `s` cycles through the cases in order.
-enum SortKey: String, Sendable, CaseIterable {
+enum VolumeSortKey: String, Sendable, CaseIterable {
     case name, size, created, owners, status
 
     /// The next key in the cycle.
-    var next: SortKey {
+    var next: VolumeSortKey {
         let all = Self.allCases
         let index = all.firstIndex(of: self) ?? 0
         return all[(index + 1) % all.count]
