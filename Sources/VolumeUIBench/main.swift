@@ -157,7 +157,7 @@ final class Bench {
         state.timeZone = TimeZone(identifier: "UTC")!
         grid = CellGrid(rows: rows, cols: cols)
         _ = Dashboard.start(&state)
-        _ = Dashboard.reduce(&state, .key(.resize(rows: rows, cols: cols)))
+        _ = Dashboard.reduce(&state, .resize(rows: rows, cols: cols))
         _ = Dashboard.reduce(&state, .catalogLoaded(.success(host.catalog())))
         _ = Dashboard.reduce(&state, .sizesLoaded(.success(host.engineSizes)))
         _ = Dashboard.reduce(&state, .volumesMeasured(host.measured.mapValues { .success($0) }))

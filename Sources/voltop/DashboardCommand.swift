@@ -94,10 +94,10 @@ enum DashboardLoop {
             state.engineFlavor = engine.info.flavor
             state.standingWarning = engine.endpoint.insecureTLSWarning
             let size = terminal.size
-            _ = Dashboard.reduce(&state, .key(.resize(rows: size.rows, cols: size.cols)))
+            _ = Dashboard.reduce(&state, .resize(rows: size.rows, cols: size.cols))
 
             let keys = Task { @MainActor in
-                for await key in terminal.events() { sink.yield(.key(key)) }
+                for await event in terminal.events() { sink.yield(Action(terminalEvent: event)) }
             }
             let events = Task { await runner.followEvents() }
             defer {

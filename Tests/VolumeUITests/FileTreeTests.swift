@@ -309,9 +309,9 @@ import Testing
         defer { F.remove(root) }
         var s = try await F.opened(root)
         let body = Dashboard.fileTreeBody(PaneLayout(s, rows: s.rows, cols: s.cols).main)
-        _ = Dashboard.reduce(&s, .key(.mouse(MouseEvent(kind: .press, row: body.row + 2, col: 30))))
+        _ = Dashboard.reduce(&s, .mouse(MouseEvent(kind: .press, row: body.row + 2, col: 30)))
         #expect(s.files?.selection == 2)
-        _ = Dashboard.reduce(&s, .key(.mouse(MouseEvent(kind: .wheelDown, row: body.row, col: 30))))
+        _ = Dashboard.reduce(&s, .mouse(MouseEvent(kind: .wheelDown, row: body.row, col: 30)))
         #expect(s.files?.selection == 5)
     }
 

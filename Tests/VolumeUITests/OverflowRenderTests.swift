@@ -79,7 +79,7 @@ import Testing
         #expect(text.contains("8.0 EiB"), "\(text)")
         #expect(!FileFixture.hasRawControl(Fixture.screen(s)))
         // Wide layout too (times as dates).
-        _ = Dashboard.reduce(&s, .key(.resize(rows: 45, cols: 200)))
+        _ = Dashboard.reduce(&s, .resize(rows: 45, cols: 200))
         _ = Fixture.screen(s)
     }
 

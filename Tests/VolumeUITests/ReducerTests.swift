@@ -118,7 +118,7 @@ import VolumeCore
 
     @Test func resizeIsStored() {
         var s = Fixture.loaded()
-        _ = Dashboard.reduce(&s, .key(.resize(rows: 45, cols: 160)))
+        _ = Dashboard.reduce(&s, .resize(rows: 45, cols: 160))
         #expect(s.rows == 45 && s.cols == 160)
     }
 
@@ -181,18 +181,18 @@ import VolumeCore
     @Test func mouseClickSelectsAndWheelScrolls() {
         var s = Fixture.loaded()
         let body = PaneLayout(s, rows: s.rows, cols: s.cols).tableBody
-        _ = Dashboard.reduce(&s, .key(.mouse(MouseEvent(kind: .press, row: body.row + 3, col: 10))))
+        _ = Dashboard.reduce(&s, .mouse(MouseEvent(kind: .press, row: body.row + 3, col: 10)))
         #expect(s.table.cursor.selection == 3)
-        _ = Dashboard.reduce(&s, .key(.mouse(MouseEvent(kind: .wheelDown, row: body.row, col: 10))))
+        _ = Dashboard.reduce(&s, .mouse(MouseEvent(kind: .wheelDown, row: body.row, col: 10)))
         #expect(s.table.cursor.selection == 6)
-        _ = Dashboard.reduce(&s, .key(.mouse(MouseEvent(kind: .wheelUp, row: body.row, col: 10))))
+        _ = Dashboard.reduce(&s, .mouse(MouseEvent(kind: .wheelUp, row: body.row, col: 10)))
         #expect(s.table.cursor.selection == 3)
         // A click below the last row selects nothing new.
-        _ = Dashboard.reduce(&s, .key(.mouse(MouseEvent(kind: .press, row: body.row + body.height - 1, col: 10))))
+        _ = Dashboard.reduce(&s, .mouse(MouseEvent(kind: .press, row: body.row + body.height - 1, col: 10)))
         #expect(s.table.cursor.selection == 3)
         // A click in the detail pane focuses it.
         let detail = PaneLayout(s, rows: s.rows, cols: s.cols).detail!
-        _ = Dashboard.reduce(&s, .key(.mouse(MouseEvent(kind: .press, row: detail.row + 2, col: 5))))
+        _ = Dashboard.reduce(&s, .mouse(MouseEvent(kind: .press, row: detail.row + 2, col: 5)))
         #expect(s.focus == .detail)
     }
 
@@ -615,7 +615,7 @@ import VolumeCore
         var s = AppState(header: Fixture.header, isReadOnly: false, now: Fixture.now)
         let startEffects = Dashboard.start(&s)
         #expect(startEffects.contains(.loadCatalog))
-        _ = Dashboard.reduce(&s, .key(.resize(rows: 24, cols: 80)))
+        _ = Dashboard.reduce(&s, .resize(rows: 24, cols: 80))
         _ = Dashboard.reduce(&s, .volumesListed(Catalog(volumes: Fixture.volumes, containers: [], takenAt: Fixture.now)))
         #expect(s.catalog.entries.count == Fixture.volumes.count)
         #expect(s.areOwnersLoading)

@@ -39,9 +39,9 @@ public struct AppState: Sendable {
     public internal(set) var shouldQuit = false
     /// The current time as last reported by `.tick` or a catalog load.
     public internal(set) var now: Date
-    /// Terminal rows, from `.key(.resize)`.
+    /// Terminal rows, from `.resize`.
     public internal(set) var rows = 24
-    /// Terminal columns, from `.key(.resize)`.
+    /// Terminal columns, from `.resize`.
     public internal(set) var cols = 80
     /// The zone file times are shown in (the runtime's local zone; tests pin UTC).
     public var timeZone = TimeZone.current

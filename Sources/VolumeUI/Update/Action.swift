@@ -9,10 +9,15 @@ public enum EventStreamStatus: Sendable, Equatable {
     case disconnected(reason: String, retryIn: Double)
 }
 
-/// Everything that can happen to the dashboard: keys from the terminal and results of effects (past tense).
+/// Everything that can happen to the dashboard: keys, mouse events and resizes from the terminal, and results of
+/// effects (past tense).
 public enum Action: Sendable {
-    /// A key, mouse event or resize from the terminal.
+    /// A key from the terminal (`Action(terminalEvent:)` makes mouse events and resizes their own actions).
     case key(KeyPress)
+    /// A click or wheel notch from the terminal.
+    case mouse(MouseEvent)
+    /// The terminal's new size.
+    case resize(rows: Int, cols: Int)
     /// `Effect.loadCatalog` finished.
     case catalogLoaded(Result<Catalog, EngineError>)
     /// The volume list of a catalog load arrived before its containers: a catalog without owners, shown at once
@@ -63,6 +68,15 @@ public enum Action: Sendable {
     case containerActed(name: String, ContainerAction, EngineError?)
     /// `Effect.measureVolumes` measured several volumes since the last batch (at most one batch per frame).
     case volumesMeasured([String: Result<Int64, EngineError>])
+
+    /// The action for one event from the terminal: a key, a mouse event or a resize.
+    public init(terminalEvent event: KeyPress) {
+        switch event {
+        case .mouse(let mouse): self = .mouse(mouse)
+        case .resize(let rows, let cols): self = .resize(rows: rows, cols: cols)
+        default: self = .key(event)
+        }
+    }
 }
 
 /// Owners of one volume with `--volumes-from` resolved, and every owner's full mounts.

@@ -4,17 +4,20 @@ extension Dashboard {
     /// The reason destructive keys give in read-only mode.
     static let readOnlyReason = "read-only mode (--read-only)"
 
-    /// Routes a key: resize and mouse first, then the keymap through the focused scopes, then text fields.
+    /// Takes the terminal's new size.
+    static func resize(rows: Int, cols: Int, _ s: inout AppState) -> [Effect] {
+        s.rows = max(0, rows)
+        s.cols = max(0, cols)
+        return []
+    }
+
+    /// Routes a key through the keymap's focused scopes, then to text fields. (A mouse event or resize wrapped as
+    /// a key goes where `Action(terminalEvent:)` sends it.)
     static func handle(_ key: KeyPress, _ s: inout AppState) -> [Effect] {
         switch key {
-        case .resize(let rows, let cols):
-            s.rows = max(0, rows)
-            s.cols = max(0, cols)
-            return []
-        case .mouse(let event):
-            return handleMouse(event, &s)
-        default:
-            break
+        case .resize(let rows, let cols): return resize(rows: rows, cols: cols, &s)
+        case .mouse(let event): return handleMouse(event, &s)
+        default: break
         }
         s.notice = nil
         if let binding = KeyMap.default.binding(for: key, in: s.keyScopes) {

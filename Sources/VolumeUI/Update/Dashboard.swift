@@ -18,6 +18,8 @@ public enum Dashboard {
         var effects: [Effect]
         switch action {
         case .key(let key): effects = handle(key, &state)
+        case .mouse(let event): effects = handleMouse(event, &state)
+        case .resize(let rows, let cols): effects = resize(rows: rows, cols: cols, &state)
         case .catalogLoaded(let result): effects = catalogLoaded(result, &state)
         case .volumesListed(let catalog): effects = volumesListed(catalog, &state)
         case .containerActed(let name, let action, let error): effects = containerActed(name, action, error, &state)
