@@ -1,36 +1,5 @@
 import VolumeCore
 
-/// What the file-tree pane is sorted by; `s` cycles through the cases in order.
-enum FileSortKey: String, Sendable, CaseIterable {
-    case size, name, modified, items
-
-    /// The next key in the cycle.
-    var next: FileSortKey {
-        let all = Self.allCases
-        let index = all.firstIndex(of: self) ?? 0
-        return all[(index + 1) % all.count]
-    }
-
-    /// The scanner's key for this one, with the size kind the pane shows.
-    func scanKey(isApparent: Bool) -> ScanTree.ChildOrder {
-        switch self {
-        case .size: return isApparent ? .apparentSize : .allocatedSize
-        case .name: return .name
-        case .modified: return .modified
-        case .items: return .itemCount
-        }
-    }
-}
-
-/// One visible line of the tree: an entry, how deep it sits, and its path (for keeping state across rescans).
-struct FileRow: Sendable, Equatable {
-    var node: ScanTree.Node
-    /// 0 for the entries directly in `_data`.
-    var depth: Int
-    /// The names from the volume's root down to the entry.
-    var path: [[UInt8]]
-}
-
 /// The file-tree pane of one volume: where its files come from, the last scan, and what the user expanded
 /// and selected (kept by path, so a rescan with new node numbers keeps both).
 struct FilePane: Sendable {
