@@ -44,6 +44,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "ScanBench", dependencies: ["VolumeCore"]),
+        .executableTarget(name: "VolumeUIBench", dependencies: ["VolumeUI", "VolumeCore"]),
         .testTarget(name: "VolumeCoreTests", dependencies: ["VolumeCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "VolumeUITests", dependencies: ["VolumeUI", "VolumeCore"], exclude: ["Snapshots"]),
         .testTarget(name: "IntegrationTests", dependencies: ["VolumeCore"]),

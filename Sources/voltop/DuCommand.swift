@@ -196,7 +196,7 @@ struct DuCommand: AsyncParsableCommand {
     private func printText(_ tree: ScanTree, sourceLine: String, label: String, depth: Int) {
         Output.line(sourceLine)
         var rows: [(size: String, path: String)] = []
-        let key: ScanTree.SortKey = apparent ? .apparentSize : .allocatedSize
+        let key: ScanTree.ChildOrder = apparent ? .apparentSize : .allocatedSize
         func visit(_ node: ScanTree.Node, level: Int) {
             let relative = tree.displayPath(of: node)
             var shown = relative.isEmpty ? label : label + "/" + relative
@@ -356,7 +356,7 @@ private struct DuJSON: Encodable {
         var error: String?
         var children: [Entry]?
 
-        init(_ tree: ScanTree, _ node: ScanTree.Node, levelsLeft: Int, key: ScanTree.SortKey) {
+        init(_ tree: ScanTree, _ node: ScanTree.Node, levelsLeft: Int, key: ScanTree.ChildOrder) {
             let raw = tree.name(of: node)
             name = DuJSON.text(raw)
             nameBase64 = String(validating: raw, as: UTF8.self) == nil ? Data(raw).base64EncodedString() : nil

@@ -8,7 +8,7 @@ struct ListCommand: AsyncParsableCommand {
         commandName: "ls", abstract: "List volumes with their owners, status and (with --size) size.",
         aliases: ["list"])
 
-    enum SortKey: String, ExpressibleByArgument, CaseIterable {
+    enum ListSortOption: String, ExpressibleByArgument, CaseIterable {
         case name, size, created, owners, status, growth
     }
 
@@ -20,7 +20,7 @@ struct ListCommand: AsyncParsableCommand {
     var filter: [String] = []
 
     @Option(help: "Sort by name, size, created, owners, status or growth (growth needs --sample).")
-    var sort: SortKey = .name
+    var sort: ListSortOption = .name
 
     @Flag(help: "Show sizes: disk usage read by voltop where it can (root next to the engine), else the engine's figure marked ~ (slower).")
     var size = false
@@ -139,7 +139,7 @@ struct ListCommand: AsyncParsableCommand {
     }
 
     /// Entries in the order the user asked for; names break ties.
-    static func sorted(_ entries: [CatalogEntry], by key: SortKey, growth: GrowthReport? = nil) -> [CatalogEntry] {
+    static func sorted(_ entries: [CatalogEntry], by key: ListSortOption, growth: GrowthReport? = nil) -> [CatalogEntry] {
         entries.sorted { a, b in
             switch key {
             case .growth:

@@ -154,7 +154,7 @@ import Testing
             _ = utimensat(AT_FDCWD, t.full(name), &times, AT_SYMLINK_NOFOLLOW)
         }
         let tree = try await VolumeScanner.scan(rootPath: t.full("r"))
-        func names(_ key: ScanTree.SortKey, descending: Bool? = nil) -> [String] {
+        func names(_ key: ScanTree.ChildOrder, descending: Bool? = nil) -> [String] {
             tree.children(of: tree.root, sortedBy: key, descending: descending).map { tree.displayName(of: $0) }
         }
         // dir: its own size (4096 on ext4, less elsewhere) plus 3 × 100, below medium's 20,000.

@@ -183,10 +183,7 @@ import Testing
         var s = try await F.opened(root)
         F.select(["app"], &s)
         #expect(Fixture.press([.char("d")], &s).isEmpty)
-        guard case .deleteFile(let confirm)? = s.dialog else {
-            Issue.record("d opens the confirm")
-            return
-        }
+        let confirm = try #require(s.dialog?.deleteConfirm)
         #expect(confirm.path == bytes(["app"]) && confirm.items == 4)
         let text = Fixture.screen(s).text
         #expect(text.contains("Delete directory") && text.contains("4 items"))
@@ -248,11 +245,8 @@ import Testing
         let source = "{\"color\": \"\u{1B}[31mred\u{1B}[0m\",\n\t\"bell\": \"\u{07}\", \"osc\": \"\u{1B}]0;pwned\u{07}\"}\r\n\u{9B}2J done\n" + String(repeating: "plain configuration text, nothing to see here\n", count: 3)
         let text = Array(source.utf8)
         _ = Dashboard.reduce(&s, .filePreviewLoaded(volume: vol, path: bytes(["app", "config.json"]), .success(FilePreview(bytes: text, size: 1200))))
-        guard case .preview(let viewer)? = s.dialog else {
-            Issue.record("the preview is open")
-            return
-        }
-        #expect(viewer.format == .text)
+        let viewer = try #require(s.dialog?.previewViewer)
+        #expect(viewer.encoding == .text)
         var grid = Fixture.screen(s)
         #expect(!F.hasRawControl(grid))
         #expect(grid.text.contains("\\e[31mred\\e[0m"))
@@ -277,12 +271,12 @@ import Testing
     }
 
     @Test func previewFormatDetection() {
-        #expect(FilePreviewViewer.format(of: Array("plain\ttext\nline\n".utf8), isTruncated: false) == .text)
-        #expect(FilePreviewViewer.format(of: [0x68, 0x00, 0x69], isTruncated: false) == .hex)
-        #expect(FilePreviewViewer.format(of: [0xFF, 0xFE, 0x41], isTruncated: false) == .hex)
+        #expect(FilePreviewViewer.encoding(of: Array("plain\ttext\nline\n".utf8), isTruncated: false) == .text)
+        #expect(FilePreviewViewer.encoding(of: [0x68, 0x00, 0x69], isTruncated: false) == .hex)
+        #expect(FilePreviewViewer.encoding(of: [0xFF, 0xFE, 0x41], isTruncated: false) == .hex)
         // A multi-byte character cut by the preview's end is still text.
-        #expect(FilePreviewViewer.format(of: Array("größe".utf8).dropLast(1).map { $0 }, isTruncated: true) == .text)
-        #expect(FilePreviewViewer.format(of: Array(repeating: 0x1B, count: 10) + Array("ab".utf8), isTruncated: false) == .hex)
+        #expect(FilePreviewViewer.encoding(of: Array("größe".utf8).dropLast(1).map { $0 }, isTruncated: true) == .text)
+        #expect(FilePreviewViewer.encoding(of: Array(repeating: 0x1B, count: 10) + Array("ab".utf8), isTruncated: false) == .hex)
     }
 
     @Test func untrustedNamesAreEscapedInTheTree() async throws {
@@ -315,9 +309,9 @@ import Testing
         defer { F.remove(root) }
         var s = try await F.opened(root)
         let body = Dashboard.fileTreeBody(PaneLayout(s, rows: s.rows, cols: s.cols).main)
-        _ = Dashboard.reduce(&s, .key(.mouse(MouseEvent(kind: .press, row: body.row + 2, col: 30))))
+        _ = Dashboard.reduce(&s, .mouse(MouseEvent(kind: .press, row: body.row + 2, col: 30)))
         #expect(s.files?.selection == 2)
-        _ = Dashboard.reduce(&s, .key(.mouse(MouseEvent(kind: .wheelDown, row: body.row, col: 30))))
+        _ = Dashboard.reduce(&s, .mouse(MouseEvent(kind: .wheelDown, row: body.row, col: 30)))
         #expect(s.files?.selection == 5)
     }
 
@@ -387,18 +381,15 @@ import Testing
         #expect(text.contains("type=nfs: its files exist only while a container mounts it"), "\(text)")
     }
 
-    @Test func catalogChangesMeasureVisibleRowsFirst() {
+    @Test func catalogChangesMeasureVisibleRowsFirst() throws {
         var s = Fixture.loaded(rows: 24, cols: 80)
         Fixture.press([.char("G")], &s)
         _ = Dashboard.reduce(&s, .eventReceived(EngineEvent(type: "volume", action: "create", actorID: "x")))
         let effects = Dashboard.reduce(&s, .catalogLoaded(.success(Fixture.catalog)))
         #expect(effects.contains(.loadSizes))
-        guard case .measureVolumes(let names)? = effects.first(where: { if case .measureVolumes = $0 { true } else { false } }) else {
-            Issue.record("measureVolumes follows a catalog change: \(effects)")
-            return
-        }
+        let names = try #require(effects.lazy.compactMap(\.measuredNames).first)
         let body = PaneLayout(s, rows: s.rows, cols: s.cols).tableBody.height
-        let onScreen = s.visibleIndices.dropFirst(s.scrollOffset).prefix(body).map { s.catalog.entries[$0].name }
+        let onScreen = s.table.visibleIndices.dropFirst(s.table.cursor.scroll).prefix(body).map { s.catalog.entries[$0].name }
         #expect(Array(names.prefix(onScreen.count)) == onScreen)
         #expect(Set(names) == Set(s.catalog.entries.map(\.name)))
         // A plain reload without a change does not measure again.

@@ -111,7 +111,7 @@ enum Fixture {
         var state = AppState(header: header, isReadOnly: readOnly, now: now)
         state.isMonochrome = true
         _ = Dashboard.start(&state)
-        _ = Dashboard.reduce(&state, .key(.resize(rows: rows, cols: cols)))
+        _ = Dashboard.reduce(&state, .resize(rows: rows, cols: cols))
         _ = Dashboard.reduce(&state, .catalogLoaded(.success(catalog)))
         if let sizes { _ = Dashboard.reduce(&state, .sizesLoaded(.success(sizes))) }
         // The tick that start-up scheduled arrives; nothing animates any more.
@@ -130,7 +130,7 @@ enum Fixture {
     /// Feeds keys; returns the work they asked for (spinner ticks left out).
     @discardableResult
     static func press(_ keys: [KeyPress], _ state: inout AppState) -> [Effect] {
-        keys.flatMap { Dashboard.reduce(&state, .key($0)) }.filter {
+        keys.flatMap { Dashboard.reduce(&state, Action(terminalEvent: $0)) }.filter {
             if case .scheduleTick = $0 { return false }
             return true
         }
@@ -145,7 +145,7 @@ enum Fixture {
     /// Moves the selection to a volume by name (through keys, so it stays honest).
     static func select(_ name: String, _ state: inout AppState) {
         press([.char("g")], &state)
-        while state.selectedEntry?.name != name, state.selection < state.visibleIndices.count - 1 {
+        while state.selectedEntry?.name != name, state.table.cursor.selection < state.table.visibleIndices.count - 1 {
             press([.char("j")], &state)
         }
     }

@@ -28,17 +28,14 @@ import Testing
         #expect(text.contains("huge-a"))
     }
 
-    @Test func removeConfirmOfHugeVolumesRenders() {
+    @Test func removeConfirmOfHugeVolumesRenders() throws {
         var s = Self.loaded()
         for name in Self.names {
             Fixture.select(name, &s)
             Fixture.press([.char(" ")], &s)
         }
         Fixture.press([.char("D")], &s)
-        guard case .remove(let confirm)? = s.dialog else {
-            Issue.record("the bulk remove dialog is open")
-            return
-        }
+        let confirm = try #require(s.dialog?.removeConfirm)
         #expect(confirm.removableBytes == .max)
         let text = Fixture.screen(s).text
         #expect(text.contains("8.0 EiB"), "\(text)")
@@ -82,7 +79,7 @@ import Testing
         #expect(text.contains("8.0 EiB"), "\(text)")
         #expect(!FileFixture.hasRawControl(Fixture.screen(s)))
         // Wide layout too (times as dates).
-        _ = Dashboard.reduce(&s, .key(.resize(rows: 45, cols: 200)))
+        _ = Dashboard.reduce(&s, .resize(rows: 45, cols: 200))
         _ = Fixture.screen(s)
     }
 

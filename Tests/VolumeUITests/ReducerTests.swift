@@ -82,14 +82,11 @@ import VolumeCore
         #expect(Dashboard.reduce(&idle, .eventReceived(EngineEvent(type: "container", action: "exec_start: sh", actorID: "x"))).isEmpty)
     }
 
-    @Test func refreshReloadsCatalogAndSizes() {
+    @Test func refreshReloadsCatalogAndSizes() throws {
         var s = Fixture.loaded()
         let effects = Fixture.press([.char("r")], &s)
         #expect(effects.prefix(2) == [.loadCatalog, .loadSizes])
-        guard case .measureVolumes(let names)? = effects.last else {
-            Issue.record("refresh also measures the volumes' files: \(effects)")
-            return
-        }
+        let names = try #require(effects.last?.measuredNames)
         #expect(Set(names) == Set(s.catalog.entries.map(\.name)))
     }
 
@@ -121,7 +118,7 @@ import VolumeCore
 
     @Test func resizeIsStored() {
         var s = Fixture.loaded()
-        _ = Dashboard.reduce(&s, .key(.resize(rows: 45, cols: 160)))
+        _ = Dashboard.reduce(&s, .resize(rows: 45, cols: 160))
         #expect(s.rows == 45 && s.cols == 160)
     }
 
@@ -129,26 +126,26 @@ import VolumeCore
 
     @Test func movesWithKeysAndStaysInBounds() {
         var s = Fixture.loaded()
-        let names = s.visibleIndices.map { s.catalog.entries[$0].name }
-        #expect(s.selection == 0)
+        let names = s.table.visibleIndices.map { s.catalog.entries[$0].name }
+        #expect(s.table.cursor.selection == 0)
         Fixture.press([.char("j"), .down], &s)
         #expect(s.selectedEntry?.name == names[2])
         Fixture.press([.char("k")], &s)
-        #expect(s.selection == 1)
+        #expect(s.table.cursor.selection == 1)
         Fixture.press([.char("G")], &s)
-        #expect(s.selection == names.count - 1)
+        #expect(s.table.cursor.selection == names.count - 1)
         Fixture.press([.char("j")], &s)
-        #expect(s.selection == names.count - 1)
+        #expect(s.table.cursor.selection == names.count - 1)
         Fixture.press([.home], &s)
-        #expect(s.selection == 0)
+        #expect(s.table.cursor.selection == 0)
         Fixture.press([.up], &s)
-        #expect(s.selection == 0)
+        #expect(s.table.cursor.selection == 0)
         Fixture.press([.end], &s)
-        #expect(s.selection == names.count - 1)
+        #expect(s.table.cursor.selection == names.count - 1)
         Fixture.press([.char("g"), .pageDown], &s)
-        #expect(s.selection > 1)
+        #expect(s.table.cursor.selection > 1)
         Fixture.press([.pageUp], &s)
-        #expect(s.selection == 0)
+        #expect(s.table.cursor.selection == 0)
     }
 
     @Test func scrollKeepsTheSelectionVisible() {
@@ -156,10 +153,10 @@ import VolumeCore
         var s = Fixture.loaded(catalog: catalog, sizes: sizes)
         let body = PaneLayout(s, rows: s.rows, cols: s.cols).tableBody.height
         Fixture.press(Array(repeating: .char("j"), count: 30), &s)
-        #expect(s.selection == 30)
-        #expect(s.scrollOffset <= 30 && 30 < s.scrollOffset + body)
+        #expect(s.table.cursor.selection == 30)
+        #expect(s.table.cursor.scroll <= 30 && 30 < s.table.cursor.scroll + body)
         Fixture.press([.char("G")], &s)
-        #expect(s.scrollOffset == 100 - body)
+        #expect(s.table.cursor.scroll == 100 - body)
     }
 
     @Test func tabFocusesTheDetailAndResolvesOwners() {
@@ -184,36 +181,36 @@ import VolumeCore
     @Test func mouseClickSelectsAndWheelScrolls() {
         var s = Fixture.loaded()
         let body = PaneLayout(s, rows: s.rows, cols: s.cols).tableBody
-        _ = Dashboard.reduce(&s, .key(.mouse(MouseEvent(kind: .press, row: body.row + 3, col: 10))))
-        #expect(s.selection == 3)
-        _ = Dashboard.reduce(&s, .key(.mouse(MouseEvent(kind: .wheelDown, row: body.row, col: 10))))
-        #expect(s.selection == 6)
-        _ = Dashboard.reduce(&s, .key(.mouse(MouseEvent(kind: .wheelUp, row: body.row, col: 10))))
-        #expect(s.selection == 3)
+        _ = Dashboard.reduce(&s, .mouse(MouseEvent(kind: .press, row: body.row + 3, col: 10)))
+        #expect(s.table.cursor.selection == 3)
+        _ = Dashboard.reduce(&s, .mouse(MouseEvent(kind: .wheelDown, row: body.row, col: 10)))
+        #expect(s.table.cursor.selection == 6)
+        _ = Dashboard.reduce(&s, .mouse(MouseEvent(kind: .wheelUp, row: body.row, col: 10)))
+        #expect(s.table.cursor.selection == 3)
         // A click below the last row selects nothing new.
-        _ = Dashboard.reduce(&s, .key(.mouse(MouseEvent(kind: .press, row: body.row + body.height - 1, col: 10))))
-        #expect(s.selection == 3)
+        _ = Dashboard.reduce(&s, .mouse(MouseEvent(kind: .press, row: body.row + body.height - 1, col: 10)))
+        #expect(s.table.cursor.selection == 3)
         // A click in the detail pane focuses it.
         let detail = PaneLayout(s, rows: s.rows, cols: s.cols).detail!
-        _ = Dashboard.reduce(&s, .key(.mouse(MouseEvent(kind: .press, row: detail.row + 2, col: 5))))
+        _ = Dashboard.reduce(&s, .mouse(MouseEvent(kind: .press, row: detail.row + 2, col: 5)))
         #expect(s.focus == .detail)
     }
 
     @Test func selectionFollowsTheVolumeAcrossReloads() {
         var s = Fixture.loaded()
         Fixture.select("old-logs", &s)
-        let row = s.selection
+        let row = s.table.cursor.selection
         // A new volume sorted before it appears elsewhere: the selection stays on old-logs.
         var volumes = Fixture.volumes
         volumes.append(Fixture.volume("aaa-new", age: 1))
         _ = Dashboard.reduce(&s, .catalogLoaded(.success(Catalog(volumes: volumes, containers: Fixture.containers, takenAt: Fixture.now))))
         #expect(s.selectedEntry?.name == "old-logs")
-        #expect(s.selection == row + 1)
+        #expect(s.table.cursor.selection == row + 1)
         #expect(s.selectedEntry?.size == .bytes(314_572_800), "known sizes survive a reload")
         // When it goes away, the selection stays at the same row.
         volumes.removeAll { $0.name == "old-logs" }
         _ = Dashboard.reduce(&s, .catalogLoaded(.success(Catalog(volumes: volumes, containers: Fixture.containers, takenAt: Fixture.now))))
-        #expect(s.selection == row + 1)
+        #expect(s.table.cursor.selection == row + 1)
         #expect(s.selectedEntry != nil)
     }
 
@@ -225,8 +222,8 @@ import VolumeCore
             Fixture.press([.char("/")], &s)
             Fixture.type(text, &s)
             Fixture.press([.enter], &s)
-            #expect(!s.isEditingFilter)
-            return s.visibleIndices.map { s.catalog.entries[$0].name }
+            #expect(!s.table.isEditingFilter)
+            return s.table.visibleIndices.map { s.catalog.entries[$0].name }
         }
         #expect(visible("logs") == ["old-logs"])
         #expect(visible("team=ci") == ["ci-cache"])
@@ -243,45 +240,45 @@ import VolumeCore
         var s = Fixture.loaded()
         Fixture.press([.char("/")], &s)
         Fixture.type("cach", &s)
-        #expect(s.visibleIndices.count == 2)
+        #expect(s.table.visibleIndices.count == 2)
         Fixture.press([.backspace, .backspace, .backspace, .backspace], &s)
-        #expect(s.visibleIndices.count == Fixture.volumes.count)
+        #expect(s.table.visibleIndices.count == Fixture.volumes.count)
         Fixture.type("q", &s)
         #expect(!s.shouldQuit, "q is a character in the filter")
-        #expect(s.filter.text == "q")
+        #expect(s.table.filter.text == "q")
         Fixture.press([.escape], &s)
-        #expect(s.filter.isEmpty && !s.isEditingFilter)
-        #expect(s.visibleIndices.count == Fixture.volumes.count)
+        #expect(s.table.filter.isEmpty && !s.table.isEditingFilter)
+        #expect(s.table.visibleIndices.count == Fixture.volumes.count)
         // Esc in the table clears an applied filter.
         Fixture.press([.char("/")], &s)
         Fixture.type("cache", &s)
         Fixture.press([.enter, .escape], &s)
-        #expect(s.filter.isEmpty)
+        #expect(s.table.filter.isEmpty)
     }
 
     @Test func sortCyclesAndReverses() {
         var s = Fixture.loaded()
-        func names() -> [String] { s.visibleIndices.map { s.catalog.entries[$0].name } }
-        #expect(s.sortKey == .name)
+        func names() -> [String] { s.table.visibleIndices.map { s.catalog.entries[$0].name } }
+        #expect(s.table.sortKey == .name)
         #expect(names() == names().sorted())
         Fixture.press([.char("s")], &s)
-        #expect(s.sortKey == .size)
+        #expect(s.table.sortKey == .size)
         #expect(names().first == "ci-cache")
         #expect(Array(names().suffix(2)).sorted() == ["ebs-archive", "nfs-share"], "unknown sizes sort last")
         Fixture.press([.char("S")], &s)
-        #expect(s.isSortReversed)
+        #expect(s.table.isSortReversed)
         #expect(names().last == "ci-cache")
         Fixture.press([.char("s")], &s)
-        #expect(s.sortKey == .created && !s.isSortReversed)
+        #expect(s.table.sortKey == .created && !s.table.isSortReversed)
         #expect(names().first == Fixture.leakedAnon)
         Fixture.press([.char("s")], &s)
-        #expect(s.sortKey == .owners)
+        #expect(s.table.sortKey == .owners)
         #expect(names().first == "shop_db-data")
         Fixture.press([.char("s")], &s)
-        #expect(s.sortKey == .status)
+        #expect(s.table.sortKey == .status)
         #expect(names().first == Fixture.leakedAnon)
         Fixture.press([.char("s")], &s)
-        #expect(s.sortKey == .name)
+        #expect(s.table.sortKey == .name)
     }
 
     @Test func sortKeepsTheSelectedVolume() {
@@ -294,10 +291,10 @@ import VolumeCore
     @Test func unusedOnlyToggles() {
         var s = Fixture.loaded()
         Fixture.press([.char("u")], &s)
-        let names = Set(s.visibleIndices.map { s.catalog.entries[$0].name })
+        let names = Set(s.table.visibleIndices.map { s.catalog.entries[$0].name })
         #expect(names == ["cache", Fixture.leakedAnon, "old-logs", "ebs-archive", "ci-cache"])
         Fixture.press([.char("u")], &s)
-        #expect(s.visibleIndices.count == Fixture.volumes.count)
+        #expect(s.table.visibleIndices.count == Fixture.volumes.count)
     }
 
     @Test func spaceMarksAndMovesDown() {
@@ -305,7 +302,7 @@ import VolumeCore
         let first = s.selectedEntry!.name
         Fixture.press([.char(" ")], &s)
         #expect(s.marked == [first])
-        #expect(s.selection == 1)
+        #expect(s.table.cursor.selection == 1)
         Fixture.press([.char("k"), .char(" ")], &s)
         #expect(s.marked.isEmpty)
     }
@@ -327,14 +324,11 @@ import VolumeCore
 
     // MARK: Remove
 
-    @Test func removingAnInUseVolumeShowsOwnersAndEmitsNothing() {
+    @Test func removingAnInUseVolumeShowsOwnersAndEmitsNothing() throws {
         var s = Fixture.loaded()
         Fixture.select("shop_db-data", &s)
         #expect(Fixture.press([.char("d")], &s).isEmpty)
-        guard case .remove(let confirm)? = s.dialog else {
-            Issue.record("no remove dialog")
-            return
-        }
+        let confirm = try #require(s.dialog?.removeConfirm)
         #expect(!confirm.canConfirm)
         #expect(confirm.blocked.first?.owners.map(\.containerName) == ["shop-db-1", "shop-backup-1"])
         #expect(Fixture.press([.char("y")], &s).isEmpty)
@@ -400,7 +394,7 @@ import VolumeCore
         #expect(Fixture.press([.char("p"), .char("A")], &s) == [.previewPrune(.unusedAnonymous), .previewPrune(.allUnused)])
         let measured = Catalog(volumes: Fixture.volumes, containers: Fixture.containers, sizes: Fixture.sizeTable, takenAt: Fixture.now)
         _ = Dashboard.reduce(&s, .prunePreviewLoaded(.success(PrunePlan(catalog: measured, mode: .allUnused))))
-        guard case .prune(let prune)? = s.dialog else { Issue.record("no prune dialog"); return }
+        let prune = try #require(s.dialog?.pruneDialog)
         #expect(prune.plan?.candidates.map(\.name) == ["cache", "ci-cache"], "only the filtered rows, not old-logs")
         var text = Fixture.screen(s).text
         #expect(text.contains("matching /cache"))
@@ -412,12 +406,12 @@ import VolumeCore
         #expect(text.contains("[ ] cache") && text.contains("[x] ci-cache"))
         #expect(text.contains("1 volume (1 unticked, kept)"))
         let effects = Fixture.press([.char("y")], &s)
-        guard case .executePrune(let plan)? = effects.first else { Issue.record("no prune: \(effects)"); return }
+        let plan = try #require(effects.first?.prunePlan)
         #expect(plan.candidates.map(\.name) == ["ci-cache"])
         // Without a filter: every volume.
         var all = Fixture.loaded()
         _ = Fixture.press([.char("p")], &all)
-        guard case .prune(let unscoped)? = all.dialog else { Issue.record("no prune dialog"); return }
+        let unscoped = try #require(all.dialog?.pruneDialog)
         #expect(unscoped.scope == nil)
         // Unticking everything leaves nothing to confirm: y is not offered and does nothing.
         _ = Dashboard.reduce(&all, .prunePreviewLoaded(.success(PrunePlan(catalog: measured, mode: .unusedAnonymous))))
@@ -426,7 +420,7 @@ import VolumeCore
         #expect(!Fixture.screen(all).text.contains("y prune"))
     }
 
-    @Test func pruneFlowExecutesExactlyThePreviewedPlan() {
+    @Test func pruneFlowExecutesExactlyThePreviewedPlan() throws {
         var s = Fixture.loaded()
         #expect(Fixture.press([.char("p")], &s) == [.previewPrune(.unusedAnonymous)])
         // Confirming before the preview arrives does nothing.
@@ -439,7 +433,7 @@ import VolumeCore
         // Toggle: re-preview in the other mode; a late answer for the old mode is ignored.
         #expect(Fixture.press([.tab], &s) == [.previewPrune(.allUnused)])
         _ = Dashboard.reduce(&s, .prunePreviewLoaded(.success(anonymousPlan)))
-        guard case .prune(let waiting)? = s.dialog else { Issue.record("no prune dialog"); return }
+        let waiting = try #require(s.dialog?.pruneDialog)
         #expect(waiting.plan == nil)
         _ = Dashboard.reduce(&s, .prunePreviewLoaded(.success(allPlan)))
         #expect(Fixture.press([.char("A")], &s).isEmpty, "already in that mode")
@@ -475,7 +469,7 @@ import VolumeCore
         var s = Fixture.loaded()
         Fixture.press([.char("c")], &s)
         Fixture.type("x", &s)
-        guard case .create(let form)? = s.dialog else { Issue.record("no form"); return }
+        let form = try #require(s.dialog?.createForm)
         #expect(form.problem?.field == .name)
         #expect(form.problem?.message.contains("too short") == true)
         #expect(Fixture.press([.enter], &s).isEmpty, "an invalid name is not sent")
@@ -500,13 +494,13 @@ import VolumeCore
             options: ["type": "tmpfs", "device": "tmpfs", "o": "size=64m"]))])
     }
 
-    @Test func createShowsTheEngineErrorInTheFormAndEscCancels() {
+    @Test func createShowsTheEngineErrorInTheFormAndEscCancels() throws {
         var s = Fixture.loaded()
         Fixture.press([.char("c")], &s)
         Fixture.type("dup", &s)
         #expect(Fixture.press([.enter], &s) == [.createVolume(VolumeCreateRequest(name: "dup"))])
         _ = Dashboard.reduce(&s, .volumeCreated(.failure(EngineError(.conflict, "a volume named dup exists with other options"))))
-        guard case .create(let form)? = s.dialog else { Issue.record("the form closed"); return }
+        let form = try #require(s.dialog?.createForm)
         #expect(form.engineError?.message == "a volume named dup exists with other options")
         #expect(Fixture.screen(s).text.contains("the engine refused"))
         #expect(Fixture.press([.escape], &s).isEmpty)
@@ -541,7 +535,7 @@ import VolumeCore
         let json = (0..<60).map { "  \"line\($0)\": \($0 % 7 == 0 ? "\"Needle\"" : "1")," }.joined(separator: "\n")
         _ = Dashboard.reduce(&s, .inspectLoaded(name: "cache", .success(json)))
         Fixture.press([.char("j"), .char("j")], &s)
-        guard case .inspect(let v1)? = s.dialog else { Issue.record("no viewer"); return }
+        let v1 = try #require(s.dialog?.inspectViewer)
         #expect(v1.scroll == 2)
         Fixture.press([.char("/")], &s)
         Fixture.type("needle", &s)
@@ -621,7 +615,7 @@ import VolumeCore
         var s = AppState(header: Fixture.header, isReadOnly: false, now: Fixture.now)
         let startEffects = Dashboard.start(&s)
         #expect(startEffects.contains(.loadCatalog))
-        _ = Dashboard.reduce(&s, .key(.resize(rows: 24, cols: 80)))
+        _ = Dashboard.reduce(&s, .resize(rows: 24, cols: 80))
         _ = Dashboard.reduce(&s, .volumesListed(Catalog(volumes: Fixture.volumes, containers: [], takenAt: Fixture.now)))
         #expect(s.catalog.entries.count == Fixture.volumes.count)
         #expect(s.areOwnersLoading)
@@ -630,7 +624,7 @@ import VolumeCore
             #expect(effects.isEmpty && s.dialog == nil, "\(key)")
             #expect(s.notice?.text.contains("still loading") == true)
         }
-        #expect(!s.isUnusedOnly)
+        #expect(!s.table.isUnusedOnly)
         _ = Dashboard.reduce(&s, .catalogLoaded(.success(Fixture.catalog)))
         #expect(!s.areOwnersLoading)
         #expect(!Fixture.screen(s).text.contains("loading owners"))
@@ -647,10 +641,7 @@ import VolumeCore
     @Test func createFormLabelsTakeQuotedValues() throws {
         let parsed = try CreateForm.pairs(#"note="a b" other='c "d"' plain=x esc=a\ b empty="""#, what: "label").get()
         #expect(parsed == ["note": "a b", "other": #"c "d""#, "plain": "x", "esc": "a b", "empty": ""])
-        guard case .failure(let error) = CreateForm.pairs(#"note="a b"#, what: "label") else {
-            Issue.record("an unclosed quote was accepted")
-            return
-        }
+        let error = try #require(CreateForm.pairs(#"note="a b"#, what: "label").failure)
         #expect(error.message.contains("not closed"))
         var s = Fixture.loaded()
         Fixture.press([.char("c")], &s)
@@ -684,11 +675,11 @@ import VolumeCore
 
     /// `o` lists the volume's owners; a stopped owner can be removed after a confirm that names its other volumes,
     /// a running one must be stopped first; the dialog follows the catalog.
-    @Test func ownersCanBeStoppedStartedAndRemoved() {
+    @Test func ownersCanBeStoppedStartedAndRemoved() throws {
         var s = Fixture.loaded()
         Fixture.select("shop_db-data", &s)
         #expect(Fixture.press([.char("o")], &s).isEmpty)
-        guard case .owners(let opened)? = s.dialog else { Issue.record("no owners dialog"); return }
+        let opened = try #require(s.dialog?.ownersDialog)
         #expect(opened.owners.map(\.containerName) == ["shop-db-1", "shop-backup-1"])
         // The running owner: x is refused with the reason, s asks, y does it.
         #expect(Fixture.press([.char("x")], &s).isEmpty)
@@ -703,7 +694,7 @@ import VolumeCore
         Fixture.press([.char("j"), .char("x")], &s)
         #expect(Fixture.screen(s).text.contains("Remove container shop-backup-1?"))
         Fixture.press([.escape], &s)
-        guard case .owners(let cancelled)? = s.dialog else { Issue.record("Esc closed the dialog instead of cancelling"); return }
+        let cancelled = try #require(s.dialog?.ownersDialog)
         #expect(cancelled.pending == nil)
         Fixture.press([.char("x")], &s)
         #expect(Fixture.press([.enter], &s) == [.actOnContainer(id: "id-shop-backup-1", name: "shop-backup-1", .remove)])

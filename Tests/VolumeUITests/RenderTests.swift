@@ -21,7 +21,7 @@ import VolumeCore
         Fixture.select("cache", &s)
         let grid = Fixture.screen(s)
         let body = PaneLayout(s, rows: s.rows, cols: s.cols).tableBody
-        let row = body.row + s.selection - s.scrollOffset
+        let row = body.row + s.table.cursor.selection - s.table.cursor.scroll
         #expect((0..<grid.cols).allSatisfy { grid[row, $0].style.reverse })
         #expect(!grid[row + 1, 3].style.reverse)
     }
@@ -39,7 +39,7 @@ import VolumeCore
         let table = VolumeTable(width: grid.cols, isWide: false)
         let driverCol = table.columns.first { $0.column == .driver }!.col
         let body = PaneLayout(s, rows: s.rows, cols: s.cols).tableBody
-        for i in 0..<s.visibleIndices.count {
+        for i in 0..<s.table.visibleIndices.count {
             let row = body.row + i
             // The cell where DRIVER starts holds the first letter of the driver in every row.
             let driver = s.visibleEntry(i).volume.driver
@@ -96,7 +96,7 @@ import VolumeCore
             Fixture.type("peer-vol-09", &s)
         }
         #expect(filter < .milliseconds(500), "typing a filter took \(filter)")
-        #expect(s.visibleIndices.count == 100)
+        #expect(s.table.visibleIndices.count == 100)
     }
 }
 
@@ -126,7 +126,7 @@ import VolumeCore
         }
         var s = Fixture.loaded()
         _ = Fixture.press([.char("/"), .char("e"), .char("\u{301}"), .char("x"), .backspace, .backspace, .backspace], &s)
-        #expect(s.filter.text.isEmpty)
+        #expect(s.table.filter.text.isEmpty)
     }
 
     /// A 50 MB label is shown cut, with how much was left out, and costs a frame what a short one does.

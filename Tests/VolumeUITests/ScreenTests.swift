@@ -28,7 +28,7 @@ import VolumeCore
     @Test(arguments: sizes) func loading(_ size: Size) {
         var s = AppState(header: Fixture.header, isReadOnly: false, now: Fixture.now)
         _ = Dashboard.start(&s)
-        _ = Dashboard.reduce(&s, .key(.resize(rows: size.rows, cols: size.cols)))
+        _ = Dashboard.reduce(&s, .resize(rows: size.rows, cols: size.cols))
         check(s, "loading", size)
         _ = Dashboard.reduce(&s, .catalogLoaded(.success(Fixture.catalog)))
         check(s, "measuring", size)
@@ -38,7 +38,7 @@ import VolumeCore
     @Test(arguments: sizes) func namesBeforeOwners(_ size: Size) {
         var s = AppState(header: Fixture.header, isReadOnly: false, now: Fixture.now)
         _ = Dashboard.start(&s)
-        _ = Dashboard.reduce(&s, .key(.resize(rows: size.rows, cols: size.cols)))
+        _ = Dashboard.reduce(&s, .resize(rows: size.rows, cols: size.cols))
         _ = Dashboard.reduce(&s, .volumesListed(Catalog(volumes: Fixture.volumes, containers: [], takenAt: Fixture.now)))
         check(s, "names-before-owners", size)
         // Above the footer (whose "u unused" names a key), nothing says unused.

@@ -21,10 +21,10 @@ public enum DashboardLoop {
     ) async {
         var state = initial
         let size = screen.size
-        _ = Dashboard.reduce(&state, .key(.resize(rows: size.rows, cols: size.cols)))
+        _ = Dashboard.reduce(&state, .resize(rows: size.rows, cols: size.cols))
 
         let keys = Task { @MainActor in
-            for await key in screen.events() { queue.send(.key(key)) }
+            for await event in screen.events() { queue.send(Action(terminalEvent: event)) }
         }
         let events = Task { await runner.followEvents() }
         var wakeTask: Task<Void, Never>?

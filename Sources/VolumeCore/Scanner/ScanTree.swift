@@ -254,7 +254,7 @@ public struct ScanTree: Sendable {
     }
 
     /// What to sort children by.
-    public enum SortKey: Sendable, CaseIterable {
+    public enum ChildOrder: Sendable, CaseIterable {
         /// Counted apparent bytes.
         case apparentSize
         /// Counted allocated bytes.
@@ -271,7 +271,7 @@ public struct ScanTree: Sendable {
     }
 
     /// A directory's entries sorted by a key; ties are broken by name so the order is stable.
-    public func children(of node: Node, sortedBy key: SortKey, descending: Bool? = nil) -> [Node] {
+    public func children(of node: Node, sortedBy key: ChildOrder, descending: Bool? = nil) -> [Node] {
         let desc = descending ?? key.descendsByDefault
         var nodes = children(of: node)
         func nameOrder(_ a: Node, _ b: Node) -> Bool {

@@ -1,0 +1,23 @@
+extension AppState {
+    /// The keymap scopes a key is looked up in, focused first.
+    var keyScopes: [KeyBinding.Scope] {
+        if let dialog {
+            switch dialog {
+            case .create: return [.form, .global]
+            case .inspect(let viewer): return [viewer.isEditingSearch ? .search : .inspect, .global]
+            case .remove: return [.confirm, .global]
+            case .prune: return [.prune, .global]
+            case .preview: return [.preview, .global]
+            case .deleteFile: return [.confirm, .global]
+            case .owners: return [.owners, .global]
+            }
+        }
+        if table.isEditingFilter { return [.filter, .global] }
+        switch mode {
+        case .help: return [.help, .global]
+        case .mounts: return [.mounts, .global]
+        case .files: return [.files, .global]
+        case .volumes: return focus == .detail ? [.detail, .volumes, .global] : [.volumes, .global]
+        }
+    }
+}
