@@ -391,7 +391,9 @@ def main():
     p.add_argument("--running", type=int, default=8)
     p.add_argument("--runs", type=int, default=7)
     p.add_argument("--voltop", required=True)
-    p.add_argument("--voltop-static")
+    p.add_argument("--voltop-alt", help="a second build to compare (memory, ls)")
+    p.add_argument("--label", default="static stdlib")
+    p.add_argument("--alt-label", default="shared stdlib")
     p.add_argument("--tmux", default=f"voltop-scale-{os.getpid()}")
     p.add_argument("--json", action="store_true")
     p.add_argument("--idle", type=float, default=30)
@@ -423,9 +425,9 @@ def main():
     host = ["-H", f"unix://{args.socket}"]
     cmds = [("docker volume ls", [docker, *host, "volume", "ls"]), ("voltop ls", [args.voltop, *host, "ls"]),
             ("voltop ls --json", [args.voltop, *host, "ls", "--json"])]
-    if args.voltop_static:
-        cmds += [("voltop ls (static)", [args.voltop_static, *host, "ls"]),
-                 ("voltop ls --json (static)", [args.voltop_static, *host, "ls", "--json"])]
+    if args.voltop_alt:
+        cmds += [(f"voltop ls ({args.alt_label})", [args.voltop_alt, *host, "ls"]),
+                 (f"voltop ls --json ({args.alt_label})", [args.voltop_alt, *host, "ls", "--json"])]
     log("timing the CLI")
     medians, all_times = median_runs(cmds, args.runs, env)
     floors += [engine.timed_volume_list()[0] for _ in range(args.runs)]
@@ -530,25 +532,25 @@ def main():
     time.sleep(args.idle)
     res["dockerdCpuPercentWithoutVoltop"] = 100 * (proc_ticks(args.dockerd_pid) - e0) / HZ / (time.monotonic() - t0)
 
-    # --- the static build's memory -----------------------------------------------------------------------
-    if args.voltop_static:
-        log("static build: memory after start and after 60 s")
-        d = Dashboard(args, args.voltop_static, workdir)
+    # --- the second build's memory -----------------------------------------------------------------------
+    if args.voltop_alt:
+        log(f"{args.alt_label} build: memory after start and after 60 s")
+        d = Dashboard(args, args.voltop_alt, workdir)
         try:
             if d.wait_for("frame with the catalog", timeout=60) is None:
-                raise RuntimeError("the static build showed no catalog within 60 s")
+                raise RuntimeError(f"the {args.alt_label} build showed no catalog within 60 s")
             time.sleep(2)
-            res["staticRssAfterStart"] = proc_memory(d.pid)
+            res["altRssAfterStart"] = proc_memory(d.pid)
             wait = d.launched / 1000 + 60 - time.monotonic()
             if wait > 0:
                 time.sleep(wait)
-            res["staticRssAfter60s"] = proc_memory(d.pid)
-            res["staticSmapsAfter60s"] = smaps_top(d.pid)
+            res["altRssAfter60s"] = proc_memory(d.pid)
+            res["altSmapsAfter60s"] = smaps_top(d.pid)
         finally:
             d.quit()
     res["binaryBytes"] = os.path.getsize(args.voltop)
-    if args.voltop_static:
-        res["staticBinaryBytes"] = os.path.getsize(args.voltop_static)
+    if args.voltop_alt:
+        res["altBinaryBytes"] = os.path.getsize(args.voltop_alt)
     report(res, args)
     subprocess.run(["rm", "-rf", workdir])
 
@@ -612,17 +614,17 @@ def report(res, args):
     w(f"  voltop CPU                                     {res['idleCpuPercent']:.3f} % of a core   (target <= 0.1 %)")
     w(f"  dockerd CPU with voltop / without              {res['dockerdCpuPercentWithVoltop']:.3f} % / {res['dockerdCpuPercentWithoutVoltop']:.3f} %")
     w(f"memory (target <= {target_mem} MiB)")
-    w(f"  normal build, after start                      {mem(res.get('rssAfterStart'))}")
-    w(f"  normal build, after 60 s                       {mem(res.get('rssAfter60s'))}")
-    if "staticRssAfterStart" in res:
-        w(f"  --static-swift-stdlib, after start             {mem(res.get('staticRssAfterStart'))}")
-        w(f"  --static-swift-stdlib, after 60 s              {mem(res.get('staticRssAfter60s'))}")
-    w(f"  resident by mapping after 60 s (MiB), normal:  " + ", ".join(f"{k} {v:.1f}" for k, v in res["smapsAfter60s"]))
-    if "staticSmapsAfter60s" in res:
-        w(f"                                        static:  " + ", ".join(f"{k} {v:.1f}" for k, v in res["staticSmapsAfter60s"]))
-    sizes = f"binary {res['binaryBytes'] / 2**20:.1f} MiB"
-    if "staticBinaryBytes" in res:
-        sizes += f", static {res['staticBinaryBytes'] / 2**20:.1f} MiB"
+    w(f"  {args.label}, after start".ljust(49) + mem(res.get("rssAfterStart")))
+    w(f"  {args.label}, after 60 s".ljust(49) + mem(res.get("rssAfter60s")))
+    if "altRssAfterStart" in res:
+        w(f"  {args.alt_label}, after start".ljust(49) + mem(res.get("altRssAfterStart")))
+        w(f"  {args.alt_label}, after 60 s".ljust(49) + mem(res.get("altRssAfter60s")))
+    w(f"  resident after 60 s (MiB), {args.label}: " + ", ".join(f"{k} {v:.1f}" for k, v in res["smapsAfter60s"]))
+    if "altSmapsAfter60s" in res:
+        w(f"  resident after 60 s (MiB), {args.alt_label}: " + ", ".join(f"{k} {v:.1f}" for k, v in res["altSmapsAfter60s"]))
+    sizes = f"binary {res['binaryBytes'] / 2**20:.1f} MiB ({args.label})"
+    if "altBinaryBytes" in res:
+        sizes += f", {res['altBinaryBytes'] / 2**20:.1f} MiB ({args.alt_label})"
     w(f"  {sizes}")
     print("\n".join(out))
     if args.json:
