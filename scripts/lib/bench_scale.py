@@ -541,6 +541,10 @@ def main():
                 raise RuntimeError(f"the {args.alt_label} build showed no catalog within 60 s")
             time.sleep(2)
             res["altRssAfterStart"] = proc_memory(d.pid)
+            # The same burst as above (created, then removed), so both builds' 60 s figures saw the same work.
+            parallel(lambda name: engine.json("POST", "/volumes/create", {"Name": name}), burst_names)
+            time.sleep(3)
+            parallel(lambda name: engine.call("DELETE", f"/volumes/{name}"), burst_names)
             wait = d.launched / 1000 + 60 - time.monotonic()
             if wait > 0:
                 time.sleep(wait)
@@ -615,10 +619,10 @@ def report(res, args):
     w(f"  dockerd CPU with voltop / without              {res['dockerdCpuPercentWithVoltop']:.3f} % / {res['dockerdCpuPercentWithoutVoltop']:.3f} %")
     w(f"memory (target <= {target_mem} MiB)")
     w(f"  {args.label}, after start".ljust(49) + mem(res.get("rssAfterStart")))
-    w(f"  {args.label}, after 60 s".ljust(49) + mem(res.get("rssAfter60s")))
+    w(f"  {args.label}, after 60 s (burst included)".ljust(49) + mem(res.get("rssAfter60s")))
     if "altRssAfterStart" in res:
         w(f"  {args.alt_label}, after start".ljust(49) + mem(res.get("altRssAfterStart")))
-        w(f"  {args.alt_label}, after 60 s".ljust(49) + mem(res.get("altRssAfter60s")))
+        w(f"  {args.alt_label}, after 60 s (same burst)".ljust(49) + mem(res.get("altRssAfter60s")))
     w(f"  resident after 60 s (MiB), {args.label}: " + ", ".join(f"{k} {v:.1f}" for k, v in res["smapsAfter60s"]))
     if "altSmapsAfter60s" in res:
         w(f"  resident after 60 s (MiB), {args.alt_label}: " + ", ".join(f"{k} {v:.1f}" for k, v in res["altSmapsAfter60s"]))
