@@ -17,7 +17,13 @@ public enum DisplayWidth {
 
     /// Columns a string takes.
     public static func of(_ text: String) -> Int {
-        text.unicodeScalars.reduce(0) { $0 + of($1) }
+        // ASCII (most names, every number and status): one column per printable byte, none per control.
+        var columns = 0
+        for byte in text.utf8 {
+            if byte >= 0x80 { return text.unicodeScalars.reduce(0) { $0 + of($1) } }
+            if byte >= 0x20 && byte != 0x7F { columns += 1 }
+        }
+        return columns
     }
 
     static func isWide(_ v: UInt32) -> Bool {

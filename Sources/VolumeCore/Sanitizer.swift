@@ -22,7 +22,9 @@ public enum Sanitizer {
 
     /// Whether the text holds anything that `inline` would change.
     public static func needsEscaping(_ text: String) -> Bool {
-        text.unicodeScalars.contains(where: isUnsafe)
+        // Printable ASCII is safe; only text with a control byte or a non-ASCII byte needs the scalar check.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return false }
+        return text.unicodeScalars.contains(where: isUnsafe)
     }
 
     /// Whether one scalar must not reach a terminal raw.
@@ -50,7 +52,8 @@ public enum Sanitizer {
     /// Text for a stream that keeps its own line structure (CLI output, messages): like `inline`, but newlines and
     /// tabs stay as they are. Everything else unsafe (ESC, CR, other controls, bidi, invisible) is escaped.
     public static func multiline(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { isUnsafe($0) && $0 != "\n" && $0 != "\t" }) else { return text }
+        let plain = text.utf8.allSatisfy { ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x0A || $0 == 0x09 }
+        guard !plain, text.unicodeScalars.contains(where: { isUnsafe($0) && $0 != "\n" && $0 != "\t" }) else { return text }
         var out = String()
         out.reserveCapacity(text.utf8.count + 8)
         for scalar in text.unicodeScalars {

@@ -378,3 +378,32 @@ struct JSONShapeTests {
         #expect(Self.keys((object["candidates"] as? [Any])?.first) == candidateDoc, "prune candidates")
     }
 }
+
+extension CLITests {
+    /// strace, when installed (it counts the system calls of a command).
+    static let strace: String? = ["/usr/bin/strace", "/bin/strace"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// `voltop ls` (table and `-q`) writes its output in one write(2), not one per line: at 10,000 volumes the
+    /// writes cost more than the engine's answer. The bytes are the same as line by line.
+    @Test(.enabled(if: TestEngine.isAvailable && CLITests.strace != nil, "needs the private engine and strace"))
+    func lsWritesItsOutputInOneWrite() throws {
+        let tag = TestEngine.unique("cli-one-write")
+        let volumes = (0..<5).map { "\(tag)-\($0)" }
+        defer { TestEngine.removeVolumes(volumes) }
+        for volume in volumes { try TestEngine.docker(["volume", "create", "--label", "voltop.write=\(tag)", volume]) }
+        let trace = FileManager.default.temporaryDirectory.appendingPathComponent("\(tag).strace").path
+        defer { try? FileManager.default.removeItem(atPath: trace) }
+        var env = ProcessInfo.processInfo.environment
+        env["DOCKER_HOST"] = TestEngine.host
+        for args in [["ls"], ["ls", "-q"]] {
+            let r = try TestEngine.run(
+                try #require(Self.strace), ["-f", "-e", "trace=write", "-o", trace, Self.binary] + args + ["--filter", "label=voltop.write=\(tag)"],
+                check: false, environment: env)
+            #expect(r.status == 0, "\(r.err)")
+            let lines = r.out.split(separator: "\n")
+            #expect(lines.count == (args.contains("-q") ? 5 : 6), "\(r.out)")
+            let writes = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n").filter { $0.contains("write(1,") }
+            #expect(writes.count == 1, "\(args): \(writes.count) writes to standard output:\n\(writes.joined(separator: "\n"))")
+        }
+    }
+}
