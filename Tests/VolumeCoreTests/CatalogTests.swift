@@ -93,8 +93,11 @@ import Testing
         #expect(Set(object.keys) == [
             "name", "driver", "scope", "mountpoint", "createdAt", "labels", "options", "anonymous", "dangling", "status",
             "composeProject", "size", "sizeState", "sizeNote", "sizeSource", "owners", "runningOwners", "stoppedOwners",
+            "growthBytesPerSecond", "writers", "writersSeen",
         ])
         #expect(object["size"] is NSNull)
+        #expect(object["growthBytesPerSecond"] is NSNull && object["writersSeen"] is NSNull)
+        #expect((object["writers"] as? [String]) == [])
         #expect(object["sizeState"] as? String == "unknown")
     }
 
