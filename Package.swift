@@ -6,14 +6,14 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "voltop", targets: ["voltop"]),
-        .library(name: "VolumeCore", targets: ["VolumeCore"]),
+        .library(name: "VolumeCore", targets: ["VolumeCore"])
     ],
     dependencies: [
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
-        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6")
     ],
     targets: [
         .target(
@@ -24,7 +24,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl")
             ]
         ),
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
@@ -40,7 +40,7 @@ let package = Package(
             dependencies: [
                 "VolumeCore", "VolumeUI", "TerminalBackend", "DashboardRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log")
             ]
         ),
         .executableTarget(name: "ScanBench", dependencies: ["VolumeCore"]),
@@ -53,6 +53,6 @@ let package = Package(
             name: "DashboardRuntimeTests",
             dependencies: ["DashboardRuntime", "VolumeUI", "VolumeCore", .product(name: "Logging", package: "swift-log")]
         ),
-        .testTarget(name: "TerminalBackendTests", dependencies: ["TerminalBackend", "VolumeUI"]),
+        .testTarget(name: "TerminalBackendTests", dependencies: ["TerminalBackend", "VolumeUI"])
     ]
 )

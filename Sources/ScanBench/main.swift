@@ -91,7 +91,11 @@ unlink(probe)
 func ms(_ s: Double) -> String { String(format: "%9.2f ms", s * 1000) }
 print("tree: \(tree): \(entries) entries, \(directories) directories, \(Format.bytes(fullBytes)) disk usage")
 print("full walk (parallel scanner, median of \(runs))      \(ms(median(full)))")
-print("incremental, first pass (builds its cache)          \(ms(firstPass))   \(first == fullBytes ? "same total" : "total differs: \(first) vs \(fullBytes)")")
+print(
+    "incremental, first pass (builds its cache)          \(ms(firstPass))   \(first == fullBytes ? "same total" : "total differs: \(first) vs \(fullBytes)")"
+)
 print("incremental, nothing changed (median)                \(ms(median(again)))")
-print("incremental, one new file (median)                   \(ms(median(afterNew)))   (\(afterWork.directoriesRead) directory read, \(afterWork.entriesStatted) entries stat'ed)")
+print(
+    "incremental, one new file (median)                   \(ms(median(afterNew)))   (\(afterWork.directoriesRead) directory read, \(afterWork.entriesStatted) entries stat'ed)"
+)
 print("one growing file followed by fanotify (fstat)        \(String(format: "%9.4f ms", median(stats) * 1000))")

@@ -1,3 +1,5 @@
+import Foundation
+
 /// An Engine API version such as `1.41`, ordered numerically.
 public struct APIVersion: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
     /// The major number (always 1 today).
@@ -33,5 +35,3 @@ public struct APIVersion: Sendable, Hashable, Comparable, CustomStringConvertibl
     /// The version where `/system/df` got typed `VolumeUsage` objects.
     public static let v1_52 = APIVersion(1, 52)
 }
-
-import Foundation

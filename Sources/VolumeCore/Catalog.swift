@@ -61,7 +61,8 @@ public enum AnonymityRule: String, Sendable, Codable, Equatable {
         switch self {
         case .label: return "anonymous volumes are those the engine labelled com.docker.volume.anonymous"
         case .labelOrNameShape:
-            return "this engine does not label anonymous volumes: a volume counts as anonymous by its 64-hex-digit name, which a named volume can also have"
+            return
+                "this engine does not label anonymous volumes: a volume counts as anonymous by its 64-hex-digit name, which a named volume can also have"
         }
     }
 }
@@ -146,7 +147,8 @@ public struct Catalog: Sendable, Equatable {
 
     /// Joins volumes with containers (one pass over every mount) and attaches sizes when given.
     public init(
-        volumes: [Volume], containers allContainers: [Container], sizes: [String: (size: Int64, refCount: Int64)]? = nil, takenAt: Date = Date(),
+        volumes: [Volume], containers allContainers: [Container], sizes: [String: (size: Int64, refCount: Int64)]? = nil,
+        takenAt: Date = Date(),
         anonymity: AnonymityRule = .labelOrNameShape
     ) {
         var owners: [String: [VolumeOwner]] = [:]

@@ -47,7 +47,9 @@ public struct ContainerDetail: Sendable, Equatable {
             default: return "\(Sanitizer.inline(m.type)) -> \(Sanitizer.inline(m.destination)) (\(access))"
             }
         }
-        lines += tmpfs.map { "tmpfs -> \(Sanitizer.inline($0.destination))" + ($0.options.isEmpty ? "" : " (\(Sanitizer.inline($0.options)))") }
+        lines += tmpfs.map {
+            "tmpfs -> \(Sanitizer.inline($0.destination))" + ($0.options.isEmpty ? "" : " (\(Sanitizer.inline($0.options)))")
+        }
         return lines
     }
 }

@@ -67,7 +67,8 @@ public final class DockerEngine: Sendable {
         guard reply.status == 200 || reply.status == 500 else {
             throw EngineError(
                 .malformedResponse,
-                "\(http.displayAddress) (found via \(http.endpoint.source)) answered HTTP \(reply.status) to /_ping: it does not look like a Docker engine")
+                "\(http.displayAddress) (found via \(http.endpoint.source)) answered HTTP \(reply.status) to /_ping: it does not look like a Docker engine"
+            )
         }
         let (info, negotiated) = try negotiate(reply, address: http.displayAddress, environment: environment)
         return DockerEngine(http: http, info: info, apiVersion: negotiated, readOnly: readOnly)
@@ -85,7 +86,8 @@ public final class DockerEngine: Sendable {
         var negotiated = min(APIVersion.newestSupported, server)
         if let fixed = environment["DOCKER_API_VERSION"], !fixed.isEmpty {
             guard let v = APIVersion(fixed) else {
-                throw EngineError(.invalidArgument, "DOCKER_API_VERSION=\(Sanitizer.inline(fixed)) is not a version like 1.41: unset it or fix it")
+                throw EngineError(
+                    .invalidArgument, "DOCKER_API_VERSION=\(Sanitizer.inline(fixed)) is not a version like 1.41: unset it or fix it")
             }
             negotiated = v
         }
@@ -192,7 +194,8 @@ public final class DockerEngine: Sendable {
         try VolumeName.checkNonEmpty(name)
         let reply = try await read("/volumes/\(EngineHTTP.encode(name))")
         if reply.status == 404 {
-            throw EngineError(.notFound, "no such volume: \(Sanitizer.inline(name)). List volumes with `voltop ls`", cause: Self.engineMessage(reply))
+            throw EngineError(
+                .notFound, "no such volume: \(Sanitizer.inline(name)). List volumes with `voltop ls`", cause: Self.engineMessage(reply))
         }
         guard reply.status == 200 else { throw failure(reply, "inspecting volume \(Sanitizer.inline(name))") }
         return (try decode(Volume.self, reply, "GET /volumes/{name}"), reply.body)
@@ -216,7 +219,8 @@ public final class DockerEngine: Sendable {
             let how = differences.isEmpty ? "" : " (with \(differences.joined(separator: ", ")))"
             throw EngineError(
                 .conflict,
-                "volume \(Sanitizer.inline(name)) already exists\(how): nothing was created or changed. Pick another name, or remove it first")
+                "volume \(Sanitizer.inline(name)) already exists\(how): nothing was created or changed. Pick another name, or remove it first"
+            )
         }
         var body: [String: Any] = [:]
         if let name = request.name { body["Name"] = name }
@@ -230,7 +234,10 @@ public final class DockerEngine: Sendable {
         guard reply.status == 201 || reply.status == 200 else {
             let message = Self.engineMessage(reply)
             if reply.status == 404, message.contains("plugin") {
-                throw EngineError(.notFound, "\(label): the engine has no volume driver \"\(Sanitizer.inline(request.driver))\"; use local or install the plugin", cause: message)
+                throw EngineError(
+                    .notFound,
+                    "\(label): the engine has no volume driver \"\(Sanitizer.inline(request.driver))\"; use local or install the plugin",
+                    cause: message)
             }
             if message.contains("invalid characters") || message.contains("too short") {
                 throw EngineError(.invalidName, "\(label): \(VolumeName.ruleText)", cause: message)
@@ -256,11 +263,13 @@ public final class DockerEngine: Sendable {
         switch reply.status {
         case 204, 200: return
         case 404:
-            throw EngineError(.notFound, "no such volume: \(Sanitizer.inline(name)). List volumes with `voltop ls`", cause: Self.engineMessage(reply))
+            throw EngineError(
+                .notFound, "no such volume: \(Sanitizer.inline(name)). List volumes with `voltop ls`", cause: Self.engineMessage(reply))
         case 409:
-            let owners = (try? await containers(filters: ["volume": [name]]).filter { container in
-                container.mounts.contains { $0.name == name }
-            }) ?? []
+            let owners =
+                (try? await containers(filters: ["volume": [name]]).filter { container in
+                    container.mounts.contains { $0.name == name }
+                }) ?? []
             throw EngineError.inUse(volume: name, owners: owners, engineMessage: Self.engineMessage(reply))
         default:
             throw failure(reply, label)
@@ -281,7 +290,9 @@ public final class DockerEngine: Sendable {
     /// The engine's JSON for one container.
     public func containerJSON(_ id: String) async throws -> Data {
         let reply = try await read("/containers/\(EngineHTTP.encode(id))/json")
-        if reply.status == 404 { throw EngineError(.notFound, "no such container: \(Sanitizer.inline(id))", cause: Self.engineMessage(reply)) }
+        if reply.status == 404 {
+            throw EngineError(.notFound, "no such container: \(Sanitizer.inline(id))", cause: Self.engineMessage(reply))
+        }
         guard reply.status == 200 else { throw failure(reply, "inspecting container \(Sanitizer.inline(id))") }
         return reply.body
     }
@@ -363,12 +374,16 @@ public final class DockerEngine: Sendable {
 extension EngineError {
     /// The error for a volume that containers still reference, naming each and its state.
     static func inUse(volume: String, owners: [Container], engineMessage: String) -> EngineError {
-        let list = owners.map { "\(Sanitizer.inline($0.name)) (\($0.isRunning ? "running" : $0.state.isEmpty ? "stopped" : "stopped: \($0.state)"))" }
+        let list = owners.map {
+            "\(Sanitizer.inline($0.name)) (\($0.isRunning ? "running" : $0.state.isEmpty ? "stopped" : "stopped: \($0.state)"))"
+        }
         let who = list.isEmpty ? "a container" : list.joined(separator: ", ")
         let running = owners.contains { $0.isRunning }
-        let advice = running
+        let advice =
+            running
             ? "stop and remove those containers first (docker rm -f), then remove the volume"
             : "remove those stopped containers first (docker rm), then remove the volume"
-        return EngineError(.inUse, "volume \(Sanitizer.inline(volume)) is in use by \(who): \(advice)", cause: Sanitizer.inline(engineMessage))
+        return EngineError(
+            .inUse, "volume \(Sanitizer.inline(volume)) is in use by \(who): \(advice)", cause: Sanitizer.inline(engineMessage))
     }
 }

@@ -87,20 +87,21 @@ public struct EngineEndpoint: Sendable, Equatable {
         }
         var rest = value
         var tls = tls
-        if rest.hasPrefix("tcp://") { rest = String(rest.dropFirst("tcp://".count)) }
-        else if rest.hasPrefix("http://") { rest = String(rest.dropFirst("http://".count)) }
-        else if rest.hasPrefix("https://") {
+        if rest.hasPrefix("tcp://") {
+            rest = String(rest.dropFirst("tcp://".count))
+        } else if rest.hasPrefix("http://") {
+            rest = String(rest.dropFirst("http://".count))
+        } else if rest.hasPrefix("https://") {
             rest = String(rest.dropFirst("https://".count))
             // https:// always means TLS, verified against the system's trust store unless TLS settings say more.
             if tls == nil { tls = TLSSettings(verify: true, certDirectory: nil) }
-        }
-        else if rest.contains("://") {
+        } else if rest.contains("://") {
             throw EngineError(.invalidArgument, "\(source) is \(value): unknown scheme; use unix:///path or tcp://host:port")
         }
         if let slash = rest.firstIndex(of: "/") { rest = String(rest[..<slash]) }
         var host = rest
         var port = tls == nil ? 2375 : 2376
-        if rest.hasPrefix("[") , let close = rest.firstIndex(of: "]") {
+        if rest.hasPrefix("["), let close = rest.firstIndex(of: "]") {
             host = String(rest[rest.index(after: rest.startIndex)..<close])
             let after = rest[rest.index(after: close)...]
             if after.hasPrefix(":"), let p = Int(after.dropFirst()) { port = p }
@@ -185,7 +186,8 @@ public struct EngineEndpoint: Sendable, Equatable {
         }
         let pattern = #"^[a-zA-Z0-9][a-zA-Z0-9_.+-]+$"#
         guard name.range(of: pattern, options: .regularExpression) != nil else {
-            throw EngineError(.invalidArgument, "context name \"\(Sanitizer.inline(name))\" is not valid: names match [a-zA-Z0-9][a-zA-Z0-9_.+-]+")
+            throw EngineError(
+                .invalidArgument, "context name \"\(Sanitizer.inline(name))\" is not valid: names match [a-zA-Z0-9][a-zA-Z0-9_.+-]+")
         }
         let configDir = dockerConfigDirectory(environment)
         // The store keys each context by the sha256 of its name; reading every meta.json and matching
@@ -202,7 +204,9 @@ public struct EngineEndpoint: Sendable, Equatable {
             break
         }
         guard let (digest, data) = found else {
-            throw EngineError(.notFound, "docker context \"\(name)\" (from \(source)) does not exist in \(configDir)/contexts; list them with `docker context ls`")
+            throw EngineError(
+                .notFound,
+                "docker context \"\(name)\" (from \(source)) does not exist in \(configDir)/contexts; list them with `docker context ls`")
         }
         let metaPath = "\(metaRoot)/\(digest)/meta.json"
         struct Meta: Decodable {
@@ -222,7 +226,8 @@ public struct EngineEndpoint: Sendable, Equatable {
         let tlsDir = "\(configDir)/contexts/tls/\(digest)/docker"
         var tls: TLSSettings? = nil
         if host.hasPrefix("tcp://") || host.hasPrefix("https://") {
-            let hasTLSFiles = FileManager.default.fileExists(atPath: tlsDir + "/ca.pem") || FileManager.default.fileExists(atPath: tlsDir + "/cert.pem")
+            let hasTLSFiles =
+                FileManager.default.fileExists(atPath: tlsDir + "/ca.pem") || FileManager.default.fileExists(atPath: tlsDir + "/cert.pem")
             if hasTLSFiles || docker.SkipTLSVerify == true {
                 tls = TLSSettings(
                     verify: !(docker.SkipTLSVerify ?? false), certDirectory: hasTLSFiles ? tlsDir : nil,

@@ -48,7 +48,8 @@ struct EngineHTTP: Sendable {
     /// The URL for a path and query on this endpoint.
     func url(_ path: String, query: [(String, String)] = [], byteQuery: [(String, [UInt8])] = []) -> String {
         var q = ""
-        let items = query.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" } + byteQuery.map { "\(Self.encode($0.0))=\(Self.encode(bytes: $0.1))" }
+        let items =
+            query.map { "\(Self.encode($0.0))=\(Self.encode($0.1))" } + byteQuery.map { "\(Self.encode($0.0))=\(Self.encode(bytes: $0.1))" }
         if !items.isEmpty {
             q = "?" + items.joined(separator: "&")
         }
@@ -73,7 +74,9 @@ struct EngineHTTP: Sendable {
         var out = ""
         out.reserveCapacity(bytes.count * 3)
         for b in bytes {
-            let unreserved = (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || b == 0x2D || b == 0x2E || b == 0x5F || b == 0x7E
+            let unreserved =
+                (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || b == 0x2D || b == 0x2E || b == 0x5F
+                || b == 0x7E
             if unreserved {
                 out.unicodeScalars.append(Unicode.Scalar(b))
             } else {

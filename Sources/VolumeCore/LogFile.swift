@@ -37,13 +37,16 @@ public enum LogFile {
             let e = errno
             if e == ELOOP || e == ENOTDIR {
                 throw EngineError(
-                    .conflict, "the log directory \(shownDir) is a symbolic link or not a directory: voltop does not follow it. Remove it \(instead)")
+                    .conflict,
+                    "the log directory \(shownDir) is a symbolic link or not a directory: voltop does not follow it. Remove it \(instead)")
             }
             throw failure(e, "cannot open the log directory \(shownDir)", instead)
         }
         defer { close(dirFD) }
         let cName = Array(name.utf8CString)
-        let created = SafePath.retrying { openat(dirFD, cName, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0o600) }
+        let created = SafePath.retrying {
+            openat(dirFD, cName, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0o600)
+        }
         if created >= 0 { return created }
         guard errno == EEXIST else { throw failure(errno, "cannot create the log file \(path)", instead) }
         let pathFD = SafePath.retrying { cvs_open_path(dirFD, cName) }
@@ -68,22 +71,27 @@ public enum LogFile {
         case S_IFLNK:
             throw EngineError(.conflict, "the log file \(path) is a symbolic link: voltop does not follow it. Remove the link \(instead)")
         default:
-            throw EngineError(.conflict, "the log file \(path) is not a regular file (a device, pipe, socket or directory). Remove it \(instead)")
+            throw EngineError(
+                .conflict, "the log file \(path) is not a regular file (a device, pipe, socket or directory). Remove it \(instead)")
         }
         guard st.st_uid == geteuid() else {
             throw EngineError(
                 .conflict,
-                "the log file \(path) belongs to uid \(st.st_uid), not to you (uid \(geteuid())): voltop does not write to it. Remove it \(instead)")
+                "the log file \(path) belongs to uid \(st.st_uid), not to you (uid \(geteuid())): voltop does not write to it. Remove it \(instead)"
+            )
         }
         guard st.st_nlink == 1 else {
             throw EngineError(
-                .conflict, "the log file \(path) has \(st.st_nlink) hard links: voltop writes only to a file of its own. Remove it \(instead)")
+                .conflict,
+                "the log file \(path) has \(st.st_nlink) hard links: voltop writes only to a file of its own. Remove it \(instead)")
         }
     }
 
     private static func failure(_ e: Int32, _ what: String, _ instead: String) -> EngineError {
         let cause = String(cString: strerror(e))
-        if e == EACCES || e == EPERM { return EngineError(.permissionDenied, "\(what): permission denied; fix its permissions \(instead)", cause: cause) }
+        if e == EACCES || e == EPERM {
+            return EngineError(.permissionDenied, "\(what): permission denied; fix its permissions \(instead)", cause: cause)
+        }
         return EngineError(.engineFailure, "\(what); check the path \(instead)", cause: cause)
     }
 }

@@ -22,8 +22,13 @@ public struct Volume: Sendable, Equatable, Codable, Hashable {
     public private(set) var created: Date?
 
     enum CodingKeys: String, CodingKey {
-        case name = "Name", driver = "Driver", mountpoint = "Mountpoint", labels = "Labels"
-        case options = "Options", scope = "Scope", createdAt = "CreatedAt"
+        case name = "Name"
+        case driver = "Driver"
+        case mountpoint = "Mountpoint"
+        case labels = "Labels"
+        case options = "Options"
+        case scope = "Scope"
+        case createdAt = "CreatedAt"
     }
 
     /// A volume built from its parts.
@@ -198,8 +203,13 @@ public struct MountPoint: Sendable, Equatable, Codable, Hashable {
     public var isReadWrite: Bool
 
     enum CodingKeys: String, CodingKey {
-        case type = "Type", name = "Name", source = "Source", destination = "Destination"
-        case driver = "Driver", mode = "Mode", isReadWrite = "RW"
+        case type = "Type"
+        case name = "Name"
+        case source = "Source"
+        case destination = "Destination"
+        case driver = "Driver"
+        case mode = "Mode"
+        case isReadWrite = "RW"
     }
 
     /// A mount built from its parts.
@@ -250,8 +260,15 @@ public struct Container: Sendable, Equatable, Codable, Hashable {
     public var command: String
 
     enum CodingKeys: String, CodingKey {
-        case id = "Id", names = "Names", image = "Image", state = "State", status = "Status"
-        case created = "Created", labels = "Labels", mounts = "Mounts", command = "Command"
+        case id = "Id"
+        case names = "Names"
+        case image = "Image"
+        case state = "State"
+        case status = "Status"
+        case created = "Created"
+        case labels = "Labels"
+        case mounts = "Mounts"
+        case command = "Command"
     }
 
     /// A container built from its parts.

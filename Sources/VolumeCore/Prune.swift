@@ -198,7 +198,8 @@ extension DockerEngine {
                 + "(CreatedAt \(Sanitizer.inline(before)) then, \(Sanitizer.inline(now.createdAt ?? "none")) now): not removed; preview again"
         }
         if (now.labels[Volume.anonymousLabel] != nil) != candidate.hasAnonymousLabel {
-            return "volume's anonymous label changed since the preview: it is another volume under the same name; not removed, preview again"
+            return
+                "volume's anonymous label changed since the preview: it is another volume under the same name; not removed, preview again"
         }
         return nil
     }

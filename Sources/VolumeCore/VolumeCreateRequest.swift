@@ -22,14 +22,18 @@ public struct VolumeCreateRequest: Sendable, Equatable {
     /// Checks the name against the engine's rule and the local driver's option rules, before any request.
     public func validate(flavor: String = "docker") throws {
         if let name {
-            if driver == "local" || driver.isEmpty { try VolumeName.validate(name, flavor: flavor) }
-            else { try VolumeName.checkNonEmpty(name) }
+            if driver == "local" || driver.isEmpty {
+                try VolumeName.validate(name, flavor: flavor)
+            } else {
+                try VolumeName.checkNonEmpty(name)
+            }
         }
         guard !driver.isEmpty else { throw EngineError(.invalidArgument, "the driver name is empty: use --driver local or leave it out") }
         if driver == "local" && flavor == "docker" {
             let allowed: Set = ["type", "o", "device", "size"]
             if let bad = options.keys.sorted().first(where: { !allowed.contains($0) }) {
-                throw EngineError(.invalidArgument, "the local driver has no option \"\(Sanitizer.inline(bad))\": use type, device, o or size")
+                throw EngineError(
+                    .invalidArgument, "the local driver has no option \"\(Sanitizer.inline(bad))\": use type, device, o or size")
             }
             if options["type"] != nil && options["device"] == nil {
                 throw EngineError(.invalidArgument, "the local driver needs --opt device=… together with --opt type=…")

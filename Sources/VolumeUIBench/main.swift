@@ -31,7 +31,7 @@ struct Host {
     static let words = [
         "postgres", "redis", "cache", "data", "uploads", "grafana", "prometheus", "elastic", "minio", "backup",
         "shop", "billing", "auth", "gateway", "worker", "queue", "logs", "metrics", "assets", "media", "build",
-        "ci", "runner", "artifacts", "staging", "prod", "tenant", "search", "index", "snapshots",
+        "ci", "runner", "artifacts", "staging", "prod", "tenant", "search", "index", "snapshots"
     ]
     static let hex = Array("0123456789abcdef")
 
@@ -58,7 +58,7 @@ struct Host {
                 name = "\(project)_\(volume)"
                 labels = [
                     "com.docker.compose.project": project, "com.docker.compose.volume": volume,
-                    "com.docker.compose.version": "2.29.1",
+                    "com.docker.compose.version": "2.29.1"
                 ]
             default:
                 // Hand-made names, 10-64 characters.

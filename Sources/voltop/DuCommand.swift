@@ -58,7 +58,9 @@ struct DuCommand: AsyncParsableCommand {
     var path: String?
 
     // Unconditional, so `--depth -1` reaches the check below ("must be 0 or more") instead of "Missing value".
-    @Option(parsing: .unconditional, help: "Levels of entries to list below the top one (0: the total only; at most 200 with --json, 4096 without).")
+    @Option(
+        parsing: .unconditional,
+        help: "Levels of entries to list below the top one (0: the total only; at most 200 with --json, 4096 without).")
     var depth = 1
 
     /// Most levels listed: JSON nests two values per level and Foundation's encoder stops at 512; the text
@@ -175,7 +177,9 @@ struct DuCommand: AsyncParsableCommand {
         let elapsed = ContinuousClock.now - started
         let shownDepth = min(depth, json ? Self.maxJSONDepth : Self.maxTextDepth)
         if shownDepth < depth {
-            Output.warn("--depth \(depth) is more than voltop lists\(json ? " with --json" : ""): showing \(shownDepth) levels (deeper entries count in their parents' sizes)")
+            Output.warn(
+                "--depth \(depth) is more than voltop lists\(json ? " with --json" : ""): showing \(shownDepth) levels (deeper entries count in their parents' sizes)"
+            )
         }
         if json {
             var document = DuJSON(tree: tree, volume: volume, path: path ?? "", depth: shownDepth, apparent: apparent)
@@ -213,7 +217,8 @@ struct DuCommand: AsyncParsableCommand {
             Output.line(String(repeating: " ", count: width - row.size.count) + row.size + "  " + row.path)
         }
         let t = tree.totals
-        var summary = "\(Format.count(t.files, "file")), \(Format.count(t.directories, "directory", plural: "directories")), "
+        var summary =
+            "\(Format.count(t.files, "file")), \(Format.count(t.directories, "directory", plural: "directories")), "
             + Format.count(t.symlinks, "symlink")
         if t.others > 0 { summary += ", \(t.others) other" }
         summary += "; \(Format.bytes(t.allocatedBytes)) on disk, \(Format.bytes(t.apparentBytes)) apparent"
@@ -230,9 +235,11 @@ struct DuCommand: AsyncParsableCommand {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let entries = max(tree.count, 1)
         var text = "stats: entries=\(tree.count) seconds=\(String(format: "%.3f", seconds))"
-        text += " tree-bytes=\(tree.memoryFootprint) tree-bytes-per-entry=\(String(format: "%.1f", Double(tree.memoryFootprint) / Double(entries)))"
+        text +=
+            " tree-bytes=\(tree.memoryFootprint) tree-bytes-per-entry=\(String(format: "%.1f", Double(tree.memoryFootprint) / Double(entries)))"
         if let before = rssBefore, let peak = Self.memoryStatus("VmHWM") {
-            text += " rss-before=\(before) peak-rss=\(peak) peak-rss-growth-per-entry=\(String(format: "%.1f", Double(peak - before) / Double(entries)))"
+            text +=
+                " rss-before=\(before) peak-rss=\(peak) peak-rss-growth-per-entry=\(String(format: "%.1f", Double(peak - before) / Double(entries)))"
         }
         Output.text(text + "\n", to: STDERR_FILENO)
     }

@@ -49,7 +49,8 @@ struct InspectCommand: AsyncParsableCommand {
             printSummary(entry, origin: origin, details: details)
         }
         if json {
-            let data = try JSONSerialization.data(withJSONObject: jsonItems, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            let data = try JSONSerialization.data(
+                withJSONObject: jsonItems, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             Output.json(data: data)
         }
         if failed { throw ExitCode(1) }
@@ -79,8 +80,14 @@ struct InspectCommand: AsyncParsableCommand {
         if let project = entry.composeProject {
             field("Compose", "project " + Sanitizer.inline(project) + (v.composeVolume.map { ", volume " + Sanitizer.inline($0) } ?? ""))
         }
-        field("Labels", v.labels.isEmpty ? "-" : v.labels.sorted { $0.key < $1.key }.map { Sanitizer.inline("\($0.key)=\($0.value)") }.joined(separator: ", "))
-        field("Options", v.options.isEmpty ? "-" : v.options.sorted { $0.key < $1.key }.map { Sanitizer.inline("\($0.key)=\($0.value)") }.joined(separator: ", "))
+        field(
+            "Labels",
+            v.labels.isEmpty
+                ? "-" : v.labels.sorted { $0.key < $1.key }.map { Sanitizer.inline("\($0.key)=\($0.value)") }.joined(separator: ", "))
+        field(
+            "Options",
+            v.options.isEmpty
+                ? "-" : v.options.sorted { $0.key < $1.key }.map { Sanitizer.inline("\($0.key)=\($0.value)") }.joined(separator: ", "))
         Output.line("Owners: \(Format.owners(entry))")
         if entry.owners.isEmpty { Output.line("  none") }
         for owner in entry.owners {

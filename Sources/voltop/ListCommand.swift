@@ -51,7 +51,8 @@ struct ListCommand: AsyncParsableCommand {
         for item in raw {
             let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             guard parts.count == 2, !parts[1].isEmpty else {
-                throw ValidationError("filter \"\(Sanitizer.inline(item))\" is not KEY=VALUE; use dangling=true, driver=local, label=K[=V] or name=S")
+                throw ValidationError(
+                    "filter \"\(Sanitizer.inline(item))\" is not KEY=VALUE; use dangling=true, driver=local, label=K[=V] or name=S")
             }
             let (key, value) = (parts[0], parts[1])
             switch key {
@@ -102,7 +103,7 @@ struct ListCommand: AsyncParsableCommand {
         let now = Date()
         var columns: [TextTable.Column] = [
             .init("NAME"), .init("DRIVER"), .init("SIZE", alignRight: true), .init("OWNERS"), .init("STATUS"),
-            .init("CREATED", alignRight: true),
+            .init("CREATED", alignRight: true)
         ]
         if report != nil { columns += [.init("GROWTH", alignRight: true), .init("WRITERS")] }
         var table = TextTable(columns: columns)
@@ -110,7 +111,7 @@ struct ListCommand: AsyncParsableCommand {
             var row = [
                 Sanitizer.inline(entry.name), Sanitizer.inline(entry.volume.driver),
                 (entry.size.knownBytes != nil && !measured.contains(entry.name) ? "~" : "") + Format.size(entry.size),
-                Format.owners(entry), entry.status.rawValue, Format.age(entry.volume.created, now: now).appending(" ago"),
+                Format.owners(entry), entry.status.rawValue, Format.age(entry.volume.created, now: now).appending(" ago")
             ]
             if let report {
                 let writers = (report.writers[entry.name] ?? []).map { $0.label }.joined(separator: ", ")
@@ -119,7 +120,7 @@ struct ListCommand: AsyncParsableCommand {
                 } else {
                     row += [
                         GrowthText.rate(report.bytesPerSecond[entry.name] ?? nil),
-                        writers.isEmpty ? "-" : (report.writersSeen ? writers : "may write: " + writers),
+                        writers.isEmpty ? "-" : (report.writersSeen ? writers : "may write: " + writers)
                     ]
                 }
             }
@@ -128,7 +129,9 @@ struct ListCommand: AsyncParsableCommand {
         Output.lines(table.render())
         let unknown = entries.filter { if case .unknown = $0.size { return true } else { return false } }
         if size, entries.contains(where: { $0.size.knownBytes != nil && !measured.contains($0.name) }) {
-            Output.warn("~: the engine's figure (file lengths only, not disk usage): voltop reads a volume's disk usage only as root next to the engine")
+            Output.warn(
+                "~: the engine's figure (file lengths only, not disk usage): voltop reads a volume's disk usage only as root next to the engine"
+            )
         }
         if let report, !report.writersSeen, let note = report.writersNote {
             Output.warn("may write: running containers that mount the volume read-write (\(note))")

@@ -103,7 +103,9 @@ struct PruneCommand: AsyncParsableCommand {
         }
         if !yes {
             guard Output.isInteractive && !json else {
-                Output.warn("nothing removed: there is no terminal to confirm on. Pass --yes to remove the \(plan.candidates.count) volume(s) listed")
+                Output.warn(
+                    "nothing removed: there is no terminal to confirm on. Pass --yes to remove the \(plan.candidates.count) volume(s) listed"
+                )
                 throw ExitCode(1)
             }
             Output.text("Remove these \(plan.candidates.count) volume(s)? [y/N] ", to: STDOUT_FILENO)
@@ -130,7 +132,9 @@ struct PruneCommand: AsyncParsableCommand {
 
     /// The plan as a table; sizes not in `measured` are the engine's figures, marked `~`.
     func printPlan(_ plan: PrunePlan, measured: Set<String>) {
-        let filters = plan.labelFilters.isEmpty ? "" : " with label " + plan.labelFilters.map { Sanitizer.inline($0.description) }.joined(separator: " and ")
+        let filters =
+            plan.labelFilters.isEmpty
+            ? "" : " with label " + plan.labelFilters.map { Sanitizer.inline($0.description) }.joined(separator: " and ")
         let rule = plan.mode == .unusedAnonymous ? "Note: \(plan.anonymity.explanation)." : nil
         guard !plan.candidates.isEmpty else {
             Output.line("Nothing to remove: no \(plan.mode == .allUnused ? "unused volumes" : "unused anonymous volumes")\(filters).")
@@ -143,14 +147,17 @@ struct PruneCommand: AsyncParsableCommand {
         var table = TextTable(columns: [.init("NAME"), .init("KIND"), .init("SIZE", alignRight: true)])
         for c in plan.candidates {
             let mark = measured.contains(c.name) ? "" : "~"
-            table.add([Sanitizer.inline(c.name), c.isAnonymous ? "anonymous" : "named", c.sizeBytes.map { mark + Format.bytes($0) } ?? "n/a"])
+            table.add([
+                Sanitizer.inline(c.name), c.isAnonymous ? "anonymous" : "named", c.sizeBytes.map { mark + Format.bytes($0) } ?? "n/a"
+            ])
         }
         for line in table.render() { Output.line("  " + line) }
         let unknown = plan.unknownSizeCount > 0 ? " (\(plan.unknownSizeCount) of unknown size)" : ""
         let engineFigures = plan.candidates.contains { $0.sizeBytes != nil && !measured.contains($0.name) }
         Output.line("Total: \(engineFigures ? "~" : "")\(Format.bytes(plan.totalBytes))\(unknown)")
         if engineFigures {
-            Output.line("~: the engine's figure (file lengths only, not disk usage): voltop reads disk usage only as root next to the engine")
+            Output.line(
+                "~: the engine's figure (file lengths only, not disk usage): voltop reads disk usage only as root next to the engine")
         }
         if let rule { Output.line(rule) }
         printExcluded(plan)
@@ -158,7 +165,8 @@ struct PruneCommand: AsyncParsableCommand {
 
     func printExcluded(_ plan: PrunePlan) {
         guard !plan.excluded.isEmpty else { return }
-        Output.line("Not considered (driver options or other drivers; remove with voltop rm): "
-            + plan.excluded.map(Sanitizer.inline).joined(separator: ", "))
+        Output.line(
+            "Not considered (driver options or other drivers; remove with voltop rm): "
+                + plan.excluded.map(Sanitizer.inline).joined(separator: ", "))
     }
 }

@@ -22,7 +22,7 @@ struct Voltop: AsyncParsableCommand {
         version: VoltopVersion.current,
         subcommands: [
             DashboardCommand.self, ListCommand.self, InspectCommand.self, CreateCommand.self, RemoveCommand.self,
-            PruneCommand.self, DuCommand.self,
+            PruneCommand.self, DuCommand.self
         ],
         defaultSubcommand: DashboardCommand.self
     )
@@ -49,7 +49,9 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Refuse every change; only look.")
     var readOnly = false
 
-    @Flag(name: .long, help: "Log engine requests: to standard error in the CLI; the dashboard writes them to ~/.local/state/voltop/voltop.log.")
+    @Flag(
+        name: .long,
+        help: "Log engine requests: to standard error in the CLI; the dashboard writes them to ~/.local/state/voltop/voltop.log.")
     var debug = false
 
     /// The arguments with global options written before the subcommand (`voltop --read-only rm x`) moved after it,
@@ -216,5 +218,3 @@ enum Output {
     /// Whether standard input and output are a terminal (a person can answer a question).
     static var isInteractive: Bool { isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 }
 }
-
-

@@ -16,10 +16,12 @@ struct DashboardTests {
             try E2E.docker(["volume", "create", "--label", "voltop.e2e=\(id)", name(suffix)])
             try E2E.docker([
                 "run", "--rm", "--network", "none", "-v", "\(name(suffix)):/d", E2E.image,
-                "dd", "if=/dev/zero", "of=/d/blob", "bs=1024", "count=\(kib)",
+                "dd", "if=/dev/zero", "of=/d/blob", "bs=1024", "count=\(kib)"
             ])
         }
-        try E2E.docker(["run", "-d", "--network", "none", "--name", name("web"), "-v", "\(name("data")):/data", E2E.image, "sleep", "100000"])
+        try E2E.docker([
+            "run", "-d", "--network", "none", "--name", name("web"), "-v", "\(name("data")):/data", E2E.image, "sleep", "100000"
+        ])
     }
 
     func cleanUp() {
@@ -99,13 +101,18 @@ struct DashboardTests {
         try tmux.keys("y")
         try eventually("the engine no longer has the old volume") { !(try E2E.volumeNames().contains(name("old"))) }
         try tmux.waitFor("old volume gone from the table") { screen in
-            !screen.split(separator: "\n").contains { $0.hasPrefix("  \(name("old"))") || $0.hasPrefix("▶ \(name("old"))") || $0.contains(" \(name("old")) ") && $0.contains("local") }
+            !screen.split(separator: "\n").contains {
+                $0.hasPrefix("  \(name("old"))") || $0.hasPrefix("▶ \(name("old"))")
+                    || $0.contains(" \(name("old")) ") && $0.contains("local")
+            }
         }
 
         // Try to remove the in-use volume: the dialog lists its owner and nothing is removed.
         try select(tmux, name("data"))
         try tmux.keys("d")
-        screen = try tmux.waitFor("in-use dialog names the owner") { $0.contains(name("web")) && $0.contains("running") && $0.contains("in use") }
+        screen = try tmux.waitFor("in-use dialog names the owner") {
+            $0.contains(name("web")) && $0.contains("running") && $0.contains("in use")
+        }
         try tmux.keys("y")
         try tmux.keys("Escape")
         #expect(try E2E.volumeNames().contains(name("data")))
@@ -214,7 +221,9 @@ struct DashboardTests {
         try tmux.keys("p")
         try tmux.waitFor("the prune dialog") { $0.contains("Prune unused anonymous volumes") }
         try tmux.keys("A")
-        let screen = try tmux.waitFor("the preview of the filtered rows") { $0.contains("matching /\(name("pf-"))") && $0.contains("(•) all unused") && $0.contains("[x]") }
+        let screen = try tmux.waitFor("the preview of the filtered rows") {
+            $0.contains("matching /\(name("pf-"))") && $0.contains("(•) all unused") && $0.contains("[x]")
+        }
         #expect(!screen.contains(outside), "a volume outside the filter is not in the preview:\n\(screen)")
         #expect(screen.contains("2 volumes"))
         // The cursor starts on the first (pf-a): untick it.

@@ -36,10 +36,11 @@ extension DashboardTests {
 
     /// Creates volumes through the API with curl, many at once.
     func createVolumes(_ names: [String], label: String, value: String) throws {
-        let script = names.map { name in
-            "curl -s -o /dev/null --unix-socket '\(engineSocket)' -H 'Content-Type: application/json' "
-                + "-d '{\"Name\":\"\(name)\",\"Labels\":{\"\(label)\":\"\(value)\"}}' http://d/volumes/create"
-        }.joined(separator: " &\n") + "\nwait\n"
+        let script =
+            names.map { name in
+                "curl -s -o /dev/null --unix-socket '\(engineSocket)' -H 'Content-Type: application/json' "
+                    + "-d '{\"Name\":\"\(name)\",\"Labels\":{\"\(label)\":\"\(value)\"}}' http://d/volumes/create"
+            }.joined(separator: " &\n") + "\nwait\n"
         let path = NSTemporaryDirectory() + "vt-mk-\(id).sh"
         try script.write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -131,7 +132,9 @@ extension DashboardTests {
         #expect(before.subtracting(Set(names)).subtracting(after).isEmpty, "nothing outside the confirmed list was removed")
         if removed.count < names.count {
             #expect(status == 1, "an interrupted prune fails: \(prune.err)")
-            #expect(prune.err.contains("engine") || prune.out.contains("engine"), "the message names the engine: \(prune.err)\(prune.out.suffix(500))")
+            #expect(
+                prune.err.contains("engine") || prune.out.contains("engine"),
+                "the message names the engine: \(prune.err)\(prune.out.suffix(500))")
         }
         #expect(!prune.err.contains("Fatal error"))
         #expect(try helperContainers().isEmpty)
@@ -145,7 +148,7 @@ extension DashboardTests {
         // Many files and some bytes, so the archive streams for a while.
         try E2E.docker([
             "run", "--rm", "--network", "none", "-v", "\(volume):/d", E2E.image, "sh", "-c",
-            "for d in $(seq 1 40); do mkdir /d/$d; for f in $(seq 1 250); do echo $d$f > /d/$d/$f; done; done; dd if=/dev/urandom of=/d/big bs=1M count=300 2>/dev/null",
+            "for d in $(seq 1 40); do mkdir /d/$d; for f in $(seq 1 250); do echo $d$f > /d/$d/$f; done; done; dd if=/dev/urandom of=/d/big bs=1M count=300 2>/dev/null"
         ])
         let du = try Background(["du", "--source", "helper", volume])
         // Stop the daemon while the helper reads (its container exists).
@@ -176,7 +179,10 @@ extension DashboardTests {
     func volumeRemovedWhileItsFilePaneIsOpen() throws {
         let volume = name("gone")
         try E2E.docker(["volume", "create", "--label", "voltop.e2e=\(id)", volume])
-        try E2E.docker(["run", "--rm", "--network", "none", "-v", "\(volume):/d", E2E.image, "sh", "-c", "mkdir /d/x && echo hi > /d/x/a.txt && echo top > /d/t.txt"])
+        try E2E.docker([
+            "run", "--rm", "--network", "none", "-v", "\(volume):/d", E2E.image, "sh", "-c",
+            "mkdir /d/x && echo hi > /d/x/a.txt && echo top > /d/t.txt"
+        ])
         defer { _ = try? E2E.docker(["volume", "rm", "-f", volume], check: false) }
         let tmux = try TmuxSession(cols: 120, rows: 32)
         try openFiles(tmux, volume)
@@ -201,11 +207,15 @@ extension DashboardTests {
     @Test(.enabled(if: hasEngineDir))
     func diskFullWhileAPreviewLoads() throws {
         let volume = name("full")
-        try E2E.docker(["volume", "create", "--label", "voltop.e2e=\(id)", "--opt", "type=tmpfs", "--opt", "device=tmpfs", "--opt", "o=size=1m", volume])
+        try E2E.docker([
+            "volume", "create", "--label", "voltop.e2e=\(id)", "--opt", "type=tmpfs", "--opt", "device=tmpfs", "--opt", "o=size=1m", volume
+        ])
         defer { _ = try? E2E.docker(["volume", "rm", "-f", volume], check: false) }
         let writer = name("filler")
-        try E2E.docker(["run", "-d", "--network", "none", "--name", writer, "-v", "\(volume):/d", E2E.image, "sh", "-c",
-            "echo hello > /d/note.txt; while true; do dd if=/dev/zero of=/d/fill bs=4096 count=1000 2>/dev/null; rm -f /d/fill; done"])
+        try E2E.docker([
+            "run", "-d", "--network", "none", "--name", writer, "-v", "\(volume):/d", E2E.image, "sh", "-c",
+            "echo hello > /d/note.txt; while true; do dd if=/dev/zero of=/d/fill bs=4096 count=1000 2>/dev/null; rm -f /d/fill; done"
+        ])
         defer { _ = try? E2E.docker(["rm", "-f", writer], check: false) }
         let before = try E2E.docker(["exec", writer, "cat", "/d/note.txt"])
         let tmux = try TmuxSession(cols: 120, rows: 32)
@@ -220,7 +230,9 @@ extension DashboardTests {
             Thread.sleep(forTimeInterval: 0.1)
         }
         try tmux.keys("p")
-        let screen = try tmux.waitFor("the preview or a clear error", timeout: 10) { $0.contains("hello") || $0.lowercased().contains("no space") }
+        let screen = try tmux.waitFor("the preview or a clear error", timeout: 10) {
+            $0.contains("hello") || $0.lowercased().contains("no space")
+        }
         #expect(!screen.contains("VOLTOP-EXITED"))
         try tmux.keys("Escape")
         #expect(try tmux.quitAndWait() == 0)

@@ -13,7 +13,7 @@ extension DashboardTests {
         try E2E.docker(["volume", "create", "--label", "voltop.e2e=\(id)", volume])
         try E2E.docker([
             "run", "--rm", "--network", "none", "-v", "\(volume):/d", E2E.image, "sh", "-c",
-            "mkdir /d/logs && echo hello > /d/seed.txt && dd if=/dev/zero of=/d/logs/app.log bs=1024 count=16 2>/dev/null",
+            "mkdir /d/logs && echo hello > /d/seed.txt && dd if=/dev/zero of=/d/logs/app.log bs=1024 count=16 2>/dev/null"
         ])
         try E2E.docker(["run", "-d", "--network", "none", "--name", writer, "-v", "\(volume):/d", E2E.image, "sleep", "100000"])
         return (volume, writer)
@@ -98,7 +98,9 @@ extension DashboardTests {
         let tmux = try TmuxSession(cols: 120, rows: 32, arguments: ["--source", "helper"])
         try openFiles(tmux, fixture.volume)
 
-        var screen = try tmux.waitFor("the tree through a helper container") { $0.contains("seed.txt") && $0.contains("helper") && $0.contains("16.0 KiB") }
+        var screen = try tmux.waitFor("the tree through a helper container") {
+            $0.contains("seed.txt") && $0.contains("helper") && $0.contains("16.0 KiB")
+        }
         // Apparent sizes first (exact through the archive API); disk usage with `a` is marked as an estimate.
         #expect(screen.contains("16.0 KiB") && screen.contains("apparent"), "apparent sizes through the archive API:\n\(screen)")
         try tmux.keys("a")

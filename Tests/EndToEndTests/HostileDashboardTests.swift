@@ -60,7 +60,9 @@ extension TmuxSession {
                 var j = i + 1
                 if j < scalars.count, scalars[j] == "[" {
                     j += 1
-                    while j < scalars.count, ("0"..."9").contains(Character(scalars[j])) || scalars[j] == ";" || scalars[j] == ":" { j += 1 }
+                    while j < scalars.count, ("0"..."9").contains(Character(scalars[j])) || scalars[j] == ";" || scalars[j] == ":" {
+                        j += 1
+                    }
                     if j < scalars.count, scalars[j] == "m" {
                         i = j + 1
                         continue

@@ -41,7 +41,7 @@ struct MonkeyInput {
             [esc, 0x5B, 0x33, 0x7E],  // Delete
             [esc, 0x4F, 0x50],  // F1
             [esc, 0x5B, 0x5A],  // Shift-Tab
-            [0x09], [esc], [0x06], [0x02], [0x12], [0x7F], [0x08],  // Tab, Esc, Ctrl-F, Ctrl-B, Ctrl-R, Backspace
+            [0x09], [esc], [0x06], [0x02], [0x12], [0x7F], [0x08]  // Tab, Esc, Ctrl-F, Ctrl-B, Ctrl-R, Backspace
         ]
         return keys
     }()
@@ -79,7 +79,7 @@ struct MonkeyInput {
             // Combining marks and ZWJ/ZWNJ included: one typed into a text field merges with the character before it
             // (the monkey found TextInput's cursor running past the end there; TextInputTests keeps that case).
             let pools: [ClosedRange<UInt32>] = [
-                0xA0...0x24F, 0x300...0x36F, 0x4E00...0x4FFF, 0x1F600...0x1F64F, 0x200C...0x202E, 0xFF01...0xFF5E,
+                0xA0...0x24F, 0x300...0x36F, 0x4E00...0x4FFF, 0x1F600...0x1F64F, 0x200C...0x202E, 0xFF01...0xFF5E
             ]
             let pool = pools.randomElement(using: &rng) ?? 0xA0...0xFF
             let scalar = Unicode.Scalar(UInt32.random(in: pool, using: &rng)) ?? "x"
@@ -105,7 +105,8 @@ extension DashboardTests {
         var out: [String: String] = [:]
         for volume in volumes {
             out[volume] = try E2E.docker([
-                "run", "--rm", "--network", "none", "-v", "\(volume):/d:ro", E2E.image, "sh", "-c", "cd /d && find . | sort && du -a . | sort -k2",
+                "run", "--rm", "--network", "none", "-v", "\(volume):/d:ro", E2E.image, "sh", "-c",
+                "cd /d && find . | sort && du -a . | sort -k2"
             ])
         }
         return out
@@ -123,7 +124,7 @@ extension DashboardTests {
             try E2E.docker(["volume", "create", "--label", "voltop.e2e=\(id)", volume])
             try E2E.docker([
                 "run", "--rm", "--network", "none", "-v", "\(volume):/d", E2E.image, "sh", "-c",
-                "mkdir -p /d/dir/sub && echo one > /d/one.txt && echo two > /d/dir/two.txt && dd if=/dev/zero of=/d/dir/sub/blob bs=1024 count=\(8 * (i + 1)) 2>/dev/null",
+                "mkdir -p /d/dir/sub && echo one > /d/one.txt && echo two > /d/dir/two.txt && dd if=/dev/zero of=/d/dir/sub/blob bs=1024 count=\(8 * (i + 1)) 2>/dev/null"
             ])
         }
         let owner = name("mk-owner")
@@ -198,7 +199,9 @@ extension DashboardTests {
         try tmux.resize(cols: 120, rows: 32)
         Thread.sleep(forTimeInterval: 2)
         #expect(kill(pid, 0) == 0, "voltop died at the end of the run (seed \(seed))")
-        print("monkey: \(sent) keys in \(batches) batches read by voltop in \(String(format: "%.1f", sending)) s (slowest batch \(String(format: "%.2f", slowest)) s)")
+        print(
+            "monkey: \(sent) keys in \(batches) batches read by voltop in \(String(format: "%.1f", sending)) s (slowest batch \(String(format: "%.2f", slowest)) s)"
+        )
         // A crash shows the runtime's backtrace in the pane while voltop still counts as running: let it finish.
         let crashed = try tmux.screen().contains("Backtracing") || (try tmux.screen().contains("Fatal error"))
         if crashed { try tmux.waitFor("the crash report ends", timeout: 120) { $0.contains("VOLTOP-EXITED") } }
@@ -225,7 +228,9 @@ extension DashboardTests {
 
         // Nothing was removed: no key confirmed anything.
         let volumesAfter = try E2E.volumeNames()
-        #expect(volumesBefore.subtracting(volumesAfter).isEmpty, "removed without a confirm: \(volumesBefore.subtracting(volumesAfter)) (seed \(seed))")
+        #expect(
+            volumesBefore.subtracting(volumesAfter).isEmpty,
+            "removed without a confirm: \(volumesBefore.subtracting(volumesAfter)) (seed \(seed))")
         #expect(try filesIn(volumes) == filesBefore, "files changed without a confirm (seed \(seed))")
         #expect(try helperContainers().isEmpty, "no helper container left")
     }

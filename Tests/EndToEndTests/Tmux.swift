@@ -56,7 +56,7 @@ enum E2E {
             posix_spawn_file_actions_addopen(&actions, fd, "/dev/null", fd == 0 ? O_RDONLY : O_WRONLY, 0)
         }
         let argv = ([program] + args).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for pointer in argv { free(pointer) } }
         // The tmux server forked from this client must get signals as usual: the test process blocks or ignores
         // some (SIGCHLD, SIGPIPE), and a server that inherits that never reaps its pane nor honours kill-server.
         var attributes = posix_spawnattr_t()

@@ -22,11 +22,11 @@ struct CLIGrowthTests {
         }
         try TestEngine.docker([
             "run", "-d", "--network", "none", "--name", writer, "-v", "\(volume):/v", TestEngine.image, "sh", "-c",
-            "while true; do head -c 524288 /dev/zero >> /v/f; usleep 100000; done",
+            "while true; do head -c 524288 /dev/zero >> /v/f; usleep 100000; done"
         ])
         try TestEngine.docker([
             "run", "-d", "--network", "none", "--name", reader, "-v", "\(volume):/v", TestEngine.image, "sh", "-c",
-            "while true; do cat /v/f > /dev/null 2>&1; sleep 0.2; done",
+            "while true; do cat /v/f > /dev/null 2>&1; sleep 0.2; done"
         ])
         let mountpoint = try TestEngine.docker(["volume", "inspect", "-f", "{{.Mountpoint}}", volume]).out
             .trimmingCharacters(in: .whitespacesAndNewlines)

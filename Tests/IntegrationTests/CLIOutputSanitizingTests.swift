@@ -38,6 +38,8 @@ struct CLIOutputSanitizingTests {
 
         let inspect = try CLITests.voltop(["inspect", "--json", vol])
         #expect(inspect.status == 0, "stderr: \(inspect.err)")
-        for scalar in inspect.out.unicodeScalars { #expect(!Sanitizer.isUnsafe(scalar) || scalar == "\n", "raw \(scalar.value) in inspect JSON") }
+        for scalar in inspect.out.unicodeScalars {
+            #expect(!Sanitizer.isUnsafe(scalar) || scalar == "\n", "raw \(scalar.value) in inspect JSON")
+        }
     }
 }

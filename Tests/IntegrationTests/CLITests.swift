@@ -17,7 +17,9 @@ struct CLITests {
         return root.appendingPathComponent(".build/debug/voltop").path
     }
 
-    static func voltop(_ args: [String], host: String? = TestEngine.host, input: String? = nil) throws -> (status: Int32, out: String, err: String) {
+    static func voltop(_ args: [String], host: String? = TestEngine.host, input: String? = nil) throws -> (
+        status: Int32, out: String, err: String
+    ) {
         var env = ProcessInfo.processInfo.environment
         env["DOCKER_HOST"] = nil
         env["DOCKER_CONTEXT"] = nil
@@ -45,7 +47,8 @@ struct CLITests {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
         let man = try String(contentsOf: root.appendingPathComponent("Resources/voltop.1"), encoding: .utf8)
-            .replacingOccurrences(of: "\\-", with: "-").replacingOccurrences(of: "\\fB", with: "").replacingOccurrences(of: "\\fR", with: "")
+            .replacingOccurrences(of: "\\-", with: "-").replacingOccurrences(of: "\\fB", with: "").replacingOccurrences(
+                of: "\\fR", with: "")
         let cliStart = try #require(readme.range(of: "## CLI"))
         let cli = readme[cliStart.upperBound...].components(separatedBy: "```")[1]
         var help = ""
@@ -174,9 +177,13 @@ struct CLITests {
             TestEngine.removeContainers([owner])
             TestEngine.removeVolumes([vol])
         }
-        try TestEngine.docker(["volume", "create", "--label", "com.docker.compose.project=demo", "--label", "evil=\u{1B}]0;pwned\u{07}", vol])
+        try TestEngine.docker([
+            "volume", "create", "--label", "com.docker.compose.project=demo", "--label", "evil=\u{1B}]0;pwned\u{07}", vol
+        ])
         try TestEngine.stoppedContainer(owner, ["-v", "\(vol):/data:ro"])
-        try TestEngine.docker(["run", "--rm", "--network", "none", "-v", "\(vol):/d", TestEngine.image, "dd", "if=/dev/zero", "of=/d/f", "bs=1024", "count=4"])
+        try TestEngine.docker([
+            "run", "--rm", "--network", "none", "-v", "\(vol):/d", TestEngine.image, "dd", "if=/dev/zero", "of=/d/f", "bs=1024", "count=4"
+        ])
 
         var r = try Self.voltop(["ls", "--json", "--size", "--filter", "name=\(vol)"])
         #expect(r.status == 0, "stderr: \(r.err)")
@@ -306,7 +313,8 @@ extension CLITests {
     @Test(.enabled(if: TestEngine.isAvailable)) func brokenPipeIsQuiet() throws {
         var env = ProcessInfo.processInfo.environment
         env["DOCKER_HOST"] = TestEngine.host
-        let r = try TestEngine.run("/bin/sh", ["-c", "'\(Self.binary)' ls --json | true; '\(Self.binary)' ls | true; echo done"], check: false, environment: env)
+        let r = try TestEngine.run(
+            "/bin/sh", ["-c", "'\(Self.binary)' ls --json | true; '\(Self.binary)' ls | true; echo done"], check: false, environment: env)
         #expect(r.out.contains("done"))
         #expect(!r.err.contains("Fatal error"), "stderr: \(r.err)")
         #expect(!r.err.contains("Broken pipe"), "stderr: \(r.err)")
@@ -397,7 +405,8 @@ extension CLITests {
         env["DOCKER_HOST"] = TestEngine.host
         for args in [["ls"], ["ls", "-q"]] {
             let r = try TestEngine.run(
-                try #require(Self.strace), ["-f", "-e", "trace=write", "-o", trace, Self.binary] + args + ["--filter", "label=voltop.write=\(tag)"],
+                try #require(Self.strace),
+                ["-f", "-e", "trace=write", "-o", trace, Self.binary] + args + ["--filter", "label=voltop.write=\(tag)"],
                 check: false, environment: env)
             #expect(r.status == 0, "\(r.err)")
             let lines = r.out.split(separator: "\n")

@@ -10,9 +10,11 @@ import Testing
 /// Direct reads open a volume in the engine's own mount namespace (`/proc/PID/root` of the process serving the
 /// socket), never at the same path on the host: a second private engine is started under `unshare -m` with its data
 /// root on a tmpfs only its namespace sees, and the host gets a decoy file at the volume's Mountpoint.
-@Suite(.serialized, .enabled(if: TestEngine.isAvailable && geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare")))
+@Suite(
+    .serialized, .enabled(if: TestEngine.isAvailable && geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare")))
 struct EngineNamespaceTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .path
 
     /// Starts an engine in a new mount namespace; returns its directory.
     static func startEngine() throws -> String {
@@ -27,7 +29,9 @@ struct EngineNamespaceTests {
         // Spawned and waited for by hand: Foundation's Process never saw this child exit (its daemons leave the
         // session with setsid), and the test hung.
         let status = spawnAndWait(["/usr/bin/unshare", "-m", "--propagation", "private", "/bin/bash", "-c", script, "bash", dir])
-        let up = (try? TestEngine.run("/usr/bin/curl", ["-sf", "--max-time", "5", "--unix-socket", dir + "/docker.sock", "http://d/_ping"], check: false))?.out
+        let up =
+            (try? TestEngine.run(
+                "/usr/bin/curl", ["-sf", "--max-time", "5", "--unix-socket", dir + "/docker.sock", "http://d/_ping"], check: false))?.out
         if up != "OK" {
             let log = (try? String(contentsOfFile: dir + "/start.log", encoding: .utf8)) ?? ""
             stopEngine(dir)
@@ -65,7 +69,8 @@ struct EngineNamespaceTests {
         let host = "unix://\(dir)/docker.sock"
         let engine = try await DockerEngine.connect(try EngineEndpoint.parseHost(host, tls: nil, source: "test"), environment: [:])
         let volume = try await engine.createVolume(VolumeCreateRequest(name: "ns-volume"))
-        let pid = try #require(Int32(try String(contentsOfFile: dir + "/docker.pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        let pid = try #require(
+            Int32(try String(contentsOfFile: dir + "/docker.pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         // The real file, written inside the engine's namespace; the decoy at the same path on the host.
         try TestEngine.run("/usr/bin/nsenter", ["-t", "\(pid)", "-m", "/bin/sh", "-c", "echo real > '\(volume.mountpoint)/real.txt'"])
         try FileManager.default.createDirectory(atPath: volume.mountpoint, withIntermediateDirectories: true)

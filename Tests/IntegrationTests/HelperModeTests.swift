@@ -39,7 +39,7 @@ struct HelperModeTests {
         try TestEngine.docker(["volume", "create", volume])
         try TestEngine.docker([
             "run", "--rm", "--network", "none", "-v", "\(volume):/d", TestEngine.image, "sh", "-c",
-            "for i in $(seq 1 24); do dd if=/dev/zero of=/d/f$i bs=1M count=8 2>/dev/null; done",
+            "for i in $(seq 1 24); do dd if=/dev/zero of=/d/f$i bs=1M count=8 2>/dev/null; done"
         ])
     }
 
@@ -221,7 +221,9 @@ struct HelperModeTests {
         }
         #expect(engine.requests.count == before, "nothing was sent to the engine")
         await helper.close()
-        let listed = try TestEngine.docker(["run", "--rm", "--network", "none", "-v", "\(volume):/d:ro", TestEngine.image, "cat", "/d/a/hello.txt"])
+        let listed = try TestEngine.docker([
+            "run", "--rm", "--network", "none", "-v", "\(volume):/d:ro", TestEngine.image, "cat", "/d/a/hello.txt"
+        ])
         #expect(listed.out == "hello\n", "the file is still there")
 
         // Direct mode deletes, but not in read-only mode.
@@ -248,14 +250,18 @@ struct HelperModeTests {
         #expect(try await engine.helperImage() == DockerEngine.emptyImage, "voltop-empty is preferred once it exists")
 
         // Helpers are internal read machinery: read-only mode may create and remove them.
-        let browser = try await VolumeBrowser.open(engine: readOnly, volume: volume, preference: .helper, helperImage: DockerEngine.emptyImage)
+        let browser = try await VolumeBrowser.open(
+            engine: readOnly, volume: volume, preference: .helper, helperImage: DockerEngine.emptyImage)
         guard case .helper(let id) = browser.source else {
             Issue.record("expected a helper")
             return
         }
-        let image = try TestEngine.docker(["container", "inspect", "-f", "{{.Config.Image}} {{.State.Status}} {{.HostConfig.NetworkMode}}", id]).out
+        let image = try TestEngine.docker([
+            "container", "inspect", "-f", "{{.Config.Image}} {{.State.Status}} {{.HostConfig.NetworkMode}}", id
+        ]).out
         #expect(image.trimmingCharacters(in: .whitespacesAndNewlines) == "\(DockerEngine.emptyImage) created none")
-        let mounts = try TestEngine.docker(["container", "inspect", "-f", "{{range .Mounts}}{{.Name}} {{.Destination}} {{.RW}}{{end}}", id]).out
+        let mounts = try TestEngine.docker(["container", "inspect", "-f", "{{range .Mounts}}{{.Name}} {{.Destination}} {{.RW}}{{end}}", id])
+            .out
         #expect(mounts.trimmingCharacters(in: .whitespacesAndNewlines) == "\(volume) /volume false")
         let tree = try await browser.scan()
         #expect(tree.totals.files == 6)
@@ -274,7 +280,7 @@ struct HelperModeTests {
         try TestEngine.docker([
             "create", "--name", dead, "--network", "none", "--label", "\(Container.helperLabel)=\(volume)",
             "--label", "\(DockerEngine.helperOwnerLabel)=\(deadOwner)", "--entrypoint", Container.helperCommand,
-            "--mount", "type=volume,source=\(volume),target=/volume,readonly", TestEngine.image,
+            "--mount", "type=volume,source=\(volume),target=/volume,readonly", TestEngine.image
         ])
         // Read-only mode sweeps nothing.
         let readOnly = try await TestEngine.connect(readOnly: true)
@@ -311,19 +317,25 @@ struct HelperModeTests {
         let names = [database, noOwner, writable, otherName, otherCommand]
         defer { TestEngine.removeContainers(names) }
         try TestEngine.docker(
-            ["run", "-d", "--name", database, "--network", "none"] + labels + ["--mount", ro, "-v", "/anon", TestEngine.image, "sleep", "600"])
+            ["run", "-d", "--name", database, "--network", "none"] + labels + [
+                "--mount", ro, "-v", "/anon", TestEngine.image, "sleep", "600"
+            ])
         try TestEngine.docker([
             "create", "--name", noOwner, "--network", "none", "--label", Container.helperLabel + "=" + volume, "--entrypoint",
-            Container.helperCommand, "--mount", ro, TestEngine.image,
+            Container.helperCommand, "--mount", ro, TestEngine.image
         ])
         try TestEngine.docker(
             ["create", "--name", writable, "--network", "none"] + labels + [
-                "--entrypoint", Container.helperCommand, "--mount", "type=volume,source=\(volume),target=/volume", TestEngine.image,
+                "--entrypoint", Container.helperCommand, "--mount", "type=volume,source=\(volume),target=/volume", TestEngine.image
             ])
         try TestEngine.docker(
-            ["create", "--name", otherName, "--network", "none"] + labels + ["--entrypoint", Container.helperCommand, "--mount", ro, TestEngine.image])
+            ["create", "--name", otherName, "--network", "none"] + labels + [
+                "--entrypoint", Container.helperCommand, "--mount", ro, TestEngine.image
+            ])
         try TestEngine.docker(["create", "--name", otherCommand, "--network", "none"] + labels + ["--mount", ro, TestEngine.image, "true"])
-        let anonymous = try TestEngine.docker(["container", "inspect", "-f", "{{range .Mounts}}{{if eq .Destination \"/anon\"}}{{.Name}}{{end}}{{end}}", database]).out
+        let anonymous = try TestEngine.docker([
+            "container", "inspect", "-f", "{{range .Mounts}}{{if eq .Destination \"/anon\"}}{{.Name}}{{end}}{{end}}", database
+        ]).out
             .trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(!anonymous.isEmpty)
 
@@ -444,7 +456,8 @@ struct HelperModeTests {
 
     @Test func duAsADockerGroupUserGoesThroughAHelper() async throws {
         guard getuid() == 0, getpwnam(Self.testUser) != nil else {
-            Issue.record("needs root and the user \(Self.testUser) in the engine socket's group (scripts/test and scripts/lib/engine.sh make them)")
+            Issue.record(
+                "needs root and the user \(Self.testUser) in the engine socket's group (scripts/test and scripts/lib/engine.sh make them)")
             return
         }
         let volume = try Self.filledVolume()
@@ -473,7 +486,8 @@ struct HelperModeTests {
         #expect(totals["directories"] as? Int == walked.totals.directories)
         #expect(totals["symlinks"] as? Int == walked.totals.symlinks)
         #expect(totals["hardlinksSkipped"] as? Int == walked.totals.hardlinksSkipped)
-        #expect((totals["apparentBytes"] as? NSNumber)?.int64Value == walked.totals.apparentBytes - Self.directorySizes(walked, walked.root))
+        #expect(
+            (totals["apparentBytes"] as? NSNumber)?.int64Value == walked.totals.apparentBytes - Self.directorySizes(walked, walked.root))
         let tree = try #require(object["tree"] as? [String: Any])
         let children = try #require(tree["children"] as? [[String: Any]])
         #expect(children.count == walked.childCount(of: walked.root))

@@ -104,7 +104,11 @@ func rawControls(in data: Data) -> [String] {
     var i = 0
     while i < bytes.count {
         let b = bytes[i]
-        if b == 0x1B { found.insert("ESC") } else if b == 0x07 { found.insert("BEL") } else if b < 0x20 && b != 0x0A && b != 0x09 {
+        if b == 0x1B {
+            found.insert("ESC")
+        } else if b == 0x07 {
+            found.insert("BEL")
+        } else if b < 0x20 && b != 0x0A && b != 0x09 {
             found.insert(String(format: "C0 0x%02x", b))
         } else if b == 0x7F {
             found.insert("DEL")
@@ -126,7 +130,9 @@ func rawControls(in data: Data) -> [String] {
 /// characters, U+061C, U+FEFF and tag characters.
 func invisibleCharacters(in data: Data) -> [String] {
     let text = String(decoding: data, as: UTF8.self)
-    let bad: [ClosedRange<UInt32>] = [0x061C...0x061C, 0x200B...0x200F, 0x202A...0x202E, 0x2060...0x2064, 0x2066...0x2069, 0xFEFF...0xFEFF, 0xE0000...0xE007F]
+    let bad: [ClosedRange<UInt32>] = [
+        0x061C...0x061C, 0x200B...0x200F, 0x202A...0x202E, 0x2060...0x2064, 0x2066...0x2069, 0xFEFF...0xFEFF, 0xE0000...0xE007F
+    ]
     var found: Set<String> = []
     for scalar in text.unicodeScalars where bad.contains(where: { $0.contains(scalar.value) }) {
         found.insert(String(format: "U+%04X", scalar.value))

@@ -39,7 +39,9 @@ struct OperationsTests {
         let name = TestEngine.unique("it-exists")
         _ = try await engine.createVolume(VolumeCreateRequest(name: name, labels: ["k": "v"]))
         defer { TestEngine.removeVolumes([name]) }
-        let again = await #expect(throws: EngineError.self) { try await engine.createVolume(VolumeCreateRequest(name: name, labels: ["k": "v"])) }
+        let again = await #expect(throws: EngineError.self) {
+            try await engine.createVolume(VolumeCreateRequest(name: name, labels: ["k": "v"]))
+        }
         #expect(again?.code == .conflict && again?.message.contains("already exists") == true)
         let same = try await engine.createVolume(VolumeCreateRequest(name: name, labels: ["k": "v"]), allowingIdentical: true)
         #expect(same.name == name)
@@ -227,14 +229,14 @@ struct OperationsTests {
         let since = Int(Date().timeIntervalSince1970) - 1
         try TestEngine.docker([
             "run", "--rm", "--cidfile", cidFile, "--network", "none", "--label", label, "-v", "\(named):/named", "-v", "/anon",
-            TestEngine.image, "sh", "-c", "echo hi > /named/f; echo hi > /anon/f",
+            TestEngine.image, "sh", "-c", "echo hi > /named/f; echo hi > /anon/f"
         ])
         // The volumes this container mounted (from the engine's own events; other tests run meanwhile and make
         // volumes of their own), and which of them are left.
         let cid = try String(contentsOfFile: cidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         let mounts = try TestEngine.docker([
             "events", "--since", "\(since)", "--until", "\(Int(Date().timeIntervalSince1970) + 1)", "--filter", "type=volume",
-            "--filter", "event=mount", "--format", "{{.Actor.ID}} {{index .Actor.Attributes \"container\"}}",
+            "--filter", "event=mount", "--format", "{{.Actor.ID}} {{index .Actor.Attributes \"container\"}}"
         ]).out.split(separator: "\n").compactMap { line -> String? in
             let parts = line.split(separator: " ")
             return parts.count == 2 && parts[1] == cid ? String(parts[0]) : nil
@@ -252,7 +254,7 @@ struct OperationsTests {
         defer { TestEngine.removeVolumes([name]) }
         try TestEngine.docker([
             "run", "--rm", "--network", "none", "-v", "\(name):/d", TestEngine.image,
-            "sh", "-c", "dd if=/dev/zero of=/d/blob bs=1024 count=64 2>/dev/null; printf 123456 > /d/small",
+            "sh", "-c", "dd if=/dev/zero of=/d/blob bs=1024 count=64 2>/dev/null; printf 123456 > /d/small"
         ])
         // four callers at once: a 20.10 engine fails concurrent /system/df calls unless voltop serializes them
         let sizes = try await withThrowingTaskGroup(of: Int64?.self) { group in

@@ -36,7 +36,7 @@ struct PruneTests {
         // data of a known size in one anonymous volume
         try TestEngine.docker([
             "run", "--rm", "--network", "none", "-v", "\(f.anonymous[0]):/d", TestEngine.image,
-            "dd", "if=/dev/zero", "of=/d/blob", "bs=1024", "count=8",
+            "dd", "if=/dev/zero", "of=/d/blob", "bs=1024", "count=8"
         ])
         let plan = try await engine.prunePreview(mode: .unusedAnonymous, labelFilters: [f.filter])
         #expect(Set(plan.candidates.map(\.name)) == Set(f.anonymous))

@@ -12,7 +12,7 @@ struct TLSTests {
 
     @Test func verifiedTLSFromTheEnvironment() async throws {
         let endpoint = try EngineEndpoint.resolve(environment: [
-            "HOME": "/nonexistent", "DOCKER_HOST": Self.host, "DOCKER_TLS_VERIFY": "1", "DOCKER_CERT_PATH": Self.certs,
+            "HOME": "/nonexistent", "DOCKER_HOST": Self.host, "DOCKER_TLS_VERIFY": "1", "DOCKER_CERT_PATH": Self.certs
         ])
         guard case .tcp(_, _, let tls?) = endpoint.transport else {
             Issue.record("DOCKER_TLS_VERIFY must give a TLS endpoint, got \(endpoint.transport)")

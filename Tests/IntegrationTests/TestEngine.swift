@@ -42,7 +42,8 @@ enum TestEngine {
 
     /// Runs a program and returns its status and output.
     @discardableResult
-    static func run(_ program: String, _ args: [String], check: Bool = true, environment: [String: String]? = nil, input: String? = nil) throws
+    static func run(_ program: String, _ args: [String], check: Bool = true, environment: [String: String]? = nil, input: String? = nil)
+        throws
         -> (status: Int32, out: String, err: String)
     {
         let process = Process()

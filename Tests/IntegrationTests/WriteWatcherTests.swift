@@ -46,11 +46,11 @@ struct WriteWatcherTests {
         _ = watcher.drain()
         let writerID = try TestEngine.docker([
             "run", "-d", "--network", "none", "--name", writer, "-v", "\(volume):/v", TestEngine.image, "sh", "-c",
-            "while true; do echo data >> /v/f; sleep 0.1; done",
+            "while true; do echo data >> /v/f; sleep 0.1; done"
         ]).out.trimmingCharacters(in: .whitespacesAndNewlines)
         let readerID = try TestEngine.docker([
             "run", "-d", "--network", "none", "--name", reader, "-v", "\(volume):/v:ro", TestEngine.image, "sh", "-c",
-            "while true; do cat /v/f > /dev/null; sleep 0.1; done",
+            "while true; do cat /v/f > /dev/null; sleep 0.1; done"
         ]).out.trimmingCharacters(in: .whitespacesAndNewlines)
         // A writer elsewhere on the same filesystem, outside every watched volume.
         try TestEngine.runContainer(bystander, ["-v", "/scratch"])
@@ -99,11 +99,11 @@ struct GrowthSamplerTests {
         // About 5 MB/s: half a megabyte every 0.1 s.
         try TestEngine.docker([
             "run", "-d", "--network", "none", "--name", writer, "-v", "\(volume):/v", TestEngine.image, "sh", "-c",
-            "while true; do head -c 524288 /dev/zero >> /v/f; usleep 100000; done",
+            "while true; do head -c 524288 /dev/zero >> /v/f; usleep 100000; done"
         ])
         try TestEngine.docker([
             "run", "-d", "--network", "none", "--name", reader, "-v", "\(volume):/v", "-v", "\(idle):/i", TestEngine.image, "sh", "-c",
-            "while true; do cat /v/f > /dev/null 2>&1; sleep 0.2; done",
+            "while true; do cat /v/f > /dev/null 2>&1; sleep 0.2; done"
         ])
         try await Task.sleep(nanoseconds: 500_000_000)
         let engine = try await TestEngine.connect()
@@ -121,7 +121,9 @@ struct GrowthSamplerTests {
         #expect(truth > 1_000_000)
         #expect(abs(rate - truth) <= truth * 0.25, "sampled \(rate) B/s, true \(truth) B/s")
         #expect(report.writersSeen, "\(report.writersNote ?? "")")
-        #expect(report.writers[volume] != nil, "writers: \(report.writers) containers: \(catalog.containers.map { ($0.name, $0.state, $0.mounts.map(\.destination)) })")
+        #expect(
+            report.writers[volume] != nil,
+            "writers: \(report.writers) containers: \(catalog.containers.map { ($0.name, $0.state, $0.mounts.map(\.destination)) })")
         // The reader mounts the volume read-write too, but only reads: it is never named.
         #expect(report.writers[volume]?.compactMap(\.container) == [writer], "\(report.writers)")
         // Mounted read-write by a running container, never written: measurable, and 0.
@@ -186,7 +188,7 @@ struct GrowthMonitorTests {
         }
         try TestEngine.docker([
             "run", "-d", "--network", "none", "--name", writer, "-v", "\(volume):/v", TestEngine.image, "sh", "-c",
-            "while true; do head -c 262144 /dev/zero >> /v/f; usleep 100000; done",
+            "while true; do head -c 262144 /dev/zero >> /v/f; usleep 100000; done"
         ])
         try TestEngine.runContainer(reader, ["-v", "\(volume):/v"])
         let engine = try await TestEngine.connect()
@@ -232,7 +234,7 @@ extension GrowthMonitorTests {
         }
         try TestEngine.docker([
             "run", "-d", "--network", "none", "--name", writer, "-v", "\(volume):/v", TestEngine.image, "sh", "-c",
-            "while true; do head -c 262144 /dev/zero >> /v/f; usleep 100000; done",
+            "while true; do head -c 262144 /dev/zero >> /v/f; usleep 100000; done"
         ])
         let engine = try await TestEngine.connect()
         let box = Box()

@@ -121,7 +121,7 @@ private func run(_ row: Int, _ col: Int, _ text: String, width: Int? = nil, styl
         ("1\u{FE0F}\u{20E3}", 2, "1\u{20E3} "),
         ("👨\u{200D}👩\u{200D}👧", 2, "👨"),  // ZWJ sequence: the first emoji, without the joiner
         ("👍🏽", 2, "👍"),  // skin-tone modifier is a spacing scalar for wcwidth
-        ("a\u{301}\u{302}\u{303}\u{304}\u{305}", 1, "a\u{301}\u{302}\u{303}\u{304}"),  // at most 4 marks
+        ("a\u{301}\u{302}\u{303}\u{304}\u{305}", 1, "a\u{301}\u{302}\u{303}\u{304}")  // at most 4 marks
     ])
     func drawableText(text: String, columns: Int, expected: String) {
         #expect(diff.drawable(text, columns: columns).unicodeScalars.elementsEqual(expected.unicodeScalars))

@@ -16,7 +16,7 @@ private let err: Int32 = -1
         (0x7E, .char("~")),
         (0xE9, .char("é")),
         (0x65E5, .char("日")),
-        (0x1F433, .char("🐳")),
+        (0x1F433, .char("🐳"))
     ])
     func printableCharacters(code: UInt32, key: KeyPress) {
         #expect(KeyDecoder.decode(status: ok, code: code) == .key(key))
@@ -31,7 +31,7 @@ private let err: Int32 = -1
         (26, .ctrl("z")),
         (0, .ctrl("@")),
         (28, .ctrl("\\")),
-        (31, .ctrl("_")),
+        (31, .ctrl("_"))
     ])
     func controlChords(code: UInt32, key: KeyPress) {
         #expect(KeyDecoder.decode(status: ok, code: code) == .key(key))
@@ -43,7 +43,7 @@ private let err: Int32 = -1
         (13, .enter),
         (8, .backspace),
         (127, .backspace),
-        (27, .escape),
+        (27, .escape)
     ])
     func editingCharacters(code: UInt32, key: KeyPress) {
         #expect(KeyDecoder.decode(status: ok, code: code) == .key(key))
@@ -74,7 +74,7 @@ private let err: Int32 = -1
         (0o541, .backTab),  // KEY_BTAB
         (0o410 + 1, .function(1)),  // KEY_F(1)
         (0o410 + 10, .function(10)),
-        (0o410 + 12, .function(12)),
+        (0o410 + 12, .function(12))
     ])
     func functionKeys(code: UInt32, key: KeyPress) {
         #expect(KeyDecoder.decode(status: keyCodeYes, code: code) == .key(key))
@@ -104,7 +104,7 @@ private let err: Int32 = -1
         (0x1, .release),  // BUTTON1_RELEASED
         (0x10000, .wheelUp),  // BUTTON4_PRESSED
         (0x200000, .wheelDown),  // BUTTON5_PRESSED
-        (0x10000 | 0x1000_0000, .wheelUp),  // with BUTTON_SHIFT
+        (0x10000 | 0x1000_0000, .wheelUp)  // with BUTTON_SHIFT
     ])
     func mouseButtons(state: UInt32, kind: MouseEvent.Kind) {
         #expect(KeyDecoder.mouseEvent(state: state, row: 4, col: 9) == MouseEvent(kind: kind, row: 4, col: 9))
@@ -114,7 +114,7 @@ private let err: Int32 = -1
         UInt32(0x40),  // BUTTON2_PRESSED
         0x800,  // BUTTON3_PRESSED
         0x8000000,  // REPORT_MOUSE_POSITION
-        0,
+        0
     ])
     func otherMouseEventsAreDropped(state: UInt32) {
         #expect(KeyDecoder.mouseEvent(state: state, row: 0, col: 0) == nil)

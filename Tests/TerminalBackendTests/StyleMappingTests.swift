@@ -67,7 +67,7 @@ private let noDefaults = StyleMapping(colorCount: 8, hasDefaultColors: false)
         (16, 0),  // cube (0,0,0): black
         (231, 7),  // cube (5,5,5): white
         (236, 0),  // dark grey
-        (250, 7),  // light grey
+        (250, 7)  // light grey
     ])
     func indexedColorsApproximatedOnEightColorTerminals(index: UInt8, expected: Int16) {
         #expect(color8.color(.indexed(index), isForeground: true) == expected)

@@ -98,7 +98,9 @@ import Testing
             let (w, b) = (walked.totals, built.totals)
             #expect(b.files == w.files && b.directories == w.directories && b.symlinks == w.symlinks && b.others == w.others)
             #expect(b.hardlinksSkipped == w.hardlinksSkipped && b.hardlinksSkipped == 2)
-            #expect(b.apparentBytes == w.apparentBytes - Self.directorySizes(walked, walked.root), "apparent bytes equal but for directory sizes")
+            #expect(
+                b.apparentBytes == w.apparentBytes - Self.directorySizes(walked, walked.root),
+                "apparent bytes equal but for directory sizes")
             #expect(b.newestMtime == w.newestMtime)
             #expect(built.itemCount(of: built.root) == walked.itemCount(of: walked.root))
             // Each child of the root sums the same (hard links all live below `a`, so which name counts does not matter).

@@ -16,24 +16,29 @@ import Testing
             Volume(name: "labelled-anon", labels: [Volume.anonymousLabel: ""]),
             Volume(name: "tmpfs", options: ["type": "tmpfs", "device": "tmpfs"]),
             Volume(name: "plugin", driver: "nfs-plugin"),
-            Volume(name: "pinned"),
+            Volume(name: "pinned")
         ]
         let containers = [
-            Container(id: "c1", names: ["/web"], image: "img", state: "running", mounts: [
-                MountPoint(type: "volume", name: "data", destination: "/data"),
-                MountPoint(type: "bind", source: "/srv", destination: "/srv"),
-            ]),
-            Container(id: "c2", names: ["/job"], image: "img", state: "exited", labels: ["com.docker.compose.project": "shop", "com.docker.compose.service": "job"], mounts: [
-                MountPoint(type: "volume", name: "data", destination: "/data", isReadWrite: false),
-                MountPoint(type: "volume", name: "stopped-only", destination: "/s"),
-            ]),
+            Container(
+                id: "c1", names: ["/web"], image: "img", state: "running",
+                mounts: [
+                    MountPoint(type: "volume", name: "data", destination: "/data"),
+                    MountPoint(type: "bind", source: "/srv", destination: "/srv")
+                ]),
+            Container(
+                id: "c2", names: ["/job"], image: "img", state: "exited",
+                labels: ["com.docker.compose.project": "shop", "com.docker.compose.service": "job"],
+                mounts: [
+                    MountPoint(type: "volume", name: "data", destination: "/data", isReadWrite: false),
+                    MountPoint(type: "volume", name: "stopped-only", destination: "/s")
+                ]),
             Container(
                 id: "h1", names: ["/voltop-helper-0c1d2e3f"], image: "img", state: "created",
                 labels: [Container.helperLabel: "pinned", Container.helperOwnerLabel: "host 42 4242"],
-                mounts: [MountPoint(type: "volume", name: "pinned", destination: "/volume", isReadWrite: false)], command: "/nonexistent"),
+                mounts: [MountPoint(type: "volume", name: "pinned", destination: "/volume", isReadWrite: false)], command: "/nonexistent")
         ]
         let sizes: [String: (size: Int64, refCount: Int64)] = [
-            "data": (100, 2), "stopped-only": (200, 1), "orphan": (300, 0), anonName: (400, 0), "labelled-anon": (-1, 0), "pinned": (5, 1),
+            "data": (100, 2), "stopped-only": (200, 1), "orphan": (300, 0), anonName: (400, 0), "labelled-anon": (-1, 0), "pinned": (5, 1)
         ]
         return Catalog(volumes: volumes, containers: containers, sizes: sizes)
     }
@@ -58,10 +63,19 @@ import Testing
     @Test func sizesAreUnknownNotZero() {
         let c = Self.sample()
         #expect(c.entry(named: "orphan")?.size == .bytes(300))
-        guard case .unknown(let why)? = c.entry(named: "tmpfs")?.size else { Issue.record("tmpfs size should be unknown"); return }
+        guard case .unknown(let why)? = c.entry(named: "tmpfs")?.size else {
+            Issue.record("tmpfs size should be unknown")
+            return
+        }
         #expect(why.contains("driver options"))
-        guard case .unknown? = c.entry(named: "plugin")?.size else { Issue.record("plugin size should be unknown"); return }
-        guard case .unknown? = c.entry(named: "labelled-anon")?.size else { Issue.record("-1 should be unknown"); return }
+        guard case .unknown? = c.entry(named: "plugin")?.size else {
+            Issue.record("plugin size should be unknown")
+            return
+        }
+        guard case .unknown? = c.entry(named: "labelled-anon")?.size else {
+            Issue.record("-1 should be unknown")
+            return
+        }
         #expect(Catalog(volumes: [Volume(name: "x1")], containers: []).entries[0].size == .notRequested)
         #expect(c.totalKnownBytes == 1005)
     }
@@ -90,11 +104,12 @@ import Testing
         let entry = try #require(Self.sample().entry(named: "tmpfs"))
         let data = try JSONEncoder().encode(VolumeJSON(entry))
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        #expect(Set(object.keys) == [
-            "name", "driver", "scope", "mountpoint", "createdAt", "labels", "options", "anonymous", "dangling", "status",
-            "composeProject", "size", "sizeState", "sizeNote", "sizeSource", "owners", "runningOwners", "stoppedOwners",
-            "growthBytesPerSecond", "writers", "writersSeen",
-        ])
+        #expect(
+            Set(object.keys) == [
+                "name", "driver", "scope", "mountpoint", "createdAt", "labels", "options", "anonymous", "dangling", "status",
+                "composeProject", "size", "sizeState", "sizeNote", "sizeSource", "owners", "runningOwners", "stoppedOwners",
+                "growthBytesPerSecond", "writers", "writersSeen"
+            ])
         #expect(object["size"] is NSNull)
         #expect(object["growthBytesPerSecond"] is NSNull && object["writersSeen"] is NSNull)
         #expect((object["writers"] as? [String]) == [])
@@ -103,7 +118,8 @@ import Testing
 
     @Test func eventsDecodeAndSplit() throws {
         var splitter = LineSplitter()
-        let one = #"{"Type":"volume","Action":"create","Actor":{"ID":"v1","Attributes":{"driver":"local"}},"scope":"local","time":1,"timeNano":1000000005}"#
+        let one =
+            #"{"Type":"volume","Action":"create","Actor":{"ID":"v1","Attributes":{"driver":"local"}},"scope":"local","time":1,"timeNano":1000000005}"#
         let bytes = Array((one + "\n" + one).utf8)
         var lines = splitter.feed(Array(bytes[0..<50]))
         #expect(lines.isEmpty)
@@ -116,13 +132,15 @@ import Testing
         #expect(!EngineEvent(type: "volume", action: "mount", actorID: "v").changesCatalog)
         #expect(EngineEvent(type: "container", action: "exec_start: sh", actorID: "c").changesCatalog == false)
         // json-seq framing and Podman's name attribute
-        let podman = try #require(EngineEvent.decode([0x1E] + Array(#"{"Type":"volume","Action":"remove","Actor":{"ID":"","Attributes":{"name":"pv"}}}"#.utf8)))
+        let podman = try #require(
+            EngineEvent.decode([0x1E] + Array(#"{"Type":"volume","Action":"remove","Actor":{"ID":"","Attributes":{"name":"pv"}}}"#.utf8)))
         #expect(podman.subject == "pv")
         #expect(EngineEvent.decode(Array("not json".utf8)) == nil)
     }
 
     @Test func diskUsageDecodesBothShapes() throws {
-        let legacy = #"{"Volumes":[{"Name":"a","UsageData":{"Size":10,"RefCount":1}},{"Name":"b","UsageData":{"Size":-1,"RefCount":0}}],"LayersSize":1}"#
+        let legacy =
+            #"{"Volumes":[{"Name":"a","UsageData":{"Size":10,"RefCount":1}},{"Name":"b","UsageData":{"Size":-1,"RefCount":0}}],"LayersSize":1}"#
         let typed = #"{"VolumeUsage":{"TotalSize":5,"Items":[{"Name":"c","UsageData":{"Size":5,"RefCount":0}}]}}"#
         let a = try DiskUsage.decode(Data(legacy.utf8))
         #expect(a["a"]?.size == 10 && a["b"]?.size == -1)
@@ -132,7 +150,8 @@ import Testing
     }
 
     @Test func containerDetailReadsTmpfsAndVolumesFrom() throws {
-        let json = #"{"Mounts":[{"Type":"bind","Source":"/srv","Destination":"/host","RW":false}],"HostConfig":{"Tmpfs":{"/run/t":"size=1m"},"VolumesFrom":["web:ro","/db"]}}"#
+        let json =
+            #"{"Mounts":[{"Type":"bind","Source":"/srv","Destination":"/host","RW":false}],"HostConfig":{"Tmpfs":{"/run/t":"size=1m"},"VolumesFrom":["web:ro","/db"]}}"#
         let d = try ContainerDetail(json: Data(json.utf8))
         #expect(d.volumesFrom == ["web", "db"])
         #expect(d.mountLines == ["bind /srv:/host (ro)", "tmpfs -> /run/t (size=1m)"])

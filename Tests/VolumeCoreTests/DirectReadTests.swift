@@ -56,7 +56,7 @@ import Testing
     }
 
     @Test(arguments: [
-        ("fifo", "special file"), ("link", "symbolic link"), ("dir", "is a directory"),
+        ("fifo", "special file"), ("link", "symbolic link"), ("dir", "is a directory")
     ])
     func refusesWhatIsNotARegularFileWithoutBlocking(name: String, says: String) throws {
         let t = try Self.scratch()

@@ -4,14 +4,15 @@ import Testing
 @testable import VolumeCore
 
 @Suite struct EndpointTests {
-    @Test(arguments: [
-        ("unix:///run/x.sock", .unix(path: "/run/x.sock")),
-        ("unix://", .unix(path: "/var/run/docker.sock")),
-        ("tcp://10.1.2.3:2375", .tcp(host: "10.1.2.3", port: 2375, tls: nil)),
-        ("tcp://example.com", .tcp(host: "example.com", port: 2375, tls: nil)),
-        ("example.com:1234", .tcp(host: "example.com", port: 1234, tls: nil)),
-        ("tcp://[::1]:2375", .tcp(host: "::1", port: 2375, tls: nil)),
-    ] as [(String, EngineEndpoint.Transport)])
+    @Test(
+        arguments: [
+            ("unix:///run/x.sock", .unix(path: "/run/x.sock")),
+            ("unix://", .unix(path: "/var/run/docker.sock")),
+            ("tcp://10.1.2.3:2375", .tcp(host: "10.1.2.3", port: 2375, tls: nil)),
+            ("tcp://example.com", .tcp(host: "example.com", port: 2375, tls: nil)),
+            ("example.com:1234", .tcp(host: "example.com", port: 1234, tls: nil)),
+            ("tcp://[::1]:2375", .tcp(host: "::1", port: 2375, tls: nil))
+        ] as [(String, EngineEndpoint.Transport)])
     func parsesHosts(raw: String, expected: EngineEndpoint.Transport) throws {
         #expect(try EngineEndpoint.parseHost(raw, tls: nil, source: "test").transport == expected)
     }
@@ -25,7 +26,7 @@ import Testing
         let loose = try EngineEndpoint.resolve(environment: ["HOME": "/nonexistent", "DOCKER_HOST": "tcp://h:2376", "DOCKER_TLS": "1"])
         #expect(loose.insecureTLSWarning?.contains("DOCKER_TLS is set without DOCKER_TLS_VERIFY") == true)
         let strict = try EngineEndpoint.resolve(environment: [
-            "HOME": "/nonexistent", "DOCKER_HOST": "tcp://h:2376", "DOCKER_TLS": "1", "DOCKER_TLS_VERIFY": "1",
+            "HOME": "/nonexistent", "DOCKER_HOST": "tcp://h:2376", "DOCKER_TLS": "1", "DOCKER_TLS_VERIFY": "1"
         ])
         #expect(strict.insecureTLSWarning == nil)
         let home = try TempDir()
@@ -79,14 +80,17 @@ import Testing
     @Test func defaultHasRootlessAndPodmanFallbacks() throws {
         let e = try EngineEndpoint.resolve(environment: ["HOME": "/nonexistent", "XDG_RUNTIME_DIR": "/run/user/1000"])
         #expect(e.transport == .unix(path: "/var/run/docker.sock"))
-        #expect(e.fallbackSockets == [
-            "/run/user/1000/docker.sock", "/nonexistent/.docker/run/docker.sock", "/run/podman/podman.sock",
-            "/run/user/1000/podman/podman.sock",
-        ])
+        #expect(
+            e.fallbackSockets == [
+                "/run/user/1000/docker.sock", "/nonexistent/.docker/run/docker.sock", "/run/podman/podman.sock",
+                "/run/user/1000/podman/podman.sock"
+            ])
     }
 
     @Test func tlsFromEnvironment() throws {
-        let e = try EngineEndpoint.resolve(environment: ["HOME": "/h", "DOCKER_TLS_VERIFY": "0", "DOCKER_HOST": "tcp://box:2376", "DOCKER_CERT_PATH": "/certs"])
+        let e = try EngineEndpoint.resolve(environment: [
+            "HOME": "/h", "DOCKER_TLS_VERIFY": "0", "DOCKER_HOST": "tcp://box:2376", "DOCKER_CERT_PATH": "/certs"
+        ])
         #expect(e.transport == .tcp(host: "box", port: 2376, tls: .init(verify: true, certDirectory: "/certs")))
         let d = try EngineEndpoint.resolve(environment: ["HOME": "/h", "DOCKER_TLS_VERIFY": "1"])
         #expect(d.transport == .tcp(host: "localhost", port: 2376, tls: .init(verify: true, certDirectory: "/h/.docker")))

@@ -85,7 +85,9 @@ import Testing
         // a newer daemon is spoken to at voltop's newest version
         let newer = EngineReply(status: 200, headers: [("Api-Version", "1.55"), ("Server", "Docker/29.7.2 (linux)")], body: Data())
         #expect(try DockerEngine.negotiate(newer, address: "x", environment: [:]).1 == APIVersion.newestSupported)
-        let podman = EngineReply(status: 200, headers: [("API-Version", "1.41"), ("Libpod-API-Version", "5.8.2"), ("Server", "Libpod/5.8.2 (linux)")], body: Data())
+        let podman = EngineReply(
+            status: 200, headers: [("API-Version", "1.41"), ("Libpod-API-Version", "5.8.2"), ("Server", "Libpod/5.8.2 (linux)")],
+            body: Data())
         #expect(try DockerEngine.negotiate(podman, address: "x", environment: [:]).0.flavor == "podman")
         let old = EngineReply(status: 200, headers: [("Api-Version", "1.39")], body: Data())
         #expect(throws: EngineError.self) { try DockerEngine.negotiate(old, address: "x", environment: [:]) }

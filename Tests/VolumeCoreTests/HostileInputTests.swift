@@ -103,7 +103,9 @@ import Testing
     // MARK: Tar
 
     /// A ustar header block with a valid checksum; `sizeField`/`mtimeField` are written raw when given.
-    static func header(_ name: String, typeflag: UInt8 = 0x30, size: Int = 0, sizeField: [UInt8]? = nil, mtimeField: [UInt8]? = nil) -> [UInt8] {
+    static func header(_ name: String, typeflag: UInt8 = 0x30, size: Int = 0, sizeField: [UInt8]? = nil, mtimeField: [UInt8]? = nil)
+        -> [UInt8]
+    {
         var h = [UInt8](repeating: 0, count: 512)
         for (i, b) in name.utf8.enumerated() { h[i] = b }
         func put(_ s: String, _ at: Int) { for (i, b) in s.utf8.enumerated() { h[at + i] = b } }
@@ -139,7 +141,8 @@ import Testing
     @Test func secondPaxRecordWithAHugeLengthDoesNotOverflow() throws {
         // The first record moves the offset past 0; the second's length is Int.max: `offset + length` overflowed.
         let body = Array("22 path=./renamed.txt\n\(Int.max) mtime=5\n".utf8)
-        let stream = Self.header("./PaxHeaders/x", typeflag: 0x78, size: body.count) + Self.padded(body)
+        let stream =
+            Self.header("./PaxHeaders/x", typeflag: 0x78, size: body.count) + Self.padded(body)
             + Self.header("./x") + Self.end
         let got = try Self.entries(stream)
         #expect(got.count == 1)
@@ -151,7 +154,8 @@ import Testing
         #expect(TarReader.paxSeconds(Array("-9223372036854775808.5".utf8)) == .min)
         let body = Array("32 mtime=-9223372036854775808.5\n".utf8)
         #expect(body.count == 32)
-        let stream = Self.header("./PaxHeaders/x", typeflag: 0x78, size: body.count) + Self.padded(body)
+        let stream =
+            Self.header("./PaxHeaders/x", typeflag: 0x78, size: body.count) + Self.padded(body)
             + Self.header("./x") + Self.end
         let got = try Self.entries(stream)
         #expect(got.first?.mtime == -TarReader.mtimeLimit, "clamped to the sane range")

@@ -76,7 +76,9 @@ import Testing
                 let name = withUnsafeBytes(of: ent.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
                 guard Int(name) != nil else { continue }
                 var st = stat()
-                if stat("/proc/self/fd/" + name, &st) == 0, ids.contains(ScannerDirID(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino))) { n += 1 }
+                if stat("/proc/self/fd/" + name, &st) == 0, ids.contains(ScannerDirID(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino))) {
+                    n += 1
+                }
             }
             return n
         }
@@ -115,7 +117,8 @@ import Testing
             try VolumeScanner.remove(relativePath: [Array("chain".utf8)], under: t.full("root"))
         } throws: { error in
             guard let error = error as? EngineError else { return false }
-            return error.code == .invalidArgument && error.message.contains("more than 4096 levels deep") && error.message.contains("rm -rf")
+            return error.code == .invalidArgument && error.message.contains("more than 4096 levels deep")
+                && error.message.contains("rm -rf")
                 && error.message.count < 400
         }
         let most = sampler.stop()

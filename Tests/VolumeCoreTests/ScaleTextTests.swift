@@ -12,7 +12,7 @@ import Testing
             "2026-11-29T11:19:14Z", "2024-02-29T23:59:59Z", "2023-12-31T23:59:59.999Z", "2024-01-01T00:00:00Z",
             "1969-12-31T23:59:59Z", "1970-01-01T00:00:00Z", "2000-02-29T12:00:00+05:30", "2021-06-15T08:30:00-07:00",
             "2024-05-01T10:00:00.123456789+02:00", "2024-05-01T10:00:00.1Z", "2024-05-01T10:00:00.12Z",
-            "2024-05-01T10:00:00.120Z", "2024-05-01T10:00:00.000000001Z", "1999-03-01T00:00:00+14:00",
+            "2024-05-01T10:00:00.120Z", "2024-05-01T10:00:00.000000001Z", "1999-03-01T00:00:00+14:00"
         ]
         // A deterministic spread over four centuries, each form.
         var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
@@ -29,7 +29,7 @@ import Testing
             let fraction = digits == 0 ? "" : "." + String((0..<digits).map { _ in Character(String(next(10))) })
             let zone = [
                 "Z", String(format: "+%02d:%02d", next(15), [0, 30, 45][next(3)]),
-                String(format: "-%02d:%02d", next(13), [0, 30][next(2)]),
+                String(format: "-%02d:%02d", next(13), [0, 30][next(2)])
             ][next(3)]
             out.append(base + fraction + zone)
         }
@@ -50,7 +50,7 @@ import Testing
     /// What the fast path does not read (other shapes, impossible dates) goes to the formatters, as before.
     @Test(arguments: [
         "2026-02-30T00:00:00Z", "2023-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-11-29 11:19:14Z", "2026-11-29T11:19:14",
-        "2026-11-29T24:00:00Z", "2026-11-29T11:19:14.Z", "2026-11-29T11:19:14+0100", "yesterday", "", "2026-11-29T11:19:14Zjunk",
+        "2026-11-29T24:00:00Z", "2026-11-29T11:19:14.Z", "2026-11-29T11:19:14+0100", "yesterday", "", "2026-11-29T11:19:14Zjunk"
     ])
     func unusualTimestampsFallBackToTheFormatters(stamp: String) {
         #expect(EngineDate.fastSeconds(stamp) == nil)

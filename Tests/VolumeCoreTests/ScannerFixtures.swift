@@ -40,7 +40,9 @@ final class ScannerScratch {
     }
 
     /// A file holding `size` bytes of data (written, so allocated too).
-    func file(_ relative: String, size: Int = 0, mode: mode_t = 0o644) throws { try file(bytes: Array(relative.utf8), size: size, mode: mode) }
+    func file(_ relative: String, size: Int = 0, mode: mode_t = 0o644) throws {
+        try file(bytes: Array(relative.utf8), size: size, mode: mode)
+    }
 
     func file(bytes relative: [UInt8], size: Int = 0, mode: mode_t = 0o644) throws {
         let fd = open(cPath(relative), O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, mode)
@@ -68,11 +70,15 @@ final class ScannerScratch {
     }
 
     func symlink(_ target: String, _ relative: String) throws {
-        guard Glibc.symlink(target, full(relative)) == 0 else { throw ScannerScratchError("symlink \(relative): \(String(cString: strerror(errno)))") }
+        guard Glibc.symlink(target, full(relative)) == 0 else {
+            throw ScannerScratchError("symlink \(relative): \(String(cString: strerror(errno)))")
+        }
     }
 
     func hardlink(_ existing: String, _ relative: String) throws {
-        guard link(full(existing), full(relative)) == 0 else { throw ScannerScratchError("link \(relative): \(String(cString: strerror(errno)))") }
+        guard link(full(existing), full(relative)) == 0 else {
+            throw ScannerScratchError("link \(relative): \(String(cString: strerror(errno)))")
+        }
     }
 
     func fifo(_ relative: String) throws {

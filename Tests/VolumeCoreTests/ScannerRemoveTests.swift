@@ -92,7 +92,9 @@ import Testing
         #expect(Self.exists(t.full("outside/victim")))
     }
 
-    @Test(arguments: [[], [[]], [[0x2E]], [[0x2E, 0x2E]], [[0x2E, 0x2E], Array("outside".utf8)], [Array("a/b".utf8)], [[0x61, 0x00]]] as [[[UInt8]]])
+    @Test(
+        arguments: [[], [[]], [[0x2E]], [[0x2E, 0x2E]], [[0x2E, 0x2E], Array("outside".utf8)], [Array("a/b".utf8)], [[0x61, 0x00]]]
+            as [[[UInt8]]])
     func rejectsPathsThatAreNotPlainNames(components: [[UInt8]]) throws {
         let t = try Self.tree()
         #expect {

@@ -356,17 +356,18 @@ import Testing
         #expect(tree.count == 27)
     }
 
-    @Test(arguments: [
-        ([0x61, 0x62], "ab"),
-        ([0x66, 0xFF, 0x6F], "f\\xFFo"),
-        ([0xC3, 0xA9], "é"),
-        ([0xC3], "\\xC3"),
-        ([0xE2, 0x82], "\\xE2\\x82"),
-        ([0xED, 0xA0, 0x80], "\\xED\\xA0\\x80"),  // an encoded surrogate is not UTF-8
-        ([0xF0, 0x9F, 0x90, 0xB3, 0xFE], "🐳\\xFE"),
-        ([0x1B, 0x5B, 0x32, 0x4A, 0x80], "\\e[2J\\x80"),
-        ([0x0A, 0xE2, 0x80, 0xAE], "\\n\\u{202E}"),
-    ] as [([UInt8], String)])
+    @Test(
+        arguments: [
+            ([0x61, 0x62], "ab"),
+            ([0x66, 0xFF, 0x6F], "f\\xFFo"),
+            ([0xC3, 0xA9], "é"),
+            ([0xC3], "\\xC3"),
+            ([0xE2, 0x82], "\\xE2\\x82"),
+            ([0xED, 0xA0, 0x80], "\\xED\\xA0\\x80"),  // an encoded surrogate is not UTF-8
+            ([0xF0, 0x9F, 0x90, 0xB3, 0xFE], "🐳\\xFE"),
+            ([0x1B, 0x5B, 0x32, 0x4A, 0x80], "\\e[2J\\x80"),
+            ([0x0A, 0xE2, 0x80, 0xAE], "\\n\\u{202E}")
+        ] as [([UInt8], String)])
     func displaysRawNames(bytes: [UInt8], shown: String) {
         #expect(Sanitizer.inline(bytes: bytes) == shown)
         #expect(!Sanitizer.needsEscaping(Sanitizer.inline(bytes: bytes)))

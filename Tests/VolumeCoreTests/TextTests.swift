@@ -4,27 +4,28 @@ import Testing
 @testable import VolumeCore
 
 @Suite struct TextTests {
-    @Test(arguments: [
-        ("plain-name", "plain-name"),
-        ("a\u{1B}[31mred", "a\\e[31mred"),
-        ("two\nlines", "two\\nlines"),
-        ("bell\u{07}", "bell\\x07"),
-        ("c1\u{9B}2J", "c1\\x9B2J"),
-        ("rtl\u{202E}txt", "rtl\\u{202E}txt"),
-        ("日本語🐳", "日本語🐳"),
-        // Bidi controls: Arabic letter mark, LRM/RLM, embeddings and overrides, isolates.
-        ("a\u{061C}b", "a\\u{061C}b"), ("a\u{200E}\u{200F}b", "a\\u{200E}\\u{200F}b"), ("a\u{202A}b", "a\\u{202A}b"),
-        ("a\u{2066}\u{2069}b", "a\\u{2066}\\u{2069}b"),
-        // Zero-width and invisible characters, the byte order mark, line and paragraph separators.
-        ("a\u{200B}\u{200C}\u{200D}b", "a\\u{200B}\\u{200C}\\u{200D}b"), ("a\u{2060}\u{2064}b", "a\\u{2060}\\u{2064}b"),
-        ("\u{FEFF}bom", "\\u{FEFF}bom"), ("a\u{2028}b", "a\\u{2028}b"),
-        // Tag characters.
-        ("flag\u{E0001}\u{E0041}\u{E007F}", "flag\\u{E0001}\\u{E0041}\\u{E007F}"),
-        // C1 controls: NEL, CSI.
-        ("a\u{85}b\u{9F}", "a\\x85b\\x9F"),
-        // Neighbours that are fine: Arabic text, non-breaking space, word characters around the ranges.
-        ("مرحبا\u{00A0}x\u{2010}y\u{E0080}", "مرحبا\u{00A0}x\u{2010}y\u{E0080}"),
-    ] as [(String, String)])
+    @Test(
+        arguments: [
+            ("plain-name", "plain-name"),
+            ("a\u{1B}[31mred", "a\\e[31mred"),
+            ("two\nlines", "two\\nlines"),
+            ("bell\u{07}", "bell\\x07"),
+            ("c1\u{9B}2J", "c1\\x9B2J"),
+            ("rtl\u{202E}txt", "rtl\\u{202E}txt"),
+            ("日本語🐳", "日本語🐳"),
+            // Bidi controls: Arabic letter mark, LRM/RLM, embeddings and overrides, isolates.
+            ("a\u{061C}b", "a\\u{061C}b"), ("a\u{200E}\u{200F}b", "a\\u{200E}\\u{200F}b"), ("a\u{202A}b", "a\\u{202A}b"),
+            ("a\u{2066}\u{2069}b", "a\\u{2066}\\u{2069}b"),
+            // Zero-width and invisible characters, the byte order mark, line and paragraph separators.
+            ("a\u{200B}\u{200C}\u{200D}b", "a\\u{200B}\\u{200C}\\u{200D}b"), ("a\u{2060}\u{2064}b", "a\\u{2060}\\u{2064}b"),
+            ("\u{FEFF}bom", "\\u{FEFF}bom"), ("a\u{2028}b", "a\\u{2028}b"),
+            // Tag characters.
+            ("flag\u{E0001}\u{E0041}\u{E007F}", "flag\\u{E0001}\\u{E0041}\\u{E007F}"),
+            // C1 controls: NEL, CSI.
+            ("a\u{85}b\u{9F}", "a\\x85b\\x9F"),
+            // Neighbours that are fine: Arabic text, non-breaking space, word characters around the ranges.
+            ("مرحبا\u{00A0}x\u{2010}y\u{E0080}", "مرحبا\u{00A0}x\u{2010}y\u{E0080}")
+        ] as [(String, String)])
     func sanitizes(input: String, expected: String) {
         #expect(Sanitizer.inline(input) == expected)
         #expect(!Sanitizer.needsEscaping(Sanitizer.inline(input)))
@@ -49,10 +50,11 @@ import Testing
         #expect(decoded["k"] == value)
     }
 
-    @Test(arguments: [
-        (0, "0 B"), (1023, "1023 B"), (1024, "1.0 KiB"), (1536, "1.5 KiB"), (1_048_576, "1.0 MiB"),
-        (1_073_741_824 * 3, "3.0 GiB"), (1_048_575, "1.0 MiB"),
-    ] as [(Int64, String)])
+    @Test(
+        arguments: [
+            (0, "0 B"), (1023, "1023 B"), (1024, "1.0 KiB"), (1536, "1.5 KiB"), (1_048_576, "1.0 MiB"),
+            (1_073_741_824 * 3, "3.0 GiB"), (1_048_575, "1.0 MiB")
+        ] as [(Int64, String)])
     func formatsBytes(n: Int64, text: String) {
         #expect(Format.bytes(n) == text)
     }
@@ -76,10 +78,11 @@ import Testing
         #expect(DisplayWidth.pad("ab", to: 4, alignRight: true) == "  ab")
     }
 
-    @Test(arguments: [
-        ("ab", true), ("app-data", true), ("a.b_c-1", true), ("x", false), ("-lead", false), (".hidden", false),
-        ("has space", false), ("sl/ash", false), ("colon:x", false), ("", false), ("ünï", false),
-    ] as [(String, Bool)])
+    @Test(
+        arguments: [
+            ("ab", true), ("app-data", true), ("a.b_c-1", true), ("x", false), ("-lead", false), (".hidden", false),
+            ("has space", false), ("sl/ash", false), ("colon:x", false), ("", false), ("ünï", false)
+        ] as [(String, Bool)])
     func validatesNames(name: String, valid: Bool) {
         let ok = (try? VolumeName.validate(name)) != nil
         #expect(ok == valid)
@@ -93,7 +96,8 @@ import Testing
         #expect(throws: EngineError.self) { try VolumeCreateRequest(name: "ok-name", options: ["foo": "1"]).validate() }
         #expect(throws: EngineError.self) { try VolumeCreateRequest(name: "ok-name", options: ["type": "tmpfs"]).validate() }
         #expect(throws: EngineError.self) { try VolumeCreateRequest(name: "ok-name", options: ["o": "size=1m"]).validate() }
-        #expect((try? VolumeCreateRequest(name: "ok-name", options: ["type": "tmpfs", "device": "tmpfs", "o": "size=1m"]).validate()) != nil)
+        #expect(
+            (try? VolumeCreateRequest(name: "ok-name", options: ["type": "tmpfs", "device": "tmpfs", "o": "size=1m"]).validate()) != nil)
         #expect((try? VolumeCreateRequest(name: nil).validate()) != nil)
     }
 

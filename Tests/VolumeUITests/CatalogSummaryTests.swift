@@ -45,7 +45,7 @@ import VolumeCore
         Fixture.press([.char("s"), .char("j"), .char("j")], &batched)
         var single = batched
         let results: [String: Result<Int64, EngineError>] = [
-            "cache": .success(9_000_000_000), "grafana-data": .success(1), "old-logs": .failure(EngineError(.notFound, "gone")),
+            "cache": .success(9_000_000_000), "grafana-data": .success(1), "old-logs": .failure(EngineError(.notFound, "gone"))
         ]
         _ = Dashboard.reduce(&batched, .volumesMeasured(results))
         for (name, result) in results.sorted(by: { $0.key < $1.key }) {

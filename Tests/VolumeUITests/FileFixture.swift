@@ -1,11 +1,11 @@
 import Foundation
 import VolumeCore
 
+@testable import VolumeUI
+
 #if canImport(Glibc)
     import Glibc
 #endif
-
-@testable import VolumeUI
 
 /// Small volumes made on disk and scanned for real, with fixed modification times so screens are stable.
 enum FileFixture {
@@ -45,7 +45,7 @@ enum FileFixture {
         let times: [(String, Int)] = [
             ("app/config.json", 40 * day), ("app/logs/2026-11.log", 3 * hour), ("app/logs/old.log.gz", 30 * day),
             ("data.bin", 2 * day), (".hidden", 300), ("empty", 10 * day), (evilName, day), ("current", 2 * day),
-            ("app/logs", 3 * hour), ("app", 40 * day), ("cache", 365 * day), ("", hour),
+            ("app/logs", 3 * hour), ("app", 40 * day), ("cache", 365 * day), ("", hour)
         ]
         for (path, ago) in times { setTime(root.appendingPathComponent(path).path, secondsBeforeNow: ago) }
         return root

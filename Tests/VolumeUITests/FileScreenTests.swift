@@ -39,7 +39,9 @@ import Testing
         check(s, "files-opening", size)
         _ = Dashboard.reduce(&s, .filesOpened(volume: vol, .success(F.direct)))
         _ = Dashboard.reduce(
-            &s, .filesProgress(volume: vol, ScanProgress(entries: 12_345, directories: 678, apparentBytes: 128_974_848, allocatedBytes: 130_000_000)))
+            &s,
+            .filesProgress(
+                volume: vol, ScanProgress(entries: 12_345, directories: 678, apparentBytes: 128_974_848, allocatedBytes: 130_000_000)))
         s.spinnerFrame = 0
         check(s, "files-scanning", size)
     }
@@ -56,7 +58,10 @@ import Testing
         Fixture.press([.enter], &s)
         let text = "{\n\t\"listen\": \":8080\",\n\t\"banner\": \"\u{1B}[31mwelcome\u{1B}[0m\",\n\t\"uploads\": \"/srv/uploads\"\n}\n"
         _ = Dashboard.reduce(
-            &s, .filePreviewLoaded(volume: vol, path: [Array("app".utf8), Array("config.json".utf8)], .success(FilePreview(bytes: Array(text.utf8), size: 1200))))
+            &s,
+            .filePreviewLoaded(
+                volume: vol, path: [Array("app".utf8), Array("config.json".utf8)],
+                .success(FilePreview(bytes: Array(text.utf8), size: 1200))))
         check(s, "files-preview-text", size)
     }
 
@@ -64,9 +69,12 @@ import Testing
         var (s, root) = try await tree(size)
         defer { F.remove(root) }
         Fixture.press([.enter], &s)
-        let bytes: [UInt8] = [0x1F, 0x8B, 0x08, 0x00, 0x1B, 0x5B, 0x32, 0x4A] + Array("voltop\u{07}\r\n".utf8) + (0..<64).map { UInt8($0 &* 37 & 0xFF) }
+        let bytes: [UInt8] =
+            [0x1F, 0x8B, 0x08, 0x00, 0x1B, 0x5B, 0x32, 0x4A] + Array("voltop\u{07}\r\n".utf8) + (0..<64).map { UInt8($0 &* 37 & 0xFF) }
         _ = Dashboard.reduce(
-            &s, .filePreviewLoaded(volume: vol, path: [Array("app".utf8), Array("config.json".utf8)], .success(FilePreview(bytes: bytes, size: 20_000))))
+            &s,
+            .filePreviewLoaded(
+                volume: vol, path: [Array("app".utf8), Array("config.json".utf8)], .success(FilePreview(bytes: bytes, size: 20_000))))
         check(s, "files-preview-hex", size)
     }
 
@@ -90,9 +98,14 @@ import Testing
         Fixture.select(vol, &s)
         Fixture.press([.char("t")], &s)
         _ = Dashboard.reduce(
-            &s, .filesOpened(volume: vol, .failure(EngineError(
-                .permissionDenied,
-                "cannot read /var/lib/docker/volumes/shop_uploads/_data: run voltop as root on the engine host, or allow helper containers (--files helper)"))))
+            &s,
+            .filesOpened(
+                volume: vol,
+                .failure(
+                    EngineError(
+                        .permissionDenied,
+                        "cannot read /var/lib/docker/volumes/shop_uploads/_data: run voltop as root on the engine host, or allow helper containers (--files helper)"
+                    ))))
         check(s, "files-open-failed", size)
     }
 }

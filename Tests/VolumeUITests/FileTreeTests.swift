@@ -129,7 +129,10 @@ import Testing
         #expect(Dashboard.reduce(&s, .filesChanged(volume: vol)).isEmpty)
         #expect(Fixture.press([.char("r")], &s).isEmpty, "r while scanning waits too")
         // The scan ends: exactly one more.
-        #expect(Dashboard.reduce(&s, .filesScanned(volume: vol, .success(tree))).filter { $0 != .scheduleTick(after: 0.1) } == [.rescanFiles(volume: vol)])
+        #expect(
+            Dashboard.reduce(&s, .filesScanned(volume: vol, .success(tree))).filter { $0 != .scheduleTick(after: 0.1) } == [
+                .rescanFiles(volume: vol)
+            ])
         #expect(Dashboard.reduce(&s, .filesScanned(volume: vol, .success(tree))).isEmpty)
         // Events for another volume, or after closing, do nothing.
         #expect(Dashboard.reduce(&s, .filesChanged(volume: "cache")).isEmpty)
@@ -223,7 +226,9 @@ import Testing
         F.select(["data.bin"], &helper)
         #expect(Fixture.press([.delete], &helper).isEmpty)
         #expect(helper.dialog == nil)
-        #expect(helper.notice?.text.contains("helper container mounts the volume read-only; run voltop as root on the engine host to delete") == true)
+        #expect(
+            helper.notice?.text.contains("helper container mounts the volume read-only; run voltop as root on the engine host to delete")
+                == true)
         #expect(Fixture.screen(helper).text.contains("helper"))
         // The footer shows d delete dimmed.
         let grid = Fixture.screen(helper)
@@ -242,9 +247,12 @@ import Testing
         F.select(["app", "config.json"], &s)
         #expect(Fixture.press([.enter], &s) == [.previewFile(volume: vol, path: bytes(["app", "config.json"]))])
         #expect(s.keyScopes == [.preview, .global])
-        let source = "{\"color\": \"\u{1B}[31mred\u{1B}[0m\",\n\t\"bell\": \"\u{07}\", \"osc\": \"\u{1B}]0;pwned\u{07}\"}\r\n\u{9B}2J done\n" + String(repeating: "plain configuration text, nothing to see here\n", count: 3)
+        let source =
+            "{\"color\": \"\u{1B}[31mred\u{1B}[0m\",\n\t\"bell\": \"\u{07}\", \"osc\": \"\u{1B}]0;pwned\u{07}\"}\r\n\u{9B}2J done\n"
+            + String(repeating: "plain configuration text, nothing to see here\n", count: 3)
         let text = Array(source.utf8)
-        _ = Dashboard.reduce(&s, .filePreviewLoaded(volume: vol, path: bytes(["app", "config.json"]), .success(FilePreview(bytes: text, size: 1200))))
+        _ = Dashboard.reduce(
+            &s, .filePreviewLoaded(volume: vol, path: bytes(["app", "config.json"]), .success(FilePreview(bytes: text, size: 1200))))
         let viewer = try #require(s.dialog?.previewViewer)
         #expect(viewer.encoding == .text)
         var grid = Fixture.screen(s)
@@ -254,7 +262,8 @@ import Testing
 
         // Binary: a hex dump with an ASCII column.
         let binary: [UInt8] = Array(0...255)
-        _ = Dashboard.reduce(&s, .filePreviewLoaded(volume: vol, path: bytes(["app", "config.json"]), .success(FilePreview(bytes: binary, size: 256))))
+        _ = Dashboard.reduce(
+            &s, .filePreviewLoaded(volume: vol, path: bytes(["app", "config.json"]), .success(FilePreview(bytes: binary, size: 256))))
         grid = Fixture.screen(s)
         #expect(!F.hasRawControl(grid))
         #expect(grid.text.contains("00000000  00 01 02 03  04 05 06 07  |........|"))
@@ -340,7 +349,7 @@ import Testing
         _ = Dashboard.reduce(
             &s,
             .volumesMeasured([
-                "cache": .success(1_000), "nfs-share": .success(4096), "old-logs": .failure(EngineError(.permissionDenied, "no")),
+                "cache": .success(1_000), "nfs-share": .success(4096), "old-logs": .failure(EngineError(.permissionDenied, "no"))
             ]))
         #expect(s.catalog.entry(named: "cache")?.size == .bytes(1_000))
         #expect(s.catalog.entry(named: "nfs-share")?.size == .bytes(4096))

@@ -43,7 +43,7 @@ enum Fixture {
         volume("old-logs", labels: ["team": "platform", "retention": "30d"], age: 400 * day),
         volume("ebs-archive", driver: "rexray/ebs", age: 60 * day),
         volume("grafana-data", age: 12 * day),
-        volume("ci-cache", labels: ["team": "ci"], age: 6 * 3600),
+        volume("ci-cache", labels: ["team": "ci"], age: 6 * 3600)
     ]
 
     static func container(
@@ -65,12 +65,15 @@ enum Fixture {
             mounts: [MountPoint(type: "volume", name: "shop_db-data", destination: "/var/lib/postgresql/data", driver: "local")]),
         container(
             "shop-backup-1", "alpine:3.20", state: "exited", compose: ("shop", "backup"),
-            mounts: [MountPoint(type: "volume", name: "shop_db-data", destination: "/var/lib/postgresql/data", driver: "local", isReadWrite: false)]),
+            mounts: [
+                MountPoint(
+                    type: "volume", name: "shop_db-data", destination: "/var/lib/postgresql/data", driver: "local", isReadWrite: false)
+            ]),
         container(
             "shop-web-1", "nginx:1.25", state: "running", compose: ("shop", "web"),
             mounts: [
                 MountPoint(type: "volume", name: "shop_uploads", destination: "/srv/uploads", driver: "local"),
-                MountPoint(type: "bind", source: "/srv/shop/static", destination: "/usr/share/nginx/html", isReadWrite: false),
+                MountPoint(type: "bind", source: "/srv/shop/static", destination: "/usr/share/nginx/html", isReadWrite: false)
             ]),
         container(
             "worker", "acme/worker:2.1", state: "running",
@@ -82,17 +85,17 @@ enum Fixture {
             "grafana", "grafana/grafana:11.3.0", state: "running",
             mounts: [
                 MountPoint(type: "volume", name: "grafana-data", destination: "/var/lib/grafana", driver: "local"),
-                MountPoint(type: "bind", source: "/etc/grafana/provisioning", destination: "/etc/grafana/provisioning", isReadWrite: false),
+                MountPoint(type: "bind", source: "/etc/grafana/provisioning", destination: "/etc/grafana/provisioning", isReadWrite: false)
             ]),
         container(
             "builder", "docker:27-cli", state: "created",
-            mounts: [MountPoint(type: "bind", source: "/var/run/docker.sock", destination: "/var/run/docker.sock")]),
+            mounts: [MountPoint(type: "bind", source: "/var/run/docker.sock", destination: "/var/run/docker.sock")])
     ]
 
     static let sizeTable: [String: (size: Int64, refCount: Int64)] = [
         "shop_db-data": (1_288_490_189, 2), "shop_uploads": (356_515_840, 1), "cache": (12_582_912, 0),
         leakedAnon: (4096, 0), workerAnon: (52_428_800, 1), "old-logs": (314_572_800, 0),
-        "grafana-data": (83_886_080, 1), "ci-cache": (2_469_606_195, 0),
+        "grafana-data": (83_886_080, 1), "ci-cache": (2_469_606_195, 0)
     ]
 
     /// The catalog as `.loadCatalog` returns it (no sizes yet).
@@ -107,7 +110,10 @@ enum Fixture {
     }
 
     /// A dashboard that started, got a terminal size, the catalog and its sizes.
-    static func loaded(rows: Int = 24, cols: Int = 80, readOnly: Bool = false, catalog: Catalog = Fixture.catalog, sizes: [String: VolumeSize]? = Fixture.sizes) -> AppState {
+    static func loaded(
+        rows: Int = 24, cols: Int = 80, readOnly: Bool = false, catalog: Catalog = Fixture.catalog,
+        sizes: [String: VolumeSize]? = Fixture.sizes
+    ) -> AppState {
         var state = AppState(header: header, isReadOnly: readOnly, now: now)
         state.isMonochrome = true
         _ = Dashboard.start(&state)
@@ -168,14 +174,18 @@ enum Fixture {
     }
 
     /// A prune result (VolumeCore builds these; tests decode them from their JSON form).
-    static func pruneResult(removed: [String], skipped: [(name: String, reason: String, message: String)], reclaimedBytes: Int64) -> PruneResult {
+    static func pruneResult(removed: [String], skipped: [(name: String, reason: String, message: String)], reclaimedBytes: Int64)
+        -> PruneResult
+    {
         struct Skip: Encodable { var name, reason, message: String }
         struct Wire: Encodable {
             var removed: [String]
             var skipped: [Skip]
             var reclaimedBytes: Int64
         }
-        let wire = Wire(removed: removed, skipped: skipped.map { Skip(name: $0.name, reason: $0.reason, message: $0.message) }, reclaimedBytes: reclaimedBytes)
+        let wire = Wire(
+            removed: removed, skipped: skipped.map { Skip(name: $0.name, reason: $0.reason, message: $0.message) },
+            reclaimedBytes: reclaimedBytes)
         return try! JSONDecoder().decode(PruneResult.self, from: JSONEncoder().encode(wire))
     }
 
@@ -186,7 +196,7 @@ enum Fixture {
             volume("📦-boxes-🐳", driver: "weird", labels: ["emoji": "🐳 whale"], age: 4 * day),
             volume("evil\u{1B}[31mred\u{1B}[0m", driver: "weird", labels: ["note": "\u{1B}]0;pwned\u{07}title"], age: 5 * day),
             volume("plain-ascii", age: 6 * day),
-            volume("混合mixed名前-long-name-that-is-cut", driver: "weird", age: 7 * day),
+            volume("混合mixed名前-long-name-that-is-cut", driver: "weird", age: 7 * day)
         ]
         let conts = [
             container(
@@ -199,7 +209,7 @@ enum Fixture {
     static var unicodeSizes: [String: VolumeSize] {
         [
             "データ-ボリューム": .bytes(1_048_576), "📦-boxes-🐳": .bytes(2048), "evil\u{1B}[31mred\u{1B}[0m": .unknown(reason: "x"),
-            "plain-ascii": .bytes(10), "混合mixed名前-long-name-that-is-cut": .bytes(123_456_789),
+            "plain-ascii": .bytes(10), "混合mixed名前-long-name-that-is-cut": .bytes(123_456_789)
         ]
     }
 
@@ -213,9 +223,12 @@ enum Fixture {
             vols.append(volume(name, labels: ["index": "\(i)"], age: i * 3600))
             sizes[name] = .bytes(Int64(i) * 1_000_003)
             if i % 3 == 0 {
-                conts.append(container("peer-c-\(i)", "busybox", state: i % 2 == 0 ? "running" : "exited", mounts: [
-                    MountPoint(type: "volume", name: name, destination: "/data", driver: "local")
-                ]))
+                conts.append(
+                    container(
+                        "peer-c-\(i)", "busybox", state: i % 2 == 0 ? "running" : "exited",
+                        mounts: [
+                            MountPoint(type: "volume", name: name, destination: "/data", driver: "local")
+                        ]))
             }
         }
         return (Catalog(volumes: vols, containers: conts, sizes: nil, takenAt: now), sizes)

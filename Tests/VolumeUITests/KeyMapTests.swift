@@ -14,7 +14,7 @@ import Testing
             KeyBinding([.char("x")], .prune, "two", scope: .volumes),
             KeyBinding([.char("x")], .prune, "other scope", scope: .mounts),
             KeyBinding([.ctrl("c")], .quit, "quit", scope: .global),
-            KeyBinding([.ctrl("C")], .quit, "same chord", scope: .global),
+            KeyBinding([.ctrl("C")], .quit, "same chord", scope: .global)
         ])
         #expect(map.duplicateKeys.count == 2)
     }
@@ -32,7 +32,9 @@ import Testing
         let state = Fixture.loaded()
         let help = Dashboard.helpLines(state, width: 160).map(\.text)
         for binding in KeyMap.default.bindings {
-            #expect(help.contains { $0.contains(binding.keyLabel) && $0.contains(binding.help) }, "help lacks \(binding.keyLabel): \(binding.help)")
+            #expect(
+                help.contains { $0.contains(binding.keyLabel) && $0.contains(binding.help) },
+                "help lacks \(binding.keyLabel): \(binding.help)")
         }
         for scope in KeyBinding.Scope.allCases {
             #expect(help.contains { $0.contains(scope.title) })

@@ -9,7 +9,7 @@ import Testing
 @Suite struct OverflowRenderTests {
     static let names = ["huge-a", "huge-b", "minus-one", "most-negative", "max-minus-one"]
     static let table: [String: (size: Int64, refCount: Int64)] = [
-        "huge-a": (.max, 0), "huge-b": (.max, 0), "minus-one": (-1, 0), "most-negative": (.min, 0), "max-minus-one": (.max - 1, 0),
+        "huge-a": (.max, 0), "huge-b": (.max, 0), "minus-one": (-1, 0), "most-negative": (.min, 0), "max-minus-one": (.max - 1, 0)
     ]
 
     static func loaded(rows: Int = 24, cols: Int = 100) -> AppState {
@@ -48,7 +48,8 @@ import Testing
 
     @Test func prunePreviewAndResultOfHugeVolumesRender() {
         var s = Self.loaded()
-        let measured = Catalog(volumes: Self.names.map { Fixture.volume($0, age: Fixture.day) }, containers: [], sizes: Self.table, takenAt: Fixture.now)
+        let measured = Catalog(
+            volumes: Self.names.map { Fixture.volume($0, age: Fixture.day) }, containers: [], sizes: Self.table, takenAt: Fixture.now)
         let plan = PrunePlan(catalog: measured, mode: .allUnused)
         #expect(plan.totalBytes == .max)
         Fixture.press([.char("p")], &s)

@@ -109,7 +109,10 @@ import VolumeCore
     @Test func catalogErrorShowsABannerThatEscDismisses() {
         var s = Fixture.loaded()
         _ = Fixture.press([.char("r")], &s)
-        _ = Dashboard.reduce(&s, .catalogLoaded(.failure(EngineError(.unreachable, "the engine at unix:///var/run/docker.sock does not answer: is dockerd running?"))))
+        _ = Dashboard.reduce(
+            &s,
+            .catalogLoaded(
+                .failure(EngineError(.unreachable, "the engine at unix:///var/run/docker.sock does not answer: is dockerd running?"))))
         #expect(s.errorBanner?.code == .unreachable)
         #expect(s.catalog.entries.count == Fixture.volumes.count, "the last catalog stays")
         _ = Fixture.press([.escape], &s)
@@ -444,7 +447,8 @@ import VolumeCore
         #expect(text.contains("old-logs") && text.contains("ci-cache"))
         #expect(Fixture.press([.enter], &s) == [.executePrune(allPlan)])
         #expect(Fixture.press([.enter], &s).isEmpty, "no second prune while one runs")
-        let result = Fixture.pruneResult(removed: ["cache", "ci-cache", Fixture.leakedAnon],
+        let result = Fixture.pruneResult(
+            removed: ["cache", "ci-cache", Fixture.leakedAnon],
             skipped: [(name: "old-logs", reason: "in-use", message: "a container started using it after the preview")],
             reclaimedBytes: 2_482_193_203)
         #expect(Dashboard.reduce(&s, .pruneFinished(.success(result))) == [.loadCatalog])
@@ -489,9 +493,13 @@ import VolumeCore
         Fixture.press([.down], &s)
         Fixture.type("type=tmpfs device=tmpfs o=size=64m", &s)
         let effects = Fixture.press([.enter], &s)
-        #expect(effects == [.createVolume(VolumeCreateRequest(
-            name: "xq-data", driver: "local", labels: ["team": "web", "env": "dev"],
-            options: ["type": "tmpfs", "device": "tmpfs", "o": "size=64m"]))])
+        #expect(
+            effects == [
+                .createVolume(
+                    VolumeCreateRequest(
+                        name: "xq-data", driver: "local", labels: ["team": "web", "env": "dev"],
+                        options: ["type": "tmpfs", "device": "tmpfs", "o": "size=64m"]))
+            ])
     }
 
     @Test func createShowsTheEngineErrorInTheFormAndEscCancels() throws {
@@ -515,7 +523,8 @@ import VolumeCore
         #expect(Dashboard.reduce(&s, .volumeCreated(.success(Volume(name: "new-vol")))) == [.loadCatalog])
         #expect(s.dialog == nil)
         let volumes = Fixture.volumes + [Fixture.volume("new-vol", age: 0)]
-        let effects = Dashboard.reduce(&s, .catalogLoaded(.success(Catalog(volumes: volumes, containers: Fixture.containers, takenAt: Fixture.now))))
+        let effects = Dashboard.reduce(
+            &s, .catalogLoaded(.success(Catalog(volumes: volumes, containers: Fixture.containers, takenAt: Fixture.now))))
         #expect(effects.contains(.loadSizes))
         #expect(s.selectedEntry?.name == "new-vol")
     }
@@ -660,7 +669,8 @@ import VolumeCore
         Fixture.press([.char("?")], &s)
         #expect(s.mode == .help)
         let text = Fixture.screen(s).text.split(separator: "\n")
-        #expect(text.dropFirst(3).first?.contains("Mounts view") == true, "help opens at the mounts section:\n\(text.joined(separator: "\n"))")
+        #expect(
+            text.dropFirst(3).first?.contains("Mounts view") == true, "help opens at the mounts section:\n\(text.joined(separator: "\n"))")
         Fixture.press([.char("q")], &s)
         #expect(s.mode == .mounts && !s.shouldQuit, "q closes the help, back to the mounts view")
         Fixture.press([.char("q")], &s)

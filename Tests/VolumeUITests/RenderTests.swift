@@ -103,7 +103,7 @@ import VolumeCore
 @Suite struct RFC3339Tests {
     @Test(arguments: [
         "2026-11-29T12:00:00Z", "2024-02-29T23:59:59.123456789Z", "2024-05-01T10:00:00+02:00", "1999-12-31T00:00:00-05:30",
-        "2020-01-01T00:00:00.5Z",
+        "2020-01-01T00:00:00.5Z"
     ])
     func matchesTheEnginesParser(_ text: String) throws {
         let reference = try #require(EngineDate.parse(text)).timeIntervalSince1970

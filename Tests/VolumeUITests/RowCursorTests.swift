@@ -8,7 +8,7 @@ import VolumeCore
 @Suite struct RowCursorTests {
     @Test(arguments: [
         (Command.moveDown, 5, 6), (.moveUp, 5, 4), (.pageDown, 5, 14), (.pageUp, 5, 0), (.moveTop, 5, 0),
-        (.moveBottom, 5, 29), (.moveDown, 29, 29), (.moveUp, 0, 0), (.pageDown, 25, 29),
+        (.moveBottom, 5, 29), (.moveDown, 29, 29), (.moveUp, 0, 0), (.pageDown, 25, 29)
     ])
     func movesWithinTheList(command: Command, from: Int, to: Int) {
         var cursor = RowCursor(selection: from, scroll: 0)
@@ -63,7 +63,7 @@ import VolumeCore
             .char("j"), .char("j"), .pageDown, .pageDown, .char("k"), .char("G"), .pageUp, .char("g"), .end,
             .mouse(MouseEvent(kind: .wheelUp, row: body.row + 1, col: 2)),
             .mouse(MouseEvent(kind: .press, row: body.row + 2, col: 2)), .home,
-            .mouse(MouseEvent(kind: .wheelDown, row: body.row + 1, col: 2)), .char("j"),
+            .mouse(MouseEvent(kind: .wheelDown, row: body.row + 1, col: 2)), .char("j")
         ]
         for key in steps {
             Fixture.press([key], &table)

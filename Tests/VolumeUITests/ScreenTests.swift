@@ -73,9 +73,13 @@ import VolumeCore
         Fixture.type("team=web", &s)
         check(s, "create-valid", size)
         Fixture.press([.enter], &s)
-        _ = Dashboard.reduce(&s, .volumeCreated(.failure(EngineError(
-            .conflict, "creating volume x-data: a volume named x-data already exists with different labels",
-            cause: "volume x-data already exists"))))
+        _ = Dashboard.reduce(
+            &s,
+            .volumeCreated(
+                .failure(
+                    EngineError(
+                        .conflict, "creating volume x-data: a volume named x-data already exists with different labels",
+                        cause: "volume x-data already exists"))))
         check(s, "create-engine-error", size)
     }
 
@@ -157,9 +161,19 @@ import VolumeCore
         _ = Dashboard.reduce(&s, .prunePreviewLoaded(.success(PrunePlan(catalog: measured, mode: .allUnused))))
         check(s, "prune-all", size)
         Fixture.press([.char("y")], &s)
-        _ = Dashboard.reduce(&s, .pruneFinished(.success(Fixture.pruneResult(removed: ["cache", "ci-cache", Fixture.leakedAnon],
-            skipped: [(name: "old-logs", reason: "in-use", message: "volume old-logs is in use by logship (running): a container started using it after the preview")],
-            reclaimedBytes: 2_482_193_203))))
+        _ = Dashboard.reduce(
+            &s,
+            .pruneFinished(
+                .success(
+                    Fixture.pruneResult(
+                        removed: ["cache", "ci-cache", Fixture.leakedAnon],
+                        skipped: [
+                            (
+                                name: "old-logs", reason: "in-use",
+                                message: "volume old-logs is in use by logship (running): a container started using it after the preview"
+                            )
+                        ],
+                        reclaimedBytes: 2_482_193_203))))
         check(s, "prune-result", size)
     }
 
@@ -171,9 +185,13 @@ import VolumeCore
 
     @Test(arguments: sizes) func errorBanner(_ size: Size) {
         var s = Fixture.loaded(rows: size.rows, cols: size.cols)
-        _ = Dashboard.reduce(&s, .catalogLoaded(.failure(EngineError(
-            .unreachable, "the engine at unix:///var/run/docker.sock does not answer: start dockerd or pick another --context",
-            cause: "connection refused"))))
+        _ = Dashboard.reduce(
+            &s,
+            .catalogLoaded(
+                .failure(
+                    EngineError(
+                        .unreachable, "the engine at unix:///var/run/docker.sock does not answer: start dockerd or pick another --context",
+                        cause: "connection refused"))))
         check(s, "error-banner", size)
     }
 

@@ -10,11 +10,13 @@ import VolumeCore
     /// The rows a state should show, worked out the slow way: sort every entry by name-string comparisons, filter all.
     static func expectedRows(_ s: AppState) -> [String] {
         var sorted = s.catalog.entries.indices.sorted { a, b in
-            let x = s.catalog.entries[a], y = s.catalog.entries[b]
+            let x = s.catalog.entries[a]
+            let y = s.catalog.entries[b]
             switch s.table.sortKey {
             case .name: return x.name < y.name
             case .owners:
-                let cx = (x.owners.count, x.runningOwnerCount), cy = (y.owners.count, y.runningOwnerCount)
+                let cx = (x.owners.count, x.runningOwnerCount)
+                let cy = (y.owners.count, y.runningOwnerCount)
                 return cx != cy ? cx > cy : x.name < y.name
             default: return x.name < y.name
             }
@@ -34,7 +36,7 @@ import VolumeCore
         Fixture.press([.char("/")], &s)
         let steps: [KeyPress] = [
             .char("c"), .char("a"), .backspace, .char("i"), .char("-"), .backspace, .backspace, .backspace,
-            .char("!"), .char("s"), .char("h"), .home, .delete, .end, .escape,
+            .char("!"), .char("s"), .char("h"), .home, .delete, .end, .escape
         ]
         for key in steps {
             Fixture.press([key], &s)
@@ -64,7 +66,7 @@ import VolumeCore
     /// not ASCII (then `String.contains` decides).
     @Test(arguments: [
         ("shop_db-data\nteam=platform", "db-d"), ("shop_db-data", "x"), ("cafe\u{301}", "cafe"), ("café", "cafe"),
-        ("データ-ボリューム", "ボリ"), ("abc", "abcd"), ("aaab", "aab"),
+        ("データ-ボリューム", "ボリ"), ("abc", "abcd"), ("aaab", "aab")
     ])
     func byteSearchAnswersLikeStringContains(text: String, needle: String) throws {
         let filter = try #require(VolumeFilter(needle))

@@ -96,7 +96,9 @@ public final class EffectRunner: EffectRunning {
 
     /// `VOLTOP_LIVENESS_INTERVAL` (0.1 s to an hour), else 15 s.
     static func livenessIntervalFromEnvironment() -> Double {
-        if let text = ProcessInfo.processInfo.environment["VOLTOP_LIVENESS_INTERVAL"], let seconds = Double(text), seconds >= 0.1, seconds <= 3600 {
+        if let text = ProcessInfo.processInfo.environment["VOLTOP_LIVENESS_INTERVAL"], let seconds = Double(text), seconds >= 0.1,
+            seconds <= 3600
+        {
             return seconds
         }
         return 15

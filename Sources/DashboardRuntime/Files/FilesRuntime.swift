@@ -244,9 +244,9 @@ actor FilesRuntime: FileEffectHandling {
     }
 }
 
-private extension Effect {
+extension Effect {
     /// The volume a file effect is about (nil for other effects).
-    var fileVolume: String? {
+    fileprivate var fileVolume: String? {
         switch self {
         case .openFiles(let v), .rescanFiles(let v), .closeFiles(let v): return v
         case .watchFiles(let v, _), .previewFile(let v, _): return v

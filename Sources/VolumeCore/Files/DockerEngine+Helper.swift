@@ -62,7 +62,9 @@ extension DockerEngine {
     public func engineDaemon() -> Result<EngineDaemon, EngineError> {
         guard let socket = http.socketPath else {
             return .failure(
-                EngineError(.invalidArgument, "the engine at \(Sanitizer.inline(address)) is not on this machine: its volumes are read through a helper container"))
+                EngineError(
+                    .invalidArgument,
+                    "the engine at \(Sanitizer.inline(address)) is not on this machine: its volumes are read through a helper container"))
         }
         return EngineDaemon.locate(socketPath: socket)
     }
@@ -104,7 +106,8 @@ extension DockerEngine {
             throw EngineError(
                 .readOnly,
                 "read-only mode: reading files through the engine needs an image for voltop's helper container, the engine has none, "
-                    + "and importing the empty image \(Self.emptyImage) would leave it behind. Run once without --read-only, or pull any small image")
+                    + "and importing the empty image \(Self.emptyImage) would leave it behind. Run once without --read-only, or pull any small image"
+            )
         }
         let reply = try await helperRequest(
             .POST, "/images/create", query: [("fromSrc", "-"), ("repo", "voltop-empty"), ("tag", "latest")],
@@ -112,7 +115,8 @@ extension DockerEngine {
         guard reply.status == 200 else { throw failure(reply, "importing the empty image \(Self.emptyImage)") }
         // The reply is a stream of JSON progress lines; a failure is reported in one of them.
         for line in reply.body.split(separator: 0x0A) {
-            if let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any], let message = object["error"] as? String {
+            if let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any], let message = object["error"] as? String
+            {
                 throw EngineError(.engineFailure, "importing the empty image \(Self.emptyImage) failed", cause: Sanitizer.inline(message))
             }
         }
@@ -132,8 +136,8 @@ extension DockerEngine {
             "NetworkDisabled": true,
             "HostConfig": [
                 "NetworkMode": "none",
-                "Mounts": [["Type": "volume", "Source": volume, "Target": "/volume", "ReadOnly": true]],
-            ],
+                "Mounts": [["Type": "volume", "Source": volume, "Target": "/volume", "ReadOnly": true]]
+            ]
         ]
         let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
         let reply = try await helperRequest(.POST, "/containers/create", query: [("name", Container.helperNamePrefix + suffix)], body: data)
@@ -188,7 +192,8 @@ extension DockerEngine {
     /// The daemon holds the container's lock until the body is read to its end or dropped: read it fully, or
     /// drop it (which closes the connection).
     func archive(_ id: String, path: [UInt8]) async throws -> HTTPClientResponse.Body? {
-        let (status, _, body) = try await http.open(.GET, self.path("/containers/\(EngineHTTP.encode(id))/archive"), byteQuery: [("path", path)])
+        let (status, _, body) = try await http.open(
+            .GET, self.path("/containers/\(EngineHTTP.encode(id))/archive"), byteQuery: [("path", path)])
         if status == 200 { return body }
         // Error bodies are small JSON.
         var collected = Data()
@@ -197,7 +202,9 @@ extension DockerEngine {
             if collected.count > 1 << 16 { break }
         }
         if status == 404 { return nil }
-        throw failure(EngineReply(status: status, headers: [], body: collected), "reading \(Sanitizer.inline(bytes: path)) through the helper container")
+        throw failure(
+            EngineReply(status: status, headers: [], body: collected),
+            "reading \(Sanitizer.inline(bytes: path)) through the helper container")
     }
 
     /// Removes helper containers left behind by voltop processes that are gone; returns how many.

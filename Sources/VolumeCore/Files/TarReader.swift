@@ -142,7 +142,8 @@ struct TarReader {
         }
         zeroBlocks = 0
         guard Self.checksumMatches(block) else {
-            throw EngineError(.malformedResponse, "the engine's archive stream is not a valid tar stream (a header checksum does not match)")
+            throw EngineError(
+                .malformedResponse, "the engine's archive stream is not a valid tar stream (a header checksum does not match)")
         }
         let typeflag = block[156]
         let size = try Self.number(block[124..<136], field: "size")
@@ -153,7 +154,8 @@ struct TarReader {
         switch typeflag {
         case 0x4C, 0x4B, 0x78, 0x67:  // 'L', 'K', 'x', 'g'
             guard size <= Self.metadataLimit else {
-                throw EngineError(.malformedResponse, "the engine's archive stream has a metadata record of \(size) bytes, more than voltop accepts")
+                throw EngineError(
+                    .malformedResponse, "the engine's archive stream has a metadata record of \(size) bytes, more than voltop accepts")
             }
             extensionHeaders += 1
             extensionBytes += Int(size)

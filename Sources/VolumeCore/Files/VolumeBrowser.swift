@@ -133,7 +133,8 @@ public actor VolumeBrowser {
             id = try await Task { try await engine.createHelper(volume: volume.name, image: image) }.value
         } catch var error as EngineError {
             if volume.driver != "local" {
-                error.message += "; volume \(Sanitizer.inline(volume.name)) uses the \(Sanitizer.inline(volume.driver)) driver, "
+                error.message +=
+                    "; volume \(Sanitizer.inline(volume.name)) uses the \(Sanitizer.inline(volume.driver)) driver, "
                     + "which the engine must be able to mount (is the plugin installed and enabled?)"
             }
             throw error
@@ -215,7 +216,9 @@ public actor VolumeBrowser {
         }
         guard !engine.isReadOnly else {
             throw EngineError(
-                .readOnly, "read-only mode: \(Sanitizer.inline(bytes: Array(path.joined(separator: [0x2F])))) was not removed. Run without --read-only to make changes")
+                .readOnly,
+                "read-only mode: \(Sanitizer.inline(bytes: Array(path.joined(separator: [0x2F])))) was not removed. Run without --read-only to make changes"
+            )
         }
         try await exclusive { try VolumeScanner.remove(relativePath: path, under: mountpoint, expecting: kind) }
     }
@@ -255,7 +258,11 @@ public actor VolumeBrowser {
         try Task.checkCancellation()
         let task = Task { try await body() }
         cancelCurrent = { task.cancel() }
-        return try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
+        return try await withTaskCancellationHandler {
+            try await task.value
+        } onCancel: {
+            task.cancel()
+        }
     }
 }
 
@@ -327,7 +334,8 @@ enum DirectAccess {
                 EngineError(
                     .permissionDenied,
                     "cannot read \(name) directly: its Mountpoint \(Sanitizer.inline(volume.mountpoint)) is not a readable directory on this machine "
-                        + "(\(why)); the engine may run in a VM (Docker Desktop) or another mount namespace (rootless). \(instead.prefix(1).uppercased() + instead.dropFirst())"))
+                        + "(\(why)); the engine may run in a VM (Docker Desktop) or another mount namespace (rootless). \(instead.prefix(1).uppercased() + instead.dropFirst())"
+                ))
         }
         close(fd)
         return .success(path)
@@ -368,7 +376,8 @@ enum DirectRead {
             let e = errno
             if e == ENOENT {
                 throw EngineError(
-                    .engineFailure, "cannot preview \(shown): /proc is not mounted here, and voltop opens files only through it; mount /proc")
+                    .engineFailure,
+                    "cannot preview \(shown): /proc is not mounted here, and voltop opens files only through it; mount /proc")
             }
             throw SafePath.componentError(e, path, rootPath: root, action: "read")
         }

@@ -59,7 +59,8 @@ extension DockerEngine {
     /// whose files this process can reach (the error says why not).
     public func diskSpace() async -> Result<DiskSpace, EngineError> {
         guard case .success(let daemon) = engineDaemon() else {
-            return .failure(EngineError(.invalidArgument, "the engine's disk is not visible from here (remote engine or another namespace)"))
+            return .failure(
+                EngineError(.invalidArgument, "the engine's disk is not visible from here (remote engine or another namespace)"))
         }
         do {
             let root = try await dataRoot()

@@ -232,7 +232,9 @@ public actor GrowthMonitor {
         switch dataRoot {
         case .success(let root):
             let seenAt = daemon.root == "/" ? root : daemon.root + root
-            guard let space = DiskSpace.of(path: seenAt) else { return (nil, "cannot read the free space of \(Sanitizer.inline(root))", time) }
+            guard let space = DiskSpace.of(path: seenAt) else {
+                return (nil, "cannot read the free space of \(Sanitizer.inline(root))", time)
+            }
             return (space, nil, time)
         case .failure(let error): return (nil, error.message, time)
         case nil: return (nil, nil, time)

@@ -47,8 +47,11 @@ public enum GrowthText {
     /// `▲ logs +10.2 MiB/s by app`.
     public static func alert(_ snapshot: GrowthSnapshot, threshold: Double = 1_048_576) -> String? {
         guard let (name, growth) = snapshot.fastest, let rate = growth.shortRate, rate >= threshold else { return nil }
-        let who = growth.writers.isEmpty ? "" : (growth.writersSeen ? " by " : " (may write: ") + growth.writers.map(\.label).joined(separator: ", ")
-            + (growth.writersSeen || growth.writers.isEmpty ? "" : ")")
+        let who =
+            growth.writers.isEmpty
+            ? ""
+            : (growth.writersSeen ? " by " : " (may write: ") + growth.writers.map(\.label).joined(separator: ", ")
+                + (growth.writersSeen || growth.writers.isEmpty ? "" : ")")
         return "▲ \(Sanitizer.inline(name)) \(self.rate(rate))\(who)"
     }
 

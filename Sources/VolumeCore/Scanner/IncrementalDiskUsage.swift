@@ -110,7 +110,8 @@ public final class IncrementalDiskUsage: @unchecked Sendable {
     /// Measures the directory open at `fd` (whose stat is `st`) and returns its subtree's disk usage.
     private func visit(_ dir: Directory, fd: Int32, stat st: stat, fresh: Bool, depth: Int, mount: UInt64?) throws -> Int64 {
         guard depth <= maxDepth else {
-            throw EngineError(.invalidArgument, "\(Sanitizer.inline(rootPath)) is deeper than \(maxDepth) levels: measured with a full walk instead")
+            throw EngineError(
+                .invalidArgument, "\(Sanitizer.inline(rootPath)) is deeper than \(maxDepth) levels: measured with a full walk instead")
         }
         let times = Times(st)
         if fresh || times != dir.times || dir.skipsLinks {

@@ -96,11 +96,16 @@ enum SafePath {
         let cause = String(cString: strerror(e))
         switch e {
         case ENOENT:
-            return EngineError(.notFound, "no such directory: \(shown); check the path (a volume's Mountpoint exists only on the engine's host)", cause: cause)
+            return EngineError(
+                .notFound, "no such directory: \(shown); check the path (a volume's Mountpoint exists only on the engine's host)",
+                cause: cause)
         case EACCES, EPERM:
-            return EngineError(.permissionDenied, "cannot read \(shown): run voltop as root (sudo) or as the directory's owner", cause: cause)
+            return EngineError(
+                .permissionDenied, "cannot read \(shown): run voltop as root (sudo) or as the directory's owner", cause: cause)
         case ELOOP:
-            return EngineError(.invalidArgument, "\(shown) is a symbolic link: voltop does not follow links; give the directory it points to", cause: cause)
+            return EngineError(
+                .invalidArgument, "\(shown) is a symbolic link: voltop does not follow links; give the directory it points to", cause: cause
+            )
         case ENOTDIR:
             return EngineError(.invalidArgument, "\(shown) is not a directory", cause: cause)
         case EMFILE, ENFILE:
@@ -121,10 +126,12 @@ enum SafePath {
             return EngineError(.permissionDenied, "cannot \(action) \(shown) in \(root): run voltop as root (sudo)", cause: cause)
         case ELOOP, ENOTDIR:
             return EngineError(
-                .conflict, "\(shown) in \(root) is a symbolic link or not a directory: voltop never follows links inside a volume; nothing was changed there",
+                .conflict,
+                "\(shown) in \(root) is a symbolic link or not a directory: voltop never follows links inside a volume; nothing was changed there",
                 cause: cause)
         case EXDEV:
-            return EngineError(.conflict, "\(shown) in \(root) is on another filesystem (a mount point): refusing to cross it", cause: cause)
+            return EngineError(
+                .conflict, "\(shown) in \(root) is on another filesystem (a mount point): refusing to cross it", cause: cause)
         case EMFILE, ENFILE:
             return EngineError(.engineFailure, "too many open files at \(shown): raise `ulimit -n`", cause: cause)
         default:

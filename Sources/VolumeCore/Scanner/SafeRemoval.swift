@@ -91,7 +91,9 @@ enum SafeRemoval {
         }
 
         /// Opens `name` below `fd` as the new current directory, checking that it is on the root's mount.
-        func enter(_ name: [UInt8], in fd: Int32, expecting identity: (dev: UInt64, ino: UInt64)? = nil) throws -> (dev: UInt64, ino: UInt64) {
+        func enter(_ name: [UInt8], in fd: Int32, expecting identity: (dev: UInt64, ino: UInt64)? = nil) throws -> (
+            dev: UInt64, ino: UInt64
+        ) {
             let child = SafePath.retrying { SafePath.openDirectory(name, in: fd) }
             guard child >= 0 else { throw SafePath.componentError(errno, path(name), rootPath: rootPath, action: "open") }
             var st = stat()

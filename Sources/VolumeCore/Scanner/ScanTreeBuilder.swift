@@ -61,10 +61,12 @@ struct ScanTreeBuilder {
         }
         var parent: Int32 = 0
         for (depth, component) in components.enumerated() {
-            guard !component.isEmpty, component.count <= 255, component != [0x2E], component != [0x2E, 0x2E], !component.contains(0x2F) else {
+            guard !component.isEmpty, component.count <= 255, component != [0x2E], component != [0x2E, 0x2E], !component.contains(0x2F)
+            else {
                 throw EngineError(
                     .malformedResponse,
-                    "the engine's archive names an entry \"\(Sanitizer.inline(bytes: Array(components.joined(separator: [0x2F]))))\" that is not a plain path")
+                    "the engine's archive names an entry \"\(Sanitizer.inline(bytes: Array(components.joined(separator: [0x2F]))))\" that is not a plain path"
+                )
             }
             let isLast = depth == components.count - 1
             let key = Key(parent: parent, name: component)
@@ -128,7 +130,8 @@ struct ScanTreeBuilder {
     func build(isFromArchive: Bool = true) throws -> ScanTree {
         let store = try ScanStore(entryCapacity: records.count, minimumCapacity: records.count)
         guard store.entryCapacity >= records.count else {
-            throw EngineError(.engineFailure, "cannot reserve memory for a tree of \(records.count) entries: raise `ulimit -v` or free memory")
+            throw EngineError(
+                .engineFailure, "cannot reserve memory for a tree of \(records.count) entries: raise `ulimit -v` or free memory")
         }
         var order: [Int32] = [0]
         order.reserveCapacity(records.count)

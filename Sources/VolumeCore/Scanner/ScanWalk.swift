@@ -407,7 +407,8 @@ final class ScanWalk: @unchecked Sendable {
             fail(
                 EngineError(
                     .invalidArgument,
-                    "the tree holds more than \(limit) \(what): scan a smaller part (a PATH inside the volume) or raise ScanOptions.maxEntries"))
+                    "the tree holds more than \(limit) \(what): scan a smaller part (a PATH inside the volume) or raise ScanOptions.maxEntries"
+                ))
             return nil
         }
         return end - count
@@ -425,7 +426,9 @@ final class ScanWalk: @unchecked Sendable {
             let nameStart = reserve(nextNameByte, state.names.count, limit: store.nameCapacity, what: "bytes of names"),
             let dirStart = reserve(nextDirectory, state.pendingDirectories, limit: store.entryCapacity, what: "directories")
         else { return }
-        state.names.withUnsafeBytes { (store.names + nameStart).update(from: $0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: $0.count) }
+        state.names.withUnsafeBytes {
+            (store.names + nameStart).update(from: $0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: $0.count)
+        }
         var nameOffset = nameStart
         var nextDir = dirStart
         var handle: DirectoryHandle?

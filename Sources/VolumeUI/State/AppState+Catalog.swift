@@ -94,7 +94,8 @@ extension AppState {
             else { continue }
             let isDangling = catalog.entries[i].isDangling
             let old = catalog.entries[i].size
-            isSummaryExact = isSummaryExact
+            isSummaryExact =
+                isSummaryExact
                 && summary.remove(old, isDangling: isDangling, isMeasured: measuredSizes[name] != nil)
             measuredSizes[name] = bytes
             catalog.entries[i].size = .bytes(bytes)

@@ -191,7 +191,8 @@ extension Dashboard {
                 s.files = pane
                 return preview(&s)
             default:
-                s.notice = Notice(kind: .info, text: "\(tree.displayName(of: row.node)) is a \(kindWord(tree.kind(of: row.node))): nothing to open")
+                s.notice = Notice(
+                    kind: .info, text: "\(tree.displayName(of: row.node)) is a \(kindWord(tree.kind(of: row.node))): nothing to open")
             }
         case .collapse:
             guard let row = pane.selectedRow else { return [] }
@@ -248,7 +249,9 @@ extension Dashboard {
     private static func preview(_ s: inout AppState) -> [Effect] {
         guard let pane = s.files, let tree = pane.tree, let row = pane.selectedRow else { return [] }
         guard tree.kind(of: row.node) == .file else {
-            s.notice = Notice(kind: .info, text: "only regular files can be previewed; \(tree.displayName(of: row.node)) is a \(kindWord(tree.kind(of: row.node)))")
+            s.notice = Notice(
+                kind: .info,
+                text: "only regular files can be previewed; \(tree.displayName(of: row.node)) is a \(kindWord(tree.kind(of: row.node)))")
             return []
         }
         s.dialog = .preview(FilePreviewViewer(volume: pane.volume, path: row.path, scannedSize: tree.ownApparentBytes(of: row.node)))

@@ -170,7 +170,8 @@ extension Dashboard {
             // With a filter, the prune covers the rows the table shows, and says so.
             var scope: PruneDialog.Scope?
             if !s.table.filter.text.isEmpty {
-                scope = PruneDialog.Scope(names: Set(s.table.visibleIndices.map { s.catalog.entries[$0].name }), description: "matching /\(s.table.filter.text)")
+                scope = PruneDialog.Scope(
+                    names: Set(s.table.visibleIndices.map { s.catalog.entries[$0].name }), description: "matching /\(s.table.filter.text)")
             }
             s.dialog = .prune(PruneDialog(mode: .unusedAnonymous, scope: scope))
             return [.previewPrune(.unusedAnonymous)]
@@ -303,7 +304,9 @@ extension Dashboard {
             s.dialog = .prune(prune)
             return [.executePrune(plan)]
         case .toggleMark:
-            guard prune.result == nil, !prune.isExecuting, let plan = prune.plan, plan.candidates.indices.contains(prune.cursor) else { return [] }
+            guard prune.result == nil, !prune.isExecuting, let plan = prune.plan, plan.candidates.indices.contains(prune.cursor) else {
+                return []
+            }
             let name = plan.candidates[prune.cursor].name
             if prune.unticked.contains(name) { prune.unticked.remove(name) } else { prune.unticked.insert(name) }
             prune.cursor = min(prune.cursor + 1, plan.candidates.count - 1)

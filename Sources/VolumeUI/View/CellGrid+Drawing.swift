@@ -53,7 +53,8 @@ extension CellGrid {
         keepTail: Bool = false
     ) {
         guard width > 0 else { return }
-        let used = put(Self.fitted(text, to: width, alignRight: alignRight, keepTail: keepTail), row: row, col: col, style: style, maxWidth: width)
+        let used = put(
+            Self.fitted(text, to: width, alignRight: alignRight, keepTail: keepTail), row: row, col: col, style: style, maxWidth: width)
         if used < width { fill(row: row, col: col + used, width: width - used, style: style) }
     }
 
@@ -121,7 +122,9 @@ extension CellGrid {
         verticalRule(col: rect.col, row: rect.row + 1, height: rect.height - 2, style: border)
         verticalRule(col: rect.right - 1, row: rect.row + 1, height: rect.height - 2, style: border)
         if let title, rect.width > 6 {
-            put(fitted: " \(title) ", row: rect.row, col: rect.col + 2, width: min(Self.columns(of: " \(title) "), rect.width - 4), style: theme.style(.bold))
+            put(
+                fitted: " \(title) ", row: rect.row, col: rect.col + 2, width: min(Self.columns(of: " \(title) "), rect.width - 4),
+                style: theme.style(.bold))
         }
     }
 

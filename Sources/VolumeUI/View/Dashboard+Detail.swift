@@ -29,7 +29,8 @@ extension Dashboard {
             if s.measuredSizes[entry.name] != nil {
                 lines.append(field("Size", Format.bytes(b), .bold).adding(" on disk (measured by voltop)", .dim))
             } else {
-                lines.append(field("Size", "~" + Format.bytes(b), .bold).adding(" the engine's figure: file lengths only, not disk usage", .dim))
+                lines.append(
+                    field("Size", "~" + Format.bytes(b), .bold).adding(" the engine's figure: file lengths only, not disk usage", .dim))
             }
         case .unknown(let reason): lines.append(field("Size", "n/a: \(reason)", .dim))
         case .notRequested: lines.append(field("Size", s.isLoadingSizes ? "\(spinner(s)) measuring…" : "-", .dim))
@@ -55,7 +56,8 @@ extension Dashboard {
             let origin: String
             switch resolved?.origin {
             case .imageDeclared?: origin = "anonymous, from an image VOLUME"
-            default: origin = "anonymous" + (entry.status == .unusedAnonymous && !s.areOwnersLoading ? ": no container uses it (leaked)" : "")
+            default:
+                origin = "anonymous" + (entry.status == .unusedAnonymous && !s.areOwnersLoading ? ": no container uses it (leaked)" : "")
             }
             lines.append(field("Origin", origin, entry.status == .unusedAnonymous && !s.areOwnersLoading ? .leaked : .normal))
         }
@@ -154,7 +156,9 @@ extension Dashboard {
                     lines.append(line)
                 }
             } else {
-                lines.append(marker.adding(owner.containerName, .bold).adding("  ").adding(owner.state, stateRole).adding("  ").adding(owner.image, .dim))
+                lines.append(
+                    marker.adding(owner.containerName, .bold).adding("  ").adding(owner.state, stateRole).adding("  ").adding(
+                        owner.image, .dim))
                 lines.append(StyledLine("  ").adding(owner.destination).adding(access))
                 if let via { lines.append(StyledLine("  ").adding(via)) }
             }
@@ -172,7 +176,9 @@ extension Dashboard {
         if lines.count > view { right = "\(offset + 1)-\(min(lines.count, offset + view)) of \(lines.count)" }
         grid.titleRule(row: rect.row, col: rect.col, width: rect.width, title: title, right: right, theme: theme, isFocused: isFocused)
         guard s.selectedEntry != nil else {
-            grid.put(" select a volume to see its owners, labels and options", row: rect.row + 1, col: rect.col, style: theme.style(.dim), maxWidth: rect.width)
+            grid.put(
+                " select a volume to see its owners, labels and options", row: rect.row + 1, col: rect.col, style: theme.style(.dim),
+                maxWidth: rect.width)
             return
         }
         for (i, line) in lines.dropFirst(offset).prefix(view).enumerated() {

@@ -98,7 +98,8 @@ extension Dashboard {
             line.spans += inputSpans(viewer.search, width: min(40, inner - 10), isFocused: true)
             top.append(line)
         } else if !viewer.query.isEmpty {
-            let status = viewer.matches.isEmpty
+            let status =
+                viewer.matches.isEmpty
                 ? "no match"
                 : "match \((viewer.currentMatch ?? 0) + 1) of \(viewer.matches.count) · n next · N previous"
             top.append(StyledLine("Search ", .dim).adding("\"\(viewer.query)\"", .bold).adding("  " + status, .dim))
@@ -184,7 +185,11 @@ extension Dashboard {
                 top.append(field("Status", VolumeTable.status(entry).text, VolumeTable.status(entry).spans.first?.role ?? .normal))
                 top.append(field("Driver", entry.volume.driver))
                 if entry.volume.createdAt != nil {
-                    top.append(field("Created", Format.age(entry.volume.createdAt.flatMap(RFC3339.seconds).map(Date.init(timeIntervalSince1970:)), now: s.now) + " ago"))
+                    top.append(
+                        field(
+                            "Created",
+                            Format.age(entry.volume.createdAt.flatMap(RFC3339.seconds).map(Date.init(timeIntervalSince1970:)), now: s.now)
+                                + " ago"))
                 }
                 bottom.append(.blank)
                 bottom.append(StyledLine("Its data is deleted for good; this cannot be undone.", .bold))
@@ -195,7 +200,8 @@ extension Dashboard {
             title = "Remove marked volumes"
             let total = Format.bytes(confirm.removableBytes)
             if removable.isEmpty {
-                top += paragraph("None of the \(confirm.entries.count) marked volumes can be removed: containers use them all.", width: inner, .bold)
+                top += paragraph(
+                    "None of the \(confirm.entries.count) marked volumes can be removed: containers use them all.", width: inner, .bold)
             } else if blocked.isEmpty {
                 top.append(StyledLine("Remove these \(removable.count) volumes (", .normal).adding(total, .bold).adding(")?"))
             } else {
@@ -251,7 +257,8 @@ extension Dashboard {
                     .adding(skipped > 0 ? "; skipped \(skipped)" : "", skipped > 0 ? .bold : .normal))
             top.append(.blank)
             for name in result.removed {
-                list.append(StyledLine("  ").adding("✓ ", .success).adding(Volume.looksAnonymous(name) ? String(name.prefix(12)) + "…" : name))
+                list.append(
+                    StyledLine("  ").adding("✓ ", .success).adding(Volume.looksAnonymous(name) ? String(name.prefix(12)) + "…" : name))
             }
             if !result.skipped.isEmpty {
                 if !result.removed.isEmpty { list.append(.blank) }
@@ -263,7 +270,8 @@ extension Dashboard {
                 }
             }
             if result.removed.isEmpty && result.skipped.isEmpty { list.append(StyledLine("  nothing was removed", .dim)) }
-            return DialogView(title: "Prune finished", width: width, rows: rows, cols: cols, top: top, list: list, bottom: bottom, scroll: prune.scroll)
+            return DialogView(
+                title: "Prune finished", width: width, rows: rows, cols: cols, top: top, list: list, bottom: bottom, scroll: prune.scroll)
         }
         let isAnonymous = prune.mode == .unusedAnonymous
         top.append(
@@ -281,13 +289,16 @@ extension Dashboard {
             }
             let ticked = prune.tickedPlan ?? plan
             for (i, candidate) in plan.candidates.enumerated() {
-                let name = candidate.isAnonymous && Volume.looksAnonymous(candidate.name) ? String(candidate.name.prefix(12)) + "…" : candidate.name
+                let name =
+                    candidate.isAnonymous && Volume.looksAnonymous(candidate.name)
+                    ? String(candidate.name.prefix(12)) + "…" : candidate.name
                 let isTicked = !prune.unticked.contains(candidate.name)
                 var line = StyledLine(isTicked ? "[x] " : "[ ] ", isTicked ? .bold : .dim)
                     .adding(CellGrid.fitted(name, to: nameWidth - 4), isTicked ? (candidate.isAnonymous ? .leaked : .normal) : .dim)
                     .adding(
                         CellGrid.fitted(
-                            candidate.sizeBytes.map { (s.measuredSizes[candidate.name] == nil ? "~" : "") + Format.bytes($0) } ?? "n/a", to: sizeWidth,
+                            candidate.sizeBytes.map { (s.measuredSizes[candidate.name] == nil ? "~" : "") + Format.bytes($0) } ?? "n/a",
+                            to: sizeWidth,
                             alignRight: true), isTicked ? .normal : .dim)
                 if i == prune.cursor, prune.result == nil { line = StyledLine("").adding(line.text, .selected) }
                 list.append(StyledLine("  ").adding(line))
@@ -295,18 +306,22 @@ extension Dashboard {
             if !plan.candidates.isEmpty {
                 bottom.append(StyledLine(String(repeating: "─", count: inner), .dim))
                 let kept = plan.candidates.count - ticked.candidates.count
-                let count = "\(ticked.candidates.count) volume\(ticked.candidates.count == 1 ? "" : "s")" + (kept > 0 ? " (\(kept) unticked, kept)" : "")
+                let count =
+                    "\(ticked.candidates.count) volume\(ticked.candidates.count == 1 ? "" : "s")"
+                    + (kept > 0 ? " (\(kept) unticked, kept)" : "")
                 let unknown = ticked.unknownSizeCount > 0 ? " (\(ticked.unknownSizeCount) of unknown size)" : ""
                 let engineFigures = ticked.candidates.contains { $0.sizeBytes != nil && s.measuredSizes[$0.name] == nil }
                 let total = "total " + (engineFigures ? "~" : "") + Format.bytes(ticked.totalBytes)
                 let gap = max(2, inner - CellGrid.columns(of: count + unknown) - CellGrid.columns(of: total))
-                bottom.append(StyledLine(count, .bold).adding(unknown, .dim).adding(String(repeating: " ", count: gap)).adding(total, .bold))
+                bottom.append(
+                    StyledLine(count, .bold).adding(unknown, .dim).adding(String(repeating: " ", count: gap)).adding(total, .bold))
             }
             if plan.mode == .unusedAnonymous, plan.anonymity == .labelOrNameShape {
                 bottom += paragraph("Anonymous means a 64-hex name here: this engine labels none.", width: inner, .dim)
             }
             if !plan.excluded.isEmpty {
-                bottom += paragraph("Never pruned (other driver or driver options): " + plan.excluded.joined(separator: ", "), width: inner, .dim)
+                bottom += paragraph(
+                    "Never pruned (other driver or driver options): " + plan.excluded.joined(separator: ", "), width: inner, .dim)
             }
             if !plan.candidates.isEmpty {
                 bottom.append(.blank)
@@ -320,7 +335,8 @@ extension Dashboard {
         if prune.isExecuting { bottom.append(StyledLine("\(spinner(s)) pruning…", .dim)) }
         let scope = prune.scope.map { " \($0.description)" } ?? ""
         var view = DialogView(
-            title: "Prune \(prune.mode.title)\(scope)", width: width, rows: rows, cols: cols, top: top, list: list, bottom: bottom, scroll: prune.scroll)
+            title: "Prune \(prune.mode.title)\(scope)", width: width, rows: rows, cols: cols, top: top, list: list, bottom: bottom,
+            scroll: prune.scroll)
         // Keep the cursor in view.
         if prune.result == nil, prune.plan?.candidates.isEmpty == false, view.listHeight > 0 {
             let row = prune.cursor

@@ -57,12 +57,13 @@ extension Dashboard {
         var x = rect.col + 1
         for (title, width, alignRight) in [
             ("SIZE", columns.size, true), ("%", columns.percent, true), ("", columns.bar, false), ("ITEMS", columns.items, true),
-            (columns.isWide ? "MODIFIED" : "AGE", columns.time, !columns.isWide),
+            (columns.isWide ? "MODIFIED" : "AGE", columns.time, !columns.isWide)
         ] {
             grid.put(fitted: title, row: rect.row + 1, col: x, width: width, style: headerStyle, alignRight: alignRight)
             x += width + 1
         }
-        grid.put(fitted: "NAME", row: rect.row + 1, col: rect.col + columns.nameCol, width: rect.width - columns.nameCol, style: headerStyle)
+        grid.put(
+            fitted: "NAME", row: rect.row + 1, col: rect.col + columns.nameCol, width: rect.width - columns.nameCol, style: headerStyle)
 
         if pane.rows.isEmpty {
             grid.put(" the volume is empty", row: body.row, col: rect.col, style: theme.style(.dim), maxWidth: rect.width)
@@ -154,7 +155,8 @@ extension Dashboard {
         let mtime = tree.modified(of: row.node)
         if mtime > 0 { facts.append(fileTime(mtime, timeZone: s.timeZone)) }
         let disk = tree.isFromArchive ? "disk (estimated; read-only helper)" : "disk"
-        facts.append("\(Format.bytes(tree.apparentBytes(of: row.node))) apparent / \(Format.bytes(tree.allocatedBytes(of: row.node))) \(disk)")
+        facts.append(
+            "\(Format.bytes(tree.apparentBytes(of: row.node))) apparent / \(Format.bytes(tree.allocatedBytes(of: row.node))) \(disk)")
         let line = StyledLine(" ").adding(tree.displayPath(of: row.node), .bold).adding("  ").adding(facts.joined(separator: " · "), .dim)
         return line
     }
@@ -214,7 +216,8 @@ extension Dashboard {
         let fraction = min(0.99, max(0, Double(bytes) / Double(max(1, expected))))
         let barWidth = max(10, min(40, width - CellGrid.columns(of: counts) - 9))
         return StyledLine("▕", .dim).adding(bar(fraction, width: barWidth, track: "░"), .accent).adding("▏", .dim)
-            .adding(" \(Int(saturating: fraction * 100))%".padding(toLength: 5, withPad: " ", startingAt: 0), .bold).adding(" " + counts, .dim)
+            .adding(" \(Int(saturating: fraction * 100))%".padding(toLength: 5, withPad: " ", startingAt: 0), .bold).adding(
+                " " + counts, .dim)
     }
 
     /// A bar of `width` cells filled to `fraction` in eighths.
@@ -260,7 +263,10 @@ extension Dashboard {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: Date(timeIntervalSince1970: Double(seconds)))
-        func two(_ v: Int?) -> String { let v = v ?? 0; return v < 10 ? "0\(v)" : "\(v)" }
+        func two(_ v: Int?) -> String {
+            let v = v ?? 0
+            return v < 10 ? "0\(v)" : "\(v)"
+        }
         return "\(c.year ?? 0)-\(two(c.month))-\(two(c.day)) \(two(c.hour)):\(two(c.minute))"
     }
 
@@ -276,7 +282,8 @@ extension Dashboard {
         } else if let preview = viewer.preview {
             let kind = viewer.encoding == .text ? "text" : "binary: hex dump"
             let size = Format.bytes(preview.size)
-            let extent = preview.isTruncated
+            let extent =
+                preview.isTruncated
                 ? "first \(grouped(preview.bytes.count)) of \(grouped(Int(preview.size))) bytes (\(size))"
                 : "all \(grouped(preview.bytes.count)) bytes"
             top.append(StyledLine(kind, .bold).adding(" · " + extent, .dim))

@@ -16,7 +16,8 @@ extension Dashboard {
                 let wrapped = CellGrid.wrapped(text, width: max(20, width - helpKeyWidth - 4))
                 for (i, part) in wrapped.enumerated() {
                     let key = i == 0 ? CellGrid.fitted(binding.keyLabel, to: helpKeyWidth) : String(repeating: " ", count: helpKeyWidth)
-                    lines.append(StyledLine("   ").adding(key, isDisabled ? .disabled : .key).adding(part, isDisabled ? .disabled : .normal))
+                    lines.append(
+                        StyledLine("   ").adding(key, isDisabled ? .disabled : .key).adding(part, isDisabled ? .disabled : .normal))
                 }
             }
         }
@@ -27,9 +28,12 @@ extension Dashboard {
             ("! unused anonymous", "an anonymous volume no container uses: usually left behind by a removed container"),
             ("2 (1r 1s)", "owners: 2 containers, 1 running and 1 stopped"),
             ("12.0 MiB", "a volume's size is its disk usage, what removing it gives back, measured by voltop where it can read the volume"),
-            ("~40.8 KiB", "the engine's figure, where voltop cannot read the volume: file lengths only, so many small files count far less than their disk usage"),
+            (
+                "~40.8 KiB",
+                "the engine's figure, where voltop cannot read the volume: file lengths only, so many small files count far less than their disk usage"
+            ),
             ("-  n/a  ⠋", "size not measured yet · the engine cannot measure it · being measured"),
-            ("in use (stopped)", "only stopped containers use it; the engine still refuses to remove it"),
+            ("in use (stopped)", "only stopped containers use it; the engine still refuses to remove it")
         ]
         for (key, text) in legend {
             for (i, part) in CellGrid.wrapped(text, width: max(20, width - helpKeyWidth - 4)).enumerated() {
@@ -61,7 +65,8 @@ extension Dashboard {
         let offset = max(0, min(s.helpScroll, count - view))
         var right = "Esc closes"
         if count > view { right = "\(offset + 1)-\(min(count, offset + view)) of \(count) · j/k scroll · " + right }
-        grid.titleRule(row: rect.row, col: rect.col, width: rect.width, title: "Help: every key", right: right, theme: theme, isFocused: true)
+        grid.titleRule(
+            row: rect.row, col: rect.col, width: rect.width, title: "Help: every key", right: right, theme: theme, isFocused: true)
         let columnWidth = columns.count == 1 ? rect.width - 1 : (rect.width - 3) / 2
         for (c, lines) in columns.enumerated() {
             let x = rect.col + c * (columnWidth + 3)

@@ -70,10 +70,13 @@ extension Dashboard {
             x += w + 1
         }
         guard !containers.isEmpty else {
-            grid.put(s.hasLoadedCatalog ? "no containers" : "\(spinner(s)) loading…", row: body.row + 1, col: rect.col + 2, style: theme.style(.dim))
+            grid.put(
+                s.hasLoadedCatalog ? "no containers" : "\(spinner(s)) loading…", row: body.row + 1, col: rect.col + 2,
+                style: theme.style(.dim))
             return
         }
-        let offset = visibleOffset(selection: s.mounts.cursor.selection, offset: s.mounts.cursor.scroll, count: containers.count, height: body.height)
+        let offset = visibleOffset(
+            selection: s.mounts.cursor.selection, offset: s.mounts.cursor.scroll, count: containers.count, height: body.height)
         for i in 0..<min(body.height, containers.count - offset) {
             let index = offset + i
             let container = containers[index]
@@ -85,7 +88,7 @@ extension Dashboard {
                 StyledLine(container.name, .bold),
                 StyledLine(container.state, container.isRunning ? .running : .stopped),
                 StyledLine(container.image, .dim),
-                StyledLine(mountSummary(rows)),
+                StyledLine(mountSummary(rows))
             ]
             var x = rect.col + 2
             for (cell, (_, w)) in zip(cells, cols) {
@@ -103,7 +106,9 @@ extension Dashboard {
         let rows = mountRows(container, detail: detail)
         let typeWidth = 8
         let textWidth = max(10, width - 1 - 1 - typeWidth - 3)
-        lines.append(StyledLine(" " + CellGrid.fitted("TYPE", to: typeWidth) + CellGrid.fitted("SOURCE:DESTINATION", to: textWidth) + " RW", .columnHeader))
+        lines.append(
+            StyledLine(
+                " " + CellGrid.fitted("TYPE", to: typeWidth) + CellGrid.fitted("SOURCE:DESTINATION", to: textWidth) + " RW", .columnHeader))
         if rows.isEmpty { lines.append(StyledLine(" no mounts", .dim)) }
         for row in rows {
             lines.append(
@@ -118,7 +123,10 @@ extension Dashboard {
             }
         }
         lines.append(.blank)
-        lines.append(field("State", container.state + (container.status.isEmpty ? "" : " · \(container.status)"), container.isRunning ? .running : .stopped))
+        lines.append(
+            field(
+                "State", container.state + (container.status.isEmpty ? "" : " · \(container.status)"),
+                container.isRunning ? .running : .stopped))
         lines.append(field("Image", container.image))
         if let project = container.composeProject {
             lines.append(field("Compose", project + (container.composeService.map { " / \($0)" } ?? "")))

@@ -13,11 +13,13 @@ extension Dashboard {
         var top: [StyledLine] = []
         var list: [StyledLine] = []
         var bottom: [StyledLine] = []
-        top += paragraph("Containers that hold \(dialog.volume): the engine keeps a volume while any of them exists, even stopped.", width: inner)
+        top += paragraph(
+            "Containers that hold \(dialog.volume): the engine keeps a volume while any of them exists, even stopped.", width: inner)
         top.append(.blank)
         for (i, owner) in dialog.owners.enumerated() {
             let state = owner.isRunning ? "running" : owner.state
-            let text = CellGrid.fitted(owner.containerName, to: max(8, inner - 34)) + "  " + CellGrid.fitted(state, to: 9) + "  "
+            let text =
+                CellGrid.fitted(owner.containerName, to: max(8, inner - 34)) + "  " + CellGrid.fitted(state, to: 9) + "  "
                 + CellGrid.fitted(owner.destination + (owner.isReadWrite ? " rw" : " ro"), to: 19)
             let line = StyledLine("  ").adding(text, i == dialog.cursor ? .selected : (owner.isRunning ? .running : .stopped))
             list.append(line)
@@ -46,7 +48,8 @@ extension Dashboard {
             }
         }
         if dialog.isWorking { bottom.append(StyledLine("\(spinner(s)) working…", .dim)) }
-        var view = DialogView(title: "Owners of \(dialog.volume)", width: width, rows: rows, cols: cols, top: top, list: list, bottom: bottom, scroll: 0)
+        var view = DialogView(
+            title: "Owners of \(dialog.volume)", width: width, rows: rows, cols: cols, top: top, list: list, bottom: bottom, scroll: 0)
         if dialog.cursor >= view.listHeight { view.scroll = dialog.cursor - view.listHeight + 1 }
         return view
     }

@@ -124,7 +124,7 @@ extension Dashboard {
             build(separator: " · ", totalWord: true, leakedNote: true, containerPart: 1),
             build(separator: " · ", totalWord: false, leakedNote: true, containerPart: 1),
             build(separator: " · ", totalWord: false, leakedNote: true, containerPart: 0),
-            build(separator: " · ", totalWord: false, leakedNote: false, containerPart: 0),
+            build(separator: " · ", totalWord: false, leakedNote: false, containerPart: 0)
         ]
     }
 

@@ -80,7 +80,9 @@ struct PaneLayout: Sendable, Equatable {
 
     /// The layout for a state drawn on a screen of this size.
     init(_ state: AppState, rows: Int, cols: Int) {
-        self.init(rows: rows, cols: cols, bannerCount: state.bannerLines(width: cols).count, showsDetail: state.mode != .help && state.mode != .files)
+        self.init(
+            rows: rows, cols: cols, bannerCount: state.bannerLines(width: cols).count,
+            showsDetail: state.mode != .help && state.mode != .files)
     }
 
     /// The table body (below the title rule and column header) of the main pane.

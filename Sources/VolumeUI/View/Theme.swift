@@ -38,8 +38,14 @@ struct Theme: Sendable {
         var s = monochrome(role)
         guard !isMonochrome else { return s }
         switch role {
-        case .brand: s.fg = .black; s.bg = .cyan; s.reverse = false
-        case .readOnly: s.fg = .white; s.bg = .red; s.reverse = false
+        case .brand:
+            s.fg = .black
+            s.bg = .cyan
+            s.reverse = false
+        case .readOnly:
+            s.fg = .white
+            s.bg = .red
+            s.reverse = false
         case .accent, .ruleTitleFocused, .key: s.fg = .cyan
         case .rule: s.fg = .blue
         case .ruleTitle: s.fg = .cyan
@@ -48,12 +54,21 @@ struct Theme: Sendable {
         case .leaked: s.fg = .yellow
         case .running: s.fg = .green
         case .stopped: s.fg = .yellow
-        case .error: s.fg = .white; s.bg = .red; s.reverse = false
-        case .warning: s.fg = .black; s.bg = .yellow; s.reverse = false
+        case .error:
+            s.fg = .white
+            s.bg = .red
+            s.reverse = false
+        case .warning:
+            s.fg = .black
+            s.bg = .yellow
+            s.reverse = false
         case .info: s.fg = .cyan
         case .success: s.fg = .green
         case .problem: s.fg = .red
-        case .match: s.fg = .black; s.bg = .yellow; s.reverse = false
+        case .match:
+            s.fg = .black
+            s.bg = .yellow
+            s.reverse = false
         case .heading: s.fg = .cyan
         default: break
         }

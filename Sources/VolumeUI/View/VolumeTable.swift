@@ -44,7 +44,7 @@ struct VolumeTable: Sendable {
         hasFullOwners = width >= 130
         let gap = 1
         var fixed: [(Column, Int)] = [
-            (.driver, isWide ? 8 : 6), (.size, 10), (.owners, hasFullOwners ? 24 : 10), (.status, 18), (.created, 7),
+            (.driver, isWide ? 8 : 6), (.size, 10), (.owners, hasFullOwners ? 24 : 10), (.status, 18), (.created, 7)
         ]
         let fixedWidth = fixed.reduce(0) { $0 + $1.1 + gap }
         var flex = width - Self.markWidth - fixedWidth
@@ -131,7 +131,8 @@ struct VolumeTable: Sendable {
     /// Labels as `k=v, k=v`, the user's own before compose's.
     static func labelText(_ labels: [String: String]) -> String {
         let keys = labels.keys.sorted { a, b in
-            let ac = a.hasPrefix("com.docker."), bc = b.hasPrefix("com.docker.")
+            let ac = a.hasPrefix("com.docker.")
+            let bc = b.hasPrefix("com.docker.")
             return ac != bc ? !ac : a < b
         }
         return keys.map { key in
