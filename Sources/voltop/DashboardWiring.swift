@@ -10,7 +10,9 @@ import VolumeUI
 enum DashboardWiring {
     static func run(engine: DockerEngine, monochrome: Bool, source: SourcePreference, sizeRefresh: Double, logger: Logger) async throws {
         let queue = ActionQueue()
-        let runner = EffectRunner(engine: engine, source: source, sizeRefresh: sizeRefresh, logger: logger, send: queue.send)
+        let runner = EffectRunner(
+            engine: engine, source: source, sizeRefresh: sizeRefresh, logger: logger,
+            growth: { snapshot in queue.send(.growthUpdated(snapshot)) }, send: queue.send)
         // The helper container of an open file tree goes with the dashboard (after the terminal is restored).
         do {
             try await Terminal.withTerminal(monochrome: monochrome) { terminal in

@@ -24,6 +24,8 @@ public enum Command: String, Sendable, CaseIterable {
     case startFilter
     /// Sort by the next column, or reverse the order.
     case cycleSort, reverseSort
+    /// Sort the volumes by growth, fastest first.
+    case sortByGrowth
     /// Show only unused volumes, or all.
     case toggleUnused
     /// Reload volumes, containers and sizes.

@@ -46,7 +46,8 @@ extension KeyMap {
                 [.char("/")], .startFilter, "filter by name, label, compose project or owner; !text inverts", scope: .volumes,
                 footer: "filter"),
             KeyBinding(
-                [.char("s")], .cycleSort, "sort by the next column (name, size, created, owners, status)", scope: .volumes, footer: "sort"),
+                [.char("s")], .cycleSort, "sort by the next column (name, size, created, owners, status, growth)", scope: .volumes,
+                footer: "sort"),
             KeyBinding([.char("i")], .inspect, "inspect: the engine's JSON with owners", scope: .volumes, footer: "inspect"),
             KeyBinding([.char(" ")], .toggleMark, "mark or unmark the volume (for D)", scope: .volumes, footer: "mark"),
             KeyBinding([.char("o")], .ownersDialog, "the volume's owners: stop, start or remove one (frees the volume)", scope: .volumes),
@@ -54,6 +55,7 @@ extension KeyMap {
             KeyBinding([.char("u")], .toggleUnused, "show only unused volumes, or all", scope: .volumes, footer: "unused"),
             KeyBinding([.char("m")], .mountsView, "mounts of every container (volumes, binds, tmpfs)", scope: .volumes, footer: "mounts"),
             KeyBinding([.char("S")], .reverseSort, "reverse the sort order", scope: .volumes),
+            KeyBinding([.char("w")], .sortByGrowth, "sort by growth: the fastest-growing volume first (and who writes)", scope: .volumes),
             KeyBinding(
                 [.tab], .switchPane, "switch between the table and the detail pane (resolves --volumes-from)", scope: .volumes,
                 footer: "details"),

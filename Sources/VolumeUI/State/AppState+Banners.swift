@@ -1,3 +1,5 @@
+import VolumeCore
+
 extension AppState {
     /// The engine errors and notices shown under the header, in order.
     var banners: [Banner] {
@@ -19,6 +21,15 @@ extension AppState {
             case .disabled: kind = .disabled
             }
             list.append(Banner(kind: kind, text: notice.text))
+        }
+        if let growth {
+            // The disk always (or why it is not shown); first, when something grows fast, which volume and who.
+            let disk = GrowthText.disk(growth)
+            if let alert = GrowthText.alert(growth) {
+                list.append(Banner(kind: .warning, text: alert + "  ·  " + disk))
+            } else {
+                list.append(Banner(kind: .info, text: disk))
+            }
         }
         return list
     }

@@ -128,7 +128,8 @@ extension AppState {
 
     /// Sorts again (after the catalog, sizes or the sort key changed), then filters.
     mutating func resort(keeping name: String?) {
-        table.sortedIndices = table.sortKey.sorted(catalog.entries, createdTimes: createdTimes, nameRanks: nameRanks)
+        table.sortedIndices = table.sortKey.sorted(
+            catalog.entries, createdTimes: createdTimes, nameRanks: nameRanks, growth: growth)
         if table.isSortReversed { table.sortedIndices.reverse() }
         table.filteredBy = nil
         refilter(keeping: name)

@@ -33,6 +33,8 @@ public struct AppState: Sendable {
     public var isMonochrome = false
     /// A warning that stays under the header for the whole run (TLS without verification).
     public var standingWarning: String?
+    /// Growth, writers and the disk, once the growth follower published (nil: not followed, nothing shown).
+    public var growth: GrowthSnapshot?
     /// `docker` or `podman`: the create form checks names by this engine's rule.
     public var engineFlavor = "docker"
     /// Whether the user asked to leave; the runtime restores the terminal and exits.

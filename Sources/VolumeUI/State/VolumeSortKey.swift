@@ -2,7 +2,7 @@ import VolumeCore
 
 /// What the volumes table is sorted by; `s` cycles through the cases in order.
 enum VolumeSortKey: String, Sendable, CaseIterable {
-    case name, size, created, owners, status
+    case name, size, created, owners, status, growth
 
     /// The next key in the cycle.
     var next: VolumeSortKey {
@@ -18,7 +18,9 @@ enum VolumeSortKey: String, Sendable, CaseIterable {
     ///
     /// `nameRanks` gives each entry's place in name order (parallel to `entries`; computed from the names when its
     /// count differs), so sorting compares integers, never strings.
-    func sorted(_ entries: [CatalogEntry], createdTimes: [Double?], nameRanks: [Int]? = nil) -> [Int] {
+    func sorted(
+        _ entries: [CatalogEntry], createdTimes: [Double?], nameRanks: [Int]? = nil, growth: GrowthSnapshot? = nil
+    ) -> [Int] {
         let ranks: [Int]
         if let nameRanks, nameRanks.count == entries.count {
             ranks = nameRanks
@@ -56,6 +58,13 @@ enum VolumeSortKey: String, Sendable, CaseIterable {
                 }
             }
             return Self.order(entries.map { rank($0.status) }, by: <, ties: ranks)
+        case .growth:
+            // Fastest growing first (over the short window), shrinking ones last, what nothing can write after.
+            let rates = entries.map { entry -> Double in
+                guard let volume = growth?.volumes[entry.name] else { return -.infinity }
+                return volume.shortRate ?? -.greatestFiniteMagnitude
+            }
+            return Self.order(rates, by: >, ties: ranks)
         }
     }
 

@@ -60,6 +60,8 @@ public enum Action: Sendable {
     case containerActed(name: String, ContainerAction, EngineError?)
     /// `Effect.measureVolumes` measured several volumes since the last batch (at most one batch per frame).
     case volumesMeasured([String: Result<Int64, EngineError>])
+    /// The growth follower published a new snapshot (rates, writers, the disk).
+    case growthUpdated(GrowthSnapshot)
 
     /// The action for one event from the terminal: a key, a mouse event or a resize.
     public init(terminalEvent event: KeyPress) {

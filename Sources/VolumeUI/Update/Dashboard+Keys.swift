@@ -126,11 +126,22 @@ extension Dashboard {
         case .startFilter:
             s.table.isEditingFilter = true
         case .cycleSort:
-            s.table.sortKey = s.table.sortKey.next
+            var next = s.table.sortKey.next
+            // Growth only where it is followed.
+            if next == .growth && s.growth == nil { next = next.next }
+            s.table.sortKey = next
             s.table.isSortReversed = false
             s.resort(keeping: s.selectedEntry?.name)
         case .reverseSort:
             s.table.isSortReversed.toggle()
+            s.resort(keeping: s.selectedEntry?.name)
+        case .sortByGrowth:
+            guard s.growth != nil else {
+                s.notice = Notice(kind: .info, text: "growth is not followed on this engine")
+                return []
+            }
+            s.table.sortKey = .growth
+            s.table.isSortReversed = false
             s.resort(keeping: s.selectedEntry?.name)
         case .toggleUnused:
             s.table.isUnusedOnly.toggle()

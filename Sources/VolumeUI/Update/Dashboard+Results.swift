@@ -236,4 +236,12 @@ extension Dashboard {
         }
         return []
     }
+
+    /// A new growth snapshot: kept for the GROWTH column, the banner and the detail pane; a table sorted by growth
+    /// is sorted again.
+    static func growthUpdated(_ snapshot: GrowthSnapshot, _ s: inout AppState) -> [Effect] {
+        s.growth = snapshot
+        if s.table.sortKey == .growth { s.resort(keeping: s.selectedEntry?.name) }
+        return []
+    }
 }

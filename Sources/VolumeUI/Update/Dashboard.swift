@@ -42,6 +42,7 @@ public enum Dashboard {
         case .fileDeleted(let volume, let path, let error): effects = fileDeleted(volume, path, error, &state)
         case .volumeMeasured(let name, let result): effects = volumeMeasured(name, result, &state)
         case .volumesMeasured(let results): effects = volumesMeasured(results, &state)
+        case .growthUpdated(let snapshot): effects = growthUpdated(snapshot, &state)
         }
         clampScrolling(&state)
         effects += state.scheduleTickIfAnimating()

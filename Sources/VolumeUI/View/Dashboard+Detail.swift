@@ -35,6 +35,30 @@ extension Dashboard {
         case .unknown(let reason): lines.append(field("Size", "n/a: \(reason)", .dim))
         case .notRequested: lines.append(field("Size", s.isLoadingSizes ? "\(spinner(s)) measuring…" : "-", .dim))
         }
+        if let growth = s.growth {
+            if let g = growth.volumes[entry.name] {
+                var rate = field("Growth", GrowthText.rate(g.shortRate), (g.shortRate ?? 0) > 0 ? .bold : .normal)
+                if let long = g.longRate { rate = rate.adding(" over 10 s · \(GrowthText.rate(long)) over 1 min", .dim) }
+                lines.append(rate)
+                if g.history.contains(where: { $0 != nil }) {
+                    lines.append(field("Trend", GrowthText.sparkline(g.history)).adding("  size over 5 min", .dim))
+                }
+                if g.writers.isEmpty {
+                    lines.append(field("Writers", g.writersSeen ? "none seen in the last 15 s" : "-", .dim))
+                } else {
+                    let title = g.writersSeen ? "Writers" : "May write"
+                    for (i, writer) in g.writers.enumerated() {
+                        var text = writer.label
+                        if writer.container != nil, let pid = writer.pid {
+                            text += " (pid \(pid)\(writer.command.map { ", " + Sanitizer.inline($0) } ?? ""))"
+                        }
+                        lines.append(i == 0 ? field(title, text) : StyledLine(keyPad + text))
+                    }
+                }
+            } else {
+                lines.append(field("Growth", "- (no running container mounts it read-write)", .dim))
+            }
+        }
 
         let resolved = s.resolvedOwners[entry.name]
         if s.areOwnersLoading {

@@ -24,7 +24,7 @@ extension Dashboard {
         grid.titleRule(
             row: rect.row, col: rect.col, width: rect.width, title: title, right: status, theme: theme,
             isFocused: s.focus == .table && s.dialog == nil)
-        let table = VolumeTable(width: rect.width, isWide: grid.cols >= PaneLayout.wideTableCols)
+        let table = VolumeTable(width: rect.width, isWide: grid.cols >= PaneLayout.wideTableCols, showsGrowth: s.growth != nil)
         let headerStyle = theme.style(.columnHeader)
         for placed in table.columns {
             grid.put(

@@ -5,13 +5,14 @@ import VolumeCore
 struct VolumeTable: Sendable {
     /// A table column.
     enum Column: Sendable, Equatable {
-        case name, driver, size, owners, status, created, mountpoint, labels
+        case name, driver, size, growth, owners, status, created, mountpoint, labels
 
         var title: String {
             switch self {
             case .name: return "NAME"
             case .driver: return "DRIVER"
             case .size: return "SIZE"
+            case .growth: return "GROWTH"
             case .owners: return "OWNERS"
             case .status: return "STATUS"
             case .created: return "CREATED"
@@ -20,7 +21,7 @@ struct VolumeTable: Sendable {
             }
         }
 
-        var isRightAligned: Bool { self == .size || self == .created }
+        var isRightAligned: Bool { self == .size || self == .created || self == .growth }
     }
 
     /// A column placed at an offset from the table's left edge.
@@ -39,13 +40,23 @@ struct VolumeTable: Sendable {
     let hasFullOwners: Bool
 
     /// The layout for a table `width` columns wide; `isWide` (a terminal of 140 columns or more) adds
-    /// MOUNTPOINT and LABELS when they get room.
-    init(width: Int, isWide: Bool) {
+    /// MOUNTPOINT and LABELS when they get room; `showsGrowth` (growth is followed) adds GROWTH after SIZE when
+    /// the table is 90 columns or wider, else puts it in DRIVER's place.
+    init(width: Int, isWide: Bool, showsGrowth: Bool = false) {
         hasFullOwners = width >= 130
         let gap = 1
         var fixed: [(Column, Int)] = [
             (.driver, isWide ? 8 : 6), (.size, 10), (.owners, hasFullOwners ? 24 : 10), (.status, 18), (.created, 7)
         ]
+        if showsGrowth {
+            // Growth matters more than the driver in a triage: in a narrow table it takes DRIVER's place.
+            if width >= 90 {
+                fixed.insert((.growth, 12), at: 2)
+            } else {
+                fixed[0] = (.growth, 11)
+                fixed.swapAt(0, 1)
+            }
+        }
         let fixedWidth = fixed.reduce(0) { $0 + $1.1 + gap }
         var flex = width - Self.markWidth - fixedWidth
         var name = flex
@@ -84,6 +95,10 @@ struct VolumeTable: Sendable {
             }
             if case .unknown = entry.size { return StyledLine("n/a", .dim) }
             return StyledLine(state.sizeText(entry), entry.size == .notRequested ? .dim : .normal)
+        case .growth:
+            guard let growth = state.growth?.volumes[entry.name] else { return StyledLine("-", .dim) }
+            guard let rate = growth.shortRate else { return StyledLine("…", .dim) }
+            return StyledLine(GrowthText.rate(rate), rate >= 1_048_576 ? .warning : rate == 0 ? .dim : .normal)
         case .owners:
             if state.areOwnersLoading { return StyledLine("…", .dim) }
             if entry.owners.isEmpty { return StyledLine(entry.isPinnedByHelper ? "helper" : "0", .dim) }
