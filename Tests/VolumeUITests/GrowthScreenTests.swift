@@ -81,4 +81,17 @@ import VolumeCore
         #expect(text.contains("May write"))
         #expect(text.contains("disk: the engine's disk is not visible"))
     }
+
+    @Test func sizeFollowsAGrowingVolumeThatVoltopMeasured() {
+        var s = Fixture.loaded(rows: 35, cols: 120)
+        _ = Dashboard.reduce(&s, .volumesMeasured(["shop_uploads": .success(1 << 20)]))
+        var g = Self.snapshot()
+        g.volumes["shop_uploads"]?.bytes = 5 << 20
+        // An engine figure (not measured by voltop) is left alone.
+        g.volumes["grafana-data"]?.bytes = 1
+        _ = Dashboard.reduce(&s, .growthUpdated(g))
+        #expect(s.measuredSizes["shop_uploads"] == 5 << 20)
+        #expect(s.catalog.entries.first { $0.name == "shop_uploads" }?.size == .bytes(5 << 20))
+        #expect(s.measuredSizes["grafana-data"] == nil)
+    }
 }

@@ -241,7 +241,15 @@ extension Dashboard {
     /// is sorted again.
     static func growthUpdated(_ snapshot: GrowthSnapshot, _ s: inout AppState) -> [Effect] {
         s.growth = snapshot
+        // SIZE follows a growing volume: a size voltop measured moves with what its written files grew since.
+        var moved: [String: Result<Int64, EngineError>] = [:]
+        for (name, growth) in snapshot.volumes {
+            guard let bytes = growth.bytes, let known = s.measuredSizes[name], known != bytes else { continue }
+            moved[name] = .success(bytes)
+        }
+        var effects: [Effect] = []
+        if !moved.isEmpty { effects = volumesMeasured(moved, &s) }
         if s.table.sortKey == .growth { s.resort(keeping: s.selectedEntry?.name) }
-        return []
+        return effects
     }
 }

@@ -41,7 +41,8 @@ extension Dashboard {
                 if let long = g.longRate { rate = rate.adding(" over 10 s · \(GrowthText.rate(long)) over 1 min", .dim) }
                 lines.append(rate)
                 if g.history.contains(where: { $0 != nil }) {
-                    lines.append(field("Trend", GrowthText.sparkline(g.history)).adding("  size over 5 min", .dim))
+                    lines.append(
+                        field("Trend", GrowthText.sparkline(Array(g.history.drop { $0 == nil }))).adding("  size over 5 min", .dim))
                 }
                 if g.writers.isEmpty {
                     lines.append(field("Writers", g.writersSeen ? "none seen in the last 15 s" : "-", .dim))
@@ -50,7 +51,8 @@ extension Dashboard {
                     for (i, writer) in g.writers.enumerated() {
                         var text = writer.label
                         if writer.container != nil, let pid = writer.pid {
-                            text += " (pid \(pid)\(writer.command.map { ", " + Sanitizer.inline($0) } ?? ""))"
+                            let command = writer.command.map { $0 == "(exited)" ? "exited" : Sanitizer.inline($0) }
+                            text += " (pid \(pid)\(command.map { ", " + $0 } ?? ""))"
                         }
                         lines.append(i == 0 ? field(title, text) : StyledLine(keyPad + text))
                     }
