@@ -161,6 +161,13 @@ public actor GrowthMonitor {
         if disk == nil || time - (disk?.at ?? 0) >= 10 { disk = await diskSpace(at: time) }
         var snapshot = GrowthSnapshot()
         snapshot.disk = disk?.space
+        // The disk as shown: a change the header would not show (a few bytes free more or less) is no new snapshot,
+        // so an idle host costs no redraw.
+        if let shown = last.disk, let now = snapshot.disk, shown.usedPercent == now.usedPercent,
+            Format.bytes(shown.freeBytes) == Format.bytes(now.freeBytes)
+        {
+            snapshot.disk = shown
+        }
         snapshot.diskNote = disk?.note
         snapshot.writersNote = writersNote
         var names = Set(writable.keys)
