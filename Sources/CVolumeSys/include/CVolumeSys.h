@@ -62,4 +62,9 @@ static inline int cvs_fanotify_watch_modify(int group, const char *path) {
 static inline int cvs_fanotify_metadata_size(void) { return (int)sizeof(struct fanotify_event_metadata); }
 static inline int cvs_fanotify_metadata_version(void) { return FANOTIFY_METADATA_VERSION; }
 
+#include <malloc.h>
+
+/// Returns memory that malloc keeps free in its arenas to the system (glibc's malloc_trim).
+static inline int cvs_malloc_trim(void) { return malloc_trim(0); }
+
 #endif

@@ -94,6 +94,21 @@ public final class EffectRunner: EffectRunning {
         }
     }
 
+    private static let lastTrim = Mutex(0.0)
+
+    /// Gives the memory a catalog load freed (the decoded JSON of every volume, the old catalog) back to the system
+    /// instead of keeping it in malloc's arenas: at most every 5 s, off the main actor (measured at 10,000
+    /// volumes: RssAnon after a burst of creates 67 MiB without it).
+    static func returnFreedMemory() {
+        let now = Date().timeIntervalSinceReferenceDate
+        let due = lastTrim.withLock { last -> Bool in
+            guard now - last >= 5 else { return false }
+            last = now
+            return true
+        }
+        if due { FreedMemory.release() }
+    }
+
     /// `VOLTOP_LIVENESS_INTERVAL` (0.1 s to an hour), else 15 s.
     static func livenessIntervalFromEnvironment() -> Double {
         if let text = ProcessInfo.processInfo.environment["VOLTOP_LIVENESS_INTERVAL"], let seconds = Double(text), seconds >= 0.1,
@@ -129,6 +144,7 @@ public final class EffectRunner: EffectRunning {
                         let catalog = Catalog(volumes: volumes, containers: try await containers, anonymity: engine.anonymity)
                         send(.catalogLoaded(.success(catalog)))
                         if let growth = self.growth { await growth.update(catalog) }
+                        Self.returnFreedMemory()
                     } catch {
                         send(.catalogLoaded(.failure(Self.engineError(error))))
                     }
