@@ -74,12 +74,16 @@ public actor GrowthMonitor {
     private var engineFigures: (at: Double, took: Double)?
     private let engineFiguresOnly: Bool
     private let engineFiguresEvery: Double
+    /// The largest share of the time spent waiting for the engine's figures.
+    private let engineFiguresShare: Double
     /// Whether volumes are read directly (as root next to the engine); else growth comes from the engine's figures.
     private var isDirect = false
     /// The engine process (located once).
     private var daemon: Result<EngineDaemon, EngineError>?
     /// Whether something happened since the last snapshot (writes, a walk, a new catalog, a rate not yet at zero).
     private var dirty = true
+    /// Whether some rate has not reached zero yet (the windows still move: a new snapshot every 2 s, not every step).
+    private var decaying = false
     private var builtAt = -Double.infinity
 
     /// - Parameters:
@@ -90,8 +94,9 @@ public actor GrowthMonitor {
     public init(
         engine: DockerEngine, now: @escaping @Sendable () -> Double = { GrowthSampler.monotonicSeconds() },
         publish: @escaping @Sendable (GrowthSnapshot) -> Void, requestWalk: @escaping @Sendable ([String]) -> Void = { _ in },
-        engineFiguresOnly: Bool = false, engineFiguresEvery: Double = 30
+        engineFiguresOnly: Bool = false, engineFiguresEvery: Double = 30, engineFiguresShare: Double = 0.1
     ) {
+        self.engineFiguresShare = min(1, max(0.01, engineFiguresShare))
         self.engineFiguresOnly = engineFiguresOnly
         self.engineFiguresEvery = engineFiguresEvery
         self.engine = engine
@@ -154,9 +159,11 @@ public actor GrowthMonitor {
         }
         if !isDirect { await measureWithEngineFigures(at: time) }
         // Quiet and nothing moving: look again only every 10 s (a writer's memory runs out, the disk fills).
-        guard dirty || time - builtAt >= 10 else { return }
+        guard dirty || (decaying && time - builtAt >= 2) || time - builtAt >= 10 else { return }
+        dirty = false
         builtAt = time
-        tracker.tick(writable.keys, at: time)
+        // Only fanotify knows that no event means no change; walks and the engine's figures are samples of their own.
+        if watcher != nil { tracker.tick(writable.keys, at: time) }
         tracker.expireWriters(now: time)
         if disk == nil || time - (disk?.at ?? 0) >= 10 { disk = await diskSpace(at: time) }
         var snapshot = GrowthSnapshot()
@@ -199,7 +206,7 @@ public actor GrowthMonitor {
                 history: series?.sparkline(points: 30, span: 300) ?? [], bytes: tracker.estimate(name))
         }
         // Rates not at zero yet keep the snapshot moving; once all are flat, only new writes wake it.
-        dirty = snapshot.volumes.values.contains { ($0.shortRate ?? 0) != 0 || ($0.longRate ?? 0) != 0 }
+        decaying = snapshot.volumes.values.contains { ($0.shortRate ?? 0) != 0 || ($0.longRate ?? 0) != 0 }
         guard snapshot != last else { return }
         last = snapshot
         publish(snapshot)
@@ -209,7 +216,7 @@ public actor GrowthMonitor {
     /// (`/system/df`, which walks every volume): at most every 30 s, and never more than a tenth of the time.
     private func measureWithEngineFigures(at time: Double) async {
         guard !writable.isEmpty else { return }
-        if let last = engineFigures, time - last.at < max(engineFiguresEvery, last.took * 10) { return }
+        if let last = engineFigures, time - last.at < max(engineFiguresEvery, last.took / engineFiguresShare) { return }
         let start = now()
         guard let usage = try? await engine.diskUsage() else {
             engineFigures = (time, max(1, now() - start))
