@@ -41,22 +41,16 @@ struct VolumeTable: Sendable {
 
     /// The layout for a table `width` columns wide; `isWide` (a terminal of 140 columns or more) adds
     /// MOUNTPOINT and LABELS when they get room; `showsGrowth` (growth is followed) adds GROWTH after SIZE when
-    /// the table is 90 columns or wider, else puts it in DRIVER's place.
+    /// the table is 90 columns or wider.
     init(width: Int, isWide: Bool, showsGrowth: Bool = false) {
         hasFullOwners = width >= 130
         let gap = 1
         var fixed: [(Column, Int)] = [
             (.driver, isWide ? 8 : 6), (.size, 10), (.owners, hasFullOwners ? 24 : 10), (.status, 18), (.created, 7)
         ]
-        if showsGrowth {
-            // Growth matters more than the driver in a triage: in a narrow table it takes DRIVER's place.
-            if width >= 90 {
-                fixed.insert((.growth, 12), at: 2)
-            } else {
-                fixed[0] = (.growth, 11)
-                fixed.swapAt(0, 1)
-            }
-        }
+        // A narrow table keeps its room for names (the banner names the fastest-growing volume and the detail
+        // pane shows each volume's growth; `w` sorts by it).
+        if showsGrowth && width >= 90 { fixed.insert((.growth, 12), at: 2) }
         let fixedWidth = fixed.reduce(0) { $0 + $1.1 + gap }
         var flex = width - Self.markWidth - fixedWidth
         var name = flex
