@@ -254,3 +254,20 @@ import Testing
         #expect(GrowthText.writers(guessed) == "may write: db")
     }
 }
+
+@Suite struct VolumeWriterTests {
+    @Test func oneWriterPerContainerThenProcessesOutside() {
+        let a = String(repeating: "a", count: 64)
+        let b = String(repeating: "b", count: 64)
+        let processes = [
+            WriteWatcher.Writer(pid: 30, containerID: b, command: "tar"),
+            WriteWatcher.Writer(pid: 12, containerID: a, command: "sh"),
+            WriteWatcher.Writer(pid: 11, containerID: a, command: "head"),
+            WriteWatcher.Writer(pid: 900, containerID: nil, command: "rsync")
+        ]
+        let grouped = VolumeWriter.grouped(processes, containerNames: [a: "zeta"])
+        #expect(grouped.map(\.container) == ["bbbbbbbbbbbb", "zeta", nil])
+        #expect(grouped[1].pid == 11)
+        #expect(grouped[2].label == "pid 900 (rsync), not in a container")
+    }
+}

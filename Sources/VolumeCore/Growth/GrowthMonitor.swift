@@ -183,18 +183,7 @@ public actor GrowthMonitor {
             let seen = tracker.writers(name, now: time)
             let writers: [VolumeWriter]
             if watcher != nil {
-                var byContainer: [String: VolumeWriter] = [:]
-                var outside: [VolumeWriter] = []
-                for w in seen.sorted(by: { $0.pid < $1.pid }) {
-                    let writer = VolumeWriter(
-                        container: w.containerID.map { namesByID[$0] ?? String($0.prefix(12)) }, pid: w.pid, command: w.command)
-                    if let container = writer.container {
-                        if byContainer[container] == nil { byContainer[container] = writer }
-                    } else {
-                        outside.append(writer)
-                    }
-                }
-                writers = byContainer.keys.sorted().compactMap { byContainer[$0] } + outside
+                writers = VolumeWriter.grouped(seen, containerNames: namesByID)
             } else {
                 writers = (writable[name] ?? []).map { VolumeWriter(container: $0, pid: nil, command: nil) }
             }

@@ -19,6 +19,26 @@ public struct VolumeWriter: Sendable, Hashable, Codable {
         self.command = command
     }
 
+    /// Processes seen writing as writers to show: one per container (its lowest pid, sorted by container name),
+    /// then each process outside containers; a container is named by `containerNames` (by ID), else its short ID.
+    public static func grouped<Writers: Sequence<WriteWatcher.Writer>>(
+        _ processes: Writers, containerNames: [String: String]
+    ) -> [VolumeWriter] {
+        var byContainer: [String: VolumeWriter] = [:]
+        var outside: [VolumeWriter] = []
+        for process in processes.sorted(by: { $0.pid < $1.pid }) {
+            let writer = VolumeWriter(
+                container: process.containerID.map { containerNames[$0] ?? String($0.prefix(12)) }, pid: process.pid,
+                command: process.command)
+            if let container = writer.container {
+                if byContainer[container] == nil { byContainer[container] = writer }
+            } else {
+                outside.append(writer)
+            }
+        }
+        return byContainer.keys.sorted().compactMap { byContainer[$0] } + outside
+    }
+
     /// "db", or "pid 812 (rsync), not in a container".
     public var label: String {
         if let container { return Sanitizer.inline(container) }
@@ -121,19 +141,7 @@ public enum GrowthSampler {
             report.writersSeen = true
             for (name, writers) in seen {
                 report.unwritable.remove(name)
-                // One writer per container (its lowest pid seen); processes outside containers one each.
-                var byContainer: [String: VolumeWriter] = [:]
-                var outside: [VolumeWriter] = []
-                for w in writers.sorted(by: { $0.pid < $1.pid }) {
-                    let writer = VolumeWriter(
-                        container: w.containerID.map { namesByID[$0] ?? String($0.prefix(12)) }, pid: w.pid, command: w.command)
-                    if let container = writer.container {
-                        if byContainer[container] == nil { byContainer[container] = writer }
-                    } else {
-                        outside.append(writer)
-                    }
-                }
-                report.writers[name] = byContainer.keys.sorted().compactMap { byContainer[$0] } + outside
+                report.writers[name] = VolumeWriter.grouped(Array(writers), containerNames: namesByID)
             }
         } else {
             for entry in candidates {
