@@ -100,4 +100,10 @@ import VolumeCore
         #expect(s.catalog.entries.first { $0.name == "shop_uploads" }?.size == .bytes(5 << 20))
         #expect(s.measuredSizes["grafana-data"] == nil)
     }
+
+    @Test func growthNeverCostsTheWideLayoutItsMountpoints() {
+        var s = Fixture.loaded(rows: 45, cols: 160)
+        _ = Dashboard.reduce(&s, .growthUpdated(Self.snapshot()))
+        #expect(Fixture.screen(s).text.contains("MOUNTPOINT"))
+    }
 }

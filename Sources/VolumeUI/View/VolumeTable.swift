@@ -50,7 +50,10 @@ struct VolumeTable: Sendable {
         ]
         // A narrow table keeps its room for names (the banner names the fastest-growing volume and the detail
         // pane shows each volume's growth; `w` sorts by it).
-        if showsGrowth && width >= 90 { fixed.insert((.growth, 12), at: 2) }
+        // On a wide terminal GROWTH never costs MOUNTPOINT and LABELS their room.
+        let roomBefore = width - Self.markWidth - fixed.reduce(0) { $0 + $1.1 + gap }
+        let keepsExtras = !isWide || roomBefore < 20 + 2 * 12 + 2 * gap || roomBefore - 13 >= 20 + 2 * 12 + 2 * gap
+        if showsGrowth && width >= 90 && keepsExtras { fixed.insert((.growth, 12), at: 2) }
         let fixedWidth = fixed.reduce(0) { $0 + $1.1 + gap }
         var flex = width - Self.markWidth - fixedWidth
         var name = flex
