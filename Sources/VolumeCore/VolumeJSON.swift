@@ -138,12 +138,4 @@ public struct VolumeJSON: Codable, Sendable, Equatable {
         try c.encode(writersSeen, forKey: .writersSeen)
     }
 
-    /// Adds a sample's growth and writers.
-    public mutating func add(_ report: GrowthReport) {
-        growthBytesPerSecond = (report.bytesPerSecond[name] ?? nil).map { $0.rounded() }
-        writers = (report.writers[name] ?? []).map {
-            $0.container.map { Sanitizer.inline($0) } ?? "pid \($0.pid.map(String.init) ?? "?") (\(Sanitizer.inline($0.command ?? "?")))"
-        }
-        writersSeen = report.writersSeen
-    }
 }

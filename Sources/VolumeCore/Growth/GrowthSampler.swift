@@ -183,3 +183,14 @@ public enum GrowthSampler {
         return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 }
+
+extension VolumeJSON {
+    /// Adds a sample's growth and writers.
+    public mutating func add(_ report: GrowthReport) {
+        growthBytesPerSecond = (report.bytesPerSecond[name] ?? nil).map { $0.rounded() }
+        writers = (report.writers[name] ?? []).map {
+            $0.container.map { Sanitizer.inline($0) } ?? "pid \($0.pid.map(String.init) ?? "?") (\(Sanitizer.inline($0.command ?? "?")))"
+        }
+        writersSeen = report.writersSeen
+    }
+}
