@@ -70,17 +70,12 @@ extension Dashboard {
     static func scroll(_ target: ScrollTarget, _ command: Command, _ s: inout AppState) {
         let (content, view) = scrollMetrics(target, s)
         let current = scrollOffset(target, s)
-        let page = max(1, view - 1)
-        let next: Int
         switch command {
-        case .moveUp: next = current - 1
-        case .moveDown: next = current + 1
-        case .pageUp: next = current - page
-        case .pageDown: next = current + page
-        case .moveTop: next = 0
-        case .moveBottom: next = content
+        case .moveUp, .moveDown, .pageUp, .pageDown, .moveTop, .moveBottom: break
         default: return
         }
+        // The same movement as the table's rows, over offsets 0...content.
+        let next = RowCursor.target(of: command, from: current, count: content + 1, page: max(1, view - 1))
         setScroll(target, next, &s)
     }
 
