@@ -47,7 +47,7 @@ let package = Package(
         .executableTarget(name: "VolumeUIBench", dependencies: ["VolumeUI", "VolumeCore"]),
         .testTarget(name: "VolumeCoreTests", dependencies: ["VolumeCore"], resources: [.copy("Fixtures")]),
         .testTarget(name: "VolumeUITests", dependencies: ["VolumeUI", "VolumeCore"], exclude: ["Snapshots"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["VolumeCore"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["VolumeCore", "DashboardRuntime"]),
         .testTarget(name: "EndToEndTests", dependencies: ["VolumeCore"]),
         .testTarget(
             name: "DashboardRuntimeTests",

@@ -9,9 +9,13 @@ import VolumeUI
 final class RecordingGrowth: GrowthFollowing {
     let catalogs = Shared<[Catalog]>([])
     let measured = Shared<[String: Int64]>([:])
+    let complete = Shared<[String: Bool]>([:])
     let running = Shared(false)
     func update(_ catalog: Catalog) async { catalogs.update { $0.append(catalog) } }
-    func measured(_ name: String, bytes: Int64) async { measured.update { $0[name] = bytes } }
+    func measured(_ name: String, bytes: Int64, isComplete: Bool) async {
+        measured.update { $0[name] = bytes }
+        complete.update { $0[name] = isComplete }
+    }
     func run(interval: Double) async {
         running.update { $0 = true }
         while !Task.isCancelled { try? await Task.sleep(nanoseconds: 1_000_000) }
@@ -37,12 +41,17 @@ final class RecordingGrowth: GrowthFollowing {
         #expect(await eventually { !growth.running.value })
     }
 
-    @Test func measuredSizesReachGrowthAndTheDashboard() async throws {
+    @Test func everyMeasurementReachesGrowthWithItsCompleteness() async throws {
+        let clock = ManualClock()
+        let probe = FakeProbe(clock: clock)
+        probe.state.withLock { $0.incremental = ["bb"] }
         let growth = RecordingGrowth()
         let log = ActionLog()
-        let send = EffectRunner.forwardingMeasurements(to: growth) { log.send($0) }
-        send(.volumesMeasured(["a": .success(4096), "b": .failure(EngineError(.notFound, "gone"))]))
-        #expect(await eventually { growth.measured.value == ["a": 4096] })
-        #expect(log.actions.value.count == 1)
+        let measurer = SizeMeasurer(
+            probe: probe, clock: clock, refreshEvery: 0, measured: EffectRunner.forwardingMeasurements(to: growth),
+            send: { log.send($0) })
+        await measurer.measure(["a", "bb"])
+        #expect(await eventually { growth.measured.value == ["a": 4096, "bb": 8192] })
+        #expect(growth.complete.value == ["a": true, "bb": false])
     }
 }

@@ -13,6 +13,8 @@ final class FakeProbe: VolumeProbe {
         var maxInFlight = 0
         var gates: [String: Gate] = [:]
         var written: Set<String> = []
+        /// Names measured incrementally (not every file looked at).
+        var incremental: Set<String> = []
     }
 
     let isAvailable = true
@@ -41,6 +43,11 @@ final class FakeProbe: VolumeProbe {
         if walkSeconds > 0 { clock.advance(by: walkSeconds) }
         state.withLock { $0.inFlight -= 1 }
         return Int64(name.utf8.count) * 4096
+    }
+
+    func measure(_ name: String) async throws -> VolumeMeasurement? {
+        let incremental = state.withLock { $0.incremental.contains(name) }
+        return try await diskUsage(of: name).map { VolumeMeasurement(bytes: $0, isComplete: !incremental) }
     }
 
     func passEnded() async {}

@@ -49,9 +49,9 @@ public final class EffectRunner: EffectRunning {
                 requestWalk: { names in Task { await measurerBox.measurer?.measure(names) } },
                 engineFiguresOnly: source == .helper)
         }
-        let measurerSend = growth.map { Self.forwardingMeasurements(to: $0, send) } ?? send
         let measurer = SizeMeasurer(
-            probe: DirectVolumeProbe(engine: engine, preference: source), clock: clock, refreshEvery: sizeRefresh, send: measurerSend)
+            probe: DirectVolumeProbe(engine: engine, preference: source), clock: clock, refreshEvery: sizeRefresh,
+            measured: growth.map { Self.forwardingMeasurements(to: $0) }, send: send)
         measurerBox.measurer = measurer
         self.init(
             engine: engine, clock: clock, files: files, measurer: measurer, growth: growth, sizeInterval: sizeInterval,
@@ -81,17 +81,22 @@ public final class EffectRunner: EffectRunning {
         }
     }
 
-    /// `send`, which also hands every measured size to `growth` (a walk anchors the volume's growth).
-    static func forwardingMeasurements(
-        to growth: any GrowthFollowing, _ send: @escaping @Sendable (Action) -> Void
-    ) -> @Sendable (Action) -> Void {
-        { action in
-            if case .volumesMeasured(let results) = action {
-                let sizes = results.compactMapValues { try? $0.get() }
-                Task { for (name, bytes) in sizes.sorted(by: { $0.key < $1.key }) { await growth.measured(name, bytes: bytes) } }
+    /// Hands every measurement to `growth` in the order taken (a complete one anchors the volume's growth).
+    static func forwardingMeasurements(to growth: any GrowthFollowing) -> @Sendable (String, VolumeMeasurement) -> Void {
+        let queue = MeasurementStream()
+        Task {
+            for await (name, measurement) in queue.stream {
+                await growth.measured(name, bytes: measurement.bytes, isComplete: measurement.isComplete)
             }
-            send(action)
         }
+        return { name, measurement in queue.continuation.yield((name, measurement)) }
+    }
+
+    /// Measurements in order, to one consumer.
+    private struct MeasurementStream: Sendable {
+        let stream: AsyncStream<(String, VolumeMeasurement)>
+        let continuation: AsyncStream<(String, VolumeMeasurement)>.Continuation
+        init() { (stream, continuation) = AsyncStream.makeStream(bufferingPolicy: .unbounded) }
     }
 
     private static let lastTrim = Mutex(0.0)

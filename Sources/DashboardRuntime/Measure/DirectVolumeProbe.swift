@@ -22,6 +22,16 @@ actor DirectVolumeProbe: VolumeProbe {
     /// The volume list of this pass, fetched once (never an inspect per volume: a request per row on a host of
     /// 10,000 volumes).
     private var listed: [String: Volume]?
+    /// Volumes a running container writes (the measurer's last look): these are re-measured incrementally.
+    private var written: Set<String> = []
+    /// Incremental re-measures of written volumes (directory times kept between passes; no file is remembered).
+    private var incremental: [String: Remeasure] = [:]
+
+    /// One written volume's incremental state and when it was last measured completely.
+    private struct Remeasure {
+        let usage: IncrementalDiskUsage
+        var plan = RemeasurePlan()
+    }
 
     init(engine: DockerEngine, preference: SourcePreference) {
         self.engine = engine
@@ -33,6 +43,12 @@ actor DirectVolumeProbe: VolumeProbe {
     }
 
     func diskUsage(of name: String) async throws -> Int64? {
+        try await measure(name)?.bytes
+    }
+
+    /// A volume nothing writes is walked (all threads); a volume a running container writes is re-measured through
+    /// `IncrementalDiskUsage` (only directories whose times moved are read), completely when `RemeasurePlan` says so.
+    func measure(_ name: String) async throws -> VolumeMeasurement? {
         if engineDaemon == nil { engineDaemon = try? engine.engineDaemon().get() }
         guard let process = engineDaemon else { return nil }
         do {
@@ -44,13 +60,61 @@ actor DirectVolumeProbe: VolumeProbe {
                 mountpoints[name] = .some(try? VolumeBrowser.directMountpoint(of: volume, engine: engine, process: process).get())
             }
             guard let mountpoint = mountpoints[name] ?? nil else { return nil }
-            return try await VolumeScanner.scan(rootPath: mountpoint, options: ScanOptions(workers: walkThreads)).diskUsageBytes
+            if written.contains(name), let measured = await remeasure(name, at: mountpoint) { return measured }
+            let bytes = try await VolumeScanner.scan(rootPath: mountpoint, options: ScanOptions(workers: walkThreads)).diskUsageBytes
+            return VolumeMeasurement(bytes: bytes, isComplete: true)
         } catch {
             // A volume removed and made again under the same name gets its Mountpoint looked up anew, and a
             // restarted engine (a new pid, so a new /proc/PID/root) is located again.
             mountpoints[name] = nil
+            incremental[name] = nil
             engineDaemon = nil
             throw error
+        }
+    }
+
+    /// The incremental re-measure of a written volume, or nil when the full scanner must do it (a tree deeper than
+    /// the incremental walk goes).
+    private func remeasure(_ name: String, at mountpoint: String) async -> VolumeMeasurement? {
+        let now = ProcessInfo.processInfo.systemUptime
+        var state = incremental[name] ?? Remeasure(usage: IncrementalDiskUsage(rootPath: mountpoint))
+        guard !state.plan.isIncrementalRefused else { return nil }
+        let full = state.plan.isFullDue(now: now)
+        let usage = state.usage
+        let result: Result<Int64, any Error> = await Self.offThePool { Result { try usage.measure(full: full) } }
+        let seconds = max(0, ProcessInfo.processInfo.systemUptime - now)
+        switch result {
+        case .success(let bytes):
+            // The first pass of a new state reads everything: it is complete too.
+            let complete = full || usage.lastWork.directoriesReused == 0
+            if complete { state.plan.measuredCompletely(at: now, seconds: seconds) }
+            state.plan.lastUsed = now
+            incremental[name] = state
+            forgetIdle(now: now)
+            return VolumeMeasurement(bytes: bytes, isComplete: complete)
+        case .failure:
+            // Too deep, or the root went: the full scanner measures it (and reports its own error).
+            state.plan.isIncrementalRefused = true
+            incremental[name] = state
+            return nil
+        }
+    }
+
+    /// What the last incremental re-measure of `name` did (nil: it is walked, not re-measured).
+    func incrementalWork(_ name: String) -> IncrementalDiskUsage.Work? { incremental[name]?.usage.lastWork }
+
+    /// Drops the state of volumes not re-measured for a while (nothing writes them any more, or they are off screen).
+    private func forgetIdle(now: Double) {
+        incremental = incremental.filter { !$0.value.plan.isIdle(now: now) }
+    }
+
+    /// Runs blocking file-system work on a thread of its own, never on the cooperative pool (2 cores: a blocked pool
+    /// thread is half the runtime).
+    private static func offThePool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            let thread = Thread { continuation.resume(returning: work()) }
+            thread.stackSize = 4 << 20
+            thread.start()
         }
     }
 
@@ -63,6 +127,7 @@ actor DirectVolumeProbe: VolumeProbe {
                 if let name = mount.name { written.insert(name) }
             }
         }
+        self.written = written
         return written
     }
 

@@ -23,6 +23,8 @@ public actor SizeMeasurer: VolumeMeasuring {
     private let probe: any VolumeProbe
     private let clock: any RuntimeClock
     private let send: @Sendable (Action) -> Void
+    /// Every measurement as it is taken (growth anchors on complete ones), changed or not.
+    private let onMeasured: (@Sendable (String, VolumeMeasurement) -> Void)?
     private let freshFor: Double
     /// Cores the walks may use on average.
     private let budget: Double
@@ -46,11 +48,12 @@ public actor SizeMeasurer: VolumeMeasuring {
     /// A measurer over `probe`; `budget` is in cores.
     public init(
         probe: any VolumeProbe, clock: any RuntimeClock, freshFor: Double = 10, refreshEvery: Double = 15, budget: Double = 1,
-        send: @escaping @Sendable (Action) -> Void
+        measured: (@Sendable (String, VolumeMeasurement) -> Void)? = nil, send: @escaping @Sendable (Action) -> Void
     ) {
         self.probe = probe
         self.clock = clock
         self.send = send
+        onMeasured = measured
         self.freshFor = min(freshFor, max(1, refreshEvery))
         self.refreshEvery = refreshEvery
         self.budget = max(0.1, budget)
@@ -109,9 +112,9 @@ public actor SizeMeasurer: VolumeMeasuring {
                 if let last = known[name]?.measuredAt, clock.seconds(since: last.at) < max(freshFor, last.seconds * 30) { continue }
                 let started = clock.now()
                 known[name, default: Known()].measuredAt = (started, 0)
-                let result: Result<Int64?, EngineError>
+                let result: Result<VolumeMeasurement?, EngineError>
                 do {
-                    result = .success(try await probe.diskUsage(of: name))
+                    result = .success(try await probe.measure(name))
                 } catch {
                     result = .failure(EffectRunner.engineError(error))
                 }
@@ -119,7 +122,9 @@ public actor SizeMeasurer: VolumeMeasuring {
                 known[name, default: Known()].measuredAt = (started, seconds)
                 measured += 1
                 switch result {
-                case .success(let bytes?):
+                case .success(let measurement?):
+                    onMeasured?(name, measurement)
+                    let bytes = measurement.bytes
                     // Only a change is sent (an unchanged size needs no new frame), and every size once a minute
                     // (the file pane may have set a newer figure meanwhile).
                     if let last = known[name]?.sent, last.bytes == bytes, clock.seconds(since: last.at) < 60 { break }

@@ -141,8 +141,12 @@ public actor GrowthMonitor {
         watcher.watch(mountpoints: mountpoints, containers: mounts)
     }
 
-    /// A walk of `name` finished with `bytes` (taken as measured now).
-    public func measured(_ name: String, bytes: Int64) {
+    /// A measurement of `name` finished with `bytes` (taken as measured now). An incomplete one (an incremental
+    /// re-measure that read only the directories whose times moved) misses files growing in place: while fanotify
+    /// follows those it is no anchor (the followed files would count twice or not at all); without fanotify the
+    /// re-measures are the samples growth has.
+    public func measured(_ name: String, bytes: Int64, isComplete: Bool = true) {
+        guard isComplete || watcher == nil else { return }
         tracker.measured(name, bytes: bytes, at: now())
         dirty = true
     }
