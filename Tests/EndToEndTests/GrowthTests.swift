@@ -59,4 +59,37 @@ struct GrowthTests {
         _ = try tmux.waitFor("the alert gone after the writer stopped", timeout: 20) { !$0.contains("▲ \(volume)") }
         try tmux.keys("q")
     }
+
+    /// A docker-group user (no root: no fanotify, no direct reads) still sees the growing volume, from the engine's
+    /// figures, with the running containers that mount it read-write as "may write".
+    @Test func asADockerGroupUserGrowthShowsWithMayWrite() throws {
+        let user = "voltop-test"
+        guard geteuid() == 0, getpwnam(user) != nil else {
+            Issue.record("needs root and the user \(user) in the engine socket's group (scripts/lib/engine.sh makes it)")
+            return
+        }
+        let volume = name("ulogs")
+        let writer = name("uwriter")
+        try E2E.docker(["volume", "create", volume])
+        defer {
+            _ = try? E2E.docker(["rm", "-f", writer], check: false)
+            _ = try? E2E.docker(["volume", "rm", "-f", volume], check: false)
+        }
+        try E2E.docker([
+            "run", "-d", "--network", "none", "--name", writer, "-v", "\(volume):/v", E2E.image, "sh", "-c",
+            "while true; do head -c 524288 /dev/zero >> /v/f; usleep 100000; done"
+        ])
+        // The engine's figures every 2 s instead of 30 (each /system/df walks every volume).
+        let tmux = try TmuxSession(
+            cols: 160, rows: 40, environment: ["VOLTOP_ENGINE_FIGURES_INTERVAL": "2", "HOME": "/tmp"], user: user)
+        let screen = try tmux.waitFor("the growing volume with its possible writer", timeout: 40) { screen in
+            screen.split(separator: "\n").contains { $0.contains("▲ \(volume)") && $0.contains(writer) }
+        }
+        #expect(screen.contains("MiB/s") || screen.contains("KiB/s"), "\(screen)")
+        try tmux.keys("/")
+        try tmux.type(volume)
+        try tmux.keys("Enter", "Tab")
+        _ = try tmux.waitFor("may write in the detail pane", timeout: 15) { $0.contains("May write") && $0.contains(writer) }
+        try tmux.keys("Escape", "q")
+    }
 }

@@ -13,6 +13,18 @@ enum E2E {
     static let isAvailable = host != nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux")
     static let image = "voltop-test/busybox:latest"
 
+    /// A copy of `binary` in a new directory that any user may read and run.
+    static func publicCopy(of binary: String) throws -> String {
+        var template = Array("/tmp/voltop-bin-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw POSIXError(.EIO) }
+        let dir = String(cString: made)
+        chmod(dir, 0o755)
+        let copy = dir + "/voltop"
+        try FileManager.default.copyItem(atPath: binary, toPath: copy)
+        chmod(copy, 0o755)
+        return copy
+    }
+
     static var binary: String {
         if let path = ProcessInfo.processInfo.environment["VOLTOP_BIN"], !path.isEmpty { return path }
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -107,19 +119,37 @@ final class TmuxSession {
 
     /// Starts voltop in a new detached session of the given size; after voltop exits the pane prints its status,
     /// then runs `afterExit` (a shell, to look at the terminal voltop left behind).
-    init(cols: Int, rows: Int, arguments: [String] = [], environment: [String: String] = [:], afterExit: String = "sleep 600") throws {
+    /// With `user`, voltop runs as that user (through `runuser`, from a copy of the binary any user may run).
+    init(
+        cols: Int, rows: Int, arguments: [String] = [], environment: [String: String] = [:], afterExit: String = "sleep 600",
+        user: String? = nil
+    ) throws {
         socket = "voltop-e2e-" + UUID().uuidString.prefix(8).lowercased()
         var env = ["DOCKER_HOST": E2E.host ?? "", "LANG": "C.UTF-8", "TERM": "tmux-256color"]
         env.merge(environment) { $1 }
         let assignments = env.sorted { $0.key < $1.key }.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
-        let command = "env \(assignments) '\(E2E.binary)' \(arguments.joined(separator: " ")); echo VOLTOP-EXITED $?; \(afterExit)"
+        var binary = E2E.binary
+        var asUser = ""
+        if let user {
+            binary = try E2E.publicCopy(of: binary)
+            publicDirectory = (binary as NSString).deletingLastPathComponent
+            asUser = "/usr/sbin/runuser -u \(user) -- "
+        }
+        let command =
+            "\(asUser)env \(assignments) '\(binary)' \(arguments.joined(separator: " ")); echo VOLTOP-EXITED $?; \(afterExit)"
         try E2E.run(
             "/usr/bin/tmux", ["-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", name, "-x", "\(cols)", "-y", "\(rows)", command],
             detached: true)
         _ = try? tmux(["set-option", "-t", name, "remain-on-exit", "on"])
     }
 
-    deinit { _ = try? E2E.run("/usr/bin/tmux", ["-L", socket, "kill-server"], check: false, detached: true) }
+    /// The directory of the binary's public copy, removed with the session.
+    private var publicDirectory: String?
+
+    deinit {
+        _ = try? E2E.run("/usr/bin/tmux", ["-L", socket, "kill-server"], check: false, detached: true)
+        if let publicDirectory { try? FileManager.default.removeItem(atPath: publicDirectory) }
+    }
 
     @discardableResult
     func tmux(_ args: [String]) throws -> String {

@@ -47,7 +47,7 @@ public final class EffectRunner: EffectRunning {
             GrowthMonitor(
                 engine: engine, publish: publish,
                 requestWalk: { names in Task { await measurerBox.measurer?.measure(names) } },
-                engineFiguresOnly: source == .helper)
+                engineFiguresOnly: source == .helper, engineFiguresEvery: Self.engineFiguresIntervalFromEnvironment())
         }
         let measurer = SizeMeasurer(
             probe: DirectVolumeProbe(engine: engine, preference: source), clock: clock, refreshEvery: sizeRefresh,
@@ -112,6 +112,17 @@ public final class EffectRunner: EffectRunning {
             return true
         }
         if due { FreedMemory.release() }
+    }
+
+    /// `VOLTOP_ENGINE_FIGURES_INTERVAL` (1 s to an hour; for tests), else 30 s: how often growth without direct reads
+    /// asks the engine for its figures (`/system/df` walks every volume).
+    static func engineFiguresIntervalFromEnvironment() -> Double {
+        if let text = ProcessInfo.processInfo.environment["VOLTOP_ENGINE_FIGURES_INTERVAL"], let seconds = Double(text), seconds >= 1,
+            seconds <= 3600
+        {
+            return seconds
+        }
+        return 30
     }
 
     /// `VOLTOP_LIVENESS_INTERVAL` (0.1 s to an hour), else 15 s.
