@@ -8,6 +8,8 @@ public struct EngineEndpoint: Sendable, Equatable {
         case unix(path: String)
         /// TCP, optionally with TLS.
         case tcp(host: String, port: Int, tls: TLSSettings?)
+        /// `ssh://[user@]host[:port]`: the system ssh client runs `docker system dial-stdio` there (`SSHDialer`).
+        case ssh(SSHDialer.Target)
     }
 
     /// TLS material for a TCP endpoint.
@@ -50,6 +52,7 @@ public struct EngineEndpoint: Sendable, Equatable {
         switch transport {
         case .unix(let path): return "unix://\(path)"
         case .tcp(let host, let port, _): return "tcp://\(host):\(port)"
+        case .ssh(let target): return target.address
         }
     }
 
@@ -77,10 +80,11 @@ public struct EngineEndpoint: Sendable, Equatable {
             return EngineEndpoint(transport: .unix(path: path), source: source)
         }
         if value.hasPrefix("ssh://") {
-            throw EngineError(
-                .invalidArgument,
-                "\(source) is \(value): voltop does not speak ssh:// yet. Forward the remote socket instead: "
-                    + "ssh -nNT -L /tmp/docker.sock:/var/run/docker.sock HOST, then --host unix:///tmp/docker.sock")
+            switch SSHDialer.Target.parse(value) {
+            case .success(let target): return EngineEndpoint(transport: .ssh(target), source: source)
+            case .failure(let invalid):
+                throw EngineError(.invalidArgument, "\(source) is \(Sanitizer.inline(value)): \(invalid.why)")
+            }
         }
         if value.hasPrefix("npipe://") || value.hasPrefix("fd://") {
             throw EngineError(.invalidArgument, "\(source) is \(value): that transport is not available here; use unix:// or tcp://")

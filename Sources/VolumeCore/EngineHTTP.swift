@@ -42,6 +42,9 @@ struct EngineHTTP: Sendable {
         case .tcp(_, _, let tls):
             self.socketPath = nil
             self.client = try EngineClients.client(for: tls)
+        case .ssh(let target):
+            self.socketPath = try SSHDialer.dialer(for: target).socketPath
+            self.client = try EngineClients.client(for: nil)
         }
     }
 
@@ -54,7 +57,7 @@ struct EngineHTTP: Sendable {
             q = "?" + items.joined(separator: "&")
         }
         switch endpoint.transport {
-        case .unix:
+        case .unix, .ssh:
             let socket = (socketPath ?? "").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
             return "http+unix://\(socket)\(path)\(q)"
         case .tcp(let host, let port, let tls):
@@ -97,7 +100,7 @@ struct EngineHTTP: Sendable {
         var request = HTTPClientRequest(url: url(path, query: query, byteQuery: byteQuery))
         request.method = method
         // A unix socket has no host; dockerd rejects requests without a Host header.
-        if case .unix = endpoint.transport { request.headers.add(name: "Host", value: "docker") }
+        if socketPath != nil { request.headers.add(name: "Host", value: "docker") }
         request.headers.add(name: "User-Agent", value: "voltop/\(VoltopVersion.current)")
         if let body {
             request.headers.add(name: "Content-Type", value: contentType)
@@ -132,7 +135,7 @@ struct EngineHTTP: Sendable {
     /// side (`DockerEngine.ping`), not by the stream's silence.
     func stream(_ path: String, query: [(String, String)]) async throws -> (Int, HTTPClientResponse.Body) {
         var request = HTTPClientRequest(url: url(path, query: query))
-        if case .unix = endpoint.transport { request.headers.add(name: "Host", value: "docker") }
+        if socketPath != nil { request.headers.add(name: "Host", value: "docker") }
         request.headers.add(name: "Accept", value: "application/x-ndjson, application/json")
         counter.increment()
         let limit = EngineTimeouts.limited(EngineTimeouts.head)
@@ -163,7 +166,7 @@ struct EngineHTTP: Sendable {
     ) async throws -> (status: Int, headers: [(String, String)], body: HTTPClientResponse.Body) {
         var request = HTTPClientRequest(url: url(path, query: query, byteQuery: byteQuery))
         request.method = method
-        if case .unix = endpoint.transport { request.headers.add(name: "Host", value: "docker") }
+        if socketPath != nil { request.headers.add(name: "Host", value: "docker") }
         request.headers.add(name: "User-Agent", value: "voltop/\(VoltopVersion.current)")
         counter.increment()
         logger.debug("engine request", metadata: ["method": "\(method.rawValue)", "path": "\(path)", "stream": "true"])
@@ -230,6 +233,17 @@ struct EngineHTTP: Sendable {
                     + "Check the daemon (systemctl status docker) and restart it if needed",
                 cause: text)
         }
+        if case .ssh(let target) = endpoint.transport {
+            if let why = (try? SSHDialer.dialer(for: target))?.takeFailure(waiting: 2) {
+                // ssh said why; the reset connection it left behind adds nothing.
+                return EngineError(.unreachable, "\(why) (\(found))")
+            }
+            return EngineError(
+                .unreachable,
+                "cannot reach the engine over \(target.address) (\(found)): is docker running on that host? "
+                    + "Try: ssh \(target.user.map { "-l \($0) " } ?? "")\(target.port.map { "-p \($0) " } ?? "")\(target.host) docker version",
+                cause: text)
+        }
         if let socketPath {
             switch SocketProbe.connectErrno(socketPath) {
             case .some(EACCES), .some(EPERM):
@@ -285,6 +299,7 @@ struct EngineHTTP: Sendable {
     }
 
     var displayAddress: String {
+        if case .ssh(let target) = endpoint.transport { return target.address }
         if let socketPath { return "unix://\(socketPath)" }
         return endpoint.address
     }

@@ -40,7 +40,7 @@ struct Voltop: AsyncParsableCommand {
 
 /// Options every subcommand shares.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: [.customShort("H"), .long], help: "Engine address: unix:///path or tcp://host:port.")
+    @Option(name: [.customShort("H"), .long], help: "Engine address: unix:///path, tcp://host:port or ssh://[user@]host[:port].")
     var host: String?
 
     @Option(name: .long, help: "Docker context to use.")

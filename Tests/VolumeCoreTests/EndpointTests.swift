@@ -39,8 +39,12 @@ import Testing
     @Test func rejectsBadHosts() {
         #expect(throws: EngineError.self) { try EngineEndpoint.parseHost("tcp://h:99999", tls: nil, source: "t") }
         #expect(throws: EngineError.self) { try EngineEndpoint.parseHost("ftp://h", tls: nil, source: "t") }
-        let ssh = #expect(throws: EngineError.self) { try EngineEndpoint.parseHost("ssh://me@h", tls: nil, source: "t") }
-        #expect(ssh?.message.contains("ssh -nNT -L") == true)
+        let ssh = try? EngineEndpoint.parseHost("ssh://me@h:2222", tls: nil, source: "t")
+        #expect(ssh?.transport == .ssh(SSHDialer.Target(user: "me", host: "h", port: 2222)))
+        #expect(ssh?.address == "ssh://me@h:2222")
+        #expect(ssh?.isLocal == false)
+        let password = #expect(throws: EngineError.self) { try EngineEndpoint.parseHost("ssh://me:secret@h", tls: nil, source: "t") }
+        #expect(password?.message.contains("ssh-agent") == true)
     }
 
     @Test func precedenceFollowsTheDockerCLI() throws {

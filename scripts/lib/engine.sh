@@ -80,6 +80,8 @@ vt_install_deps() {
     command -v openssl >/dev/null 2>&1 || missing+=(openssl)
     command -v hyperfine >/dev/null 2>&1 || missing+=(hyperfine)
     command -v gdu >/dev/null 2>&1 || missing+=(gdu)
+    [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+    command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
     [ -f /usr/include/ncursesw/curses.h ] || missing+=(ncursesw-headers)
 
     if [ ${#missing[@]} -eq 0 ]; then
@@ -94,8 +96,18 @@ vt_install_deps() {
         apt-get update
         VT_APT_UPDATED=1
     fi
+    # openssh-server's postinst would start the system's sshd on port 22: policy-rc.d forbids starting services
+    # for the install (the tests start a private sshd of their own, scripts/lib/sshd.sh).
+    local policy=/usr/sbin/policy-rc.d made_policy=0
+    if [ ! -e "$policy" ]; then
+        printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && made_policy=1
+    fi
     DEBIAN_FRONTEND=noninteractive apt-get install -y \
-        docker.io busybox-static libncursesw5-dev tmux curl hyperfine gdu openssl
+        docker.io busybox-static libncursesw5-dev tmux curl hyperfine gdu openssl openssh-server openssh-client || {
+        [ "$made_policy" = 0 ] || rm -f "$policy"
+        vt_die "apt-get install failed"
+    }
+    [ "$made_policy" = 0 ] || rm -f "$policy"
 }
 
 # ----------------------------------------------------------------------------
