@@ -12,6 +12,23 @@ extension DockerEngine {
         return Catalog(volumes: try await volumes, containers: try await containers, sizes: sizes, anonymity: anonymity)
     }
 
+    /// The catalog with the engine's sizes where the engine gives them: a failing `/system/df` (Podman fails it for
+    /// the whole engine when one container is broken) leaves every size unknown and is returned, not thrown, so that
+    /// the volumes are still listed (and measured directly where voltop can).
+    public func catalogWithSizes(volumeFilters: [String: [String]] = [:]) async throws -> (catalog: Catalog, sizesError: EngineError?) {
+        async let volumes = self.volumes(filters: volumeFilters)
+        async let containers = self.containers()
+        var sizesError: EngineError?
+        var sizes: [String: (size: Int64, refCount: Int64)]?
+        do {
+            sizes = try await diskUsage()
+        } catch {
+            sizesError = error as? EngineError ?? EngineError(.engineFailure, "\(error)")
+        }
+        let catalog = Catalog(volumes: try await volumes, containers: try await containers, sizes: sizes, anonymity: anonymity)
+        return (catalog, sizesError)
+    }
+
     /// Fills `volumesFrom` for the entry's owners by inspecting only those containers (`HostConfig.VolumesFrom`),
     /// and returns each owner's detail (all mounts, tmpfs included) keyed by container id.
     ///

@@ -72,7 +72,18 @@ struct ListCommand: AsyncParsableCommand {
 
     func run() async throws {
         let engine = try await global.connect()
-        var catalog = try await engine.catalog(volumeFilters: try Self.engineFilters(filter), withSizes: size)
+        var catalog: Catalog
+        if size {
+            let (listed, sizesError) = try await engine.catalogWithSizes(volumeFilters: try Self.engineFilters(filter))
+            catalog = listed
+            if let sizesError {
+                Output.warn(
+                    "warning: the engine's sizes are not available (\(sizesError)): sizes are shown only where voltop reads "
+                        + "the volume itself")
+            }
+        } else {
+            catalog = try await engine.catalog(volumeFilters: try Self.engineFilters(filter))
+        }
         // One size everywhere: disk usage where voltop can read the volume (as the dashboard, the tree and `du`
         // show it), the engine's figure (file lengths only) elsewhere, marked `~`.
         var measured: Set<String> = []

@@ -311,3 +311,18 @@ final class LockedFlag: @unchecked Sendable {
         lock.unlock()
     }
 }
+
+/// An engine whose `/system/df` fails for everyone (Podman 4.3 does, when one container is broken): `ls --size`
+/// still lists every volume, says why sizes are missing, and exits 0.
+@Suite(.enabled(if: HostileEngine.isAvailable, "needs python3 for the fake engine"))
+struct FailingDiskUsageTests {
+    @Test func lsSizeListsTheVolumesAndSaysWhySizesAreMissing() throws {
+        let engine = try HostileEngine("dffails")
+        let r = try engine.voltop(["ls", "--size"])
+        let out = String(decoding: r.out, as: UTF8.self)
+        let err = String(decoding: r.err, as: UTF8.self)
+        #expect(r.status == 0, "\(err)")
+        #expect(out.contains("NAME") && out.split(separator: "\n").count > 1, "\(out)")
+        #expect(err.contains("the engine's sizes are not available") && err.contains("failed to get state of container"), "\(err)")
+    }
+}

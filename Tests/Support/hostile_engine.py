@@ -16,6 +16,8 @@ It answers the requests voltop sends (/_ping, /version, /info, /volumes, /volume
   huge       200,000 volumes, one of them with a 50 MB label
   many       200,000 volumes (small labels)
   biglabel   one volume with a 50 MB label
+  dffails    /system/df fails with HTTP 500 as Podman's does when one container is broken ("failed to get state of
+             container …"); everything else is normal
   normal     a small, well-behaved engine
 
 It prints "ready" on stdout once it listens. Stop it with SIGTERM.
@@ -223,6 +225,8 @@ class Handler(BaseHTTPRequestHandler):
         if r.startswith("/images/"):
             return self.error(404, "no such image")
         if r == "/system/df":
+            if MODE == "dffails":
+                return self.error(500, "failed to get state of container 2798aadcf34f: no such container")
             return self.reply(200, disk_usage())
         if r == "/events":
             self.send_response(200)
