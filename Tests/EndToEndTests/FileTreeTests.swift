@@ -204,7 +204,8 @@ extension DashboardTests {
         let tmux = try TmuxSession(cols: 120, rows: 32, arguments: arguments)
         try openFiles(tmux, volume)
         try tmux.waitFor("each symlink with its target") { $0.contains("current → app/logs") && $0.contains("escape → /etc/shadow") }
-        try selectRow(tmux, "current →")
+        // (selectRow matches the row's text between style changes: a name, not `name → target`.)
+        try selectRow(tmux, "current")
         try tmux.keys("Enter")
         try tmux.waitFor("Enter on a symlink says it is not followed") { $0.contains("current is a link to app/logs, not followed") }
         try tmux.keys("a")  // any key clears the notice (and the size kind changes, keeping the selection)
@@ -213,7 +214,7 @@ extension DashboardTests {
         let screen = try tmux.waitFor("so does p") { $0.contains("link to app/logs, not followed") }
         #expect(!screen.contains("Preview"), "nothing opens:\n\(screen)")
 
-        try selectRow(tmux, "▸ app/")
+        try selectRow(tmux, "app")  // the largest entry: the first row
         try tmux.keys("Enter")
         try tmux.waitFor("app alone under a breadcrumb") { screen in
             screen.contains("\(volume) / app") && screen.contains("logs/") && !screen.contains("current →")

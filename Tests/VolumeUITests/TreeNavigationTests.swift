@@ -154,6 +154,9 @@ import Testing
         Fixture.press([.enter], &s)
         #expect(s.keyScopes == [.files, .global])
         #expect(crumb(s).contains("/LOG 1 of 3 matches · n/N"), "\(crumb(s))")
+        // A rescan (helper mode polls) keeps the matches and where the cursor is among them.
+        _ = Dashboard.reduce(&s, .filesScanned(volume: vol, .success(try await F.scan(root))))
+        #expect(crumb(s).contains("/LOG 1 of 3 matches · n/N"), "after a rescan: \(crumb(s))")
         Fixture.press([.char("n")], &s)
         #expect(F.selectedPath(s) == ["app", "logs", "2026-11.log"])
         #expect(s.files?.expanded.contains(path("app", "logs")) == true)

@@ -48,8 +48,6 @@ struct FilePane: Sendable {
         var matches: [[[UInt8]]] = []
         /// Whether there were more matches than `limit`.
         var isCapped = false
-        /// The match the cursor was last taken to.
-        var current: Int?
 
         /// Most matches kept (a search for `e` in a million files stays quick).
         static let limit = 1000
@@ -151,7 +149,6 @@ struct FilePane: Sendable {
 
     /// Finds the entries below the shown root whose names contain the search text, in the order the tree shows them.
     mutating func findMatches() {
-        search.current = nil
         guard let tree, search.isActive, let start = tree.node(at: base) else {
             search.matches = []
             search.isCapped = false
@@ -209,7 +206,6 @@ struct FilePane: Sendable {
             index = forward ? 0 : matches.count - 1
         }
         reveal(matches[index])
-        search.current = index
         return true
     }
 

@@ -172,7 +172,9 @@ extension Dashboard {
         } else if count == 0 {
             found = " no match"
         } else {
-            let position = search.current.map { "\($0 + 1) of " } ?? ""
+            // Where the cursor is among the matches (on one of them), whatever moved it there.
+            let here = pane.selectedRow.flatMap { row in search.matches.firstIndex(of: row.path) }
+            let position = here.map { "\($0 + 1) of " } ?? ""
             found = " \(position)\(count)\(search.isCapped ? "+" : "") match\(count == 1 ? "" : "es")" + (search.isEditing ? "" : " · n/N")
         }
         right = right.adding(found, .dim).adding(" ")
