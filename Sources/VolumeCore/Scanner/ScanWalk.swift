@@ -49,6 +49,8 @@ final class ScanWalk: @unchecked Sendable {
         var names: [UInt8] = []
         /// Symlink targets of the directory being read, by position in `pending`.
         var pendingTargets: [(index: Int, target: [UInt8])] = []
+        /// Scratch for `readlinkat` (one per worker, not one per link).
+        var linkBuffer = [UInt8](repeating: 0, count: Int(PATH_MAX))
         /// Symlink targets stored so far, by node.
         var linkTargets: [(node: UInt32, target: [UInt8])] = []
         var pendingDirectories = 0
@@ -376,7 +378,9 @@ final class ScanWalk: @unchecked Sendable {
                 case .symlink:
                     state.totals.symlinks += 1
                     // The link's own text, read relative to its directory (readlinkat never follows).
-                    if let target = Self.readLink(dfd, name) { state.pendingTargets.append((state.pending.count, target)) }
+                    if let target = Self.readLink(dfd, name, &state.linkBuffer) {
+                        state.pendingTargets.append((state.pending.count, target))
+                    }
                 default: state.totals.others += 1
                 }
                 if kind != .directory && st.st_nlink > 1 && !firstSight(UInt64(st.st_dev), UInt64(st.st_ino)) {
@@ -486,8 +490,7 @@ final class ScanWalk: @unchecked Sendable {
     }
 
     /// A symlink's target as `readlinkat` gives it (at most `PATH_MAX` bytes); nil when it cannot be read.
-    private static func readLink(_ dirFD: Int32, _ name: UnsafePointer<CChar>) -> [UInt8]? {
-        var buffer = [UInt8](repeating: 0, count: Int(PATH_MAX))
+    private static func readLink(_ dirFD: Int32, _ name: UnsafePointer<CChar>, _ buffer: inout [UInt8]) -> [UInt8]? {
         let n = buffer.withUnsafeMutableBufferPointer { b in
             b.baseAddress.map { readlinkat(dirFD, name, UnsafeMutableRawPointer($0).assumingMemoryBound(to: CChar.self), b.count) } ?? -1
         }
