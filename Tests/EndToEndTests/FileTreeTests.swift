@@ -59,8 +59,8 @@ extension DashboardTests {
             screen.split(separator: "\n").contains { $0.contains("logs/") && $0.contains("28.0 KiB") }
         }
 
-        // Expand logs/ (selected first: it is the largest) to see the log file with its size.
-        try tmux.keys("Enter")
+        // Expand logs/ in place (selected first: it is the largest) to see the log file with its size.
+        try tmux.keys("l")
         screen = try tmux.waitFor("logs/ expanded") { $0.contains("app.log") && $0.contains("24.0 KiB") }
 
         // A container writes while the pane is open: the new file and the larger total appear without a key.
@@ -184,6 +184,50 @@ extension DashboardTests {
         #expect(!screen.contains("in use (stopped)"))
         try tmux.keys("d")
         try tmux.waitFor("the remove confirm, not a refusal") { $0.contains("Remove volume") && !$0.contains("held by a voltop helper") }
+        try tmux.keys("Escape")
+        try tmux.keys("q")
+        try tmux.waitFor("VOLTOP-EXITED 0", timeout: 5)
+    }
+
+    /// Symlinks show their target and are never followed, Enter steps into a directory under a breadcrumb and
+    /// Backspace steps out, and `/` finds a name below: read directly and through a helper container (whose
+    /// archive carries the link target in the tar header).
+    @Test(arguments: [[], ["--source", "helper"]])
+    func symlinkTargetsBreadcrumbAndSearch(arguments: [String]) throws {
+        let volume = name(arguments.isEmpty ? "links" : "links-h")
+        try E2E.docker(["volume", "create", "--label", "voltop.e2e=\(id)", volume])
+        defer { _ = try? E2E.docker(["volume", "rm", "-f", volume], check: false) }
+        try E2E.docker([
+            "run", "--rm", "--network", "none", "-v", "\(volume):/d", E2E.image, "sh", "-c",
+            "mkdir -p /d/app/logs && echo hi > /d/app/logs/today.log && ln -s app/logs /d/current && ln -s /etc/shadow /d/escape"
+        ])
+        let tmux = try TmuxSession(cols: 120, rows: 32, arguments: arguments)
+        try openFiles(tmux, volume)
+        try tmux.waitFor("each symlink with its target") { $0.contains("current → app/logs") && $0.contains("escape → /etc/shadow") }
+        // (selectRow matches the row's text between style changes: a name, not `name → target`.)
+        try selectRow(tmux, "current")
+        try tmux.keys("Enter")
+        try tmux.waitFor("Enter on a symlink says it is not followed") { $0.contains("current is a link to app/logs, not followed") }
+        try tmux.keys("a")  // any key clears the notice (and the size kind changes, keeping the selection)
+        try tmux.waitFor("the notice is gone") { !$0.contains("not followed (voltop") }
+        try tmux.keys("p")
+        let screen = try tmux.waitFor("so does p") { $0.contains("link to app/logs, not followed") }
+        #expect(!screen.contains("Preview"), "nothing opens:\n\(screen)")
+
+        try selectRow(tmux, "app")  // the largest entry: the first row
+        try tmux.keys("Enter")
+        try tmux.waitFor("app alone under a breadcrumb") { screen in
+            screen.contains("\(volume) / app") && screen.contains("logs/") && !screen.contains("current →")
+        }
+        try tmux.keys("/")
+        try tmux.type("TODAY")
+        try tmux.keys("Enter")
+        try tmux.waitFor("the search expands logs/ to the match") { $0.contains("today.log") && $0.contains("1 of 1 match") }
+        try tmux.keys("BSpace")
+        try tmux.waitFor("Backspace steps back out") { $0.contains("current → app/logs") && !$0.contains("\(volume) / app") }
+        // Esc clears the search, then leaves the tree.
+        try tmux.keys("Escape")
+        try tmux.waitFor("the search is cleared") { !$0.contains("/TODAY") }
         try tmux.keys("Escape")
         try tmux.keys("q")
         try tmux.waitFor("VOLTOP-EXITED 0", timeout: 5)

@@ -86,6 +86,33 @@ import Testing
         return tree.ownApparentBytes(of: node) + tree.children(of: node).reduce(0) { $0 + directorySizes(tree, $1) }
     }
 
+    /// A symlink's target is kept (only for symlinks), read without following it, from a walk and from an archive
+    /// alike; the display form escapes what a terminal would act on.
+    @Test(arguments: ["gnu", "pax"])
+    func symlinkTargetsAreKeptByTheWalkAndTheArchive(format: String) async throws {
+        let t = try ScannerScratch("link-targets")
+        try t.dir("root")
+        try t.dir("root/d")
+        try t.file("root/d/f", size: 3)
+        let targets = ["d/f", "/etc/passwd", "..", "dangling/\u{1B}[31mred\nx", "d"]
+        for (i, target) in targets.enumerated() { try t.symlink(target, "root/l\(i)") }
+        let walked = try await VolumeScanner.scan(rootPath: t.full("root"))
+        let (built, _) = try Self.build(try Self.archive(t.full("root"), format: format), chunk: 4096)
+        for tree in [walked, built] {
+            for (i, target) in targets.enumerated() {
+                let link = try #require(tree.node(at: [Array("l\(i)".utf8)]))
+                #expect(tree.kind(of: link) == .symlink)
+                #expect(tree.linkTarget(of: link) == Array(target.utf8))
+            }
+            let hostile = try #require(tree.node(at: [Array("l3".utf8)]))
+            #expect(tree.displayLinkTarget(of: hostile) == "dangling/\\e[31mred\\nx")
+            let file = try #require(tree.node(at: [Array("d".utf8), Array("f".utf8)]))
+            #expect(tree.linkTarget(of: file) == nil)
+            #expect(tree.linkTarget(of: tree.root) == nil)
+            #expect(tree.store.linkTargets.count == targets.count, "only symlinks take room")
+        }
+    }
+
     @Test(arguments: ["gnu", "pax"])
     func archiveOfATreeMatchesTheWalk(format: String) async throws {
         let t = try Self.tree()

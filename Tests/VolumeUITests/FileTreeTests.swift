@@ -105,9 +105,9 @@ import Testing
         defer { F.remove(root) }
         var s = try await F.opened(root)
         F.select(["app"], &s)
-        Fixture.press([.enter], &s)
+        Fixture.press([.char("l")], &s)
         F.select(["app", "logs"], &s)
-        #expect(Fixture.press([.enter], &s) == [.watchFiles(volume: vol, directories: [[], bytes(["app"]), bytes(["app", "logs"])])])
+        #expect(Fixture.press([.char("l")], &s) == [.watchFiles(volume: vol, directories: [[], bytes(["app"]), bytes(["app", "logs"])])])
         // Collapsing app hides logs: only the root stays watched; expanding it again brings logs back.
         F.select(["app"], &s)
         #expect(Fixture.press([.char("h")], &s) == [.watchFiles(volume: vol, directories: [[]])])
@@ -243,7 +243,7 @@ import Testing
         defer { F.remove(root) }
         var s = try await F.opened(root)
         F.select(["app"], &s)
-        Fixture.press([.enter], &s)
+        Fixture.press([.char("l")], &s)
         F.select(["app", "config.json"], &s)
         #expect(Fixture.press([.enter], &s) == [.previewFile(volume: vol, path: bytes(["app", "config.json"]))])
         #expect(s.keyScopes == [.preview, .global])

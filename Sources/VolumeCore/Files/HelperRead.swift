@@ -165,7 +165,9 @@ struct ArchiveTree {
             return
         }
         let before = builder.count
-        try builder.add(parts, kind: kind, apparent: apparent, allocated: allocated, mtime: entry.mtime, isDuplicateLink: duplicate)
+        try builder.add(
+            parts, kind: kind, apparent: apparent, allocated: allocated, mtime: entry.mtime, isDuplicateLink: duplicate,
+            linkTarget: kind == .symlink ? entry.linkName : nil)
         // Directories made up on the way count as entries too.
         progress.entries += builder.count - before
         if kind == .directory { progress.directories += 1 }

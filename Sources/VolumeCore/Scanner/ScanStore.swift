@@ -66,6 +66,9 @@ final class ScanStore: @unchecked Sendable {
     private(set) var entryCount = 0
     private(set) var nameByteCount = 0
     private(set) var directoryCount = 0
+    /// The targets of the symlinks, by node (only symlinks take room), as `readlink` gave them; set once before
+    /// the tree is handed out.
+    var linkTargets: [UInt32: [UInt8]] = [:]
 
     private var regions: [(base: UnsafeMutableRawPointer, length: Int)] = []
 
@@ -154,6 +157,7 @@ final class ScanStore: @unchecked Sendable {
     /// Bytes the stored tree occupies: the used part of every column.
     var footprint: Int {
         entryCount * Self.bytesPerEntry + nameByteCount + directoryCount * Self.bytesPerDirectory
+            + linkTargets.values.reduce(0) { $0 + $1.count + 16 }
     }
 
     @inline(__always) func kind(_ i: Int) -> ScanTree.Kind {

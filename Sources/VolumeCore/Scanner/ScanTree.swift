@@ -179,6 +179,13 @@ public struct ScanTree: Sendable {
     /// The path below the root made safe for a terminal.
     public func displayPath(of node: Node) -> String { Sanitizer.inline(bytes: path(of: node)) }
 
+    /// Where a symlink points, exactly as `readlink` (or the archive's link name) gave it; nil for anything else,
+    /// or when it could not be read. Never followed: it is text, and untrusted (see `displayLinkTarget(of:)`).
+    public func linkTarget(of node: Node) -> [UInt8]? { store.linkTargets[node.raw] }
+
+    /// A symlink's target made safe for a terminal; nil for anything else.
+    public func displayLinkTarget(of node: Node) -> String? { linkTarget(of: node).map { Sanitizer.inline(bytes: $0) } }
+
     /// The entry's own `st_size` (for a directory, the directory file itself).
     public func ownApparentBytes(of node: Node) -> Int64 { store.apparent[node.index] }
 
@@ -274,24 +281,65 @@ public struct ScanTree: Sendable {
     public func children(of node: Node, sortedBy key: ChildOrder, descending: Bool? = nil) -> [Node] {
         let desc = descending ?? key.descendsByDefault
         var nodes = children(of: node)
+        nodes.sort { a, b in precedes(a, b, sortedBy: key, descending: desc) }
+        return nodes
+    }
+
+    /// Whether `a` comes before `b` among siblings sorted by a key (ties broken by name), as
+    /// `children(of:sortedBy:descending:)` orders them.
+    public func precedes(_ a: Node, _ b: Node, sortedBy key: ChildOrder, descending: Bool) -> Bool {
         func nameOrder(_ a: Node, _ b: Node) -> Bool {
             store.nameBuffer(a.index).lexicographicallyPrecedes(store.nameBuffer(b.index))
         }
-        func by<T: Comparable>(_ value: @escaping (Node) -> T) -> (Node, Node) -> Bool {
-            { a, b in
-                let (x, y) = (value(a), value(b))
-                if x != y { return desc ? x > y : x < y }
-                return nameOrder(a, b)
-            }
+        func by<T: Comparable>(_ value: (Node) -> T) -> Bool {
+            let (x, y) = (value(a), value(b))
+            if x != y { return descending ? x > y : x < y }
+            return nameOrder(a, b)
         }
         switch key {
-        case .apparentSize: nodes.sort(by: by(apparentBytes(of:)))
-        case .allocatedSize: nodes.sort(by: by(allocatedBytes(of:)))
-        case .modified: nodes.sort(by: by(newestModified(of:)))
-        case .itemCount: nodes.sort(by: by(itemCount(of:)))
-        case .name: nodes.sort { a, b in desc ? nameOrder(b, a) : nameOrder(a, b) }
+        case .apparentSize: return by(apparentBytes(of:))
+        case .allocatedSize: return by(allocatedBytes(of:))
+        case .modified: return by(newestModified(of:))
+        case .itemCount: return by(itemCount(of:))
+        case .name: return descending ? nameOrder(b, a) : nameOrder(a, b)
         }
-        return nodes
+    }
+
+    /// The entries below `ancestor` (at any depth, `ancestor` left out) whose name contains `needle`, ignoring
+    /// case, in node order; at most `limit` of them. ASCII names are compared byte by byte; others as
+    /// displayed (escaped).
+    public func nodes(below ancestor: Node, whereNameContains needle: String, limit: Int) -> [Node] {
+        let lowered = needle.lowercased()
+        let bytes = Array(lowered.utf8)
+        guard !bytes.isEmpty, limit > 0 else { return [] }
+        let isASCII = bytes.allSatisfy { $0 < 0x80 }
+        func lower(_ c: UInt8) -> UInt8 { c >= 0x41 && c <= 0x5A ? c | 0x20 : c }
+        func contains(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard name.count >= bytes.count else { return false }
+            if name.allSatisfy({ $0 < 0x80 }) && isASCII {
+                for start in 0...(name.count - bytes.count) {
+                    var i = 0
+                    while i < bytes.count && lower(name[start + i]) == bytes[i] { i += 1 }
+                    if i == bytes.count { return true }
+                }
+                return false
+            }
+            return Sanitizer.inline(bytes: name).lowercased().contains(lowered)
+        }
+        func isBelow(_ i: Int) -> Bool {
+            var p = store.parent[i]
+            while p != ScanStore.noParent {
+                if p == ancestor.raw { return true }
+                p = store.parent[Int(p)]
+            }
+            return false
+        }
+        var out: [Node] = []
+        for i in 1..<max(1, count) where contains(store.nameBuffer(i)) && isBelow(i) {
+            out.append(Node(UInt32(i)))
+            if out.count == limit { break }
+        }
+        return out
     }
 
     /// The node reached from the root through the given names, without following symlinks; nil when missing.

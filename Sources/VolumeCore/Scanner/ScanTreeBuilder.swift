@@ -15,6 +15,8 @@ struct ScanTreeBuilder {
         var allocated: Int64 = 0
         var mtime: Int64 = 0
         var isDuplicateLink = false
+        /// A symlink's target (nil for anything else).
+        var linkTarget: [UInt8]?
         var children: [Int32] = []
     }
 
@@ -53,8 +55,10 @@ struct ScanTreeBuilder {
     ///   runs through something that is not a directory.
     @discardableResult
     mutating func add(
-        _ components: [[UInt8]], kind: ScanTree.Kind, apparent: Int64, allocated: Int64, mtime: Int64, isDuplicateLink: Bool = false
+        _ components: [[UInt8]], kind: ScanTree.Kind, apparent: Int64, allocated: Int64, mtime: Int64, isDuplicateLink: Bool = false,
+        linkTarget: [UInt8]? = nil
     ) throws -> Int {
+        let linkTarget = kind == .symlink ? linkTarget.map { Array($0.prefix(4096)) } : nil
         guard !components.isEmpty else {
             setRoot(apparent: apparent, allocated: allocated, mtime: mtime)
             return 0
@@ -81,6 +85,7 @@ struct ScanTreeBuilder {
                     records[e].allocated = allocated
                     records[e].mtime = mtime
                     records[e].isDuplicateLink = isDuplicateLink
+                    records[e].linkTarget = linkTarget
                     return e
                 }
                 guard records[Int(existing)].kind == .directory else {
@@ -102,6 +107,7 @@ struct ScanTreeBuilder {
                 record.allocated = allocated
                 record.mtime = mtime
                 record.isDuplicateLink = isDuplicateLink
+                record.linkTarget = linkTarget
             }
             records.append(record)
             records[Int(parent)].children.append(id)
@@ -173,7 +179,9 @@ struct ScanTreeBuilder {
                 order.append(contentsOf: r.children)
                 totals.directories += 1
             case .file: totals.files += 1
-            case .symlink: totals.symlinks += 1
+            case .symlink:
+                totals.symlinks += 1
+                if let target = r.linkTarget { store.linkTargets[UInt32(p)] = target }
             default: totals.others += 1
             }
             if r.kind != .directory {

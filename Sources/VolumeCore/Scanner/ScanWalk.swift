@@ -47,6 +47,12 @@ final class ScanWalk: @unchecked Sendable {
         var local: [ScanJob] = []
         var pending: [PendingEntry] = []
         var names: [UInt8] = []
+        /// Symlink targets of the directory being read, by position in `pending`.
+        var pendingTargets: [(index: Int, target: [UInt8])] = []
+        /// Scratch for `readlinkat` (one per worker, not one per link).
+        var linkBuffer = [UInt8](repeating: 0, count: Int(PATH_MAX))
+        /// Symlink targets stored so far, by node.
+        var linkTargets: [(node: UInt32, target: [UInt8])] = []
         var pendingDirectories = 0
         var totals = ScanTree.Totals()
         var problems: [(node: UInt32, errno: Int32)] = []
@@ -80,6 +86,7 @@ final class ScanWalk: @unchecked Sendable {
     private var failure: (any Error)?
     private var totals = ScanTree.Totals()
     private var problems: [(node: UInt32, errno: Int32)] = []
+    private var linkTargets: [(node: UInt32, target: [UInt8])] = []
 
     private let linkLock = NSLock()
     private var seenLinks = Set<DevIno>()
@@ -214,6 +221,7 @@ final class ScanWalk: @unchecked Sendable {
         totals.hardlinksSkipped += s.totals.hardlinksSkipped
         totals.otherFilesystems += s.totals.otherFilesystems
         problems += s.problems
+        linkTargets += s.linkTargets
     }
 
     /// Opens the start directory and fills slot 0 with it; on failure the scan fails.
@@ -320,6 +328,7 @@ final class ScanWalk: @unchecked Sendable {
         let dfd = dirfd(dir)
         state.pending.removeAll(keepingCapacity: true)
         state.names.removeAll(keepingCapacity: true)
+        state.pendingTargets.removeAll(keepingCapacity: true)
         state.pendingDirectories = 0
         state.directoriesRead += 1
         var readErrno: Int32 = 0
@@ -366,7 +375,12 @@ final class ScanWalk: @unchecked Sendable {
                         state.totals.directories += 1
                     }
                 case .file: state.totals.files += 1
-                case .symlink: state.totals.symlinks += 1
+                case .symlink:
+                    state.totals.symlinks += 1
+                    // The link's own text, read relative to its directory (readlinkat never follows).
+                    if let target = Self.readLink(dfd, name, &state.linkBuffer) {
+                        state.pendingTargets.append((state.pending.count, target))
+                    }
                 default: state.totals.others += 1
                 }
                 if kind != .directory && st.st_nlink > 1 && !firstSight(UInt64(st.st_dev), UInt64(st.st_ino)) {
@@ -472,6 +486,16 @@ final class ScanWalk: @unchecked Sendable {
         }
         s.dirFirstChild[d] = UInt32(start)
         s.dirChildCount[d] = UInt32(count)
+        for (index, target) in state.pendingTargets { state.linkTargets.append((UInt32(start + index), target)) }
+    }
+
+    /// A symlink's target as `readlinkat` gives it (at most `PATH_MAX` bytes); nil when it cannot be read.
+    private static func readLink(_ dirFD: Int32, _ name: UnsafePointer<CChar>, _ buffer: inout [UInt8]) -> [UInt8]? {
+        let n = buffer.withUnsafeMutableBufferPointer { b in
+            b.baseAddress.map { readlinkat(dirFD, name, UnsafeMutableRawPointer($0).assumingMemoryBound(to: CChar.self), b.count) } ?? -1
+        }
+        guard n >= 0 else { return nil }
+        return Array(buffer.prefix(n))
     }
 
     // MARK: Progress
@@ -519,6 +543,7 @@ final class ScanWalk: @unchecked Sendable {
         let failure = self.failure
         var totals = self.totals
         let problems = self.problems
+        let linkTargets = self.linkTargets
         condition.unlock()
         let done = completion
         completion = nil
@@ -534,6 +559,7 @@ final class ScanWalk: @unchecked Sendable {
             entries: nextEntry.load(ordering: .relaxed), nameBytes: nextNameByte.load(ordering: .relaxed),
             directories: nextDirectory.load(ordering: .relaxed))
         store.aggregate()
+        store.linkTargets = Dictionary(linkTargets, uniquingKeysWith: { a, _ in a })
         totals.apparentBytes = store.dirApparent[0]
         totals.allocatedBytes = store.dirAllocated[0]
         totals.newestMtime = store.dirNewest[0]

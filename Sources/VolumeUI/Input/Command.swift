@@ -8,8 +8,11 @@ public enum Command: String, Sendable, CaseIterable {
     case switchPane
     /// Open the file-tree pane of the selected volume.
     case openFiles
-    /// File tree: expand a directory (or step into it, or preview a file); collapse it (or go to its parent).
+    /// File tree: expand a directory in place (again: go to its first entry; on a file, preview it); collapse it (or go
+    /// to its parent).
     case expand, collapse
+    /// File tree: show the selected directory as the root (with a breadcrumb), or go back up to its parent.
+    case stepInto, stepOut
     /// File tree: preview the selected file.
     case preview
     /// File tree: show apparent sizes or disk usage.
@@ -32,6 +35,8 @@ public enum Command: String, Sendable, CaseIterable {
     case refresh
     /// Show the mounts of every container.
     case mountsView
+    /// Mounts view: select the container's volume in the table (again: its next volume).
+    case showVolume
     /// Show every key binding.
     case help
     /// Show the engine's JSON for the selected volume.
@@ -50,7 +55,7 @@ public enum Command: String, Sendable, CaseIterable {
     case toggleMode, modeAnonymous, modeAll
     /// Create form: move between fields, submit.
     case nextField, previousField, submit
-    /// Inspect viewer: search and step through matches.
+    /// Inspect viewer and file tree: search and step through matches.
     case search, nextMatch, previousMatch
     /// Filter or search line: keep the text, or drop it.
     case applyInput, discardInput

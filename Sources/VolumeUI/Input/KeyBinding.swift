@@ -26,6 +26,8 @@ public struct KeyBinding: Sendable, Equatable {
         case prune
         /// The file-tree pane of one volume.
         case files
+        /// The file tree's search line while typing.
+        case treeSearch
         /// The preview of a file in the tree.
         case preview
         /// The owners dialog (`o`).
@@ -46,6 +48,7 @@ public struct KeyBinding: Sendable, Equatable {
             case .confirm: return "Remove confirm (d, D; d in the file tree)"
             case .prune: return "Prune dialog (p)"
             case .files: return "File tree (Enter, t)"
+            case .treeSearch: return "File tree search (/)"
             case .preview: return "File preview"
             case .owners: return "Owners (o)"
             }

@@ -2,7 +2,8 @@ extension KeyMap {
     /// The default keys, after lazydocker, k9s and ncdu habits.
     public static let `default` = KeyMap(
         bindings: globalBindings + volumeBindings + detailBindings + mountsBindings
-            + filesBindings + previewBindings + helpBindings + filterBindings + formBindings + inspectBindings + searchBindings
+            + filesBindings + treeSearchBindings + previewBindings + helpBindings + filterBindings + formBindings + inspectBindings
+            + searchBindings
             + confirmBindings + pruneBindings + ownersBindings)
 
     private static let ownersBindings = [
@@ -53,11 +54,13 @@ extension KeyMap {
             KeyBinding([.char("o")], .ownersDialog, "the volume's owners: stop, start or remove one (frees the volume)", scope: .volumes),
             KeyBinding([.char("D")], .removeMarked, "remove the marked volumes, after one confirm", scope: .volumes, footer: "rm marked"),
             KeyBinding([.char("u")], .toggleUnused, "show only unused volumes, or all", scope: .volumes, footer: "unused"),
-            KeyBinding([.char("m")], .mountsView, "mounts of every container (volumes, binds, tmpfs)", scope: .volumes, footer: "mounts"),
+            KeyBinding(
+                [.char("m")], .mountsView, "mounts of every container (volumes, binds, tmpfs), at a container using the volume",
+                scope: .volumes, footer: "mounts"),
             KeyBinding([.char("S")], .reverseSort, "reverse the sort order", scope: .volumes),
             KeyBinding([.char("w")], .sortByGrowth, "sort by growth: the fastest-growing volume first (and who writes)", scope: .volumes),
             KeyBinding(
-                [.tab], .switchPane, "switch between the table and the detail pane (resolves --volumes-from)", scope: .volumes,
+                [.tab], .switchPane, "switch between the table and the detail pane (to scroll it)", scope: .volumes,
                 footer: "details"),
             KeyBinding([.char("r"), .ctrl("r")], .refresh, "reload volumes, containers and sizes", scope: .volumes, footer: "refresh"),
             KeyBinding([.escape], .back, "dismiss the error, then clear the filter", scope: .volumes),
@@ -76,6 +79,9 @@ extension KeyMap {
     private static let mountsBindings =
         movement(.mounts, "move")
         + [
+            KeyBinding(
+                [.enter], .showVolume, "select the container's volume in the table (again: its next volume); m comes back",
+                scope: .mounts, footer: "volume"),
             KeyBinding([.escape, .char("m"), .char("q")], .back, "back to the volumes", scope: .mounts, footer: "volumes"),
             KeyBinding([.char("r"), .ctrl("r")], .refresh, "reload containers and their mounts", scope: .mounts, footer: "refresh"),
             KeyBinding([.char("?"), .function(1)], .help, "this help", scope: .mounts, footer: "help")
@@ -84,11 +90,18 @@ extension KeyMap {
     private static let filesBindings =
         movement(.files, "move")
         + [
-            KeyBinding([.escape, .char("q")], .back, "dismiss the error, else back to the volumes table", scope: .files, footer: "back"),
             KeyBinding(
-                [.enter, .char("l"), .right], .expand, "expand the directory (again: step into it); on a file, preview it", scope: .files,
+                [.escape, .char("q")], .back, "clear the search, dismiss the error, else back to the volumes table", scope: .files,
+                footer: "back"),
+            KeyBinding(
+                [.enter], .stepInto, "step into the directory: show it alone, under a breadcrumb; on a file, preview it", scope: .files,
                 footer: "open"),
-            KeyBinding([.char("h"), .left], .collapse, "collapse the directory, or go to its parent", scope: .files),
+            KeyBinding([.backspace], .stepOut, "step out of the directory stepped into, back to its parent", scope: .files),
+            KeyBinding(
+                [.char("l"), .right], .expand, "expand the directory in place (again: go to its first entry); on a file, preview it",
+                scope: .files),
+            KeyBinding(
+                [.char("h"), .left], .collapse, "collapse the directory, or go to its parent (at the top: step out)", scope: .files),
             KeyBinding([.char("p")], .preview, "preview the file: text, or a hex dump", scope: .files, footer: "preview"),
             KeyBinding([.char("s")], .cycleSort, "sort by the next column (size, name, modified, items)", scope: .files, footer: "sort"),
             KeyBinding([.char("S")], .reverseSort, "reverse the sort order", scope: .files),
@@ -99,8 +112,18 @@ extension KeyMap {
                 [.char("d"), .delete], .deleteEntry, "delete the file or directory, after a confirm (direct mode only)", scope: .files,
                 footer: "delete"),
             KeyBinding([.char("r"), .ctrl("r")], .refresh, "scan the volume again", scope: .files, footer: "rescan"),
+            KeyBinding(
+                [.char("/")], .search, "search names below the directory shown; the cursor jumps to a match", scope: .files,
+                footer: "search"),
+            KeyBinding([.char("n")], .nextMatch, "next match of the search", scope: .files),
+            KeyBinding([.char("N")], .previousMatch, "previous match of the search", scope: .files),
             KeyBinding([.char("?"), .function(1)], .help, "this help", scope: .files, footer: "help")
         ]
+
+    private static let treeSearchBindings = [
+        KeyBinding([.enter], .applyInput, "keep the search: n and N step through the matches", scope: .treeSearch, footer: "keep"),
+        KeyBinding([.escape], .discardInput, "clear the search", scope: .treeSearch, footer: "clear")
+    ]
 
     private static let previewBindings =
         movement(.preview, "scroll")

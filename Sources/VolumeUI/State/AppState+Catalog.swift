@@ -48,7 +48,11 @@ extension AppState {
         createdTimes = catalog.entries.map { $0.volume.createdAt.flatMap(RFC3339.seconds) }
         nameRanks = Self.nameRanks(catalog.entries)
         marked = marked.filter { indexByName[$0] != nil }
-        resolvedOwners = resolvedOwners.filter { indexByName[$0.key] != nil }
+        // Resolved owners hold while the volume's owners are the same containers.
+        resolvedOwners = resolvedOwners.filter { name, resolved in
+            indexByName[name].map { catalog.entries[$0].owners.map(\.containerID) == resolved.entry.owners.map(\.containerID) } ?? false
+        }
+        requestedOwners = requestedOwners.filter { indexByName[$0] != nil }
         resolveErrors = resolveErrors.filter { indexByName[$0.key] != nil }
         let ids = Set(catalog.containers.map(\.id))
         containerDetails = containerDetails.filter { ids.contains($0.key) }

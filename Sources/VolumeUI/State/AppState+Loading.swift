@@ -29,6 +29,16 @@ extension AppState {
         return [.loadContainerDetail(id)]
     }
 
+    /// Asks to resolve the selected volume's owners (`--volumes-from`) when the detail pane shows them and they are
+    /// neither known nor on their way; once per volume until the catalog changes its owners.
+    mutating func requestSelectedOwners() -> [Effect] {
+        guard mode == .volumes, let entry = selectedEntry, !entry.owners.isEmpty, resolvedOwners[entry.name] == nil,
+            resolveErrors[entry.name] == nil, !requestedOwners.contains(entry.name), PaneLayout(self, rows: rows, cols: cols).detail != nil
+        else { return [] }
+        requestedOwners.insert(entry.name)
+        return [.resolveOwners(entry.name)]
+    }
+
     /// Whether a spinner is on screen: first load, sizes being measured, or a dialog waiting for the engine.
     var isSpinning: Bool {
         if isLoadingCatalog && !hasLoadedCatalog { return true }

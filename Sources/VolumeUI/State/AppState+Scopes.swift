@@ -16,7 +16,7 @@ extension AppState {
         switch mode {
         case .help: return [.help, .global]
         case .mounts: return [.mounts, .global]
-        case .files: return [.files, .global]
+        case .files: return files?.search.isEditing == true ? [.treeSearch, .global] : [.files, .global]
         case .volumes: return focus == .detail ? [.detail, .volumes, .global] : [.volumes, .global]
         }
     }

@@ -70,6 +70,8 @@ public struct AppState: Sendable {
     var resolvedOwners: [String: ResolvedOwners] = [:]
     /// Why resolving a volume's owners failed, by volume name.
     var resolveErrors: [String: String] = [:]
+    /// Volumes whose owners were asked to be resolved and not yet answered.
+    var requestedOwners: Set<String> = []
     /// Container details (mounts incl. tmpfs) by container id.
     var containerDetails: [String: ContainerDetail] = [:]
     /// Container details asked for and not yet answered, or why they failed.

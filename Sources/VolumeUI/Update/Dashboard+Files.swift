@@ -168,11 +168,40 @@ extension Dashboard {
         var effects: [Effect] = []
         switch command {
         case .back:
-            if s.errorBanner != nil {
+            if pane.search.isActive {
+                pane.search = FilePane.TreeSearch()
+            } else if s.errorBanner != nil {
                 s.errorBanner = nil
                 return []
+            } else {
+                return closeFiles(&s)
             }
-            return closeFiles(&s)
+        case .stepInto:
+            guard let tree = pane.tree, let row = pane.selectedRow else { return [] }
+            guard tree.kind(of: row.node) == .directory else {
+                s.files = pane
+                return preview(&s)
+            }
+            pane.stepInto(row.path)
+            effects += watchIfChanged(&pane)
+        case .stepOut:
+            if pane.stepOut() {
+                effects += watchIfChanged(&pane)
+            } else {
+                s.notice = Notice(kind: .info, text: "already at the top of the volume (Esc returns to the table)")
+            }
+        case .search:
+            pane.search = FilePane.TreeSearch(isEditing: true)
+        case .nextMatch, .previousMatch:
+            guard pane.search.isActive else {
+                s.notice = Notice(kind: .info, text: "no search: press / and type part of a name")
+                return []
+            }
+            if pane.jumpToMatch(forward: command == .nextMatch) {
+                effects += watchIfChanged(&pane)
+            } else {
+                s.notice = Notice(kind: .info, text: "no name contains \"\(pane.search.input.text)\"")
+            }
         case .moveUp, .moveDown, .pageUp, .pageDown, .moveTop, .moveBottom:
             let page = max(1, fileTreeBody(PaneLayout(s, rows: s.rows, cols: s.cols).main).height - 1)
             pane.selection = target(of: command, from: pane.selection, count: pane.rows.count, page: page)
@@ -191,8 +220,8 @@ extension Dashboard {
                 s.files = pane
                 return preview(&s)
             default:
-                s.notice = Notice(
-                    kind: .info, text: "\(tree.displayName(of: row.node)) is a \(kindWord(tree.kind(of: row.node))): nothing to open")
+                s.files = pane
+                return preview(&s)
             }
         case .collapse:
             guard let row = pane.selectedRow else { return [] }
@@ -202,6 +231,8 @@ extension Dashboard {
                 effects += watchIfChanged(&pane)
             } else if row.depth > 0, let parent = pane.rows[..<pane.selection].lastIndex(where: { $0.depth < row.depth }) {
                 pane.selection = parent
+            } else if pane.stepOut() {
+                effects += watchIfChanged(&pane)
             }
         case .preview:
             s.files = pane
@@ -248,6 +279,10 @@ extension Dashboard {
     /// `p` (or Enter on a file): its first bytes in an overlay.
     private static func preview(_ s: inout AppState) -> [Effect] {
         guard let pane = s.files, let tree = pane.tree, let row = pane.selectedRow else { return [] }
+        if tree.kind(of: row.node) == .symlink {
+            s.notice = Notice(kind: .info, text: symlinkNotice(tree, row.node))
+            return []
+        }
         guard tree.kind(of: row.node) == .file else {
             s.notice = Notice(
                 kind: .info,
@@ -256,6 +291,35 @@ extension Dashboard {
         }
         s.dialog = .preview(FilePreviewViewer(volume: pane.volume, path: row.path, scannedSize: tree.ownApparentBytes(of: row.node)))
         return [.previewFile(volume: pane.volume, path: row.path)]
+    }
+
+    /// What Enter or `p` on a symlink says: where it points, and that voltop does not go there.
+    static func symlinkNotice(_ tree: ScanTree, _ node: ScanTree.Node) -> String {
+        let name = tree.displayName(of: node)
+        guard let target = tree.displayLinkTarget(of: node) else {
+            return "\(name) is a symlink (its target could not be read); voltop does not follow symlinks"
+        }
+        return "\(name) is a link to \(target), not followed (voltop never follows symlinks)"
+    }
+
+    /// `/` typed in the tree: Enter keeps the search (n and N step through it), Esc clears it.
+    static func performInTreeSearch(_ command: Command, _ s: inout AppState) -> [Effect] {
+        guard var pane = s.files else { return [] }
+        switch command {
+        case .applyInput:
+            pane.search.isEditing = false
+            if !pane.search.isActive {
+                pane.search = FilePane.TreeSearch()
+            } else if pane.search.matches.isEmpty {
+                s.notice = Notice(kind: .info, text: "no name contains \"\(pane.search.input.text)\"")
+            }
+        case .discardInput:
+            pane.search = FilePane.TreeSearch()
+        default:
+            break
+        }
+        s.files = pane
+        return []
     }
 
     /// `d` in the tree: the confirm, or why deleting is impossible here.

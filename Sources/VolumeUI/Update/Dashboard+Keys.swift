@@ -52,6 +52,14 @@ extension Dashboard {
         case .some:
             return []
         case nil:
+            if s.mode == .files, var pane = s.files, pane.search.isEditing {
+                guard pane.search.input.edit(key) else { return [] }
+                pane.findMatches()
+                _ = pane.jumpToMatch(forward: true, includingSelection: true)
+                let effects = watchIfChanged(&pane)
+                s.files = pane
+                return effects
+            }
             guard s.table.isEditingFilter else { return [] }
             let name = s.selectedEntry?.name
             guard s.table.filter.edit(key) else { return [] }
@@ -96,6 +104,7 @@ extension Dashboard {
             return performInConfirm(command, &s)
         case .prune: return performInPrune(command, &s)
         case .files: return performInFiles(command, &s)
+        case .treeSearch: return performInTreeSearch(command, &s)
         case .preview: performInPreview(command, &s)
         }
         return []
@@ -110,7 +119,10 @@ extension Dashboard {
         case .switchPane:
             guard let entry = s.selectedEntry else { return [] }
             s.focus = s.focus == .table ? .detail : .table
-            if s.focus == .detail, s.resolvedOwners[entry.name] == nil { return [.resolveOwners(entry.name)] }
+            if s.focus == .detail, s.resolvedOwners[entry.name] == nil, !s.requestedOwners.contains(entry.name) {
+                s.requestedOwners.insert(entry.name)
+                return [.resolveOwners(entry.name)]
+            }
         case .back:
             if s.errorBanner != nil {
                 s.errorBanner = nil
@@ -151,6 +163,13 @@ extension Dashboard {
         case .mountsView:
             s.mode = .mounts
             s.focus = .table
+            // At a container that uses the selected volume (the one Enter came from, if it does).
+            if let entry = s.selectedEntry, !entry.owners.isEmpty,
+                !(s.selectedContainer.map { c in entry.owners.contains { $0.containerID == c.id } } ?? false),
+                let row = s.catalog.containers.firstIndex(where: { c in entry.owners.contains { $0.containerID == c.id } })
+            {
+                if s.mounts.cursor.select(row, count: s.catalog.containers.count) { s.mounts.detailScroll = 0 }
+            }
             if let container = s.selectedContainer { return s.requestContainerDetail(container.id) }
         case .help:
             openHelp(&s)
@@ -204,6 +223,8 @@ extension Dashboard {
             if let container = s.selectedContainer { return s.requestContainerDetail(container.id) }
         case .back:
             s.mode = .volumes
+        case .showVolume:
+            showVolume(&s)
         case .refresh:
             if let container = s.selectedContainer {
                 s.containerDetails[container.id] = nil
@@ -218,6 +239,35 @@ extension Dashboard {
             break
         }
         return []
+    }
+
+    /// Enter in the mounts view: the container's (next) volume selected in the table, the filter cleared if it hid it.
+    private static func showVolume(_ s: inout AppState) {
+        guard let container = s.selectedContainer else { return }
+        let rows = mountRows(container, detail: s.containerDetails[container.id], containers: s.catalog.containers)
+        let names = rows.compactMap(\.volume)
+        guard !names.isEmpty else {
+            s.notice = Notice(kind: .info, text: "\(Sanitizer.inline(container.name)) mounts no volume")
+            return
+        }
+        var index = 0
+        if let last = s.mounts.lastShown, last.container == container.id { index = (last.index + 1) % names.count }
+        s.mounts.lastShown = (container.id, index)
+        let name = names[index]
+        guard let entryIndex = s.entryIndexByName[name] else {
+            s.notice = Notice(kind: .info, text: "\(Sanitizer.inline(name)) is not in the table (yet): r reloads")
+            return
+        }
+        if !s.table.visibleIndices.contains(entryIndex) {
+            s.table.filter = TextInput()
+            s.table.isUnusedOnly = false
+            s.refilter(keeping: name)
+        }
+        if let row = s.table.visibleIndices.firstIndex(of: entryIndex) { moveSelection(to: row, &s) }
+        s.mode = .volumes
+        s.focus = .table
+        let more = names.count > 1 ? "volume \(index + 1) of \(names.count) of \(Sanitizer.inline(container.name)); " : ""
+        s.notice = Notice(kind: .info, text: "\(more)m returns to the mounts view")
     }
 
     private static func performInForm(_ command: Command, _ s: inout AppState) -> [Effect] {

@@ -151,6 +151,7 @@ extension Dashboard {
     }
 
     static func ownersResolved(_ name: String, _ result: Result<ResolvedOwners, EngineError>, _ s: inout AppState) -> [Effect] {
+        s.requestedOwners.remove(name)
         switch result {
         case .success(let resolved):
             s.resolvedOwners[name] = resolved

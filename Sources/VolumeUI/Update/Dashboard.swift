@@ -16,6 +16,7 @@ public enum Dashboard {
     /// Applies an action (a key or an effect's result) to the state and returns the effects to run next.
     public static func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         var effects: [Effect]
+        let selectedBefore = state.selectedEntry?.name
         switch action {
         case .key(let key): effects = handle(key, &state)
         case .mouse(let event): effects = handleMouse(event, &state)
@@ -45,6 +46,8 @@ public enum Dashboard {
         case .growthUpdated(let snapshot): effects = growthUpdated(snapshot, &state)
         }
         clampScrolling(&state)
+        // The detail pane shows where an owner's mount came from (`--volumes-from`) without Tab.
+        if state.selectedEntry?.name != selectedBefore { effects += state.requestSelectedOwners() }
         effects += state.scheduleTickIfAnimating()
         return effects
     }

@@ -74,8 +74,10 @@ extension Dashboard {
             lines += owners
             if let error = s.resolveErrors[entry.name] {
                 lines.append(StyledLine(keyPad + "--volumes-from unknown: \(error)", .dim))
-            } else if resolved == nil && s.focus == .table {
-                lines.append(StyledLine(keyPad + "Tab resolves --volumes-from · o acts on the owners", .dim))
+            } else if resolved == nil {
+                // Asked for as soon as the volume is selected; the owners' sources follow by themselves.
+                let pending = s.requestedOwners.contains(entry.name) ? "resolving --volumes-from… · " : ""
+                lines.append(StyledLine(keyPad + pending + "o acts on the owners", .dim))
             }
         }
         if entry.isAnonymous {

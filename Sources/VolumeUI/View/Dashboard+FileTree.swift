@@ -2,9 +2,10 @@ import Foundation
 import VolumeCore
 
 extension Dashboard {
-    /// The rows of the main area that hold tree lines: below the title rule and column header, above the status line.
+    /// The rows of the main area that hold tree lines: below the title rule, the breadcrumb and the column header,
+    /// above the status line.
     static func fileTreeBody(_ main: Rect) -> Rect {
-        Rect(row: main.row + 2, col: main.col, height: max(0, main.height - 3), width: main.width)
+        Rect(row: main.row + 3, col: main.col, height: max(0, main.height - 4), width: main.width)
     }
 
     /// The tree's columns for a pane width: wide panes (120+) get absolute times and a longer bar.
@@ -53,20 +54,24 @@ extension Dashboard {
             return
         }
         let columns = FileColumns(width: rect.width)
+        grid.put(breadcrumbLine(s, pane, width: rect.width), row: rect.row + 1, col: rect.col, width: rect.width, theme: theme)
         let headerStyle = theme.style(.columnHeader)
+        let header = rect.row + 2
         var x = rect.col + 1
         for (title, width, alignRight) in [
             ("SIZE", columns.size, true), ("%", columns.percent, true), ("", columns.bar, false), ("ITEMS", columns.items, true),
             (columns.isWide ? "MODIFIED" : "AGE", columns.time, !columns.isWide)
         ] {
-            grid.put(fitted: title, row: rect.row + 1, col: x, width: width, style: headerStyle, alignRight: alignRight)
+            grid.put(fitted: title, row: header, col: x, width: width, style: headerStyle, alignRight: alignRight)
             x += width + 1
         }
         grid.put(
-            fitted: "NAME", row: rect.row + 1, col: rect.col + columns.nameCol, width: rect.width - columns.nameCol, style: headerStyle)
+            fitted: "NAME", row: header, col: rect.col + columns.nameCol, width: rect.width - columns.nameCol, style: headerStyle)
 
         if pane.rows.isEmpty {
-            grid.put(" the volume is empty", row: body.row, col: rect.col, style: theme.style(.dim), maxWidth: rect.width)
+            grid.put(
+                pane.base.isEmpty ? " the volume is empty" : " the directory is empty", row: body.row, col: rect.col,
+                style: theme.style(.dim), maxWidth: rect.width)
             // A volume with driver options (tmpfs, nfs, cifs…) holds its files only while something mounts it.
             if let volume = s.catalog.entry(named: pane.volume)?.volume, !volume.options.isEmpty, body.height > 1 {
                 let type = volume.options["type"].map { "type=\($0)" } ?? "driver options"
@@ -114,18 +119,22 @@ extension Dashboard {
             time = Format.age(Date(timeIntervalSince1970: Double(mtime)), now: s.now)
         }
         line = line.adding(CellGrid.fitted(time, to: columns.time, alignRight: !columns.isWide), .dim).adding("  ")
-        let indent = String(repeating: "  ", count: row.depth)
-        let marker: String
+        // Guides as `tree` draws them: `│ ` where a level above goes on, `├─`/`└─` for the entry itself.
+        let guides = row.guides.map { $0 ? "│ " : "  " }.joined() + (row.isLast ? "└─" : "├─")
+        line = line.adding(guides, .dim)
         if kind == .directory {
-            marker = pane.expanded.contains(row.path) ? "▾ " : "▸ "
+            line = line.adding(pane.expanded.contains(row.path) ? "▾ " : "▸ ", .accent)
         } else {
-            marker = "  "
+            line = line.adding("─ ", .dim)
         }
-        line = line.adding(indent).adding(marker, .accent)
-        line = line.adding(tree.displayName(of: node), kind == .directory ? .bold : .normal)
+        let name = tree.displayName(of: node)
+        let isMatch = pane.search.isActive && name.lowercased().contains(pane.search.input.text.lowercased())
+        line = line.adding(name, isMatch ? .match : (kind == .directory ? .bold : .normal))
         switch kind {
         case .directory: line = line.adding("/", .dim)
-        case .symlink: line = line.adding("@", .dim)
+        case .symlink:
+            // The link's own text (escaped), never where it leads.
+            line = line.adding(" → ", .dim).adding(tree.displayLinkTarget(of: node) ?? "?", .dim)
         case .fifo: line = line.adding("|", .dim)
         case .socket: line = line.adding("=", .dim)
         default: break
@@ -138,6 +147,46 @@ extension Dashboard {
             line = line.adding("  (another filesystem, not counted)", .dim)
         }
         return line
+    }
+
+    /// The line under the title: where the shown root is (`vol / a / b`), and the search being typed or kept.
+    static func breadcrumbLine(_ s: AppState, _ pane: FilePane, width: Int) -> StyledLine {
+        let name = s.catalog.entry(named: pane.volume).map(Format.shortName) ?? Sanitizer.inline(pane.volume)
+        var crumbs = StyledLine(" ").adding(name, pane.base.isEmpty ? .bold : .dim)
+        for (i, component) in pane.base.enumerated() {
+            crumbs = crumbs.adding(" / ", .dim).adding(Sanitizer.inline(bytes: component), i == pane.base.count - 1 ? .bold : .dim)
+        }
+        if !pane.base.isEmpty { crumbs = crumbs.adding("   Backspace: up", .dim) }
+        let search = pane.search
+        guard search.isEditing || search.isActive else { return crumbs }
+        var right = StyledLine("/", .key)
+        if search.isEditing {
+            right.spans += inputSpans(search.input, width: max(10, min(30, width / 4)), isFocused: true)
+        } else {
+            right = right.adding(search.input.text, .match)
+        }
+        let count = search.matches.count
+        let found: String
+        if !search.isActive {
+            found = ""
+        } else if count == 0 {
+            found = " no match"
+        } else {
+            // Where the cursor is among the matches (on one of them), whatever moved it there.
+            let here = pane.selectedRow.flatMap { row in search.matches.firstIndex(of: row.path) }
+            let position = here.map { "\($0 + 1) of " } ?? ""
+            found = " \(position)\(count)\(search.isCapped ? "+" : "") match\(count == 1 ? "" : "es")" + (search.isEditing ? "" : " · n/N")
+        }
+        right = right.adding(found, .dim).adding(" ")
+        // The search keeps its room; the breadcrumb keeps its end (the directory shown) when cut.
+        let rightWidth = CellGrid.columns(of: right.text)
+        let room = width - rightWidth - 1
+        var left = crumbs
+        if CellGrid.columns(of: crumbs.text) > room {
+            left = StyledLine(" …", .dim).adding(String(crumbs.text.suffix(max(0, room - 2))), .bold)
+        }
+        let pad = max(1, width - CellGrid.columns(of: left.text) - rightWidth)
+        return left.adding(String(repeating: " ", count: pad)).adding(right)
     }
 
     /// The line under the tree: the selected entry in full, why deleting is off in helper mode, or a failed rescan.
@@ -157,8 +206,11 @@ extension Dashboard {
         let disk = tree.isFromArchive ? "disk (estimated; read-only helper)" : "disk"
         facts.append(
             "\(Format.bytes(tree.apparentBytes(of: row.node))) apparent / \(Format.bytes(tree.allocatedBytes(of: row.node))) \(disk)")
-        let line = StyledLine(" ").adding(tree.displayPath(of: row.node), .bold).adding("  ").adding(facts.joined(separator: " · "), .dim)
-        return line
+        var line = StyledLine(" ").adding(tree.displayPath(of: row.node), .bold)
+        if kind == .symlink {
+            line = line.adding(" → ", .dim).adding(tree.displayLinkTarget(of: row.node) ?? "?").adding(" (not followed)", .dim)
+        }
+        return line.adding("  ").adding(facts.joined(separator: " · "), .dim)
     }
 
     /// The pane before a tree exists: opening, the first scan's progress, or why it failed.

@@ -9,18 +9,29 @@ extension Dashboard {
         var text: String
         /// `rw` or `ro`.
         var access: String
+        /// The volume's name, for a volume mount.
+        var volume: String? = nil
+        /// The container named in `--volumes-from` that the mount came through, once the detail is loaded.
+        var via: String? = nil
     }
 
-    /// Every mount of a container: the list's mounts, plus `--tmpfs` ones once its detail is loaded.
-    static func mountRows(_ container: Container, detail: ContainerDetail?) -> [MountRow] {
+    /// Every mount of a container: the list's mounts, plus `--tmpfs` ones once its detail is loaded. A volume
+    /// mount that one of its `--volumes-from` containers has at the same place came through that container.
+    static func mountRows(_ container: Container, detail: ContainerDetail?, containers: [Container] = []) -> [MountRow] {
         let mounts = detail?.mounts ?? container.mounts.sorted { $0.destination < $1.destination }
+        let sources = (detail?.volumesFrom ?? []).compactMap { from in
+            containers.first { $0.name == from || $0.id == from || (from.count >= 12 && $0.id.hasPrefix(from)) }
+        }
         var rows = mounts.map { m -> MountRow in
             let access = m.isReadWrite ? "rw" : "ro"
             switch m.type {
             case "volume":
                 let name = m.name ?? "?"
                 let shown = Volume.looksAnonymous(name) ? String(name.prefix(12)) + "…" : name
-                return MountRow(type: "volume", text: "\(shown):\(m.destination)", access: access)
+                let via = sources.first { source in
+                    source.mounts.contains { $0.type == "volume" && $0.name == m.name && $0.destination == m.destination }
+                }
+                return MountRow(type: "volume", text: "\(shown):\(m.destination)", access: access, volume: m.name, via: via?.name)
             case "bind":
                 return MountRow(type: "bind", text: "\(m.source):\(m.destination)", access: access)
             case "tmpfs":
@@ -83,7 +94,7 @@ extension Dashboard {
             let row = body.row + i
             let overlay: CellStyle? = index == s.mounts.cursor.selection ? theme.style(.selected) : nil
             if let overlay { grid.fill(row: row, col: rect.col, width: rect.width, style: overlay) }
-            let rows = mountRows(container, detail: s.containerDetails[container.id])
+            let rows = mountRows(container, detail: s.containerDetails[container.id], containers: s.catalog.containers)
             let cells: [StyledLine] = [
                 StyledLine(container.name, .bold),
                 StyledLine(container.state, container.isRunning ? .running : .stopped),
@@ -103,7 +114,7 @@ extension Dashboard {
         guard let container = s.selectedContainer else { return [] }
         var lines: [StyledLine] = []
         let detail = s.containerDetails[container.id]
-        let rows = mountRows(container, detail: detail)
+        let rows = mountRows(container, detail: detail, containers: s.catalog.containers)
         let typeWidth = 8
         let textWidth = max(10, width - 1 - 1 - typeWidth - 3)
         lines.append(
@@ -114,6 +125,10 @@ extension Dashboard {
             lines.append(
                 StyledLine(" ").adding(CellGrid.fitted(row.type, to: typeWidth), row.type == "volume" ? .bold : .normal)
                     .adding(CellGrid.fitted(row.text, to: textWidth)).adding(" " + row.access, row.access == "ro" ? .bold : .dim))
+            if let via = row.via {
+                lines.append(
+                    StyledLine(" " + String(repeating: " ", count: typeWidth)).adding("via --volumes-from ", .dim).adding(via, .bold))
+            }
         }
         if detail == nil {
             if let error = s.containerDetailErrors[container.id] {
