@@ -13,7 +13,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
-        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6")
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0")
     ],
     targets: [
         .target(
@@ -31,6 +32,7 @@ let package = Package(
         .systemLibrary(name: "CVolumeSys", path: "Sources/CVolumeSys"),
         .target(name: "VolumeUI", dependencies: ["VolumeCore"]),
         .target(name: "TerminalBackend", dependencies: ["VolumeUI", "CNcursesw"]),
+        .target(name: "VoltopConfig", dependencies: ["VolumeUI", .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(
             name: "DashboardRuntime",
             dependencies: ["VolumeCore", "VolumeUI", .product(name: "Logging", package: "swift-log")]
@@ -38,7 +40,7 @@ let package = Package(
         .executableTarget(
             name: "voltop",
             dependencies: [
-                "VolumeCore", "VolumeUI", "TerminalBackend", "DashboardRuntime",
+                "VolumeCore", "VolumeUI", "TerminalBackend", "DashboardRuntime", "VoltopConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log")
             ]
@@ -46,7 +48,7 @@ let package = Package(
         .executableTarget(name: "ScanBench", dependencies: ["VolumeCore"]),
         .executableTarget(name: "VolumeUIBench", dependencies: ["VolumeUI", "VolumeCore"]),
         .testTarget(name: "VolumeCoreTests", dependencies: ["VolumeCore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "VolumeUITests", dependencies: ["VolumeUI", "VolumeCore"], exclude: ["Snapshots"]),
+        .testTarget(name: "VolumeUITests", dependencies: ["VolumeUI", "VolumeCore", "VoltopConfig"], exclude: ["Snapshots"]),
         .testTarget(name: "IntegrationTests", dependencies: ["VolumeCore", "DashboardRuntime"]),
         .testTarget(name: "EndToEndTests", dependencies: ["VolumeCore"]),
         .testTarget(

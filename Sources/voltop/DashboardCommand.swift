@@ -3,6 +3,7 @@ import DashboardRuntime
 import Foundation
 import Logging
 import TerminalBackend
+import VoltopConfig
 import VolumeCore
 import VolumeUI
 
@@ -28,6 +29,8 @@ struct DashboardCommand: AsyncParsableCommand {
     var sizeRefresh: Double = 15
 
     func run() async throws {
+        // A broken configuration is named first, wherever voltop runs.
+        let config = try VoltopConfig.forDashboard()
         guard Output.isInteractive else {
             Output.warn("the dashboard needs a terminal; for scripts use `voltop ls` (add --json for machine-readable output)")
             throw ExitCode(1)
@@ -46,7 +49,10 @@ struct DashboardCommand: AsyncParsableCommand {
         // so startup does not wait for it.
         Task { _ = try? await engine.removeLeftoverHelpers() }
         let monochrome = noColor || !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-        try await DashboardWiring.run(engine: engine, monochrome: monochrome, source: source, sizeRefresh: sizeRefresh, logger: logger)
+        // --size-refresh on the command line beats the file.
+        let refresh = CommandLine.arguments.contains { $0.hasPrefix("--size-refresh") } ? sizeRefresh : (config.sizeRefresh ?? sizeRefresh)
+        try await DashboardWiring.run(
+            engine: engine, monochrome: monochrome, source: source, sizeRefresh: refresh, config: config, logger: logger)
     }
 }
 

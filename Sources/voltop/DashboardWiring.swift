@@ -2,13 +2,17 @@ import DashboardRuntime
 import Foundation
 import Logging
 import TerminalBackend
+import VoltopConfig
 import VolumeCore
 import VolumeUI
 
 /// Wires the dashboard together: the runner, the terminal and the loop (all in `DashboardRuntime`).
 @MainActor
 enum DashboardWiring {
-    static func run(engine: DockerEngine, monochrome: Bool, source: SourcePreference, sizeRefresh: Double, logger: Logger) async throws {
+    static func run(
+        engine: DockerEngine, monochrome: Bool, source: SourcePreference, sizeRefresh: Double, config: VoltopConfig = VoltopConfig(),
+        logger: Logger
+    ) async throws {
         let queue = ActionQueue()
         let runner = EffectRunner(
             engine: engine, source: source, sizeRefresh: sizeRefresh, logger: logger,
@@ -26,7 +30,8 @@ enum DashboardWiring {
                     }
                     _ = done.wait(timeout: .now() + 3)
                 }
-                await DashboardLoop.run(screen: terminal, state: initialState(engine, monochrome: monochrome), runner: runner, queue: queue)
+                await DashboardLoop.run(
+                    screen: terminal, state: initialState(engine, monochrome: monochrome, config: config), runner: runner, queue: queue)
             }
         } catch {
             await runner.shutdown()
@@ -36,7 +41,7 @@ enum DashboardWiring {
     }
 
     /// The state before anything is loaded: the header, read-only mode and colors.
-    static func initialState(_ engine: DockerEngine, monochrome: Bool) -> AppState {
+    static func initialState(_ engine: DockerEngine, monochrome: Bool, config: VoltopConfig = VoltopConfig()) -> AppState {
         let target = engine.endpoint.contextName ?? engine.address
         let server = (engine.info.flavor == "podman" ? "Podman " : "Docker ") + engine.info.serverVersion
         var state = AppState(
@@ -45,6 +50,8 @@ enum DashboardWiring {
         state.isMonochrome = monochrome
         state.engineFlavor = engine.info.flavor
         state.standingWarning = engine.endpoint.insecureTLSWarning
+        state.keyMap = config.keyMap
+        if let sort = config.sort { _ = state.setSort(named: sort, reversed: config.reverse) }
         return state
     }
 }

@@ -22,7 +22,7 @@ struct Voltop: AsyncParsableCommand {
         version: VoltopVersion.current,
         subcommands: [
             DashboardCommand.self, ListCommand.self, InspectCommand.self, CreateCommand.self, RemoveCommand.self,
-            PruneCommand.self, DuCommand.self
+            PruneCommand.self, DuCommand.self, ConfigCommand.self
         ],
         defaultSubcommand: DashboardCommand.self
     )

@@ -20,7 +20,7 @@ extension Dashboard {
         default: break
         }
         s.notice = nil
-        if let binding = KeyMap.default.binding(for: key, in: s.keyScopes) {
+        if let binding = s.keyMap.binding(for: key, in: s.keyScopes) {
             if binding.command.isDestructive && s.isReadOnly {
                 let what = binding.footer ?? binding.help
                 s.notice = Notice(kind: .disabled, text: "\(binding.keys[0]) \(what) is disabled: \(readOnlyReason)")

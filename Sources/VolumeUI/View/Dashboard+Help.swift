@@ -6,7 +6,7 @@ extension Dashboard {
     static func helpLines(_ s: AppState, width: Int) -> [StyledLine] {
         var lines: [StyledLine] = []
         for scope in KeyBinding.Scope.allCases {
-            let bindings = KeyMap.default.bindings(in: scope)
+            let bindings = s.keyMap.bindings(in: scope)
             guard !bindings.isEmpty else { continue }
             if !lines.isEmpty { lines.append(.blank) }
             lines.append(StyledLine(" \(scope.title)", .heading))

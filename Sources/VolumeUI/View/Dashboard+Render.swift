@@ -145,7 +145,7 @@ extension Dashboard {
 
     /// The footer's key items for the current scopes, with disabled ones flagged.
     static func footerItems(_ s: AppState) -> [(binding: KeyBinding, isDisabled: Bool)] {
-        KeyMap.default.footerBindings(for: s.keyScopes).compactMap { binding in
+        s.keyMap.footerBindings(for: s.keyScopes).compactMap { binding in
             if binding.command == .quit && binding.scope == .global { return nil }
             var disabled = binding.command.isDestructive && s.isReadOnly
             if binding.command == .deleteEntry, s.files?.canDelete != true { disabled = true }

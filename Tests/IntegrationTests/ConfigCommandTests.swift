@@ -1,0 +1,35 @@
+import Foundation
+import Testing
+
+/// `voltop config check` and `voltop config print-default`, and the dashboard refusing a broken file before it
+/// takes the screen.
+@Suite struct ConfigCommandTests {
+    func run(_ args: [String], configHome: String) throws -> (status: Int32, out: String, err: String) {
+        var env = ProcessInfo.processInfo.environment
+        env["XDG_CONFIG_HOME"] = configHome
+        return try TestEngine.run(CLITests.binary, args, check: false, environment: env)
+    }
+
+    @Test func checkNamesTheLineAndTheDefaultFileIsValid() throws {
+        let home = NSTemporaryDirectory() + "voltop-config-" + UUID().uuidString.prefix(8).lowercased()
+        try FileManager.default.createDirectory(atPath: home + "/voltop", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        var r = try run(["config", "check"], configHome: home)
+        #expect(r.status == 0 && r.out.contains("the defaults apply"), "\(r.out)\(r.err)")
+
+        r = try run(["config", "print-default"], configHome: home)
+        #expect(r.status == 0 && r.out.contains("[keys.volumes]") && r.out.contains("moveDown"))
+        try r.out.write(toFile: home + "/voltop/config.toml", atomically: true, encoding: .utf8)
+        r = try run(["config", "check"], configHome: home)
+        #expect(r.status == 0 && r.out.contains(": ok"), "\(r.err)")
+
+        try "[dashboard]\nsort = \"size\"\n\n[keys.volumes]\nmoveDown = \"k\"\n".write(
+            toFile: home + "/voltop/config.toml", atomically: true, encoding: .utf8)
+        r = try run(["config", "check"], configHome: home)
+        #expect(r.status == 1)
+        #expect(r.err.contains("line 5") && r.err.contains("bound twice"), "\(r.err)")
+        // The dashboard refuses it before taking over the terminal, with the same words.
+        r = try run(["--host", "unix:///nonexistent.sock"], configHome: home)
+        #expect(r.status == 2 && r.err.contains("bound twice") && r.err.contains("voltop config check"), "\(r.err)")
+    }
+}
