@@ -120,7 +120,8 @@ extension Dashboard {
             return FilePreviewViewer.Pending(offset: offset, anchor: .byte(topByte, rows: step))
         }
         if command == .moveBottom, viewer.hasMoreAfter {
-            return FilePreviewViewer.Pending(offset: aligned(window.size - chunk), anchor: .bottom)
+            // Aligned up, so one window reaches the end of the file.
+            return FilePreviewViewer.Pending(offset: aligned(window.size - chunk + 4095), anchor: .bottom)
         }
         if up, atTop, viewer.hasMoreBefore {
             var offset = aligned(topByte - chunk * 3 / 4)
