@@ -114,6 +114,16 @@ import VolumeCore
         for line in text.split(separator: "\n") { #expect(CellGrid.columns(of: String(line)) <= size.cols) }
     }
 
+    @Test func aShortScreenShowsTheDetailPaneWhenTabFocusesIt() {
+        var s = Fixture.loaded(rows: 16, cols: 60)
+        Fixture.select("cache", &s)
+        #expect(!Fixture.screen(s).text.contains("Mountpoint"), "the table keeps the rows")
+        Fixture.press([.tab], &s)
+        #expect(Fixture.screen(s).text.contains("Mountpoint"), "Tab shows the pane it focuses")
+        Fixture.press([.tab], &s)
+        #expect(!Fixture.screen(s).text.contains("Mountpoint"))
+    }
+
     @Test func belowTheMinimumItSaysSo() {
         let s = Fixture.loaded(rows: 9, cols: 39)
         #expect(Fixture.screen(s).text.contains("terminal too small (need 40x10)"))

@@ -35,8 +35,8 @@ struct PaneLayout: Sendable, Equatable {
     /// The column of the vertical rule between side-by-side panes.
     var separatorCol: Int?
 
-    /// The layout for a screen size.
-    init(rows: Int, cols: Int, bannerCount: Int, showsDetail: Bool, showsFileTree: Bool = false) {
+    /// The layout for a screen size; `isDetailFocused` keeps the detail pane on a short screen (Tab focused it).
+    init(rows: Int, cols: Int, bannerCount: Int, showsDetail: Bool, showsFileTree: Bool = false, isDetailFocused: Bool = false) {
         isTooSmall = rows < Self.minRows || cols < Self.minCols
         isSideBySide = cols >= Self.sideBySideCols
         header = Rect(row: 0, col: 0, height: 2, width: cols)
@@ -49,7 +49,7 @@ struct PaneLayout: Sendable, Equatable {
         fileTree = nil
         separatorCol = nil
         // A short screen keeps its rows for the table: the detail pane (Tab) needs 7 rows below it.
-        let paneRoom = isSideBySide || available >= Self.minTableRows + 7
+        let paneRoom = isSideBySide || available >= Self.minTableRows + 7 || isDetailFocused
         guard (showsDetail || showsFileTree) && paneRoom else {
             main = Rect(row: top, col: 0, height: available, width: cols)
             return
@@ -87,7 +87,7 @@ struct PaneLayout: Sendable, Equatable {
     init(_ state: AppState, rows: Int, cols: Int) {
         self.init(
             rows: rows, cols: cols, bannerCount: state.bannerLines(width: cols).count,
-            showsDetail: state.mode != .help && state.mode != .files)
+            showsDetail: state.mode != .help && state.mode != .files, isDetailFocused: state.focus == .detail)
     }
 
     /// The table body (below the title rule and column header) of the main pane.
