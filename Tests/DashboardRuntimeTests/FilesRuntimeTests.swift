@@ -24,7 +24,7 @@ final class FakeSource: VolumeFileSource {
         throw EngineError(.engineFailure, "scanned \(volume)")
     }
 
-    func preview(path: [[UInt8]], maxBytes: Int) async throws -> FilePreview { FilePreview(bytes: [], size: 0) }
+    func preview(path: [[UInt8]], offset: Int64, maxBytes: Int) async throws -> FilePreview { FilePreview(bytes: [], size: 0) }
     func remove(path: [[UInt8]], expecting kind: ScanTree.Kind?) async throws {}
     func close(quickly: Bool) async {}
 }

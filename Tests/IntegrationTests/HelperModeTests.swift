@@ -181,6 +181,15 @@ struct HelperModeTests {
             #expect(big.bytes.count == 10 && big.size == 1 << 20 && big.isTruncated)
             let after = try await browser.preview(path: Self.components("a/b/c/deep.txt"))
             #expect(after.bytes == Array("nested\n".utf8))
+            // A window further on: direct mode reads it; the archive API has no ranges, so helper mode says so.
+            if preference == .direct {
+                let window = try await browser.preview(path: Self.components("a/b/c/mib"), offset: 65_536, maxBytes: 16)
+                #expect(window.offset == 65_536 && window.bytes.count == 16 && window.size == 1 << 20)
+            } else {
+                await #expect(throws: EngineError.self) {
+                    try await browser.preview(path: Self.components("a/b/c/mib"), offset: 65_536, maxBytes: 16)
+                }
+            }
             #expect(ContinuousClock.now - started < .seconds(10))
 
             for (path, word) in [("a", "directory"), ("links/to-root", "symbolic link"), ("links/to-parent", "symbolic link")] {

@@ -55,6 +55,18 @@ import Testing
         #expect(try result.get() == FilePreview(bytes: Array("hello".utf8), size: 5))
     }
 
+    @Test func readsAWindowFromAnOffset() throws {
+        let t = try Self.scratch()
+        let root = t.full("root")
+        let middle = try DirectRead.preview(root: root, path: [Array("file".utf8)], offset: 1, maxBytes: 3)
+        #expect(middle == FilePreview(bytes: Array("ell".utf8), size: 5, offset: 1))
+        #expect(middle.isTruncated)
+        let tail = try DirectRead.preview(root: root, path: [Array("file".utf8)], offset: 3, maxBytes: 64)
+        #expect(tail == FilePreview(bytes: Array("lo".utf8), size: 5, offset: 3))
+        let past = try DirectRead.preview(root: root, path: [Array("file".utf8)], offset: 99, maxBytes: 64)
+        #expect(past.bytes.isEmpty && past.size == 5)
+    }
+
     @Test(arguments: [
         ("fifo", "special file"), ("link", "symbolic link"), ("dir", "is a directory")
     ])

@@ -258,7 +258,7 @@ import Testing
         var grid = Fixture.screen(s)
         #expect(!F.hasRawControl(grid))
         #expect(grid.text.contains("\\e[31mred\\e[0m"))
-        #expect(grid.text.contains("first \(text.count) of 1,200 bytes"))
+        #expect(grid.text.contains("bytes 0–\(Format.bytes(Int64(text.count))) of 1.2 KiB"))
 
         // Binary: a hex dump with an ASCII column.
         let binary: [UInt8] = Array(0...255)
@@ -266,7 +266,7 @@ import Testing
             &s, .filePreviewLoaded(volume: vol, path: bytes(["app", "config.json"]), .success(FilePreview(bytes: binary, size: 256))))
         grid = Fixture.screen(s)
         #expect(!F.hasRawControl(grid))
-        #expect(grid.text.contains("00000000  00 01 02 03  04 05 06 07  |........|"))
+        #expect(grid.text.contains("00000000  00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f |................|"))
         #expect(grid.text.contains("all 256 bytes"))
         // A late preview of another file is ignored; Esc closes.
         _ = Dashboard.reduce(&s, .filePreviewLoaded(volume: vol, path: bytes(["data.bin"]), .failure(EngineError(.notFound, "gone"))))

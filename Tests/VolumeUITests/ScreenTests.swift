@@ -225,7 +225,7 @@ import VolumeCore
     }
 
     @Test func tooSmall() {
-        let s = Fixture.loaded(rows: 20, cols: 70)
-        expectScreen(Fixture.screen(s), "too-small-70x20")
+        let s = Fixture.loaded(rows: 9, cols: 39)
+        expectScreen(Fixture.screen(s), "too-small-39x9")
     }
 }

@@ -73,7 +73,7 @@ actor FilesRuntime: FileEffectHandling {
         switch effect {
         case .rescanFiles: rescan()
         case .watchFiles(_, let directories): watch(directories)
-        case .previewFile(_, let path): if let browser = open.browser { preview(browser, name, path) }
+        case .previewFile(_, let path, let offset): if let browser = open.browser { preview(browser, name, path, offset) }
         case .deleteFile(_, let path, let kind): if let browser = open.browser { delete(browser, name, path, kind) }
         case .closeFiles: await close()
         default: break
@@ -218,11 +218,11 @@ actor FilesRuntime: FileEffectHandling {
         }
     }
 
-    private func preview(_ browser: any VolumeFileSource, _ name: String, _ path: [[UInt8]]) {
+    private func preview(_ browser: any VolumeFileSource, _ name: String, _ path: [[UInt8]], _ offset: Int64) {
         let send = self.send
         Task {
             do {
-                let preview = try await browser.preview(path: path, maxBytes: 4096)
+                let preview = try await browser.preview(path: path, offset: offset, maxBytes: Effect.previewWindowBytes)
                 send(.filePreviewLoaded(volume: name, path: path, .success(preview)))
             } catch {
                 send(.filePreviewLoaded(volume: name, path: path, .failure(EffectRunner.engineError(error))))
@@ -249,7 +249,7 @@ extension Effect {
     fileprivate var fileVolume: String? {
         switch self {
         case .openFiles(let v), .rescanFiles(let v), .closeFiles(let v): return v
-        case .watchFiles(let v, _), .previewFile(let v, _): return v
+        case .watchFiles(let v, _), .previewFile(let v, _, _): return v
         case .deleteFile(let v, _, _): return v
         default: return nil
         }

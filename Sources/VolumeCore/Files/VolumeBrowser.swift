@@ -36,20 +36,23 @@ public enum SourcePreference: String, Sendable, CaseIterable {
     case helper
 }
 
-/// The first bytes of a file inside a volume.
+/// A window of a file inside a volume: at most the bytes asked for, from an offset.
 public struct FilePreview: Sendable, Equatable {
-    /// At most the bytes asked for, from the start of the file.
+    /// At most the bytes asked for, from `offset`.
     public var bytes: [UInt8]
     /// The file's whole size in bytes.
     public var size: Int64
+    /// Where in the file `bytes` start.
+    public var offset: Int64
 
-    /// Whether the file is longer than `bytes`.
-    public var isTruncated: Bool { Int64(bytes.count) < size }
+    /// Whether the file holds more than `bytes` (before or after them).
+    public var isTruncated: Bool { offset > 0 || offset.addingReportingOverflow(Int64(bytes.count)).partialValue < size }
 
     /// A preview from its parts.
-    public init(bytes: [UInt8], size: Int64) {
+    public init(bytes: [UInt8], size: Int64, offset: Int64 = 0) {
         self.bytes = bytes
         self.size = size
+        self.offset = offset
     }
 }
 
@@ -181,7 +184,10 @@ public actor VolumeBrowser {
         }
     }
 
-    /// The first `maxBytes` bytes of the regular file at `path`, and its size.
+    /// At most `maxBytes` bytes of the regular file at `path` from `offset`, and its size.
+    ///
+    /// Only direct reads start past the beginning: the archive API streams a file from its start, so helper
+    /// reads refuse an `offset` above 0 (`.invalidArgument`).
     ///
     /// Never follows a symlink: direct reads open each component below the Mountpoint with `O_NOFOLLOW`; helper
     /// reads check each directory on the way with a `HEAD` stat, then read the file's tar header and the start of
@@ -190,15 +196,22 @@ public actor VolumeBrowser {
     /// - Throws: `EngineError` `.invalidArgument` when the entry is a directory, symlink or special file
     ///   ("… is a directory: nothing to preview"), `.notFound` when it does not exist, `.conflict` when a
     ///   directory on the way is a symlink.
-    public func preview(path: [[UInt8]], maxBytes: Int = 4096) async throws -> FilePreview {
+    public func preview(path: [[UInt8]], offset: Int64 = 0, maxBytes: Int = 4096) async throws -> FilePreview {
         guard !path.isEmpty else { throw EngineError(.invalidArgument, "name a file inside the volume to preview") }
         try SafePath.validate(path, allowEmpty: false)
         let limit = max(0, maxBytes)
+        let start = max(0, offset)
         let engine = self.engine
         switch source {
         case .direct(let mountpoint):
-            return try await exclusive { try DirectRead.preview(root: mountpoint, path: path, maxBytes: limit) }
+            return try await exclusive { try DirectRead.preview(root: mountpoint, path: path, offset: start, maxBytes: limit) }
         case .helper(let id):
+            guard start == 0 else {
+                throw EngineError(
+                    .invalidArgument,
+                    "helper mode reads a file from its start only (the engine's archive API has no ranges): run voltop as root on the engine host to read further"
+                )
+            }
             return try await exclusive { try await HelperRead.preview(engine: engine, helper: id, path: path, maxBytes: limit) }
         }
     }
@@ -348,7 +361,9 @@ enum DirectRead {
     /// link itself), checks on that descriptor that it is a regular file, then opens that same inode for reading
     /// through `/proc/self/fd`: a device node, FIFO or symlink swapped in after the check is never opened.
     /// `beforeOpen` runs between the check and the open for reading (tests swap the entry there).
-    static func preview(root: String, path: [[UInt8]], maxBytes: Int, beforeOpen: (() -> Void)? = nil) throws -> FilePreview {
+    static func preview(
+        root: String, path: [[UInt8]], offset: Int64 = 0, maxBytes: Int, beforeOpen: (() -> Void)? = nil
+    ) throws -> FilePreview {
         guard let last = path.last else { throw EngineError(.invalidArgument, "name a file inside the volume to preview") }
         let shown = Sanitizer.inline(bytes: Array(path.joined(separator: [0x2F])))
         let rootFD = try SafePath.openRoot(root)
@@ -387,12 +402,17 @@ enum DirectRead {
         guard st.st_dev == checked.dev, st.st_ino == checked.ino else {
             throw EngineError(.conflict, "\(shown) changed while voltop opened it: nothing was read. Look again")
         }
-        var bytes = [UInt8](repeating: 0, count: maxBytes)
+        // Never more than the file holds from the offset (a size from the file system is bounded before it
+        // sizes an allocation).
+        let start = max(0, offset)
+        let available = max(0, Int64(st.st_size) - start)
+        let want = Int(min(Int64(max(0, maxBytes)), available))
+        var bytes = [UInt8](repeating: 0, count: want)
         var filled = 0
-        while filled < maxBytes {
+        while filled < want {
             let n = bytes.withUnsafeMutableBytes { raw -> Int in
                 guard let base = raw.baseAddress else { return 0 }
-                return read(fd, base + filled, maxBytes - filled)
+                return pread(fd, base + filled, want - filled, off_t(start) + off_t(filled))
             }
             if n > 0 {
                 filled += n
@@ -404,7 +424,7 @@ enum DirectRead {
                 break
             }
         }
-        return FilePreview(bytes: Array(bytes[0..<filled]), size: Int64(st.st_size))
+        return FilePreview(bytes: Array(bytes[0..<filled]), size: Int64(st.st_size), offset: start)
     }
 
     static func requireRegular(mode: mode_t, shown: String) throws {

@@ -57,6 +57,8 @@ public enum Command: String, Sendable, CaseIterable {
     case nextField, previousField, submit
     /// Inspect viewer and file tree: search and step through matches.
     case search, nextMatch, previousMatch
+    /// Inspect viewer and file preview: fold long lines or cut them; scroll sideways while they are cut.
+    case toggleWrap, scrollLeft, scrollRight
     /// Filter or search line: keep the text, or drop it.
     case applyInput, discardInput
     /// Open the owners of the selected volume; stop, start or remove the owner under the cursor (after a confirm).

@@ -125,8 +125,21 @@ extension KeyMap {
         KeyBinding([.escape], .discardInput, "clear the search", scope: .treeSearch, footer: "clear")
     ]
 
+    /// `w`, `h`/`l` and the arrows of a pager, as in `less` (long lines fold; `-S` cuts them and the arrows
+    /// scroll sideways) and k9s (`w` toggles wrap).
+    private static func sideways(_ scope: KeyBinding.Scope) -> [KeyBinding] {
+        [
+            KeyBinding(
+                [.char("w")], .toggleWrap, "fold long lines (the default), or cut them at the edge and scroll sideways", scope: scope,
+                footer: "wrap"),
+            KeyBinding([.char("h"), .left], .scrollLeft, "scroll left half a screen (while lines are cut)", scope: scope),
+            KeyBinding([.char("l"), .right], .scrollRight, "scroll right half a screen (while lines are cut)", scope: scope)
+        ]
+    }
+
     private static let previewBindings =
         movement(.preview, "scroll")
+        + sideways(.preview)
         + [
             KeyBinding([.escape, .char("q"), .char("p")], .cancel, "close the preview", scope: .preview, footer: "close")
         ]
@@ -153,9 +166,12 @@ extension KeyMap {
     private static let inspectBindings =
         movement(.inspect, "scroll")
         + [
-            KeyBinding([.char("/")], .search, "search the text", scope: .inspect, footer: "search"),
+            KeyBinding([.char("/")], .search, "search the text: a new search (Enter applies it)", scope: .inspect, footer: "search"),
             KeyBinding([.char("n")], .nextMatch, "next match", scope: .inspect, footer: "next"),
-            KeyBinding([.char("N")], .previousMatch, "previous match", scope: .inspect, footer: "prev"),
+            KeyBinding([.char("N")], .previousMatch, "previous match", scope: .inspect, footer: "prev")
+        ]
+        + sideways(.inspect)
+        + [
             KeyBinding([.escape, .char("q")], .cancel, "close", scope: .inspect, footer: "close")
         ]
 

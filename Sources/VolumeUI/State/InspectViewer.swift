@@ -8,8 +8,12 @@ struct InspectViewer: Sendable, Equatable {
     var lines: [String]?
     /// Why loading failed.
     var error: String?
-    /// First visible line.
+    /// First visible row (a long line folded takes several rows).
     var scroll = 0
+    /// Whether long lines fold into several rows (as `less` does); `w` toggles it.
+    var wraps = true
+    /// The first column shown while lines do not fold (`h`/`l`, arrows).
+    var column = 0
     /// The search line (`/`) while it has the keyboard.
     var search = TextInput()
     var isEditingSearch = false
@@ -31,9 +35,15 @@ struct InspectViewer: Sendable, Equatable {
         if !query.isEmpty { apply(query: query, from: 0) }
     }
 
-    /// Searches for the typed text, starting at the top of the view.
-    mutating func applySearch() {
-        apply(query: search.text.lowercased(), from: scroll)
+    /// `/`: a new, empty search line (as in `less`; the last search stays applied until Enter).
+    mutating func startSearch() {
+        search = TextInput()
+        isEditingSearch = true
+    }
+
+    /// Searches for the typed text, starting at line `from` (the top of the view).
+    mutating func applySearch(from line: Int) {
+        apply(query: search.text.lowercased(), from: line)
     }
 
     private mutating func apply(query newQuery: String, from line: Int) {

@@ -90,18 +90,6 @@ extension Dashboard {
         return effects
     }
 
-    static func filePreviewLoaded(
-        _ volume: String, _ path: [[UInt8]], _ result: Result<FilePreview, EngineError>, _ s: inout AppState
-    ) -> [Effect] {
-        guard case .preview(var viewer)? = s.dialog, viewer.volume == volume, viewer.path == path else { return [] }
-        switch result {
-        case .success(let preview): viewer.preview = preview
-        case .failure(let error): viewer.error = error.description
-        }
-        s.dialog = .preview(viewer)
-        return []
-    }
-
     static func fileDeleted(_ volume: String, _ path: [[UInt8]], _ error: EngineError?, _ s: inout AppState) -> [Effect] {
         var what = Sanitizer.inline(bytes: Array(path.joined(separator: [UInt8(ascii: "/")])))
         if case .deleteFile(let confirm)? = s.dialog, confirm.volume == volume, confirm.path == path {
@@ -268,14 +256,6 @@ extension Dashboard {
         return effects
     }
 
-    static func performInPreview(_ command: Command, _ s: inout AppState) {
-        if command == .cancel {
-            s.dialog = nil
-        } else {
-            scroll(.dialog, command, &s)
-        }
-    }
-
     /// `p` (or Enter on a file): its first bytes in an overlay.
     private static func preview(_ s: inout AppState) -> [Effect] {
         guard let pane = s.files, let tree = pane.tree, let row = pane.selectedRow else { return [] }
@@ -289,7 +269,10 @@ extension Dashboard {
                 text: "only regular files can be previewed; \(tree.displayName(of: row.node)) is a \(kindWord(tree.kind(of: row.node)))")
             return []
         }
-        s.dialog = .preview(FilePreviewViewer(volume: pane.volume, path: row.path, scannedSize: tree.ownApparentBytes(of: row.node)))
+        var canPage = true
+        if case .helper? = pane.source { canPage = false }
+        s.dialog = .preview(
+            FilePreviewViewer(volume: pane.volume, path: row.path, scannedSize: tree.ownApparentBytes(of: row.node), canPage: canPage))
         return [.previewFile(volume: pane.volume, path: row.path)]
     }
 

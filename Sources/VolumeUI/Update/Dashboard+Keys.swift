@@ -105,7 +105,7 @@ extension Dashboard {
         case .prune: return performInPrune(command, &s)
         case .files: return performInFiles(command, &s)
         case .treeSearch: return performInTreeSearch(command, &s)
-        case .preview: performInPreview(command, &s)
+        case .preview: return performInPreview(command, &s)
         }
         return []
     }
@@ -300,27 +300,53 @@ extension Dashboard {
 
     private static func performInInspect(_ command: Command, _ s: inout AppState) {
         guard case .inspect(var viewer)? = s.dialog else { return }
+        let rows = inspectRows(viewer, cols: s.cols)
         switch command {
         case .cancel:
             s.dialog = nil
             return
         case .search:
-            viewer.isEditingSearch = true
+            viewer.startSearch()
         case .applyInput:
             viewer.isEditingSearch = false
-            viewer.applySearch()
-            if let line = viewer.currentMatchLine { viewer.scroll = max(0, line - 2) }
+            viewer.applySearch(from: rows.line(ofRow: viewer.scroll))
+            if let line = viewer.currentMatchLine, rows.firstRow.indices.contains(line) { viewer.scroll = max(0, rows.firstRow[line] - 2) }
         case .discardInput:
             viewer.isEditingSearch = false
         case .nextMatch, .previousMatch:
             viewer.step(forward: command == .nextMatch)
-            if let line = viewer.currentMatchLine { viewer.scroll = max(0, line - 2) }
+            if let line = viewer.currentMatchLine, rows.firstRow.indices.contains(line) { viewer.scroll = max(0, rows.firstRow[line] - 2) }
+        case .toggleWrap:
+            // The line at the top stays at the top.
+            let top = rows.line(ofRow: viewer.scroll)
+            viewer.wraps.toggle()
+            viewer.column = 0
+            let laid = inspectRows(viewer, cols: s.cols)
+            viewer.scroll = laid.firstRow.indices.contains(top) ? laid.firstRow[top] : 0
+        case .scrollLeft, .scrollRight:
+            guard !viewer.wraps else {
+                s.notice = Notice(kind: .info, text: "long lines fold: w cuts them at the edge, then h/l scroll sideways")
+                return
+            }
+            let inner = DialogView.innerWidth(of: inspectWidth(cols: s.cols)) - String(viewer.lines?.count ?? 0).count - 3
+            let longest = viewer.lines?.reduce(0) { max($0, CellGrid.columns(of: $1)) } ?? 0
+            viewer.column = sideways(command, column: viewer.column, room: inner, longest: longest)
         default:
             s.dialog = .inspect(viewer)
             scroll(.inspect, command, &s)
             return
         }
         s.dialog = .inspect(viewer)
+        setScroll(.inspect, viewer.scroll, &s)
+    }
+
+    /// Where `h`/`l` take the first shown column: half the room at a time, as `less` does, never past the point
+    /// where the longest line's end is in view.
+    static func sideways(_ command: Command, column: Int, room: Int, longest: Int) -> Int {
+        let step = sidewaysStep(width: room)
+        if command == .scrollLeft { return max(0, column - step) }
+        guard column + room < longest else { return column }
+        return column + step
     }
 
     private static func performInConfirm(_ command: Command, _ s: inout AppState) -> [Effect] {

@@ -11,6 +11,10 @@ extension Dashboard {
         case .press: wheel = 0
         case .release: return []
         }
+        if case .preview? = s.dialog, wheel != 0 {
+            // Line by line, so the wheel reads on past the end of the window as j and k do.
+            return (0..<abs(wheel)).flatMap { _ in performInPreview(wheel > 0 ? .moveDown : .moveUp, &s) }
+        }
         if s.dialog != nil {
             if wheel != 0 { setScroll(.dialog, scrollOffset(.dialog, s) + wheel, &s) }
             return []

@@ -81,6 +81,7 @@ extension Dashboard {
 
     /// Keeps the selected rows on screen and every scroll offset within its content (after any action).
     static func clampScrolling(_ s: inout AppState) {
+        layOutPreview(&s)
         let layout = PaneLayout(s, rows: s.rows, cols: s.cols)
         let bodyHeight = max(1, layout.tableBody.height)
         s.table.cursor.clamp(count: s.table.visibleIndices.count, height: bodyHeight)

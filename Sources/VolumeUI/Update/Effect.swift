@@ -31,8 +31,8 @@ public enum Effect: Sendable, Equatable {
     /// Watch these directories of the open volume (relative paths; `[]` is the root) and send `.filesChanged`
     /// when something in them changes. Replaces the previous set. Helper mode polls instead.
     case watchFiles(volume: String, directories: [[[UInt8]]])
-    /// The first bytes of a file → `.filePreviewLoaded`.
-    case previewFile(volume: String, path: [[UInt8]])
+    /// A window of a file (`FilePreviewViewer.windowBytes` from `offset`) → `.filePreviewLoaded`.
+    case previewFile(volume: String, path: [[UInt8]], offset: Int64 = 0)
     /// Delete a file or directory tree inside the volume (direct mode only) → `.fileDeleted`. `kind` is what the
     /// user confirmed: if the entry at `path` is something else by now, nothing is deleted.
     case deleteFile(volume: String, path: [[UInt8]], kind: ScanTree.Kind)
@@ -46,4 +46,9 @@ public enum Effect: Sendable, Equatable {
     case actOnContainer(id: String, name: String, ContainerAction)
     /// Leave the dashboard and restore the terminal.
     case quit
+}
+
+extension Effect {
+    /// Bytes of a file `previewFile` reads at a time; the preview holds at most this much of a file.
+    public static let previewWindowBytes = 64 * 1024
 }

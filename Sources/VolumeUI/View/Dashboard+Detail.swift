@@ -121,23 +121,36 @@ extension Dashboard {
     /// A field whose value is cut into pieces of `width` columns, continued under the value.
     static func wrappedField(_ key: String, _ value: String, width: Int, _ role: Theme.Role = .normal) -> [StyledLine] {
         let keyPad = String(repeating: " ", count: detailKeyWidth)
+        let pieces = brokenAtBoundaries(Sanitizer.inline(Format.capped(value)), width: width)
+        return pieces.prefix(4).enumerated().map { i, text in
+            i == 0 ? field(key, text, role) : StyledLine(keyPad).adding(text, role)
+        }
+    }
+
+    /// Text cut into pieces of at most `width` columns, each ending after a `/`, space, `,` or `=` where one
+    /// falls in the second half of the piece (paths and `key=value` break between their parts, not mid-word).
+    static func brokenAtBoundaries(_ text: String, width: Int) -> [String] {
         var pieces: [String] = []
-        var piece = ""
+        var piece: [Character] = []
         var used = 0
-        for c in Sanitizer.inline(Format.capped(value)) {
+        for c in text {
             let w = CellGrid.width(of: c)
             if used + w > width, !piece.isEmpty {
-                pieces.append(piece)
-                piece = ""
-                used = 0
+                var cut = piece.count
+                if let boundary = piece.lastIndex(where: { "/ ,=".contains($0) }), boundary + 1 < piece.count,
+                    CellGrid.columns(of: String(piece[...boundary])) * 2 >= width
+                {
+                    cut = boundary + 1
+                }
+                pieces.append(String(piece[..<cut]))
+                piece = Array(piece[cut...])
+                used = CellGrid.columns(of: String(piece))
             }
             piece.append(c)
             used += w
         }
-        pieces.append(piece)
-        return pieces.prefix(4).enumerated().map { i, text in
-            i == 0 ? field(key, text, role) : StyledLine(keyPad).adding(text, role)
-        }
+        pieces.append(String(piece))
+        return pieces
     }
 
     /// `2 owners (1 running, 1 stopped)`.

@@ -89,8 +89,43 @@ extension Dashboard {
 
     // MARK: Inspect
 
+    /// The inspect viewer's box width on a screen `cols` wide.
+    static func inspectWidth(cols: Int) -> Int { min(cols - 6, 120) }
+
+    /// The inspect viewer's text as rows: line numbers, the current match marked, long lines folded or cut.
+    static func inspectRows(_ viewer: InspectViewer, cols: Int) -> PagerRows {
+        guard let lines = viewer.lines else { return PagerRows() }
+        let inner = DialogView.innerWidth(of: inspectWidth(cols: cols))
+        let numberWidth = String(lines.count).count
+        let current = viewer.currentMatchLine
+        let blank = StyledLine(String(repeating: " ", count: numberWidth + 3))
+        return pagerRows(
+            lines.map { StyledLine(highlighted($0, query: viewer.query)) }, width: inner, wraps: viewer.wraps, column: viewer.column,
+            prefixWidth: numberWidth + 3
+        ) { i, isFirst in
+            guard isFirst else { return blank }
+            let number = String(i + 1)
+            return StyledLine(String(repeating: " ", count: numberWidth - number.count) + number, i == current ? .bold : .dim)
+                .adding(i == current ? " › " : "   ", .accent)
+        }
+    }
+
+    /// The second line of a pager: how long lines are shown, and how to change it.
+    static func wrapLine(wraps: Bool, column: Int, room: Int, hasLongLines: Bool, width: Int) -> StyledLine {
+        if wraps {
+            return hasLongLines
+                ? pagerHint(["long lines fold · w cuts them at the edge instead", "w cuts long lines"], width: width) : .blank
+        }
+        let shown = "columns \(column + 1)–\(column + room)"
+        return pagerHint(
+            [
+                "long lines cut at the edge · \(shown) · h/l ←/→ scroll sideways · w folds them",
+                "lines cut · \(shown) · h/l scroll · w folds", "h/l scroll · w folds"
+            ], width: width)
+    }
+
     private static func inspectView(_ viewer: InspectViewer, _ s: AppState, rows: Int, cols: Int) -> DialogView {
-        let width = min(cols - 6, 120)
+        let width = inspectWidth(cols: cols)
         let inner = DialogView.innerWidth(of: width)
         var top: [StyledLine] = []
         if viewer.isEditingSearch {
@@ -100,29 +135,31 @@ extension Dashboard {
         } else if !viewer.query.isEmpty {
             let status =
                 viewer.matches.isEmpty
-                ? "no match"
-                : "match \((viewer.currentMatch ?? 0) + 1) of \(viewer.matches.count) · n next · N previous"
+                ? "no match · / searches again"
+                : "match \((viewer.currentMatch ?? 0) + 1) of \(viewer.matches.count) · n next · N previous · / new search"
             top.append(StyledLine("Search ", .dim).adding("\"\(viewer.query)\"", .bold).adding("  " + status, .dim))
         } else {
-            top.append(StyledLine("/ searches · j/k PgUp/PgDn g/G scroll · Esc closes", .dim))
+            top.append(
+                pagerHint(
+                    [
+                        "/ searches · n/N next/previous match · j/k PgUp/PgDn g/G scroll · w wrap · Esc closes",
+                        "/ searches · j/k PgUp/PgDn g/G scroll · w wrap · Esc closes", "/ searches · w wrap · Esc closes"
+                    ], width: inner))
         }
-        top.append(.blank)
         var list: [StyledLine] = []
+        var hasLongLines = false
         if let error = viewer.error {
             list = paragraph("✗ \(error)", width: inner, .problem)
-        } else if let lines = viewer.lines {
-            let numberWidth = String(lines.count).count
-            let current = viewer.currentMatchLine
-            for (i, text) in lines.enumerated() {
-                let number = String(i + 1)
-                var line = StyledLine(String(repeating: " ", count: numberWidth - number.count) + number, i == current ? .bold : .dim)
-                    .adding(i == current ? " › " : "   ", .accent)
-                line.spans += highlighted(text, query: viewer.query)
-                list.append(line)
-            }
+        } else if viewer.lines != nil {
+            let laid = inspectRows(viewer, cols: cols)
+            list = laid.rows
+            hasLongLines = laid.hasLongLines
         } else {
             list = [StyledLine("\(spinner(s)) loading…", .dim)]
         }
+        let numberWidth = String(viewer.lines?.count ?? 0).count
+        top.append(
+            wrapLine(wraps: viewer.wraps, column: viewer.column, room: inner - numberWidth - 3, hasLongLines: hasLongLines, width: inner))
         return DialogView(
             title: "Inspect \(viewer.name)", width: width, rows: rows, cols: cols, top: top, list: list, bottom: [],
             scroll: viewer.scroll, fillsHeight: true)
@@ -146,8 +183,15 @@ extension Dashboard {
 
     // MARK: Remove
 
+    /// A dialog's width: `base`, wider (up to the screen) when its longest line needs `needed` columns inside.
+    static func dialogWidth(base: Int, needed: Int, cols: Int) -> Int {
+        min(cols - 6, max(base, needed + 4))
+    }
+
     private static func removeView(_ confirm: RemoveConfirm, _ s: AppState, rows: Int, cols: Int) -> DialogView {
-        let width = min(cols - 6, 72)
+        let longest = confirm.entries.reduce(0) { max($0, CellGrid.columns(of: Format.shortName($1))) }
+        let width = dialogWidth(
+            base: 72, needed: confirm.isBulk ? longest + 32 : CellGrid.columns(of: confirm.entries.first?.name ?? "") + 15, cols: cols)
         let inner = DialogView.innerWidth(of: width)
         var top: [StyledLine] = []
         var list: [StyledLine] = []
@@ -241,7 +285,10 @@ extension Dashboard {
     // MARK: Prune
 
     private static func pruneView(_ prune: PruneDialog, _ s: AppState, rows: Int, cols: Int) -> DialogView {
-        let width = min(cols - 6, 76)
+        let longest = (prune.plan?.candidates ?? []).reduce(0) {
+            max($0, $1.isAnonymous && Volume.looksAnonymous($1.name) ? 13 : CellGrid.columns(of: $1.name))
+        }
+        let width = dialogWidth(base: 76, needed: longest + 16, cols: cols)
         let inner = DialogView.innerWidth(of: width)
         var top: [StyledLine] = []
         var list: [StyledLine] = []

@@ -324,33 +324,6 @@ extension Dashboard {
 
     // MARK: Dialogs
 
-    static func previewView(_ viewer: FilePreviewViewer, _ s: AppState, rows: Int, cols: Int) -> DialogView {
-        let width = min(cols - 6, 120)
-        let inner = DialogView.innerWidth(of: width)
-        var top: [StyledLine] = []
-        var list: [StyledLine] = []
-        if let error = viewer.error {
-            list = paragraph("✗ \(error)", width: inner, .problem)
-        } else if let preview = viewer.preview {
-            let kind = viewer.encoding == .text ? "text" : "binary: hex dump"
-            let size = Format.bytes(preview.size)
-            let extent =
-                preview.isTruncated
-                ? "first \(grouped(preview.bytes.count)) of \(grouped(Int(preview.size))) bytes (\(size))"
-                : "all \(grouped(preview.bytes.count)) bytes"
-            top.append(StyledLine(kind, .bold).adding(" · " + extent, .dim))
-            top.append(StyledLine("j/k PgUp/PgDn g/G scroll · Esc closes", .dim))
-            top.append(.blank)
-            list = viewer.lines(width: inner)
-            if list.isEmpty { list = [StyledLine("(empty file)", .dim)] }
-        } else {
-            list = [StyledLine("\(spinner(s)) loading the first bytes of \(Format.bytes(viewer.scannedSize))…", .dim)]
-        }
-        return DialogView(
-            title: "Preview \(viewer.displayPath)", width: width, rows: rows, cols: cols, top: top, list: list, bottom: [],
-            scroll: viewer.scroll, fillsHeight: true)
-    }
-
     static func deleteFileView(_ confirm: FileDeleteConfirm, _ s: AppState, rows: Int, cols: Int) -> DialogView {
         let width = min(cols - 6, 72)
         let inner = DialogView.innerWidth(of: width)

@@ -8,7 +8,8 @@ extension Dashboard {
     }
 
     static func ownersView(_ dialog: OwnersDialog, _ s: AppState, rows: Int, cols: Int) -> DialogView {
-        let width = min(cols - 6, 76)
+        let longest = dialog.owners.reduce(0) { max($0, CellGrid.columns(of: $1.containerName)) }
+        let width = dialogWidth(base: 76, needed: longest + 34, cols: cols)
         let inner = DialogView.innerWidth(of: width)
         var top: [StyledLine] = []
         var list: [StyledLine] = []

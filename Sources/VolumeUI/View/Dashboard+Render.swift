@@ -42,7 +42,9 @@ extension Dashboard {
     }
 
     private static func renderTooSmall(grid: inout CellGrid, theme: Theme) {
-        let lines = ["terminal too small (need 80x24)", "now \(grid.cols)x\(grid.rows) · q quits"]
+        let lines = [
+            "terminal too small (need \(PaneLayout.minCols)x\(PaneLayout.minRows))", "now \(grid.cols)x\(grid.rows) · q quits"
+        ]
         let top = max(0, grid.rows / 2 - 1)
         for (i, line) in lines.enumerated() {
             let w = CellGrid.columns(of: line)
@@ -192,10 +194,13 @@ extension Dashboard {
         {
             shown.remove(at: drop)
         }
+        // Keys left out: `?` says the help lists more (it lists every key of every scope).
+        let isCut = shown.count < items.count
         var line = StyledLine(" ")
         for item in shown {
+            let label = isCut && item.binding.command == .help ? "more" : (item.binding.footer ?? "")
             line = line.adding(item.binding.keys[0].description, item.isDisabled ? .disabled : .key)
-                .adding(" " + (item.binding.footer ?? "") + "  ", item.isDisabled ? .disabled : .keyLabel)
+                .adding(" " + label + "  ", item.isDisabled ? .disabled : .keyLabel)
         }
         grid.put(line, row: rect.row, col: col, width: rect.width - col, theme: theme)
     }

@@ -3,9 +3,12 @@
 ///
 /// Wide terminals (120 columns and more) put the detail pane right of the table; narrower ones put it below.
 struct PaneLayout: Sendable, Equatable {
-    /// The smallest screen the dashboard draws on.
-    static let minRows = 24
-    static let minCols = 80
+    /// The smallest screen the dashboard draws on; below 80x24 it draws fewer columns and no detail pane below
+    /// the table.
+    static let minRows = 10
+    static let minCols = 40
+    /// Rows the table keeps before a detail pane below it gets any.
+    static let minTableRows = 8
     /// From this width the detail pane sits right of the table.
     static let sideBySideCols = 120
     /// From this width the table adds MOUNTPOINT and LABELS.
@@ -13,7 +16,7 @@ struct PaneLayout: Sendable, Equatable {
     /// At most this many banner rows are shown.
     static let maxBanners = 3
 
-    /// Whether the screen is below 80x24; nothing else is drawn then.
+    /// Whether the screen is below 40x10; nothing else is drawn then.
     var isTooSmall: Bool
     /// Whether the detail pane is right of the table (else below it).
     var isSideBySide: Bool
@@ -32,8 +35,8 @@ struct PaneLayout: Sendable, Equatable {
     /// The column of the vertical rule between side-by-side panes.
     var separatorCol: Int?
 
-    /// The layout for a screen size.
-    init(rows: Int, cols: Int, bannerCount: Int, showsDetail: Bool, showsFileTree: Bool = false) {
+    /// The layout for a screen size; `isDetailFocused` keeps the detail pane on a short screen (Tab focused it).
+    init(rows: Int, cols: Int, bannerCount: Int, showsDetail: Bool, showsFileTree: Bool = false, isDetailFocused: Bool = false) {
         isTooSmall = rows < Self.minRows || cols < Self.minCols
         isSideBySide = cols >= Self.sideBySideCols
         header = Rect(row: 0, col: 0, height: 2, width: cols)
@@ -45,7 +48,9 @@ struct PaneLayout: Sendable, Equatable {
         detail = nil
         fileTree = nil
         separatorCol = nil
-        guard showsDetail || showsFileTree else {
+        // A short screen keeps its rows for the table: the detail pane (Tab) needs 7 rows below it.
+        let paneRoom = isSideBySide || available >= Self.minTableRows + 7 || isDetailFocused
+        guard (showsDetail || showsFileTree) && paneRoom else {
             main = Rect(row: top, col: 0, height: available, width: cols)
             return
         }
@@ -82,7 +87,7 @@ struct PaneLayout: Sendable, Equatable {
     init(_ state: AppState, rows: Int, cols: Int) {
         self.init(
             rows: rows, cols: cols, bannerCount: state.bannerLines(width: cols).count,
-            showsDetail: state.mode != .help && state.mode != .files)
+            showsDetail: state.mode != .help && state.mode != .files, isDetailFocused: state.focus == .detail)
     }
 
     /// The table body (below the title rule and column header) of the main pane.

@@ -33,6 +33,8 @@ struct VolumeTable: Sendable {
 
     /// Columns for the mark (`*`) in front of each row.
     static let markWidth = 2
+    /// The narrowest NAME before other columns make way for it (on a screen under 80 columns).
+    static let minNameWidth = 16
 
     /// The columns placed in order.
     let columns: [Placed]
@@ -54,6 +56,11 @@ struct VolumeTable: Sendable {
         let roomBefore = width - Self.markWidth - fixed.reduce(0) { $0 + $1.1 + gap }
         let keepsExtras = !isWide || roomBefore < 20 + 2 * 12 + 2 * gap || roomBefore - 13 >= 20 + 2 * 12 + 2 * gap
         if showsGrowth && width >= 90 && keepsExtras { fixed.insert((.growth, 12), at: 2) }
+        // Below 80 columns the table drops columns before NAME gets short, DRIVER first; NAME and SIZE stay.
+        for dropped in [Column.driver, .growth, .created, .owners, .status] {
+            guard width - Self.markWidth - fixed.reduce(0, { $0 + $1.1 + gap }) < Self.minNameWidth else { break }
+            fixed.removeAll { $0.0 == dropped }
+        }
         let fixedWidth = fixed.reduce(0) { $0 + $1.1 + gap }
         var flex = width - Self.markWidth - fixedWidth
         var name = flex
@@ -78,12 +85,7 @@ struct VolumeTable: Sendable {
     func cell(_ column: Column, _ entry: CatalogEntry, created: Date?, state: AppState, width: Int) -> StyledLine {
         switch column {
         case .name:
-            var line = StyledLine(Format.shortName(entry))
-            let used = CellGrid.columns(of: line.text)
-            if let compose = Self.composeTag(entry), used + 3 + CellGrid.columns(of: compose) <= width {
-                line = line.adding(" (\(compose))", .dim)
-            }
-            return line
+            return Self.nameCell(Format.shortName(entry), tag: Self.composeTag(entry), width: width)
         case .driver:
             return StyledLine(entry.volume.driver)
         case .size:
@@ -106,10 +108,41 @@ struct VolumeTable: Sendable {
         case .created:
             return StyledLine(Format.age(created, now: state.now))
         case .mountpoint:
-            return StyledLine(entry.volume.mountpoint, .dim)
+            return StyledLine(Self.mountpointText(entry.volume.mountpoint, name: entry.name, width: width), .dim)
         case .labels:
             return StyledLine(Self.labelText(entry.volume.labels.filter { $0.key != Volume.anonymousLabel }), .dim)
         }
+    }
+
+    /// A name with its compose tag in a cell: both whole when they fit; else the tag keeps up to a third of
+    /// the cell (cut with `…`) and the name the rest, so the tag never silently disappears.
+    static func nameCell(_ name: String, tag: String?, width: Int) -> StyledLine {
+        let nameWidth = CellGrid.columns(of: name)
+        guard let tag else { return StyledLine(name) }
+        let tagWidth = CellGrid.columns(of: tag) + 3
+        if nameWidth + tagWidth <= width { return StyledLine(name).adding(" (\(tag))", .dim) }
+        guard width >= 12 else { return StyledLine(name) }
+        // The name keeps what it needs when the cut tag still shows 3 columns of its own; else two thirds.
+        let nameRoom = nameWidth + 7 <= width ? nameWidth : max(width - min(tagWidth, max(7, width / 3)), width * 2 / 3)
+        let tagRoom = width - nameRoom - 3
+        let shownName = nameWidth <= nameRoom ? name : CellGrid.fitted(name, to: nameRoom)
+        return StyledLine(shownName).adding(" (" + CellGrid.fitted(tag, to: tagRoom).trimmingTrailingSpaces + ")", .dim)
+    }
+
+    /// A Mountpoint in a cell: whole when it fits; else the part every volume shares (the engine's data root)
+    /// gives way, from the volume's own directory on: `…/volumes/NAME/_data`, then `…/NAME/_data`.
+    static func mountpointText(_ path: String, name: String, width: Int) -> String {
+        guard CellGrid.columns(of: path) > width else { return path }
+        guard let own = path.range(of: "/" + name + "/") ?? path.range(of: "/" + name, options: .backwards) else {
+            return CellGrid.fitted(path, to: width, keepTail: true).trimmingTrailingSpaces
+        }
+        let fromName = String(path[own.lowerBound...])
+        let parent = path[..<own.lowerBound]
+        if let slash = parent.lastIndex(of: "/") {
+            let withParent = "…" + parent[slash...] + fromName
+            if CellGrid.columns(of: withParent) <= width { return withParent }
+        }
+        return "…" + fromName
     }
 
     /// Owners as `2 (1r 1s)`, zero counts left out.
@@ -151,5 +184,14 @@ struct VolumeTable: Sendable {
             let value = Format.capped(labels[key] ?? "", limit: 256)
             return value.isEmpty ? Format.capped(key, limit: 256) : "\(Format.capped(key, limit: 256))=\(value)"
         }.joined(separator: ", ")
+    }
+}
+
+extension String {
+    /// The string without spaces at its end (`CellGrid.fitted` pads).
+    var trimmingTrailingSpaces: String {
+        var s = self
+        while s.hasSuffix(" ") { s.removeLast() }
+        return s
     }
 }
