@@ -458,7 +458,9 @@ struct HelperModeTests {
         let dir = String(cString: made)
         chmod(dir, 0o755)
         let copy = dir + "/voltop"
-        try FileManager.default.copyItem(atPath: CLITests.binary, toPath: copy)
+        // Copied by cp, not in this process: a write descriptor of this process could leak into a child another
+        // test forks meanwhile, and exec would fail with "Text file busy".
+        try TestEngine.run("/bin/cp", [CLITests.binary, copy])
         chmod(copy, 0o755)
         return copy
     }
