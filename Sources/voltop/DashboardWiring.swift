@@ -45,6 +45,9 @@ enum DashboardWiring {
         state.isMonochrome = monochrome
         state.engineFlavor = engine.info.flavor
         state.standingWarning = engine.endpoint.insecureTLSWarning
+        if let trash = try? Trash.current() {
+            state.trash = TrashNote(retentionText: trash.policy.retentionText, maxVolumeBytes: trash.policy.maxVolumeBytes)
+        }
         return state
     }
 }

@@ -109,7 +109,12 @@ final class TmuxSession {
     /// then runs `afterExit` (a shell, to look at the terminal voltop left behind).
     init(cols: Int, rows: Int, arguments: [String] = [], environment: [String: String] = [:], afterExit: String = "sleep 600") throws {
         socket = "voltop-e2e-" + UUID().uuidString.prefix(8).lowercased()
-        var env = ["DOCKER_HOST": E2E.host ?? "", "LANG": "C.UTF-8", "TERM": "tmux-256color"]
+        // The trash and the audit log in a scratch directory, never the user's.
+        let home = (ProcessInfo.processInfo.environment["VOLTOP_TEST_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp") + "/voltop-e2e-home"
+        var env = [
+            "DOCKER_HOST": E2E.host ?? "", "LANG": "C.UTF-8", "TERM": "tmux-256color", "XDG_DATA_HOME": home + "/data",
+            "XDG_STATE_HOME": home + "/state"
+        ]
         env.merge(environment) { $1 }
         let assignments = env.sorted { $0.key < $1.key }.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
         let command = "env \(assignments) '\(E2E.binary)' \(arguments.joined(separator: " ")); echo VOLTOP-EXITED $?; \(afterExit)"

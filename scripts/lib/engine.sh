@@ -81,6 +81,7 @@ vt_install_deps() {
     command -v hyperfine >/dev/null 2>&1 || missing+=(hyperfine)
     command -v gdu >/dev/null 2>&1 || missing+=(gdu)
     [ -f /usr/include/ncursesw/curses.h ] || missing+=(ncursesw-headers)
+    [ -f /usr/include/zlib.h ] || missing+=(zlib-headers)
 
     if [ ${#missing[@]} -eq 0 ]; then
         return 0
@@ -95,7 +96,7 @@ vt_install_deps() {
         VT_APT_UPDATED=1
     fi
     DEBIAN_FRONTEND=noninteractive apt-get install -y \
-        docker.io busybox-static libncursesw5-dev tmux curl hyperfine gdu openssl
+        docker.io busybox-static libncursesw5-dev zlib1g-dev tmux curl hyperfine gdu openssl
 }
 
 # ----------------------------------------------------------------------------
