@@ -286,25 +286,9 @@ final class TransferProgressLine: @unchecked Sendable {
             let now = Date()
             guard now.timeIntervalSince(lastDrawn) >= 0.1 else { return }
             lastDrawn = now
-            Output.statusLine(Self.text(verb: verb, bytes: bytes, total: total, elapsed: now.timeIntervalSince(started)))
+            Output.statusLine(Format.transferProgress(verb: verb, bytes: bytes, total: total, elapsed: now.timeIntervalSince(started)))
             drawn = true
         }
-    }
-
-    /// The line's text: `VERB: 1.2 GiB of ~2.0 GiB (60%), 85 MiB/s, ETA 0:09`.
-    static func text(verb: String, bytes: Int64, total: Int64?, elapsed: Double) -> String {
-        let rate = elapsed > 0.2 ? Double(bytes) / elapsed : 0
-        var text = "\(verb): \(Format.bytes(bytes))"
-        if let total {
-            let percent = min(100, Int(Double(bytes) / Double(total) * 100))
-            text += " of ~\(Format.bytes(total)) (\(percent)%)"
-        }
-        if rate > 0 { text += ", \(Format.bytes(Int64(min(rate, 1e18))))/s" }
-        if let total, rate > 0, bytes < total {
-            let seconds = Int((Double(total - bytes) / rate).rounded(.up))
-            text += String(format: ", ETA %d:%02d", seconds / 60, seconds % 60)
-        }
-        return text
     }
 
     func clear() {

@@ -119,6 +119,14 @@ struct TransferTests {
 
         var r = try CLITests.voltop(["export", source, "-o", dir + "/a.tar"])
         #expect(r.status == 0, "\(r.err)")
+        #expect(!r.err.contains("\r") && !r.err.contains("exporting"), "progress on a standard error that is no terminal: \(r.err)")
+        // On a terminal (script(1) gives it one) the progress line is drawn.
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/script") {
+            let tty = try Self.shell(
+                "script -qec '\"$VOLTOP\" export \"$V\" -o \"$OUT\"' /dev/null", ["V": source, "OUT": dir + "/tty.tar"])
+            #expect(tty.status == 0, "\(tty.err)")
+            #expect(tty.out.contains("exporting \(source): "), "\(tty.out.debugDescription)")
+        }
         r = try CLITests.voltop(["export", source, "-o", dir + "/a.tar.gz"])
         #expect(r.status == 0, "\(r.err)")
         let gz = try Data(contentsOf: URL(fileURLWithPath: dir + "/a.tar.gz"))

@@ -168,6 +168,18 @@ private typealias E = ArchiveTransferTests
         }
     }
 
+    /// The progress line: bytes always; total, percent and ETA only with a total; the rate after a moment.
+    @Test func progressLineSaysWhatIsKnown() {
+        #expect(Format.transferProgress(verb: "exporting v", bytes: 512, total: nil, elapsed: 0.1) == "exporting v: 512 B")
+        #expect(
+            Format.transferProgress(verb: "exporting v", bytes: 600 << 20, total: 1 << 30, elapsed: 6)
+                == "exporting v: 600.0 MiB of ~1.0 GiB (58%), 100.0 MiB/s, ETA 0:05")
+        #expect(
+            Format.transferProgress(verb: "importing", bytes: 2 << 30, total: 1 << 30, elapsed: 10)
+                == "importing: 2.0 GiB of ~1.0 GiB (100%), 204.8 MiB/s")
+        #expect(Format.transferProgress(verb: "x", bytes: 10, total: 0, elapsed: 1) == "x: 10 B, 10 B/s")
+    }
+
     /// A local volume bound to a host directory is not cloned: its clone would write onto the same directory.
     @Test func bindVolumesAreNotCloned() {
         #expect(DockerEngine.cloneRefusal(Volume(name: "b", options: ["type": "none", "o": "bind", "device": "/srv"])) != nil)
