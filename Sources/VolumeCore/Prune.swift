@@ -204,7 +204,9 @@ extension DockerEngine {
                     {
                         result.kept.append(candidate.name)
                     }
-                } catch let error as EngineError where trash != nil && error.message.contains("was NOT removed") {
+                } catch let error as EngineError
+                    where trash != nil && error.message.contains("was NOT removed") && error.code != .unreachable && error.code != .timeout
+                {
                     result.skipped.append(PruneSkip(name: candidate.name, reason: "not-kept", message: error.message))
                     continue
                 }

@@ -64,8 +64,10 @@ extension DockerEngine {
         do {
             kept = try await trash.keep(item) { write in try await self.exportVolume(name, to: write).tarBytes }
         } catch let error as EngineError {
+            // An engine that went away stays that (a prune stops at it); anything else is a failed copy.
+            let kept: [EngineError.Code] = [.notFound, .unreachable, .timeout]
             throw EngineError(
-                error.code == .notFound ? .notFound : .engineFailure,
+                kept.contains(error.code) ? error.code : .engineFailure,
                 "volume \(Sanitizer.inline(name)) was NOT removed: its copy could not be kept in the trash (\(Sanitizer.inline(trash.root))): "
                     + "\(error.message). Free space or purge the trash (voltop trash purge), or remove it with --no-trash",
                 cause: error.cause)
