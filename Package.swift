@@ -21,6 +21,7 @@ let package = Package(
             name: "VolumeCore",
             dependencies: [
                 "CVolumeSys",
+                "CZlib",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -30,6 +31,8 @@ let package = Package(
         ),
         .systemLibrary(name: "CNcursesw", path: "Sources/CNcursesw"),
         .systemLibrary(name: "CVolumeSys", path: "Sources/CVolumeSys"),
+        // zlib (Debian's zlib1g-dev) for gzip archives: `voltop export -o FILE.tar.gz`, `voltop import`.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "VolumeUI", dependencies: ["VolumeCore"]),
         .target(name: "TerminalBackend", dependencies: ["VolumeUI", "CNcursesw"]),
         .target(name: "VoltopConfig", dependencies: ["VolumeUI", .product(name: "TOMLKit", package: "TOMLKit")]),

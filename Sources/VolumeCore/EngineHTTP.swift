@@ -188,6 +188,35 @@ struct EngineHTTP: Sendable {
         }
     }
 
+    /// Sends a request whose body is a stream of bytes (an archive into a helper), then reads the reply (up to 1 MiB).
+    ///
+    /// No overall time limit: the body takes as long as its source does (a large volume takes minutes); the
+    /// caller ends it by cancelling. Sent with chunked transfer encoding.
+    func upload<Body: AsyncSequence & Sendable>(
+        _ method: HTTPMethod, _ path: String, byteQuery: [(String, [UInt8])] = [], body: Body, contentType: String = "application/x-tar"
+    ) async throws -> EngineReply where Body.Element == ByteBuffer {
+        var request = HTTPClientRequest(url: url(path, byteQuery: byteQuery))
+        request.method = method
+        if case .unix = endpoint.transport { request.headers.add(name: "Host", value: "docker") }
+        request.headers.add(name: "User-Agent", value: "voltop/\(VoltopVersion.current)")
+        request.headers.add(name: "Content-Type", value: contentType)
+        request.body = .stream(body, length: .unknown)
+        counter.increment()
+        logger.debug("engine request", metadata: ["method": "\(method.rawValue)", "path": "\(path)", "upload": "true"])
+        do {
+            let response = try await client.execute(request, deadline: .distantFuture)
+            let buffer = try await response.body.collect(upTo: 1 << 20)
+            return EngineReply(
+                status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
+                body: Data(buffer.readableBytesView))
+        } catch let error as EngineError {
+            throw error
+        } catch {
+            if Task.isCancelled { throw CancellationError() }
+            throw diagnose(error)
+        }
+    }
+
     /// The error for an engine that stopped answering a request (before or in the middle of its reply).
     func stalledError(_ method: HTTPMethod, _ path: String, after limit: TimeAmount, midStream: Bool = false) -> EngineError {
         let seconds = Double(limit.nanoseconds) / 1e9

@@ -21,6 +21,24 @@ public enum Format {
         return "\(tenths / 10).\(tenths % 10) \(units[unit])"
     }
 
+    /// A transfer's progress line: `VERB: 1.2 GiB of ~2.0 GiB (60%), 85.0 MiB/s, ETA 0:09`; the total, rate and ETA
+    /// only where known (the rate after 0.2 s).
+    public static func transferProgress(verb: String, bytes: Int64, total: Int64?, elapsed: Double) -> String {
+        let rate = elapsed > 0.2 ? Double(max(0, bytes)) / elapsed : 0
+        var text = "\(verb): \(Format.bytes(bytes))"
+        let total = total.flatMap { $0 > 0 ? $0 : nil }
+        if let total {
+            let percent = min(100, Int(Double(bytes) / Double(total) * 100))
+            text += " of ~\(Format.bytes(total)) (\(percent)%)"
+        }
+        if rate > 0 { text += ", \(Format.bytes(Int64(min(rate, 1e18))))/s" }
+        if let total, rate > 0, bytes < total {
+            let seconds = Int(min(1e7, (Double(total - bytes) / rate).rounded(.up)))
+            text += ", ETA \(seconds / 60):" + (seconds % 60 < 10 ? "0" : "") + "\(seconds % 60)"
+        }
+        return text
+    }
+
     /// A size state as a table cell: bytes, `-` when not asked for, `n/a` when the engine cannot tell.
     public static func size(_ s: VolumeSize) -> String {
         switch s {

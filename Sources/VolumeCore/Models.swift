@@ -322,22 +322,36 @@ public struct Container: Sendable, Equatable, Codable, Hashable {
     public static let helperNamePrefix = "voltop-helper-"
     /// The command of every helper (never run: helpers are never started).
     public static let helperCommand = "/nonexistent"
+    /// The label that marks a writing helper (value `write`): it mounts its volume read-write at `/v`.
+    public static let helperModeLabel = "voltop.helper.mode"
+    /// The label of a writing helper whose volume the same run created (its value: the volume's `CreatedAt`), so
+    /// that a sweep of the leftover helper also removes that half-filled volume.
+    public static let helperCreatedLabel = "voltop.helper.created"
+    /// Where a writing helper mounts its volume.
+    public static let writeMountPath = "/v"
 
     /// Whether this is one of voltop's own helper containers, hidden from owners and swept when left behind.
     ///
     /// A label alone proves nothing (containers inherit their image's labels, so a database built from an image
     /// carrying `voltop.helper` would be hidden, then killed by a sweep). A helper is everything voltop controls
-    /// together: the name prefix, state `created` (never started), the command, exactly one read-only volume mount
-    /// at `/volume` of the volume the label names, and a well-formed owner label.
+    /// together: the name prefix, state `created` (never started), the command, exactly one volume mount of the
+    /// volume the label names, and a well-formed owner label. The mount is read-only at `/volume` (a reading
+    /// helper), or read-write at `/v` together with the label `voltop.helper.mode=write` (a writing helper, for
+    /// imports); a read-write mount anywhere else, or without that label, is a user's container.
     public var isVoltopHelper: Bool {
         guard let volume = labels[Self.helperLabel], !volume.isEmpty,
             Self.isWellFormedOwner(labels[Self.helperOwnerLabel]),
             names.count == 1, names[0].hasPrefix("/" + Self.helperNamePrefix) || names[0].hasPrefix(Self.helperNamePrefix),
             state == "created", command == Self.helperCommand,
-            mounts.count == 1, let mount = mounts.first
+            mounts.count == 1, let mount = mounts.first, mount.type == "volume", mount.name == volume
         else { return false }
-        return mount.type == "volume" && !mount.isReadWrite && mount.destination == "/volume" && mount.name == volume
+        if isWritingHelper { return mount.isReadWrite && mount.destination == Self.writeMountPath }
+        return !mount.isReadWrite && mount.destination == "/volume" && labels[Self.helperModeLabel] == nil
+            && labels[Self.helperCreatedLabel] == nil
     }
+
+    /// Whether the container carries the writing helper's mode label (`isVoltopHelper` checks the rest).
+    public var isWritingHelper: Bool { labels[Self.helperModeLabel] == "write" }
 
     /// Whether an owner label reads `HOST PID STARTTIME` (a host name without spaces, a pid, a start time).
     public static func isWellFormedOwner(_ owner: String?) -> Bool {

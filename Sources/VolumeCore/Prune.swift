@@ -139,6 +139,29 @@ public struct PruneResult: Sendable, Equatable, Codable {
     public var skipped: [PruneSkip]
     /// Bytes freed, from the preview's sizes of the removed volumes.
     public var reclaimedBytes: Int64
+    /// The removed volumes a copy of which was kept in the trash.
+    public var kept: [String] = []
+
+    enum CodingKeys: String, CodingKey {
+        case removed, skipped, reclaimedBytes, kept
+    }
+
+    public init(from decoder: Decoder) throws {
+        // `kept` came later: a result without it kept nothing.
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        removed = try c.decode([String].self, forKey: .removed)
+        skipped = try c.decode([PruneSkip].self, forKey: .skipped)
+        reclaimedBytes = try c.decode(Int64.self, forKey: .reclaimedBytes)
+        kept = try c.decodeIfPresent([String].self, forKey: .kept) ?? []
+    }
+
+    /// A result from its parts.
+    public init(removed: [String], skipped: [PruneSkip], reclaimedBytes: Int64, kept: [String] = []) {
+        self.removed = removed
+        self.skipped = skipped
+        self.reclaimedBytes = reclaimedBytes
+        self.kept = kept
+    }
 }
 
 extension DockerEngine {
@@ -152,8 +175,9 @@ extension DockerEngine {
 
     /// Removes exactly the previewed volumes, one `DELETE /volumes/{name}` each (never `POST /volumes/prune`).
     ///
-    /// A volume that became in use or vanished since the preview is skipped and reported.
-    public func prune(_ plan: PrunePlan) async throws -> PruneResult {
+    /// A volume that became in use or vanished since the preview is skipped and reported. With a `trash`, each one
+    /// is first kept there (`removeVolumeKeeping`); one whose copy fails is not removed (reason `not-kept`).
+    public func prune(_ plan: PrunePlan, trash: Trash? = nil, command: String = "prune") async throws -> PruneResult {
         guard !isReadOnly else {
             throw EngineError(.readOnly, "read-only mode: prune was not done. Run without --read-only to make changes")
         }
@@ -175,7 +199,17 @@ extension DockerEngine {
                     }
                     continue
                 }
-                try await removeVolume(candidate.name, force: false)
+                do {
+                    if try await removeVolumeKeeping(candidate.name, trash: trash, command: command, knownSize: candidate.sizeBytes) != nil
+                    {
+                        result.kept.append(candidate.name)
+                    }
+                } catch let error as EngineError
+                    where trash != nil && error.message.contains("was NOT removed") && error.code != .unreachable && error.code != .timeout
+                {
+                    result.skipped.append(PruneSkip(name: candidate.name, reason: "not-kept", message: error.message))
+                    continue
+                }
                 result.removed.append(candidate.name)
                 result.reclaimedBytes = result.reclaimedBytes.saturatingAdd(max(0, candidate.sizeBytes ?? 0))
             } catch let error as EngineError where error.code == .inUse {

@@ -52,6 +52,9 @@ enum DashboardWiring {
         state.standingWarning = engine.endpoint.insecureTLSWarning
         state.keyMap = config.keyMap
         if let sort = config.sort { _ = state.setSort(named: sort, reversed: config.reverse) }
+        if let trash = try? Trash.current() {
+            state.trash = TrashNote(retentionText: trash.policy.retentionText, maxVolumeBytes: trash.policy.maxVolumeBytes)
+        }
         return state
     }
 }

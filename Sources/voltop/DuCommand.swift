@@ -258,7 +258,7 @@ struct DuCommand: AsyncParsableCommand {
 extension SourcePreference: ExpressibleByArgument {}
 
 /// A value shared with signal handlers and tasks.
-private final class Locked<Value>: @unchecked Sendable {
+final class Locked<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var stored: Value
 
@@ -273,7 +273,7 @@ private final class Locked<Value>: @unchecked Sendable {
 /// INT (Ctrl-C), TERM, HUP (the terminal closed) and QUIT (Ctrl-\) while it is active run `handler` instead of
 /// ending the process, so that the helper container is removed first (as the dashboard does); the first signal
 /// sets the exit status.
-private final class Interrupt: @unchecked Sendable {
+final class Interrupt: @unchecked Sendable {
     static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
     private let sources: [DispatchSourceSignal]
     private let received = Locked<Int32>(0)

@@ -150,7 +150,14 @@ struct CreateCommand: AsyncParsableCommand {
         try request.validate()
         let engine = try await global.connect()
         // An existing volume that matches exactly is fine (exit 0, as the engine treats it); any difference is an error.
-        let volume = try await engine.createVolume(request, allowingIdentical: true)
+        let volume: Volume
+        do {
+            volume = try await engine.createVolume(request, allowingIdentical: true)
+        } catch {
+            Audit.record("create", engine: engine, names: [name ?? "(anonymous)"], error: error)
+            throw error
+        }
+        Audit.record("create", engine: engine, names: [volume.name])
         if json {
             try Output.json(VolumeJSON(Catalog(volumes: [volume], containers: []).entries[0]))
         } else {
@@ -173,22 +180,46 @@ struct RemoveCommand: AsyncParsableCommand {
     @Flag(name: [.short, .long], help: "Do not fail when a volume is already gone (never removes a volume in use).")
     var force = false
 
+    @Flag(help: "Remove for good: keep no copy in the trash.")
+    var noTrash = false
+
     func validate() throws {
         if names.isEmpty { throw ValidationError("name at least one volume: voltop rm NAME…") }
     }
 
     func run() async throws {
+        let trash = noTrash ? nil : try Trash.current()
         let engine = try await global.connect()
         var failed = false
+        var kept = 0
+        if trash != nil, !engine.isReadOnly { _ = try? await engine.removeLeftoverHelpers() }
+        let listed = trash == nil ? [] : ((try? await engine.volumes()) ?? []).filter { names.contains($0.name) }
+        let measured = trash == nil ? [:] : await DiskUsageMeasurer.measure(listed, engine: engine)
         for name in names {
             do {
-                try await engine.removeVolume(name, force: force)
+                var size = measured[name]
+                if trash != nil, size == nil { size = await engine.sizeEstimate(name) }
+                if trash != nil, let reason = DockerEngine.notKeptReason(size: size, trash: trash) {
+                    Output.warn("\(Sanitizer.inline(name)) is not kept in the trash: \(reason)")
+                }
+                let (known, force) = (size, self.force)
+                let item = try await Interruptible.run {
+                    try await engine.removeVolumeKeeping(name, trash: trash, command: "rm", knownSize: known, force: force)
+                }
+                if item != nil { kept += 1 }
+                Audit.record("rm", engine: engine, names: [name], bytes: item?.archiveBytes ?? size)
                 Output.line(Sanitizer.inline(name))
             } catch let error as EngineError {
+                Audit.record("rm", engine: engine, names: [name], error: error)
                 Output.error(error)
                 failed = true
                 if error.code == .readOnly || error.code == .unreachable { break }
             }
+        }
+        if let trash, kept > 0 {
+            Output.warn(
+                "kept \(kept) in the trash for \(trash.policy.retentionText): voltop restore NAME brings one back, voltop trash ls lists them"
+            )
         }
         if failed { throw ExitCode(1) }
     }

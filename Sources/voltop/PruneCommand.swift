@@ -31,6 +31,9 @@ struct PruneCommand: AsyncParsableCommand {
     @Flag(help: "Print the preview (and result) as JSON.")
     var json = false
 
+    @Flag(help: "Remove for good: keep no copy in the trash.")
+    var noTrash = false
+
     func labelFilters() throws -> [LabelFilter] {
         try filter.map { item in
             guard item.hasPrefix("label=") else {
@@ -75,6 +78,7 @@ struct PruneCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let trash = noTrash ? nil : try Trash.current()
         let engine = try await global.connect()
         let mode: PruneMode = all ? .allUnused : .unusedAnonymous
         var plan = try await engine.prunePreview(mode: mode, labelFilters: try labelFilters())
@@ -85,7 +89,10 @@ struct PruneCommand: AsyncParsableCommand {
         for i in plan.candidates.indices {
             if let bytes = measured[plan.candidates[i].name] { plan.candidates[i].sizeBytes = bytes }
         }
-        if !json { printPlan(plan, measured: Set(measured.keys)) }
+        if !json {
+            printPlan(plan, measured: Set(measured.keys))
+            if !plan.candidates.isEmpty { printTrashPlan(plan, trash: trash) }
+        }
         func emitJSON(_ result: PruneResult?) throws {
             guard json else { return }
             try Output.json(
@@ -108,18 +115,34 @@ struct PruneCommand: AsyncParsableCommand {
                 )
                 throw ExitCode(1)
             }
-            Output.text("Remove these \(plan.candidates.count) volume(s)? [y/N] ", to: STDOUT_FILENO)
+            let keptText =
+                trash.map { " They are kept in the trash for \($0.policy.retentionText)." } ?? " They are removed for good (--no-trash)."
+            Output.text("Remove these \(plan.candidates.count) volume(s)?\(keptText) [y/N] ", to: STDOUT_FILENO)
             let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
             guard answer == "y" || answer == "yes" else {
                 Output.line("Nothing removed.")
                 return
             }
         }
-        let result = try await engine.prune(plan)
+        if trash != nil { _ = try? await engine.removeLeftoverHelpers() }
+        let result: PruneResult
+        do {
+            let chosen = plan
+            result = try await Interruptible.run { try await engine.prune(chosen, trash: trash, command: "prune") }
+        } catch {
+            Audit.record("prune", engine: engine, names: plan.candidates.map(\.name), error: error)
+            throw error
+        }
+        let failures = result.skipped.filter { $0.reason == "failed" || $0.reason == "not-kept" }
+        Audit.record(
+            "prune", engine: engine, names: result.removed, bytes: result.reclaimedBytes,
+            error: failures.isEmpty
+                ? nil : EngineError(.engineFailure, "\(failures.count) not removed: \(failures.map(\.name).joined(separator: ", "))"))
         if json {
             try emitJSON(result)
         } else {
-            Output.line("Removed \(result.removed.count) volume(s), reclaimed \(Format.bytes(result.reclaimedBytes)).")
+            let keptText = trash.map { " Kept \(result.kept.count) in the trash for \($0.policy.retentionText) (voltop trash ls)." } ?? ""
+            Output.line("Removed \(result.removed.count) volume(s), reclaimed \(Format.bytes(result.reclaimedBytes)).\(keptText)")
             if !result.skipped.isEmpty {
                 Output.line("Skipped \(result.skipped.count):")
                 for skip in result.skipped {
@@ -127,7 +150,24 @@ struct PruneCommand: AsyncParsableCommand {
                 }
             }
         }
-        if result.skipped.contains(where: { $0.reason == "failed" }) { throw ExitCode(1) }
+        if !failures.isEmpty { throw ExitCode(1) }
+    }
+
+    /// Says before anything happens which volumes the trash keeps, and which not (over the cap, --no-trash).
+    func printTrashPlan(_ plan: PrunePlan, trash: Trash?) {
+        guard let trash else {
+            Output.line("Not kept in the trash (--no-trash): removed for good.")
+            return
+        }
+        let notKept = plan.candidates.filter { DockerEngine.notKeptReason(size: $0.sizeBytes, trash: trash) != nil }
+        Output.line(
+            "Kept in the trash for \(trash.policy.retentionText) (voltop restore NAME): \(plan.candidates.count - notKept.count) of \(plan.candidates.count)."
+        )
+        if !notKept.isEmpty {
+            Output.line(
+                "Not kept (over the trash's \(Format.bytes(trash.policy.maxVolumeBytes)) cap per volume), removed for good: "
+                    + notKept.map { Sanitizer.inline($0.name) }.joined(separator: ", "))
+        }
     }
 
     /// The plan as a table; sizes not in `measured` are the engine's figures, marked `~`.

@@ -22,7 +22,8 @@ struct Voltop: AsyncParsableCommand {
         version: VoltopVersion.current,
         subcommands: [
             DashboardCommand.self, ListCommand.self, InspectCommand.self, CreateCommand.self, RemoveCommand.self,
-            PruneCommand.self, DuCommand.self, ConfigCommand.self
+            PruneCommand.self, DuCommand.self, ExportCommand.self, ImportCommand.self, CloneCommand.self, TrashCommand.self,
+            RestoreCommand.self, LogCommand.self, ConfigCommand.self
         ],
         defaultSubcommand: DashboardCommand.self
     )

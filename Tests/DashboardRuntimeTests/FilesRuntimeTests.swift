@@ -30,6 +30,30 @@ final class FakeSource: VolumeFileSource {
 }
 
 @Suite struct FilesRuntimeTests {
+    /// A file deleted from the tree is one line of the audit log: action, the volume and path, the result.
+    @Test func aFileDeleteIsAudited() async throws {
+        let directory = NSTemporaryDirectory() + "voltop-audit-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let audit = AuditLog(directory: directory)
+        let gate = Gate()
+        gate.open()
+        let log = ActionLog()
+        let files = FilesRuntime(
+            opener: { name in FakeSource(volume: name, gate: gate) }, logger: Logger(label: "test"), clock: ManualClock(),
+            auditLog: audit, send: { log.send($0) })
+        await files.handle(.openFiles(volume: "v"))
+        await files.handle(.deleteFile(volume: "v", path: [Array("dir".utf8), Array("old.log".utf8)], kind: .file))
+        #expect(
+            await eventually {
+                log.actions.value.contains { if case .fileDeleted(let volume, _, nil) = $0 { return volume == "v" } else { return false } }
+            })
+        let (entries, unreadable) = try audit.entries()
+        #expect(unreadable == 0)
+        #expect(entries.map(\.action) == ["file-delete"])
+        #expect(entries.first?.names == ["v:/dir/old.log"])
+        #expect(entries.first?.result == "ok")
+    }
+
     @Test func aScanOfAVolumeNoLongerOpenIsDropped() async throws {
         let gates = ["a": Gate(), "b": Gate()]
         let log = ActionLog()

@@ -63,6 +63,10 @@ extension DashboardTests {
             env["DOCKER_HOST"] = E2E.host
             env["DOCKER_CONTEXT"] = nil
             env["VOLTOP_ENGINE_TIMEOUT"] = "10"
+            // The trash and the audit log in a scratch directory, never the user's.
+            let home = (env["VOLTOP_TEST_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp") + "/voltop-e2e-home"
+            env["XDG_DATA_HOME"] = home + "/data"
+            env["XDG_STATE_HOME"] = home + "/state"
             process.environment = env
             process.standardInput = FileHandle.nullDevice
             process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
@@ -137,7 +141,12 @@ extension DashboardTests {
                 "the message names the engine: \(prune.err)\(prune.out.suffix(500))")
         }
         #expect(!prune.err.contains("Fatal error"))
+        // A prune keeps each volume in the trash through a helper; one the stopped engine could not remove is
+        // swept by the next voltop run, with no volume of the user's.
+        let sweep = try Background(["du", keep, "--source", "helper", "--depth", "0"])
+        #expect(sweep.wait(limit: 60) == 0, "\(sweep.err)")
         #expect(try helperContainers().isEmpty)
+        #expect(try E2E.volumeNames().contains(keep))
     }
 
     @Test(.enabled(if: hasEngineDir))

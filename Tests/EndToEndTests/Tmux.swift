@@ -127,7 +127,12 @@ final class TmuxSession {
         user: String? = nil
     ) throws {
         socket = "voltop-e2e-" + UUID().uuidString.prefix(8).lowercased()
-        var env = ["DOCKER_HOST": E2E.host ?? "", "LANG": "C.UTF-8", "TERM": "tmux-256color"]
+        // The trash and the audit log in a scratch directory, never the user's.
+        let home = (ProcessInfo.processInfo.environment["VOLTOP_TEST_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp") + "/voltop-e2e-home"
+        var env = [
+            "DOCKER_HOST": E2E.host ?? "", "LANG": "C.UTF-8", "TERM": "tmux-256color", "XDG_DATA_HOME": home + "/data",
+            "XDG_STATE_HOME": home + "/state"
+        ]
         env.merge(environment) { $1 }
         let assignments = env.sorted { $0.key < $1.key }.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
         var binary = E2E.binary

@@ -20,11 +20,20 @@ struct CLITests {
     static func voltop(_ args: [String], host: String? = TestEngine.host, input: String? = nil) throws -> (
         status: Int32, out: String, err: String
     ) {
-        var env = ProcessInfo.processInfo.environment
+        var env = isolated(ProcessInfo.processInfo.environment)
         env["DOCKER_HOST"] = nil
         env["DOCKER_CONTEXT"] = nil
         if let host { env["DOCKER_HOST"] = host }
         return try TestEngine.run(binary, args, check: false, environment: env, input: input)
+    }
+
+    /// The environment with the trash and the audit log in the test's scratch directory, never the user's.
+    static func isolated(_ environment: [String: String]) -> [String: String] {
+        var env = environment
+        let base = (env["VOLTOP_TEST_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? NSTemporaryDirectory()) + "/voltop-cli-home"
+        env["XDG_DATA_HOME"] = base + "/data"
+        env["XDG_STATE_HOME"] = base + "/state"
+        return env
     }
 
     /// `voltop foo` is an unknown command (not the dashboard's usage); `--depth -1` says what is wrong with it.
@@ -52,7 +61,10 @@ struct CLITests {
         let cliStart = try #require(readme.range(of: "## CLI"))
         let cli = readme[cliStart.upperBound...].components(separatedBy: "```")[1]
         var help = ""
-        for command in [[], ["dashboard"], ["ls"], ["inspect"], ["create"], ["rm"], ["prune"], ["du"]] {
+        for command in [
+            [], ["dashboard"], ["ls"], ["inspect"], ["create"], ["rm"], ["prune"], ["du"], ["export"], ["import"], ["clone"],
+            ["trash", "ls"], ["trash", "purge"], ["restore"], ["log"]
+        ] {
             help += try Self.voltop(command + ["--help"], host: nil).out
         }
         func options(_ text: String) -> Set<String> {

@@ -21,7 +21,7 @@ struct SSHTests {
 
     /// voltop over ssh, with the test's ssh config.
     static func voltop(_ args: [String], host: String) throws -> (status: Int32, out: String, err: String) {
-        var env = ProcessInfo.processInfo.environment
+        var env = CLITests.isolated(ProcessInfo.processInfo.environment)
         env["DOCKER_CONTEXT"] = nil
         env["DOCKER_HOST"] = host
         env["VOLTOP_SSH_CONFIG"] = ownConfig

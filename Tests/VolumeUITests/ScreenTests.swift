@@ -133,6 +133,23 @@ import VolumeCore
         check(s, "remove-confirm", size)
     }
 
+    /// With a trash, the confirms say the copy is kept (and which volumes are over its cap, deleted for good).
+    @Test(arguments: sizes) func removeConfirmsWithTheTrash(_ size: Size) {
+        var s = Fixture.loaded(rows: size.rows, cols: size.cols)
+        s.trash = TrashNote(retentionText: "7 days", maxVolumeBytes: 1 << 30)
+        Fixture.select("old-logs", &s)
+        Fixture.press([.char("d")], &s)
+        check(s, "remove-confirm-trash", size)
+        Fixture.press([.escape], &s)
+        s.trash = TrashNote(retentionText: "7 days", maxVolumeBytes: 1 << 20)
+        for name in ["cache", "ci-cache", Fixture.leakedAnon, "old-logs", "grafana-data"] {
+            Fixture.select(name, &s)
+            Fixture.press([.char(" ")], &s)
+        }
+        Fixture.press([.char("D")], &s)
+        check(s, "bulk-remove-trash", size)
+    }
+
     @Test(arguments: sizes) func removeInUse(_ size: Size) {
         var s = Fixture.loaded(rows: size.rows, cols: size.cols)
         Fixture.select("shop_db-data", &s)

@@ -84,6 +84,7 @@ vt_install_deps() {
     command -v ssh >/dev/null 2>&1 || missing+=(openssh-client)
     command -v podman >/dev/null 2>&1 || missing+=(podman)
     [ -f /usr/include/ncursesw/curses.h ] || missing+=(ncursesw-headers)
+    [ -f /usr/include/zlib.h ] || missing+=(zlib-headers)
 
     if [ ${#missing[@]} -eq 0 ]; then
         return 0
@@ -104,7 +105,7 @@ vt_install_deps() {
         printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && made_policy=1
     fi
     DEBIAN_FRONTEND=noninteractive apt-get install -y \
-        docker.io busybox-static libncursesw5-dev tmux curl hyperfine gdu openssl openssh-server openssh-client podman || {
+        docker.io busybox-static libncursesw5-dev zlib1g-dev tmux curl hyperfine gdu openssl openssh-server openssh-client podman || {
         [ "$made_policy" = 0 ] || rm -f "$policy"
         vt_die "apt-get install failed"
     }

@@ -32,4 +32,16 @@ public protocol DashboardEngine: Sendable {
     func events(since: String?) -> AsyncThrowingStream<EngineEvent, Error>
     /// Throws unless the engine answers within `seconds`.
     func ping(within seconds: Double) async throws
+    /// Removes a volume as the dashboard's `d` and `D` do: through the trash when there is one.
+    func removeVolumeFromDashboard(_ name: String, force: Bool) async throws
+    /// Removes the previewed volumes as the dashboard's prune does: through the trash when there is one.
+    func pruneFromDashboard(_ plan: PrunePlan) async throws -> PruneResult
+}
+
+extension DashboardEngine {
+    /// Without a trash: `removeVolume`.
+    public func removeVolumeFromDashboard(_ name: String, force: Bool) async throws { try await removeVolume(name, force: force) }
+
+    /// Without a trash: `prune`.
+    public func pruneFromDashboard(_ plan: PrunePlan) async throws -> PruneResult { try await prune(plan) }
 }

@@ -12,6 +12,34 @@ extension DockerEngine: DashboardEngine {
     /// Creates a volume (an identical existing one is an error).
     public func create(_ request: VolumeCreateRequest) async throws -> Volume { try await createVolume(request) }
 
+    /// Removes exactly the previewed volumes, for good (the dashboard uses `pruneFromDashboard`).
+    public func prune(_ plan: PrunePlan) async throws -> PruneResult { try await prune(plan, trash: nil, command: "prune") }
+
+    /// Removes a volume through the user's trash (`removeVolumeKeeping`), and logs it in the audit log.
+    public func removeVolumeFromDashboard(_ name: String, force: Bool) async throws {
+        do {
+            let trash = try Trash.current()
+            let item = try await removeVolumeKeeping(name, trash: trash, command: "dashboard d", force: force)
+            try? AuditLog.current().append(
+                AuditLog.Entry(action: "rm", engine: endpoint.address, names: [name], bytes: item?.archiveBytes, result: "ok"))
+        } catch {
+            try? AuditLog.current().append(
+                AuditLog.Entry(action: "rm", engine: endpoint.address, names: [name], result: "failed: \(error)"))
+            throw error
+        }
+    }
+
+    /// Prunes through the user's trash, and logs it in the audit log.
+    public func pruneFromDashboard(_ plan: PrunePlan) async throws -> PruneResult {
+        let result = try await prune(plan, trash: try Trash.current(), command: "dashboard prune")
+        let failed = result.skipped.filter { $0.reason == "failed" || $0.reason == "not-kept" }
+        try? AuditLog.current().append(
+            AuditLog.Entry(
+                action: "prune", engine: endpoint.address, names: result.removed, bytes: result.reclaimedBytes,
+                result: failed.isEmpty ? "ok" : "failed: \(failed.count) not removed (\(failed.map(\.name).joined(separator: ", ")))"))
+        return result
+    }
+
     /// The prune preview without label filters.
     public func previewPrune(_ mode: PruneMode) async throws -> PrunePlan { try await prunePreview(mode: mode) }
 

@@ -191,7 +191,7 @@ public final class EffectRunner: EffectRunning {
                 var outcome: [String: EngineError?] = [:]
                 for name in names {
                     do {
-                        try await engine.removeVolume(name, force: force)
+                        try await engine.removeVolumeFromDashboard(name, force: force)
                         outcome[name] = .some(nil)
                     } catch {
                         outcome[name] = .some(Self.engineError(error))
@@ -225,7 +225,7 @@ public final class EffectRunner: EffectRunning {
             }
         case .executePrune(let plan):
             Task {
-                do { send(.pruneFinished(.success(try await engine.prune(plan)))) } catch {
+                do { send(.pruneFinished(.success(try await engine.pruneFromDashboard(plan)))) } catch {
                     send(.pruneFinished(.failure(Self.engineError(error))))
                 }
             }

@@ -41,6 +41,8 @@ actor FilesRuntime: FileEffectHandling {
     private let clock: any RuntimeClock
     private let send: @Sendable (Action) -> Void
     private let logger: Logger
+    /// Where file deletes are recorded.
+    private let auditLog: AuditLog
     private var session: Session?
     /// Bumped by every open and close, so late results of an earlier volume are dropped.
     private var generation = 0
@@ -57,8 +59,9 @@ actor FilesRuntime: FileEffectHandling {
     /// A runtime that opens volumes with `opener` (`VolumeBrowser.open` in the dashboard, a fake in tests).
     init(
         opener: @escaping @Sendable (String) async throws -> any VolumeFileSource, logger: Logger, clock: any RuntimeClock,
-        send: @escaping @Sendable (Action) -> Void
+        auditLog: AuditLog = .current(), send: @escaping @Sendable (Action) -> Void
     ) {
+        self.auditLog = auditLog
         self.opener = opener
         self.clock = clock
         self.logger = logger
@@ -230,14 +233,26 @@ actor FilesRuntime: FileEffectHandling {
         }
     }
 
+    /// Appends to the audit log; a failure to write it goes to the dashboard's log (the pane has no banner of its own).
+    private static func audit(_ entry: AuditLog.Entry, to log: AuditLog, _ logger: Logger) {
+        do { try log.append(entry) } catch {
+            logger.error("could not write the audit log", metadata: ["error": "\(error)"])
+        }
+    }
+
     /// `VolumeBrowser.remove` refuses read-only mode and helper mode itself, before touching anything.
     private func delete(_ browser: any VolumeFileSource, _ name: String, _ path: [[UInt8]], _ kind: ScanTree.Kind) {
         let send = self.send
         Task {
+            let shown = name + ":/" + Sanitizer.inline(bytes: Array(path.joined(separator: [0x2F])))
+            let (logger, auditLog) = (self.logger, self.auditLog)
             do {
                 try await browser.remove(path: path, expecting: kind)
+                Self.audit(AuditLog.Entry(action: "file-delete", engine: "", names: [shown], result: "ok"), to: auditLog, logger)
                 send(.fileDeleted(volume: name, path: path, nil))
             } catch {
+                Self.audit(
+                    AuditLog.Entry(action: "file-delete", engine: "", names: [shown], result: "failed: \(error)"), to: auditLog, logger)
                 send(.fileDeleted(volume: name, path: path, EffectRunner.engineError(error)))
             }
         }

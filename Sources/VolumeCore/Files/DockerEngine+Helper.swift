@@ -125,18 +125,30 @@ extension DockerEngine {
 
     /// Creates a never-started helper with `volume` mounted read-only at `/volume`; returns its id.
     ///
+    /// A writing helper (`writable`) mounts it read-write at `/v` instead and carries `voltop.helper.mode=write`
+    /// (and, when this run created the volume, `voltop.helper.created` with its `CreatedAt`).
     /// The caller must have checked that the volume exists: a mount of an unknown name creates the volume.
-    func createHelper(volume: String, image: String) async throws -> String {
+    func createHelper(volume: String, image: String, writable: Bool = false, createdVolumeAt: String? = nil) async throws -> String {
         let suffix = UUID().uuidString.prefix(8).lowercased()
+        var labels = [Self.helperLabel: volume, Self.helperOwnerLabel: Self.currentOwner]
+        if writable {
+            labels[Container.helperModeLabel] = "write"
+            if let createdVolumeAt { labels[Container.helperCreatedLabel] = createdVolumeAt }
+        }
         let body: [String: Any] = [
             "Image": image,
             // As the entrypoint, so the image's own entrypoint never joins it: the listed command is exactly this.
             "Entrypoint": [Container.helperCommand],
-            "Labels": [Self.helperLabel: volume, Self.helperOwnerLabel: Self.currentOwner],
+            "Labels": labels,
             "NetworkDisabled": true,
             "HostConfig": [
                 "NetworkMode": "none",
-                "Mounts": [["Type": "volume", "Source": volume, "Target": "/volume", "ReadOnly": true]]
+                "Mounts": [
+                    [
+                        "Type": "volume", "Source": volume, "Target": writable ? Container.writeMountPath : "/volume",
+                        "ReadOnly": !writable
+                    ]
+                ]
             ]
         ]
         let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
@@ -168,7 +180,7 @@ extension DockerEngine {
     }
 
     /// Removes a leftover helper of another voltop process: no `force` (a container that was started since the
-    /// list is refused by the engine, not killed) and no `v` (no volume is ever removed by a sweep).
+    /// list is refused by the engine, not killed) and no `v` (the container's removal never takes a volume; see `removeHalfFilledVolume` for the one case a sweep does).
     func removeLeftover(_ id: String) async throws {
         let reply = try await helperRequest(.DELETE, "/containers/\(EngineHTTP.encode(id))", timeout: .seconds(30))
         guard reply.status == 204 || reply.status == 200 || reply.status == 404 else {
@@ -207,7 +219,8 @@ extension DockerEngine {
             "reading \(Sanitizer.inline(bytes: path)) through the helper container")
     }
 
-    /// Removes helper containers left behind by voltop processes that are gone; returns how many.
+    /// Removes helper containers left behind by voltop processes that are gone; returns how many. A leftover writing
+    /// helper whose run created its volume (an import or clone killed midway) takes that half-filled volume with it.
     ///
     /// Only containers that are helpers by every mark voltop controls (`Container.isVoltopHelper`: name, never
     /// started, command, one read-only mount, owner label) are candidates; of those, a leftover's owner label names a
@@ -221,8 +234,20 @@ extension DockerEngine {
         for helper in helpers where helper.isVoltopHelper {
             guard Self.isLeftover(owner: helper.labels[Self.helperOwnerLabel], created: helper.created) else { continue }
             // One helper that cannot be removed now does not keep the others.
-            if (try? await removeLeftover(helper.id)) != nil { removed += 1 }
+            guard (try? await removeLeftover(helper.id)) != nil else { continue }
+            removed += 1
+            if helper.isWritingHelper, helper.labels[Container.helperCreatedLabel] != nil, let volume = helper.labels[Self.helperLabel] {
+                await removeHalfFilledVolume(volume)
+            }
         }
         return removed
+    }
+
+    /// Removes the volume an import or clone created and never finished filling (its process was killed), right
+    /// after its leftover writing helper: while that helper existed the engine could not remove the volume, so the
+    /// name still meant that very volume (Docker 20.10 changes `CreatedAt` as files land, so it cannot tell). A
+    /// volume that another container uses meanwhile is refused by the engine, never forced.
+    func removeHalfFilledVolume(_ name: String) async {
+        _ = try? await removeVolume(name)
     }
 }

@@ -37,6 +37,8 @@ public struct AppState: Sendable {
     public var standingWarning: String?
     /// Growth, writers and the disk, once the growth follower published (nil: not followed, nothing shown).
     public var growth: GrowthSnapshot?
+    /// The trash removed volumes go to (nil: removals are for good, and the confirms say so).
+    public var trash: TrashNote?
     /// `docker` or `podman`: the create form checks names by this engine's rule.
     public var engineFlavor = "docker"
     /// Whether the user asked to leave; the runtime restores the terminal and exits.

@@ -236,7 +236,11 @@ extension Dashboard {
                                 + " ago"))
                 }
                 bottom.append(.blank)
-                bottom.append(StyledLine("Its data is deleted for good; this cannot be undone.", .bold))
+                if let trash = s.trash {
+                    bottom += paragraph(trash.line(sizes: [s.measuredSizes[entry.name] ?? entry.size.knownBytes]), width: inner, .bold)
+                } else {
+                    bottom.append(StyledLine("Its data is deleted for good; this cannot be undone.", .bold))
+                }
             }
         } else {
             let removable = confirm.removable
@@ -275,7 +279,12 @@ extension Dashboard {
             }
             if !removable.isEmpty {
                 bottom.append(.blank)
-                bottom.append(StyledLine("Their data is deleted for good; this cannot be undone.", .bold))
+                if let trash = s.trash {
+                    bottom += paragraph(
+                        trash.line(sizes: removable.map { s.measuredSizes[$0.name] ?? $0.size.knownBytes }), width: inner, .bold)
+                } else {
+                    bottom.append(StyledLine("Their data is deleted for good; this cannot be undone.", .bold))
+                }
             }
         }
         if confirm.isRemoving { bottom.append(StyledLine("\(spinner(s)) removing…", .dim)) }
@@ -301,7 +310,8 @@ extension Dashboard {
                 StyledLine("Removed ").adding("\(result.removed.count)", .bold)
                     .adding(result.removed.count == 1 ? " volume" : " volumes").adding(", reclaimed ")
                     .adding(Format.bytes(result.reclaimedBytes), .bold)
-                    .adding(skipped > 0 ? "; skipped \(skipped)" : "", skipped > 0 ? .bold : .normal))
+                    .adding(skipped > 0 ? "; skipped \(skipped)" : "", skipped > 0 ? .bold : .normal)
+                    .adding(s.trash != nil && !result.removed.isEmpty ? "; kept \(result.kept.count) in the trash" : ""))
             top.append(.blank)
             for name in result.removed {
                 list.append(
@@ -375,6 +385,9 @@ extension Dashboard {
                 bottom += paragraph(
                     "y removes exactly the ticked volumes (Space unticks), one by one; one that comes into use meanwhile is skipped.",
                     width: inner, .dim)
+                if let trash = s.trash {
+                    bottom += paragraph(trash.line(sizes: ticked.candidates.map(\.sizeBytes)), width: inner, .bold)
+                }
             }
         } else {
             list = [StyledLine("\(spinner(s)) previewing \(prune.mode.title)…", .dim)]
