@@ -50,8 +50,12 @@ public final class EffectRunner: EffectRunning {
                 engineFiguresOnly: source == .helper)
         }
         let measurerSend = growth.map { Self.forwardingMeasurements(to: $0, send) } ?? send
+        // Volumes whose writes growth follows are not walked again every `sizeRefresh` seconds.
+        var writesFollowed: (@Sendable () async -> Set<String>)?
+        if let growth { writesFollowed = { await growth.writesFollowed() } }
         let measurer = SizeMeasurer(
-            probe: DirectVolumeProbe(engine: engine, preference: source), clock: clock, refreshEvery: sizeRefresh, send: measurerSend)
+            probe: DirectVolumeProbe(engine: engine, preference: source), clock: clock, refreshEvery: sizeRefresh,
+            writesFollowed: writesFollowed, send: measurerSend)
         measurerBox.measurer = measurer
         self.init(
             engine: engine, clock: clock, files: files, measurer: measurer, growth: growth, sizeInterval: sizeInterval,
