@@ -144,8 +144,11 @@ public final class EffectRunner: EffectRunning {
                         // that early list only before the first full catalog).
                         async let containers = engine.listContainers()
                         let volumes = try await engine.listVolumes()
-                        send(.volumesListed(Catalog(volumes: volumes, containers: [], anonymity: engine.anonymity)))
-                        let catalog = Catalog(volumes: volumes, containers: try await containers, anonymity: engine.anonymity)
+                        StartupTrace.mark("volumes read")
+                        let listed = Catalog(volumes: volumes, containers: [], anonymity: engine.anonymity)
+                        send(.volumesListed(listed))
+                        // The same entries with their owners: the volumes are not sorted again.
+                        let catalog = listed.joined(with: try await containers)
                         send(.catalogLoaded(.success(catalog)))
                         if let growth = self.growth { await growth.update(catalog) }
                         Self.returnFreedMemory()
