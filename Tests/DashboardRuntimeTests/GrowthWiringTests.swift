@@ -12,6 +12,7 @@ final class RecordingGrowth: GrowthFollowing {
     let running = Shared(false)
     func update(_ catalog: Catalog) async { catalogs.update { $0.append(catalog) } }
     func measured(_ name: String, bytes: Int64) async { measured.update { $0[name] = bytes } }
+    func writesFollowed() async -> Set<String> { [] }
     func run(interval: Double) async {
         running.update { $0 = true }
         while !Task.isCancelled { try? await Task.sleep(nanoseconds: 1_000_000) }
@@ -19,7 +20,23 @@ final class RecordingGrowth: GrowthFollowing {
     }
 }
 
+/// A follower shaped like `GrowthMonitor`: an actor whose `writesFollowed` is isolated, not declared `async`.
+actor FollowingActor: GrowthFollowing {
+    func update(_ catalog: Catalog) {}
+    func measured(_ name: String, bytes: Int64) {}
+    func run(interval: Double) async {}
+    func writesFollowed() -> Set<String> { ["b"] }
+}
+
 @Suite struct GrowthWiringTests {
+    @Test func anActorFollowerSaysWhichWritesItFollowsWhenAwaited() async {
+        // As the runner asks `GrowthMonitor` (an `async` default in a protocol extension once won here and said none).
+        let follower = FollowingActor()
+        #expect(await follower.writesFollowed() == ["b"])
+        let any: any GrowthFollowing = follower
+        #expect(await any.writesFollowed() == ["b"])
+    }
+
     @Test func growthGetsEveryCatalogAndRunsWithTheEvents() async throws {
         let clock = ManualClock()
         let engine = FakeEngine(volumes: ["a", "b"], clock: clock)

@@ -12,9 +12,7 @@ public protocol GrowthFollowing: Sendable {
     func writesFollowed() async -> Set<String>
 }
 
-extension GrowthFollowing {
-    /// None (a follower without fanotify).
-    public func writesFollowed() async -> Set<String> { [] }
-}
+// No default for `writesFollowed`: an `async` default in an extension would win over `GrowthMonitor`'s own
+// (actor-isolated, so not `async` in its declaration) method when called with `await`, and always say none.
 
 extension GrowthMonitor: GrowthFollowing {}
