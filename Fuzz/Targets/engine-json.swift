@@ -1,7 +1,7 @@
 // libFuzzer target: the decoders of the engine's JSON answers, and what voltop computes from them.
 //
 // Input: one selector byte, then the body.
-//   0: `GET /volumes`              1: `GET /containers/json`      2: `GET /system/df`
+//   0: `GET /volumes` (JSONDecoder and VolumeListDecoder must agree)   1: `GET /containers/json`      2: `GET /system/df`
 //   3: `X-Docker-Container-Path-Stat` header value (base64)      4: `GET /volumes/{name}`
 //   5: volumes, containers and df bodies separated by NUL bytes, joined into a Catalog
 // Whatever decodes is turned into a catalog, its totals and its table text (sizes near Int64.max must not trap).
@@ -32,8 +32,16 @@ public func fuzzEngineJSON(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let decoder = JSONDecoder()
     switch selector {
     case 0:
-        if let list = try? decoder.decode(VolumeList.self, from: body) {
-            exercise(Catalog(volumes: list.Volumes ?? [], containers: []))
+        // voltop reads this answer with its own decoder: it must agree with JSONDecoder on every input.
+        let expected = Result { try decoder.decode(VolumeList.self, from: body).Volumes ?? [] }
+        let read = Result { try VolumeListDecoder.decode(body) }
+        switch (expected, read) {
+        case (.success(let volumes), .success(let same)):
+            if volumes != same { fatalError("VolumeListDecoder read other volumes than JSONDecoder") }
+            exercise(Catalog(volumes: volumes, containers: []))
+        case (.failure, .failure): break
+        case (.success, .failure(let error)): fatalError("VolumeListDecoder refused what JSONDecoder read: \(error)")
+        case (.failure(let error), .success): fatalError("VolumeListDecoder read what JSONDecoder refused: \(error)")
         }
     case 1:
         if let containers = try? decoder.decode([Container].self, from: body) {

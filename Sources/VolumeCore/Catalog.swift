@@ -151,6 +151,33 @@ public struct Catalog: Sendable, Equatable {
         takenAt: Date = Date(),
         anonymity: AnonymityRule = .labelOrNameShape
     ) {
+        let (owners, pinned) = Self.owners(allContainers)
+        entries = volumes.map { volume in
+            CatalogEntry(
+                volume: volume, owners: Self.ordered(owners[volume.name] ?? []), isPinnedByHelper: pinned.contains(volume.name),
+                size: Self.size(of: volume, in: sizes), anonymity: anonymity)
+        }.sorted { $0.name < $1.name }
+        containers = allContainers.filter { !$0.isVoltopHelper }.sorted { $0.name < $1.name }
+        self.takenAt = takenAt
+    }
+
+    /// This catalog with `allContainers` joined in: the same entries in the same order (not sorted again), each
+    /// with its owners, as `init(volumes:containers:)` would make them.
+    public func joined(with allContainers: [Container], takenAt: Date = Date()) -> Catalog {
+        let (owners, pinned) = Self.owners(allContainers)
+        var result = self
+        for i in result.entries.indices {
+            let name = result.entries[i].name
+            result.entries[i].owners = Self.ordered(owners[name] ?? [])
+            result.entries[i].isPinnedByHelper = pinned.contains(name)
+        }
+        result.containers = allContainers.filter { !$0.isVoltopHelper }.sorted { $0.name < $1.name }
+        result.takenAt = takenAt
+        return result
+    }
+
+    /// The owners of each volume name (one pass over every mount), and the volumes voltop's helpers mount.
+    static func owners(_ allContainers: [Container]) -> (owners: [String: [VolumeOwner]], pinned: Set<String>) {
         var owners: [String: [VolumeOwner]] = [:]
         var pinned: Set<String> = []
         for container in allContainers {
@@ -168,16 +195,15 @@ public struct Catalog: Sendable, Equatable {
                         composeService: container.composeService, volumesFrom: nil))
             }
         }
-        entries = volumes.map { volume in
-            let list = (owners[volume.name] ?? []).sorted {
-                ($0.isRunning ? 0 : 1, $0.containerName, $0.destination) < ($1.isRunning ? 0 : 1, $1.containerName, $1.destination)
-            }
-            return CatalogEntry(
-                volume: volume, owners: list, isPinnedByHelper: pinned.contains(volume.name),
-                size: Self.size(of: volume, in: sizes), anonymity: anonymity)
-        }.sorted { $0.name < $1.name }
-        containers = allContainers.filter { !$0.isVoltopHelper }.sorted { $0.name < $1.name }
-        self.takenAt = takenAt
+        return (owners, pinned)
+    }
+
+    /// Owners running first, then by container name and destination.
+    static func ordered(_ owners: [VolumeOwner]) -> [VolumeOwner] {
+        guard owners.count > 1 else { return owners }
+        return owners.sorted {
+            ($0.isRunning ? 0 : 1, $0.containerName, $0.destination) < ($1.isRunning ? 0 : 1, $1.containerName, $1.destination)
+        }
     }
 
     /// The size state of a volume given the engine's `/system/df` answer (nil: not asked).

@@ -16,6 +16,7 @@ final class RecordingGrowth: GrowthFollowing {
         measured.update { $0[name] = bytes }
         complete.update { $0[name] = isComplete }
     }
+    func writesFollowed() async -> Set<String> { [] }
     func run(interval: Double) async {
         running.update { $0 = true }
         while !Task.isCancelled { try? await Task.sleep(nanoseconds: 1_000_000) }
@@ -23,7 +24,23 @@ final class RecordingGrowth: GrowthFollowing {
     }
 }
 
+/// A follower shaped like `GrowthMonitor`: an actor whose `writesFollowed` is isolated, not declared `async`.
+actor FollowingActor: GrowthFollowing {
+    func update(_ catalog: Catalog) {}
+    func measured(_ name: String, bytes: Int64, isComplete: Bool) {}
+    func run(interval: Double) async {}
+    func writesFollowed() -> Set<String> { ["b"] }
+}
+
 @Suite struct GrowthWiringTests {
+    @Test func anActorFollowerSaysWhichWritesItFollowsWhenAwaited() async {
+        // As the runner asks `GrowthMonitor` (an `async` default in a protocol extension once won here and said none).
+        let follower = FollowingActor()
+        #expect(await follower.writesFollowed() == ["b"])
+        let any: any GrowthFollowing = follower
+        #expect(await any.writesFollowed() == ["b"])
+    }
+
     @Test func growthGetsEveryCatalogAndRunsWithTheEvents() async throws {
         let clock = ManualClock()
         let engine = FakeEngine(volumes: ["a", "b"], clock: clock)

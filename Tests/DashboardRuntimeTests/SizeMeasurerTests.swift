@@ -15,6 +15,8 @@ final class FakeProbe: VolumeProbe {
         var written: Set<String> = []
         /// Names measured incrementally (not every file looked at).
         var incremental: Set<String> = []
+        /// How many times the running containers' writable volumes were asked for.
+        var writtenAsked = 0
     }
 
     let isAvailable = true
@@ -52,7 +54,12 @@ final class FakeProbe: VolumeProbe {
 
     func passEnded() async {}
 
-    func writtenVolumes() async throws -> Set<String> { state.withLock { $0.written } }
+    func writtenVolumes() async throws -> Set<String> {
+        state.withLock { s in
+            s.writtenAsked += 1
+            return s.written
+        }
+    }
 }
 
 /// The size measurer's scheduling: one volume at a time, rows on screen first, re-prioritised by a newer list,
@@ -61,9 +68,11 @@ final class FakeProbe: VolumeProbe {
     let clock = ManualClock()
     let log = ActionLog()
 
-    func makeMeasurer(_ probe: FakeProbe, refreshEvery: Double = 0) -> SizeMeasurer {
+    func makeMeasurer(_ probe: FakeProbe, refreshEvery: Double = 0, writesFollowed: Set<String>? = nil) -> SizeMeasurer {
         let log = self.log
-        return SizeMeasurer(probe: probe, clock: clock, refreshEvery: refreshEvery, send: { log.send($0) })
+        var followed: (@Sendable () async -> Set<String>)?
+        if let writesFollowed { followed = { writesFollowed } }
+        return SizeMeasurer(probe: probe, clock: clock, refreshEvery: refreshEvery, writesFollowed: followed, send: { log.send($0) })
     }
 
     func batches() -> [[String: Result<Int64, EngineError>]] {
@@ -141,5 +150,39 @@ final class FakeProbe: VolumeProbe {
         #expect(await eventually { clock.waiting.contains { abs($0 - 15) < 1e-6 } })
         clock.advance(by: 15)
         #expect(await eventually { probe.order == ["a", "b", "c", "b"] })
+    }
+
+    @Test func rowsWhoseWritesGrowthFollowsAreNotWalkedAgainEveryLook() async throws {
+        let probe = FakeProbe(clock: clock)
+        probe.state.withLock { $0.written = ["b", "c"] }
+        let measurer = makeMeasurer(probe, refreshEvery: 15, writesFollowed: ["b"])
+        await measurer.measure(["a", "b", "c"])
+        #expect(await eventually { probe.order == ["a", "b", "c"] })
+        #expect(await eventually { clock.waiting.contains { abs($0 - 15) < 1e-6 } })
+        clock.advance(by: 15)
+        // c is written and not followed: walked again; b is followed: its growth needs no walk.
+        #expect(await eventually { probe.order == ["a", "b", "c", "c"] })
+        await settle()
+        #expect(probe.order == ["a", "b", "c", "c"])
+    }
+
+    @Test func aLookCostsNoRequestWhenGrowthFollowsEveryRowAndOneLookInTwentyWalksThemAll() async throws {
+        let probe = FakeProbe(clock: clock)
+        probe.state.withLock { $0.written = ["a", "b"] }
+        let measurer = makeMeasurer(probe, refreshEvery: 15, writesFollowed: ["a", "b"])
+        await measurer.measure(["a", "b"])
+        #expect(await eventually { probe.order == ["a", "b"] })
+        for _ in 1..<SizeMeasurer.followedLookEvery {
+            #expect(await eventually { clock.waiting.contains { abs($0 - 15) < 1e-6 } })
+            clock.advance(by: 15)
+            await settle()
+        }
+        #expect(probe.order == ["a", "b"])
+        #expect(probe.state.withLock { $0.writtenAsked } == 0)
+        // The twentieth look walks them too (a deletion is no write fanotify reports).
+        #expect(await eventually { clock.waiting.contains { abs($0 - 15) < 1e-6 } })
+        clock.advance(by: 15)
+        #expect(await eventually { probe.order == ["a", "b", "a", "b"] })
+        #expect(probe.state.withLock { $0.writtenAsked } == 1)
     }
 }

@@ -60,6 +60,32 @@ import Testing
         #expect(!c.containers.contains { $0.isVoltopHelper })
     }
 
+    @Test func joiningContainersLaterGivesTheCatalogOfBothAtOnce() throws {
+        let full = Self.sample()
+        let volumes = full.entries.map(\.volume).reversed()
+        let containers =
+            try FixtureTests.catalog().containers + [
+                Container(
+                    id: "c3", names: ["/another"], image: "img", state: "running",
+                    mounts: [
+                        MountPoint(type: "volume", name: "data", destination: "/b"),
+                        MountPoint(type: "volume", name: "data", destination: "/a")
+                    ])
+            ]
+        let helper = Container(
+            id: "h1", names: ["/voltop-helper-0c1d2e3f"], image: "img", state: "created",
+            labels: [Container.helperLabel: "pinned", Container.helperOwnerLabel: "host 42 4242"],
+            mounts: [MountPoint(type: "volume", name: "pinned", destination: "/volume", isReadWrite: false)], command: "/nonexistent")
+        let takenAt = Date(timeIntervalSince1970: 1_700_000_000)
+        let atOnce = Catalog(volumes: Array(volumes), containers: containers + [helper], takenAt: takenAt, anonymity: .label)
+        let listed = Catalog(volumes: Array(volumes), containers: [], takenAt: takenAt, anonymity: .label)
+        #expect(listed.entries.allSatisfy { $0.owners.isEmpty && !$0.isPinnedByHelper })
+        let joined = listed.joined(with: containers + [helper], takenAt: takenAt)
+        #expect(joined == atOnce)
+        #expect(joined.entry(named: "data")?.owners.map(\.destination) == ["/a", "/b"])
+        #expect(joined.entry(named: "pinned")?.isPinnedByHelper == true)
+    }
+
     @Test func sizesAreUnknownNotZero() {
         let c = Self.sample()
         #expect(c.entry(named: "orphan")?.size == .bytes(300))

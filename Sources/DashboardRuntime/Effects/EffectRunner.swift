@@ -49,9 +49,12 @@ public final class EffectRunner: EffectRunning {
                 requestWalk: { names in Task { await measurerBox.measurer?.measure(names) } },
                 engineFiguresOnly: source == .helper, engineFiguresEvery: Self.engineFiguresIntervalFromEnvironment())
         }
+        // Volumes whose writes growth follows are not walked again every `sizeRefresh` seconds.
+        var writesFollowed: (@Sendable () async -> Set<String>)?
+        if let growth { writesFollowed = { await growth.writesFollowed() } }
         let measurer = SizeMeasurer(
             probe: DirectVolumeProbe(engine: engine, preference: source), clock: clock, refreshEvery: sizeRefresh,
-            measured: growth.map { Self.forwardingMeasurements(to: $0) }, send: send)
+            writesFollowed: writesFollowed, measured: growth.map { Self.forwardingMeasurements(to: $0) }, send: send)
         measurerBox.measurer = measurer
         self.init(
             engine: engine, clock: clock, files: files, measurer: measurer, growth: growth, sizeInterval: sizeInterval,
@@ -156,8 +159,11 @@ public final class EffectRunner: EffectRunning {
                         // that early list only before the first full catalog).
                         async let containers = engine.listContainers()
                         let volumes = try await engine.listVolumes()
-                        send(.volumesListed(Catalog(volumes: volumes, containers: [], anonymity: engine.anonymity)))
-                        let catalog = Catalog(volumes: volumes, containers: try await containers, anonymity: engine.anonymity)
+                        StartupTrace.mark("volumes read")
+                        let listed = Catalog(volumes: volumes, containers: [], anonymity: engine.anonymity)
+                        send(.volumesListed(listed))
+                        // The same entries with their owners: the volumes are not sorted again.
+                        let catalog = listed.joined(with: try await containers)
                         send(.catalogLoaded(.success(catalog)))
                         if let growth = self.growth { await growth.update(catalog) }
                         Self.returnFreedMemory()

@@ -9,6 +9,11 @@ public protocol GrowthFollowing: Sendable {
     func measured(_ name: String, bytes: Int64, isComplete: Bool) async
     /// Follows growth until the calling task is cancelled (about twice a second; idle costs one `read`).
     func run(interval: Double) async
+    /// The volumes whose writes are followed as they happen (fanotify), whose growth needs no walk to be seen.
+    func writesFollowed() async -> Set<String>
 }
+
+// No default for `writesFollowed`: an `async` default in an extension would win over `GrowthMonitor`'s own
+// (actor-isolated, so not `async` in its declaration) method when called with `await`, and always say none.
 
 extension GrowthMonitor: GrowthFollowing {}

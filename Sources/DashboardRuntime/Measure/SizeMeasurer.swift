@@ -40,16 +40,26 @@ public actor SizeMeasurer: VolumeMeasuring {
     private var refreshTask: Task<Void, Never>?
     /// How many names of the last list the periodic look covers (about a screenful of rows).
     static let refreshedRows = 50
+    /// The volumes whose writes growth follows (fanotify): their growth is counted as it happens, so the periodic
+    /// look leaves them out, but for one look in `followedLookEvery` (a deletion is no write fanotify reports).
+    private let writesFollowed: (@Sendable () async -> Set<String>)?
+    /// One periodic look in this many also walks the volumes whose writes are followed.
+    public static let followedLookEvery = 20
+    private var looks = 0
     /// At most one batch per frame (16 ms): many small volumes measured in a row make one frame, not one each.
     static let batchInterval = 0.016
     /// Pauses shorter than this are gathered until they add up (a sleep has its own cost).
     static let shortestPause = 0.002
 
     /// A measurer over `probe`; `budget` is in cores.
+    ///
+    /// `writesFollowed` names the volumes whose writes are followed as they happen (growth with fanotify).
     public init(
         probe: any VolumeProbe, clock: any RuntimeClock, freshFor: Double = 10, refreshEvery: Double = 15, budget: Double = 1,
-        measured: (@Sendable (String, VolumeMeasurement) -> Void)? = nil, send: @escaping @Sendable (Action) -> Void
+        writesFollowed: (@Sendable () async -> Set<String>)? = nil, measured: (@Sendable (String, VolumeMeasurement) -> Void)? = nil,
+        send: @escaping @Sendable (Action) -> Void
     ) {
+        self.writesFollowed = writesFollowed
         self.probe = probe
         self.clock = clock
         self.send = send
@@ -83,9 +93,16 @@ public actor SizeMeasurer: VolumeMeasuring {
 
     /// Looks again at the rows on screen that a running container mounts read-write: only those can grow from
     /// inside a container (one `GET /containers/json` of running containers per look; an idle host costs nothing).
+    /// Rows whose writes growth follows are left out (but for one look in `followedLookEvery`); when that leaves
+    /// none, the look costs no request at all.
     private func refreshVisible() async {
-        guard let written = try? await probe.writtenVolumes() else { return }
-        let names = lastRequested.prefix(Self.refreshedRows).filter(written.contains)
+        looks += 1
+        var rows = Array(lastRequested.prefix(Self.refreshedRows))
+        if looks % Self.followedLookEvery != 0, let followed = await writesFollowed?(), !followed.isEmpty {
+            rows.removeAll(where: followed.contains)
+        }
+        guard !rows.isEmpty, let written = try? await probe.writtenVolumes() else { return }
+        let names = rows.filter(written.contains)
         guard !names.isEmpty else { return }
         // Ahead of what is still queued, which stays queued.
         let first = Set(names)

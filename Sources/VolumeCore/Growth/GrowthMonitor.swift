@@ -62,6 +62,8 @@ public actor GrowthMonitor {
     private let publish: @Sendable (GrowthSnapshot) -> Void
     private let requestWalk: @Sendable ([String]) -> Void
     private var watcher: WriteWatcher?
+    /// The volumes the watcher watches (see `writesFollowed`).
+    private var followed: Set<String> = []
     private var tracker = GrowthTracker()
     private var writable: [String: [String]] = [:]
     private var namesByID: [String: String] = [:]
@@ -139,7 +141,11 @@ public actor GrowthMonitor {
         }
         let mountpoints = Dictionary(catalog.entries.map { ($0.volume.mountpoint, $0.name) }, uniquingKeysWith: { a, _ in a })
         watcher.watch(mountpoints: mountpoints, containers: mounts)
+        followed = watcher.watchedVolumes
     }
+
+    /// The volumes whose writes fanotify reports (none without it): their growth is seen without walking them.
+    public func writesFollowed() -> Set<String> { followed }
 
     /// A measurement of `name` finished with `bytes` (taken as measured now). An incomplete one (an incremental
     /// re-measure that read only the directories whose times moved) misses files growing in place: while fanotify

@@ -119,6 +119,9 @@ public final class WriteWatcher: @unchecked Sendable {
         return failed
     }
 
+    /// The volumes `watch` watches: those whose Mountpoint is a directory on a filesystem fanotify marks.
+    public var watchedVolumes: Set<String> { Set(deviceOfVolume.keys) }
+
     /// Reads every pending write (never blocks) and returns the writers per volume name. Events outside the
     /// watched volumes (the engine's own files, the host's) and this process's own writes are dropped.
     public func drain(maxEvents: Int = 100_000) -> [String: Set<Writer>] {

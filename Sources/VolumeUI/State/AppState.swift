@@ -50,7 +50,15 @@ public struct AppState: Sendable {
     /// Terminal columns, from `.resize`.
     public internal(set) var cols = 80
     /// The zone file times are shown in (the runtime's local zone; tests pin UTC).
-    public var timeZone = TimeZone.current
+    ///
+    /// The local zone is looked up when a file time is first shown, not at start: `TimeZone.current` loads ICU's
+    /// zone data (megabytes resident) that the volumes table never needs.
+    public var timeZone: TimeZone {
+        get { pinnedTimeZone ?? TimeZone.current }
+        set { pinnedTimeZone = newValue }
+    }
+    /// The zone set through `timeZone`, if any.
+    private var pinnedTimeZone: TimeZone?
 
     // MARK: Engine data
 

@@ -6,11 +6,12 @@ import VolumeCore
 enum RFC3339 {
     /// Seconds since 1970 for a timestamp, or nil when it is not RFC 3339 (then `EngineDate.parse` is tried).
     static func seconds(_ text: String) -> Double? {
-        if let fast = parse(Array(text.utf8)) { return fast }
+        var text = text
+        if let fast = text.withUTF8(parse) { return fast }
         return EngineDate.parse(text)?.timeIntervalSince1970
     }
 
-    private static func parse(_ b: [UInt8]) -> Double? {
+    private static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
         func digits(_ from: Int, _ count: Int) -> Int? {
             guard from + count <= b.count else { return nil }
             var v = 0
