@@ -15,6 +15,19 @@ struct EngineReply: Sendable {
     var headers: [(String, String)]
     var body: Data
 
+    /// A response read whole (at most `limit` bytes of body).
+    init(_ response: HTTPClientResponse, upTo limit: Int) async throws {
+        let buffer = try await response.body.collect(upTo: limit)
+        self.init(
+            status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: Data(buffer.readableBytesView))
+    }
+
+    init(status: Int, headers: [(String, String)], body: Data) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
     func header(_ name: String) -> String? {
         headers.first { $0.0.caseInsensitiveCompare(name) == .orderedSame }?.1
     }
@@ -114,18 +127,19 @@ struct EngineHTTP: Sendable {
         let stalled = stalledError(method, path, after: limit)
         do {
             return try await Self.within(limit, onTimeout: stalled) {
-                let response = try await client.execute(request_, deadline: .distantFuture)
-                let buffer = try await response.body.collect(upTo: 256 << 20)
-                return EngineReply(
-                    status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
-                    body: Data(buffer.readableBytesView))
+                try await EngineReply(try await client.execute(request_, deadline: .distantFuture), upTo: 256 << 20)
             }
-        } catch let error as EngineError {
-            throw error
         } catch {
-            if Task.isCancelled { throw CancellationError() }
-            throw diagnose(error)
+            throw mapped(error)
         }
+    }
+
+    /// An error of a request as the caller sees it: voltop's own errors as they are, a cancellation as one, a
+    /// transport failure diagnosed.
+    func mapped(_ error: any Error) -> any Error {
+        if error is EngineError { return error }
+        if Task.isCancelled { return CancellationError() }
+        return diagnose(error)
     }
 
     /// Opens the event stream and returns its status and body.
@@ -146,11 +160,8 @@ struct EngineHTTP: Sendable {
                 try await client.execute(request_, deadline: .distantFuture)
             }
             return (Int(response.status.code), response.body)
-        } catch let error as EngineError {
-            throw error
         } catch {
-            if Task.isCancelled { throw CancellationError() }
-            throw diagnose(error)
+            throw mapped(error)
         }
     }
 
@@ -180,11 +191,8 @@ struct EngineHTTP: Sendable {
             let idle = EngineTimeouts.limited(idle)
             let body = IdleLimitedBody(base: response.body, idle: idle, stalled: stalledError(method, path, after: idle, midStream: true))
             return (Int(response.status.code), response.headers.map { ($0.name, $0.value) }, .stream(body))
-        } catch let error as EngineError {
-            throw error
         } catch {
-            if Task.isCancelled { throw CancellationError() }
-            throw diagnose(error)
+            throw mapped(error)
         }
     }
 
@@ -197,23 +205,16 @@ struct EngineHTTP: Sendable {
     ) async throws -> EngineReply where Body.Element == ByteBuffer {
         var request = HTTPClientRequest(url: url(path, byteQuery: byteQuery))
         request.method = method
-        if case .unix = endpoint.transport { request.headers.add(name: "Host", value: "docker") }
+        if socketPath != nil { request.headers.add(name: "Host", value: "docker") }
         request.headers.add(name: "User-Agent", value: "voltop/\(VoltopVersion.current)")
         request.headers.add(name: "Content-Type", value: contentType)
         request.body = .stream(body, length: .unknown)
         counter.increment()
         logger.debug("engine request", metadata: ["method": "\(method.rawValue)", "path": "\(path)", "upload": "true"])
         do {
-            let response = try await client.execute(request, deadline: .distantFuture)
-            let buffer = try await response.body.collect(upTo: 1 << 20)
-            return EngineReply(
-                status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
-                body: Data(buffer.readableBytesView))
-        } catch let error as EngineError {
-            throw error
+            return try await EngineReply(try await client.execute(request, deadline: .distantFuture), upTo: 1 << 20)
         } catch {
-            if Task.isCancelled { throw CancellationError() }
-            throw diagnose(error)
+            throw mapped(error)
         }
     }
 

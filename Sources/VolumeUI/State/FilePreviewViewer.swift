@@ -127,16 +127,7 @@ struct FilePreviewViewer: Sendable, Equatable {
         }
 
         /// The last line starting at or before a byte.
-        func line(holding byte: Int64) -> Int {
-            var low = 0
-            var high = offsets.count - 1
-            guard high >= 0 else { return 0 }
-            while low < high {
-                let mid = (low + high + 1) / 2
-                if offsets[mid] <= byte { low = mid } else { high = mid - 1 }
-            }
-            return low
-        }
+        func line(holding byte: Int64) -> Int { offsets.lastIndex(notAfter: byte) }
     }
 
     /// The lines to show at a width: text lines (tabs expanded; escaping is left to the grid; folding to the

@@ -9,16 +9,7 @@ extension Dashboard {
         var hasLongLines = false
 
         /// The line a row belongs to.
-        func line(ofRow row: Int) -> Int {
-            var low = 0
-            var high = firstRow.count - 1
-            guard high >= 0 else { return 0 }
-            while low < high {
-                let mid = (low + high + 1) / 2
-                if firstRow[mid] <= row { low = mid } else { high = mid - 1 }
-            }
-            return low
-        }
+        func line(ofRow row: Int) -> Int { firstRow.lastIndex(notAfter: row) }
     }
 
     /// Lines laid out as `less` shows them: a line longer than the room folds into several rows (`wraps`), or is
