@@ -156,6 +156,22 @@ import Testing
         #expect(t.estimate("v") == 6100)
     }
 
+    @Test func aFileBornAfterTheWalkIsGrowthFromItsFirstByte() {
+        var t = GrowthTracker()
+        t.measured("v", bytes: 28_672, at: 0, wall: 1_000)
+        // `dd` wrote 2 MiB into a new file between two drains: first seen whole.
+        var b = batch("v", [file: 2_097_152])
+        b.born[file] = 1_005
+        _ = t.apply(b, at: 5)
+        let expected: Int64 = 28_672 + 2_097_152
+        #expect(t.estimate("v") == expected)
+        // A file that existed at the walk (born before it) counts only what it grows after it is first seen.
+        var old = batch("v", [other: 50_000])
+        old.born[other] = 900
+        _ = t.apply(old, at: 6)
+        #expect(t.estimate("v") == expected)
+    }
+
     @Test func aStoppedWriterFallsToZero() throws {
         var t = GrowthTracker()
         t.measured("v", bytes: 0, at: 0)

@@ -38,6 +38,16 @@ static inline int cvs_mount_id(int dirfd, const char *name, uint64_t *mount_id) 
     return 0;
 }
 
+/// The birth time (statx STATX_BTIME) of the file open at `fd`, in seconds since 1970. Returns 0 and sets *seconds,
+/// or -1 (no statx, or the filesystem keeps no birth time).
+static inline int cvs_birth_time(int fd, double *seconds) {
+    struct statx stx;
+    long r = syscall(SYS_statx, fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_BTIME, &stx);
+    if (r != 0 || !(stx.stx_mask & STATX_BTIME)) return -1;
+    *seconds = (double)stx.stx_btime.tv_sec + (double)stx.stx_btime.tv_nsec / 1e9;
+    return 0;
+}
+
 /// `openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC)`: a descriptor that names the entry without opening it
 /// (no device driver or FIFO is involved; a symlink is the link itself); fstat works on it, read does not.
 static inline int cvs_open_path(int dirfd, const char *name) {

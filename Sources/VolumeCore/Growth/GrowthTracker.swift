@@ -1,11 +1,14 @@
+import Foundation
+
 /// Every volume's size over time: full measurements (walks) anchor it, and between them the files that fanotify saw
 /// written move it (each re-stat'ed through its event, so a volume of a million files with one growing file costs
 /// one `fstat` per write batch, not a walk). Feeds GROWTH, the sparkline and the writers of each volume.
 public struct GrowthTracker: Sendable {
     struct Tracked: Sendable {
         var series = GrowthSeries()
-        /// The last full measurement.
+        /// The last full measurement, and when it ended (seconds since 1970).
         var baseline: Int64?
+        var baselineWall: Double?
         /// Files written since: their disk usage when first seen after the baseline, and now.
         var files: [WriteWatcher.FileID: (first: Int64, latest: Int64)] = [:]
         /// Who wrote, and when last (monotonic seconds).
@@ -22,10 +25,11 @@ public struct GrowthTracker: Sendable {
 
     /// A full measurement of `name` taken at `time`: the new anchor. Files followed so far are re-based (their
     /// growth is in the walk).
-    public mutating func measured(_ name: String, bytes: Int64, at time: Double) {
+    public mutating func measured(_ name: String, bytes: Int64, at time: Double, wall: Double = Date().timeIntervalSince1970) {
         guard bytes >= 0 else { return }
         var tracked = volumes[name] ?? Tracked()
         tracked.baseline = bytes
+        tracked.baselineWall = wall
         for (id, sizes) in tracked.files { tracked.files[id] = (sizes.latest, sizes.latest) }
         tracked.series.record(bytes: bytes, at: time)
         volumes[name] = tracked
@@ -45,6 +49,10 @@ public struct GrowthTracker: Sendable {
             for (id, bytes) in files {
                 if let known = tracked.files[id] {
                     tracked.files[id] = (known.first, bytes)
+                } else if let born = batch.born[id], let walked = tracked.baselineWall, born > walked {
+                    // Created after the walk: not in the baseline, so all of it is growth (a file written whole
+                    // between two drains would otherwise count nothing).
+                    tracked.files[id] = (0, bytes)
                 } else {
                     tracked.files[id] = (bytes, bytes)
                 }

@@ -133,6 +133,9 @@ public final class WriteWatcher: @unchecked Sendable {
     public struct Batch: Sendable {
         public var writers: [String: Set<Writer>] = [:]
         public var files: [String: [FileID: Int64]] = [:]
+        /// When each written file was created (seconds since 1970), where the filesystem keeps it: a file born after
+        /// the volume's last walk is growth from its first byte, however much it held when first seen.
+        public var born: [FileID: Double] = [:]
         /// Whether the kernel dropped events (its queue overflowed): sizes must be measured again.
         public var overflowed = false
     }
@@ -181,6 +184,8 @@ public final class WriteWatcher: @unchecked Sendable {
                     guard let (volume, who, file, bytes) = attribute(fd: fd, pid: pid) else { continue }
                     result.writers[volume, default: []].insert(who)
                     result.files[volume, default: [:]][file] = bytes
+                    var birth = 0.0
+                    if cvs_birth_time(fd, &birth) == 0 { result.born[file] = birth }
                 }
             }
         }
