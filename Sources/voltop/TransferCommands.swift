@@ -97,20 +97,12 @@ struct ImportCommand: AsyncParsableCommand {
         let force = self.force
         let line = TransferProgressLine(
             verb: "importing into \(Sanitizer.inline(volume))", total: isatty(STDERR_FILENO) == 1 ? file.length : nil)
-        do {
-            let result = try await Interruptible.run {
-                try await engine.importVolume(volume, from: file, force: force, progress: { line.show($0) })
-            }
-            line.clear()
-            Audit.record("import", engine: engine, names: [volume], bytes: result.tarBytes)
-            Output.line(
-                "imported \(result.entries) entries (\(Format.bytes(result.tarBytes)) of archive) into "
-                    + "\(result.createdVolume ? "new volume" : "volume") \(Sanitizer.inline(volume))")
-        } catch {
-            line.clear()
-            Audit.record("import", engine: engine, names: [volume], error: error)
-            throw error
+        let result = try await line.audited("import", engine: engine, names: [volume], bytes: \.tarBytes) {
+            try await engine.importVolume(volume, from: file, force: force, progress: { line.show($0) })
         }
+        Output.line(
+            "imported \(result.entries) entries (\(Format.bytes(result.tarBytes)) of archive) into "
+                + "\(result.createdVolume ? "new volume" : "volume") \(Sanitizer.inline(volume))")
     }
 }
 
@@ -148,18 +140,10 @@ struct CloneCommand: AsyncParsableCommand {
         let (source, target) = (self.source, self.target)
         let line = TransferProgressLine(
             verb: "cloning \(Sanitizer.inline(source)) to \(Sanitizer.inline(target))", total: await ExportCommand.estimate(engine, source))
-        do {
-            let result = try await Interruptible.run {
-                try await engine.cloneVolume(source, to: target, progress: { line.show($0) })
-            }
-            line.clear()
-            Audit.record("clone", engine: engine, names: [source, target], bytes: result.tarBytes)
-            Output.line("cloned \(Sanitizer.inline(source)) to \(Sanitizer.inline(target)) (\(Format.bytes(result.tarBytes)) of archive)")
-        } catch {
-            line.clear()
-            Audit.record("clone", engine: engine, names: [source, target], error: error)
-            throw error
+        let result = try await line.audited("clone", engine: engine, names: [source, target], bytes: \.tarBytes) {
+            try await engine.cloneVolume(source, to: target, progress: { line.show($0) })
         }
+        Output.line("cloned \(Sanitizer.inline(source)) to \(Sanitizer.inline(target)) (\(Format.bytes(result.tarBytes)) of archive)")
     }
 }
 
@@ -265,6 +249,26 @@ final class ArchiveSink: @unchecked Sendable {
 }
 
 /// A progress line on standard error for long transfers: bytes, rate and (with a total) percent and ETA.
+extension TransferProgressLine {
+    /// Runs a change that moves an archive (import, clone, restore) with this line showing its progress and Ctrl-C
+    /// cancelling it, then clears the line and appends the outcome to the audit log (its bytes, or the error).
+    func audited<R: Sendable>(
+        _ action: String, engine: DockerEngine, names: [String], bytes: @escaping (R) -> Int64,
+        _ work: @escaping @Sendable () async throws -> R
+    ) async throws -> R {
+        do {
+            let result = try await Interruptible.run(work)
+            clear()
+            Audit.record(action, engine: engine, names: names, bytes: bytes(result))
+            return result
+        } catch {
+            clear()
+            Audit.record(action, engine: engine, names: names, error: error)
+            throw error
+        }
+    }
+}
+
 final class TransferProgressLine: @unchecked Sendable {
     private let enabled: Bool
     private let verb: String

@@ -193,18 +193,10 @@ struct RestoreCommand: AsyncParsableCommand {
         let target = newName ?? item.name
         let line = TransferProgressLine(
             verb: "restoring \(Sanitizer.inline(target))", total: isatty(STDERR_FILENO) == 1 ? item.archiveBytes : nil)
-        do {
-            let result = try await Interruptible.run {
-                try await engine.restore(item, as: target, from: trash, progress: { line.show($0) })
-            }
-            line.clear()
-            Audit.record("restore", engine: engine, names: [item.name, target], bytes: result.tarBytes)
-            Output.line("restored \(Sanitizer.inline(target)) (\(result.entries) entries) from the trash")
-        } catch {
-            line.clear()
-            Audit.record("restore", engine: engine, names: [item.name, target], error: error)
-            throw error
+        let result = try await line.audited("restore", engine: engine, names: [item.name, target], bytes: \.tarBytes) {
+            try await engine.restore(item, as: target, from: trash, progress: { line.show($0) })
         }
+        Output.line("restored \(Sanitizer.inline(target)) (\(result.entries) entries) from the trash")
     }
 }
 
