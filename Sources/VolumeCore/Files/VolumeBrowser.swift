@@ -150,9 +150,15 @@ public actor VolumeBrowser {
         // labels) by the helper's mount, or removed and created again by someone else. Once the helper exists the
         // engine refuses to remove the volume (a container uses it), so one more look settles it; a look that
         // fails counts as a change.
+        //
+        // A volume re-created by the helper's mount has no labels and no options, so for a volume with either those
+        // settle it. CreatedAt is compared only where nothing else can: Docker 20.10 reports _data's mtime as
+        // CreatedAt, which moves whenever a running container changes the top directory (on a tmpfs volume, every
+        // file it creates), and a live volume would then read as replaced.
         let again = try? await engine.volume(name).volume
-        if again == nil || again?.createdAt != volume.createdAt || again?.driver != volume.driver || again?.labels != volume.labels
-            || again?.options != volume.options
+        let onlyCreatedAtTells = volume.labels.isEmpty && volume.options.isEmpty
+        if again == nil || (onlyCreatedAtTells && again?.createdAt != volume.createdAt) || again?.driver != volume.driver
+            || again?.labels != volume.labels || again?.options != volume.options
         {
             await Task { try? await engine.removeHelper(id) }.value
             throw EngineError(
