@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 @testable import VolumeCore
@@ -109,15 +110,29 @@ struct GrowthSamplerTests {
         let engine = try await TestEngine.connect()
         let catalog = try await engine.catalog()
         let mountpoint = try #require(catalog.entries.first { $0.name == volume }?.volume.mountpoint)
-        func fileBytes() throws -> (Double, Double) {
-            let attributes = try FileManager.default.attributesOfItem(atPath: mountpoint + "/f")
-            return (Double((attributes[.size] as? NSNumber)?.int64Value ?? 0), GrowthSampler.monotonicSeconds())
+        // The truth: the file's size every 10 ms while the sampler runs, read at the two moments its rate stands
+        // between (the writer's pace varies on a busy machine, so only the same window compares).
+        let sizes = Mutex<[(time: Double, bytes: Double)]>([])
+        let poller = Task.detached {
+            while !Task.isCancelled {
+                let attributes = try? FileManager.default.attributesOfItem(atPath: mountpoint + "/f")
+                let bytes = Double((attributes?[.size] as? NSNumber)?.int64Value ?? 0)
+                let now = GrowthSampler.monotonicSeconds()
+                sizes.withLock { $0.append((now, bytes)) }
+                try? await Task.sleep(nanoseconds: 10_000_000)
+            }
         }
-        let before = try fileBytes()
         let report = try await GrowthSampler.sample(catalog, engine: engine, seconds: 3)
-        let after = try fileBytes()
-        let truth = (after.0 - before.0) / (after.1 - before.1)
+        poller.cancel()
+        _ = await poller.result
         let rate = try #require(report.bytesPerSecond[volume] ?? nil)
+        let window = try #require(report.windows[volume])
+        let polled = sizes.withLock { $0 }
+        func bytes(at time: Double) throws -> Double {
+            try #require(polled.last { $0.time <= time }).bytes
+        }
+        let truth = (try bytes(at: window.upperBound) - bytes(at: window.lowerBound)) / (window.upperBound - window.lowerBound)
+        print("growth sample: sampled \(rate) B/s, true \(truth) B/s over \(window.upperBound - window.lowerBound) s")
         #expect(truth > 1_000_000)
         #expect(abs(rate - truth) <= truth * 0.25, "sampled \(rate) B/s, true \(truth) B/s")
         #expect(report.writersSeen, "\(report.writersNote ?? "")")

@@ -63,6 +63,9 @@ public struct GrowthReport: Sendable {
     public var measuredDirectly: Bool = false
     /// Why writers are a guess, when they are.
     public var writersNote: String?
+    /// The moments (monotonic seconds, see `GrowthSampler.monotonicSeconds`) each measured rate runs between: the
+    /// middles of the two measurements.
+    public var windows: [String: ClosedRange<Double>] = [:]
 }
 
 /// Samples growth: measures the volumes that can grow, waits, measures them again, and watches who writes meanwhile.
@@ -131,6 +134,7 @@ public enum GrowthSampler {
             let name = entry.name
             if let a = first[name], let b = second[name], b.time > a.time {
                 report.bytesPerSecond[name] = (Double(b.bytes) - Double(a.bytes)) / (b.time - a.time)
+                report.windows[name] = a.time...b.time
             } else if report.unwritable.contains(name) && seen[name] == nil {
                 report.bytesPerSecond[name] = 0
             } else {
