@@ -16,7 +16,8 @@ struct ExportCommand: AsyncParsableCommand {
             links and hard links kept. It is read through a helper container (created, never started, the volume \
             mounted read-only), so it works for any user who can reach the engine, remote engines too, and with \
             --read-only. A file is written under a temporary name (mode 0600) and renamed when complete: a failed or \
-            interrupted export leaves no partial file. Progress goes to standard error when it is a terminal.
+            interrupted export leaves no partial file. Progress goes to standard error when it is a terminal. When a running \
+            container can write the volume, the archive may be inconsistent: voltop names it first.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -36,6 +37,7 @@ struct ExportCommand: AsyncParsableCommand {
         _ = try? await engine.removeLeftoverHelpers()
         let sink = try ArchiveSink(path: toStdout ? nil : output)
         let volume = self.volume
+        await Self.warnOfWriters(engine, volume, copy: "archive")
         let line = TransferProgressLine(verb: "exporting \(Sanitizer.inline(volume))", total: await Self.estimate(engine, volume))
         do {
             let result = try await Interruptible.run {
@@ -51,6 +53,16 @@ struct ExportCommand: AsyncParsableCommand {
             sink.discard()
             throw error
         }
+    }
+
+    /// Names the running containers that can write `volume` (a copy of it may then be inconsistent).
+    static func warnOfWriters(_ engine: DockerEngine, _ volume: String, copy: String) async {
+        let writers = (try? await engine.runningWriters(of: volume)) ?? []
+        guard !writers.isEmpty else { return }
+        Output.warn(
+            "warning: \(writers.map { Sanitizer.inline($0.name) }.joined(separator: ", ")) "
+                + "\(writers.count == 1 ? "is" : "are") running and can write \(Sanitizer.inline(volume)): the \(copy) may be inconsistent. "
+                + "Stop \(writers.count == 1 ? "it" : "them") first for an exact \(copy)")
     }
 
     /// The engine's size of a volume, for the progress line's ETA (only asked when the line is shown).
@@ -130,13 +142,7 @@ struct CloneCommand: AsyncParsableCommand {
         try VolumeCreateRequest(name: target).validate()
         let engine = try await global.connect()
         _ = try? await engine.removeLeftoverHelpers()
-        let writers = (try? await engine.runningWriters(of: source)) ?? []
-        if !writers.isEmpty {
-            Output.warn(
-                "warning: \(writers.map { Sanitizer.inline($0.name) }.joined(separator: ", ")) "
-                    + "\(writers.count == 1 ? "is" : "are") running and can write \(Sanitizer.inline(source)): the copy may be inconsistent. "
-                    + "Stop \(writers.count == 1 ? "it" : "them") first for an exact copy")
-        }
+        await ExportCommand.warnOfWriters(engine, source, copy: "copy")
         let (source, target) = (self.source, self.target)
         let line = TransferProgressLine(
             verb: "cloning \(Sanitizer.inline(source)) to \(Sanitizer.inline(target))", total: await ExportCommand.estimate(engine, source))

@@ -241,4 +241,44 @@ struct TransferTests {
         #expect(try Self.helpers([volume]).isEmpty, "a helper container was left behind")
         #expect(!(try TestEngine.volumeNames().contains(volume)), "the half-filled volume was left behind")
     }
+
+    /// An export while a container appends to a file, creates and removes others: the export finishes, names the
+    /// writer first, and the archive reads back whole (every entry a complete tar entry); a file that stays put is
+    /// byte-exact in it.
+    @Test func exportWhileAContainerWrites() throws {
+        let tag = TestEngine.unique("busy")
+        let (volume, writer) = (tag + "-v", tag + "-w")
+        defer {
+            TestEngine.removeContainers([writer])
+            TestEngine.removeVolumes([volume, tag + "-copy"])
+        }
+        try TestEngine.docker(["volume", "create", volume])
+        try TestEngine.docker([
+            "run", "--rm", "--network", "none", "-v", "\(volume):/d", TestEngine.image, "sh", "-c",
+            "head -c 3000000 /dev/urandom > /d/still && mkdir /d/churn && i=0; while [ $i -lt 200 ]; do echo $i > /d/churn/f$i; i=$((i+1)); done"
+        ])
+        let stillBefore = try TransferTests.manifest(try Self.mountpoint(volume)).first { $0.hasPrefix("\"still\"") }
+        // Appends 64 KiB every few milliseconds, and makes and removes files in churn/.
+        try TestEngine.docker([
+            "run", "-d", "--network", "none", "--name", writer, "-v", "\(volume):/d", TestEngine.image, "sh", "-c",
+            "i=0; while true; do head -c 65536 /dev/zero >> /d/grows; echo $i > /d/churn/n$i; rm -f /d/churn/f$((i % 200)) /d/churn/n$((i-50)); i=$((i+1)); done"
+        ])
+        usleep(300_000)
+        let dir = try Self.scratch("busy")
+        for output in [dir + "/a.tar", dir + "/a.tar.gz"] {
+            let r = try CLITests.voltop(["export", volume, "-o", output])
+            #expect(r.status == 0, "\(r.err)")
+            #expect(r.err.contains("warning: \(writer) is running and can write \(volume): the archive may be inconsistent"), "\(r.err)")
+            // tar reads every entry to its end (a short entry or a broken stream fails here).
+            let listing = try TestEngine.run("/bin/tar", ["-tvf", output], check: false)
+            #expect(listing.status == 0, "\(output): \(listing.err)")
+            #expect(listing.out.contains("./grows") && listing.out.contains("./still"), "\(listing.out.prefix(400))")
+        }
+        // What the archive holds imports as a volume: the file that stayed put is byte-exact.
+        let r = try CLITests.voltop(["import", tag + "-copy", "-i", dir + "/a.tar"])
+        #expect(r.status == 0, "\(r.err)")
+        let still = try TransferTests.manifest(try Self.mountpoint(tag + "-copy")).first { $0.hasPrefix("\"still\"") }
+        #expect(still != nil && still == stillBefore)
+        #expect(try Self.helpers([volume, tag + "-copy"]).isEmpty, "a helper container was left behind")
+    }
 }
