@@ -29,6 +29,29 @@ import VolumeUI
         }
     }
 
+    /// A held `j` over volumes with owners: only the volume the selection rests on is resolved; the others are
+    /// handed back as skipped (so that selecting one again asks again).
+    @Test func ownersAreResolvedOnlyWhereTheSelectionRests() async throws {
+        let runner = makeRunner()
+        for i in 0..<50 { runner.run(.resolveOwners("v\(i)")) }
+        #expect(await eventually { clock.waiting.count == 50 })
+        clock.advance(by: 0.2)
+        #expect(await eventually { log.actions.value.count == 50 })
+        let skipped = log.actions.value.compactMap { action -> String? in
+            if case .ownersSkipped(let name) = action { return name }
+            return nil
+        }
+        #expect(Set(skipped) == Set((0..<49).map { "v\($0)" }))
+        #expect(engine.state.withLock { $0.ownersCalls } == ["v49"])
+        // A request alone is sent once its debounce ends, not before.
+        runner.run(.resolveOwners("v7"))
+        #expect(await eventually { clock.waiting.count == 1 })
+        await settle()
+        #expect(engine.state.withLock { $0.ownersCalls } == ["v49"])
+        clock.advance(by: 0.2)
+        #expect(await eventually { engine.state.withLock { $0.ownersCalls } == ["v49", "v7"] })
+    }
+
     @Test func aStormOfCatalogLoadsCostsAtMostTwoRequests() async throws {
         let gate = Gate()
         engine.state.withLock { $0.volumeGates[1] = gate }

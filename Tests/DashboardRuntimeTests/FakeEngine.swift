@@ -10,6 +10,7 @@ final class FakeEngine: DashboardEngine {
     struct State {
         var volumes: [Volume] = []
         var volumeCalls = 0
+        var ownersCalls: [String] = []
         var pingCalls = 0
         var isAnswering = true
         /// Per call of `listVolumes` (1-based), a gate it waits at before answering.
@@ -49,7 +50,10 @@ final class FakeEngine: DashboardEngine {
     func create(_ request: VolumeCreateRequest) async throws -> Volume { throw EngineError(.conflict, "fake") }
     func removeVolume(_ name: String, force: Bool) async throws {}
     func inspectText(_ name: String) async throws -> String { "{}" }
-    func resolvedOwners(of name: String) async throws -> ResolvedOwners { throw EngineError(.notFound, "fake") }
+    func resolvedOwners(of name: String) async throws -> ResolvedOwners {
+        state.withLock { $0.ownersCalls.append(name) }
+        throw EngineError(.notFound, "fake")
+    }
     func containerDetail(_ id: String) async throws -> ContainerDetail { throw EngineError(.notFound, "fake") }
     func previewPrune(_ mode: PruneMode) async throws -> PrunePlan { throw EngineError(.notFound, "fake") }
     func prune(_ plan: PrunePlan) async throws -> PruneResult { throw EngineError(.notFound, "fake") }

@@ -108,6 +108,24 @@ import Testing
         #expect(text(s).contains("via --volumes-from shop-db-1"), "shown with the table focused")
     }
 
+    /// A request the runner dropped (the selection moved on before its debounce ended) is asked again when the
+    /// volume is selected, and at once if it still is.
+    @Test func aSkippedOwnersRequestIsAskedAgain() {
+        var s = Fixture.loaded(rows: 35, cols: 120)
+        Fixture.select("cache", &s)
+        var effects = Fixture.press([.char("g")], &s)
+        while s.selectedEntry?.name != "shop_db-data" { effects += Fixture.press([.char("j")], &s) }
+        #expect(effects.contains(.resolveOwners("shop_db-data")))
+        // Still selected: asked again at once.
+        #expect(Dashboard.reduce(&s, .ownersSkipped(name: "shop_db-data")) == [.resolveOwners("shop_db-data")])
+        // Selected elsewhere: nothing now, asked when selected again.
+        Fixture.select("cache", &s)
+        #expect(Dashboard.reduce(&s, .ownersSkipped(name: "shop_db-data")).isEmpty)
+        effects = Fixture.press([.char("g")], &s)
+        while s.selectedEntry?.name != "shop_db-data" { effects += Fixture.press([.char("j")], &s) }
+        #expect(effects.contains(.resolveOwners("shop_db-data")))
+    }
+
     @Test(arguments: sizes) func mountsWithVolumesFrom(_ size: ScreenTests.Size) {
         var s = Fixture.loaded(rows: size.rows, cols: size.cols)
         Fixture.press([.char("m")], &s)

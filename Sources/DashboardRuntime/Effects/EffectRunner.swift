@@ -14,6 +14,10 @@ public final class EffectRunner: EffectRunning {
     let clock: any RuntimeClock
     private let catalogGate: Coalescer
     private let tickTask = Mutex<Task<Void, Never>?>(nil)
+    /// Counts owner resolutions asked for; a request that is no longer the latest after the debounce is dropped.
+    private let ownersGeneration = Mutex<UInt64>(0)
+    /// Seconds a selection must rest before its owners are resolved.
+    static let ownersDebounce = 0.12
     private let sizeGate: Coalescer
     /// Minimum seconds between two `/system/df` calls (the engine measures everything each time).
     let sizeInterval: Double
@@ -212,7 +216,17 @@ public final class EffectRunner: EffectRunning {
                 }
             }
         case .resolveOwners(let name):
+            // Debounced: a selection moving fast (a held `j`) asks only for the volume it rests on.
+            let generation = ownersGeneration.withLock { g in
+                g += 1
+                return g
+            }
             Task {
+                try? await clock.sleep(seconds: Self.ownersDebounce)
+                guard ownersGeneration.withLock({ $0 }) == generation else {
+                    send(.ownersSkipped(name: name))
+                    return
+                }
                 do { send(.ownersResolved(name: name, .success(try await engine.resolvedOwners(of: name)))) } catch {
                     send(.ownersResolved(name: name, .failure(Self.engineError(error))))
                 }

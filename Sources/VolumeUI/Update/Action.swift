@@ -29,6 +29,8 @@ public enum Action: Sendable {
     case inspectLoaded(name: String, Result<String, EngineError>)
     /// `Effect.resolveOwners` finished: the entry with `volumesFrom` filled, and each owner's detail by container id.
     case ownersResolved(name: String, Result<ResolvedOwners, EngineError>)
+    /// `Effect.resolveOwners` was dropped unsent: another volume was selected before it left the debounce.
+    case ownersSkipped(name: String)
     /// `Effect.loadContainerDetail` finished.
     case containerDetailLoaded(id: String, Result<ContainerDetail, EngineError>)
     /// `Effect.previewPrune` finished.

@@ -31,6 +31,10 @@ public enum Dashboard {
         case .volumesRemoved(let outcome): effects = volumesRemoved(outcome, &state)
         case .inspectLoaded(let name, let result): effects = inspectLoaded(name, result, &state)
         case .ownersResolved(let name, let result): effects = ownersResolved(name, result, &state)
+        case .ownersSkipped(let name):
+            // Asked again if the volume is selected again (the request for it was dropped).
+            state.requestedOwners.remove(name)
+            effects = state.requestSelectedOwners()
         case .containerDetailLoaded(let id, let result): effects = containerDetailLoaded(id, result, &state)
         case .prunePreviewLoaded(let result): effects = prunePreviewLoaded(result, &state)
         case .pruneFinished(let result): effects = pruneFinished(result, &state)
