@@ -3,7 +3,7 @@ import TOMLKit
 import VolumeUI
 
 /// The user's configuration, `$XDG_CONFIG_HOME/voltop/config.toml` (default `~/.config/voltop/config.toml`):
-/// key bindings per screen, the default sort, and how often sizes are looked at again.
+/// key bindings per screen, the default sort, how often sizes are looked at again, and the theme.
 ///
 /// A file with any problem is refused as a whole (voltop says which line and how to fix it, and starts nothing):
 /// half a configuration would surprise more than none.
@@ -15,6 +15,9 @@ public struct VoltopConfig: Sendable {
     public var reverse = false
     /// Seconds between looks at the sizes of rows on screen that a running container writes (0: only on changes).
     public var sizeRefresh: Double?
+    /// The theme's name (`[theme] name`), and its colors with the file's `[theme.colors]` over them.
+    public var themeName = "default"
+    public var palette = Palette.standard
 
     public init() {}
 
@@ -37,7 +40,8 @@ public struct VoltopConfig: Sendable {
         return (environment["HOME"] ?? NSHomeDirectory()) + "/.config/voltop/config.toml"
     }
 
-    /// The file at `path`, or nil when there is none; every problem otherwise.
+    /// The file at `path`, or nil when there is none; every problem otherwise. A theme that voltop does not ship is
+    /// looked for next to it, as `themes/NAME.toml`.
     public static func load(path: String) -> Result<VoltopConfig?, Problems> {
         guard FileManager.default.fileExists(atPath: path) else { return .success(nil) }
         guard let data = FileManager.default.contents(atPath: path), data.count <= 1 << 20 else {
@@ -46,11 +50,13 @@ public struct VoltopConfig: Sendable {
         guard let text = String(data: data, encoding: .utf8) else {
             return .failure(Problems([Problem(line: nil, message: "\(path) is not UTF-8 text")]))
         }
-        return parse(text).map { Optional($0) }
+        let directory = (path as NSString).deletingLastPathComponent
+        return parse(text, themeDirectory: (directory.isEmpty ? "." : directory) + "/themes").map { Optional($0) }
     }
 
-    /// Parses a configuration; every problem is reported, each with its line where it can be found.
-    public static func parse(_ text: String) -> Result<VoltopConfig, Problems> {
+    /// Parses a configuration; every problem is reported, each with its line where it can be found. `themeDirectory`
+    /// holds the user's own themes (`NAME.toml`); nil: only the shipped ones.
+    public static func parse(_ text: String, themeDirectory: String? = nil) -> Result<VoltopConfig, Problems> {
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)
@@ -76,11 +82,18 @@ public struct VoltopConfig: Sendable {
                     continue
                 }
                 parseKeys(keys, into: &config, lines: lines, problems: &problems)
+            case "theme":
+                guard let theme = table[key]?.table else {
+                    problems.append(
+                        Problem(line: lines.key(key, in: nil), message: "theme must be a table: [theme] with name = \"light\""))
+                    continue
+                }
+                parseThemeSection(theme, into: &config, themeDirectory: themeDirectory, lines: lines, problems: &problems)
             default:
                 problems.append(
                     Problem(
                         line: lines.table(key) ?? lines.key(key, in: nil),
-                        message: "unknown section \(key): expected [dashboard] or [keys.SCOPE]"))
+                        message: "unknown section \(visible(key)): expected [dashboard], [keys.SCOPE] or [theme]"))
             }
         }
         return problems.isEmpty ? .success(config) : .failure(Problems(problems))
@@ -202,7 +215,7 @@ public struct VoltopConfig: Sendable {
         var out = """
             # voltop configuration: $XDG_CONFIG_HOME/voltop/config.toml (default ~/.config/voltop/config.toml).
             # Every line is commented out: these are the defaults. Check a file with `voltop config check`.
-            # NO_COLOR (or --no-color) turns colors off.
+            # NO_COLOR (or --no-color) turns colors off, whatever the theme.
 
             [dashboard]
             # sort = "name"          # name, size, created, owners, status or growth
@@ -223,6 +236,20 @@ public struct VoltopConfig: Sendable {
                 out += "# \(binding.command.rawValue) = [\(keys)]    # \(binding.help)\n"
             }
             out += "\n"
+        }
+        out += """
+            [theme]
+            # name = "default"    # \(themeNames.joined(separator: ", ")), or NAME for ~/.config/voltop/themes/NAME.toml
+
+            # Colors per role, over the theme's. fg and bg: a color name (default, black, red, green, yellow, blue, magenta,
+            # cyan, white, bright-black … bright-white) or a number 0-255; bold, reverse, dim, underline: true or false.
+            # Unset parts keep the theme's (or the role's monochrome look); a bg turns reverse video off unless it sets reverse too.
+            [theme.colors]
+
+            """
+        for role in Palette.roleNames {
+            let value = Palette.standard[roleNamed: role].map(themeValue) ?? "{ }"
+            out += "# \(role) = \(value)    # \(Palette.help(forRole: role) ?? "")\n"
         }
         return out
     }

@@ -13,6 +13,12 @@ import Synchronization
 /// config, agent and known hosts apply; `BatchMode=yes` keeps ssh from asking anything on the terminal (a password or
 /// host-key prompt would write into the dashboard), so keys come from the agent or unencrypted key files.
 ///
+/// One key exchange serves them all: the first connection's ssh is a master (`ControlMaster`, its control socket in
+/// the private directory), and the connections opened while it lives are sessions multiplexed over it (a new ssh
+/// process each, but no new login: `voltop ls` over ssh paid one key exchange per concurrent request before). The
+/// master lives as long as its own connection and the sessions over it, so none outlives voltop; when it has ended,
+/// the next connection starts a new one.
+///
 /// This is the one place voltop starts a process.
 public final class SSHDialer: Sendable {
     /// `ssh://[user@]host[:port]`.
@@ -86,8 +92,12 @@ public final class SSHDialer: Sendable {
     public let socketPath: String
     private let directory: String
     private let listener: Int32
+    /// The master's control socket (`ControlPath`), in the private directory; nil when multiplexing is off.
+    let controlPath: String?
     private struct State {
         var children: Set<pid_t> = []
+        /// The ssh that is the master, while it runs.
+        var master: pid_t?
         /// The last thing a failed ssh said (its last line on standard error), and its exit status.
         var lastFailure: (message: String, status: Int32)?
         var failures = 0
@@ -136,6 +146,9 @@ public final class SSHDialer: Sendable {
         }
         directory = String(cString: made)
         socketPath = directory + "/engine.sock"
+        // ssh expands % in a ControlPath; a directory with one goes without multiplexing. VOLTOP_SSH_MUX=0 turns it off.
+        let muxOff = ProcessInfo.processInfo.environment["VOLTOP_SSH_MUX"] == "0"
+        controlPath = directory.contains("%") || muxOff ? nil : directory + "/control"
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else {
             rmdir(directory)
@@ -226,14 +239,27 @@ public final class SSHDialer: Sendable {
                 return
             }
             _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-            spawn(connection: fd)
+            spawn(connection: fd, as: role())
             close(fd)
         }
     }
 
+    /// How one ssh takes part in multiplexing.
+    enum Role: Equatable {
+        /// Logs in and serves later connections over its control socket.
+        case master
+        /// A session over the running master (no login of its own).
+        case session
+        /// Logs in for itself alone (multiplexing off, or the master could not start).
+        case alone
+    }
+
     /// The arguments after the program name.
-    func arguments() -> [String] {
+    func arguments(_ role: Role = .alone) -> [String] {
         var args = ["-o", "BatchMode=yes", "-o", "ConnectTimeout=30", "-T"]
+        if let controlPath, role != .alone {
+            args += ["-S", controlPath, "-o", role == .master ? "ControlMaster=yes" : "ControlMaster=no", "-o", "ControlPersist=no"]
+        }
         if let file = Self.configFile { args += ["-F", file] }
         if let user = target.user { args += ["-l", user] }
         if let port = target.port { args += ["-p", String(port)] }
@@ -241,10 +267,29 @@ public final class SSHDialer: Sendable {
         return args
     }
 
+    /// The role of the next connection's ssh: the master when none runs; a session once the master's control socket
+    /// is up (waiting for it while the master logs in, at most ssh's ConnectTimeout); alone when the master ended
+    /// before its socket appeared (a failed login: its failure is recorded, and this ssh says the same for itself).
+    private func role() -> Role {
+        guard let controlPath else { return .alone }
+        guard let master = state.withLock({ $0.master }) else {
+            unlink(controlPath)  // a socket left by a master that is gone
+            return .master
+        }
+        let deadline = Date().addingTimeInterval(35)
+        while Date() < deadline {
+            var info = stat()
+            if stat(controlPath, &info) == 0, (info.st_mode & S_IFMT) == S_IFSOCK { return .session }
+            guard state.withLock({ $0.master == master }) else { return .alone }
+            usleep(2_000)
+        }
+        return .alone
+    }
+
     /// glibc's POSIX_SPAWN_SETSID (2.26 and later; not exported to Swift).
     private static let spawnSetSID: Int32 = 0x80
 
-    private func spawn(connection fd: Int32) {
+    private func spawn(connection fd: Int32, as role: Role) {
         guard let program = Self.program else { return }
         var errPipe: [Int32] = [-1, -1]
         guard pipe(&errPipe) == 0 else {
@@ -271,7 +316,7 @@ public final class SSHDialer: Sendable {
         sigemptyset(&defaults)
         for signal in [SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD] { sigaddset(&defaults, signal) }
         posix_spawnattr_setsigdefault(&attributes, &defaults)
-        let argv = [program] + arguments()
+        let argv = [program] + arguments(role)
         var cArgs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
         defer { for arg in cArgs { free(arg) } }
         var pid: pid_t = 0
@@ -282,7 +327,10 @@ public final class SSHDialer: Sendable {
             record("cannot start \(program): \(String(cString: strerror(rc)))", status: -1)
             return
         }
-        state.withLock { _ = $0.children.insert(pid) }
+        state.withLock { s in
+            s.children.insert(pid)
+            if role == .master { s.master = pid }
+        }
         let reader = errPipe[0]
         let child = pid
         let thread = Thread { [self] in watch(pid: child, stderr: reader) }
@@ -304,7 +352,10 @@ public final class SSHDialer: Sendable {
         close(fd)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-        state.withLock { _ = $0.children.remove(pid) }
+        state.withLock { s in
+            s.children.remove(pid)
+            if s.master == pid { s.master = nil }
+        }
         let exited = (status & 0x7f) == 0
         let code = exited ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         guard code != 0 else { return }
@@ -333,6 +384,7 @@ public final class SSHDialer: Sendable {
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
         unlink(socketPath)
+        if let controlPath { unlink(controlPath) }
         rmdir(directory)
         for pid in children { kill(pid, SIGTERM) }
     }

@@ -5,8 +5,8 @@ import VoltopConfig
 /// `voltop config`: the user's configuration file.
 struct ConfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "config", abstract: "Check the configuration file, or print a commented default one.",
-        subcommands: [Check.self, PrintDefault.self])
+        commandName: "config", abstract: "Check the configuration file, or print a commented default one or a theme.",
+        subcommands: [Check.self, PrintDefault.self, PrintTheme.self])
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -41,6 +41,24 @@ struct ConfigCommand: AsyncParsableCommand {
             commandName: "print-default", abstract: "Print a commented configuration file with every setting and key binding.")
 
         func run() async throws { Output.text(VoltopConfig.defaultText, to: STDOUT_FILENO) }
+    }
+
+    struct PrintTheme: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "print-theme",
+            abstract: "Print a shipped theme (default, light, solarized-dark, solarized-light) to start your own from.")
+
+        @Argument(help: "The theme's name.")
+        var name = "default"
+
+        func run() async throws {
+            guard let text = VoltopConfig.themeText(named: name) else {
+                Output.warn(
+                    "no shipped theme \"\(name)\": use one of \(VoltopConfig.themeNames.joined(separator: ", "))")
+                throw ExitCode(1)
+            }
+            Output.text(text, to: STDOUT_FILENO)
+        }
     }
 }
 

@@ -48,6 +48,7 @@ enum DashboardWiring {
             header: EngineHeader(target: target, server: server, apiVersion: engine.info.negotiatedAPIVersion),
             isReadOnly: engine.isReadOnly, now: Date())
         state.isMonochrome = monochrome
+        state.palette = config.palette
         state.engineFlavor = engine.info.flavor
         state.standingWarning = engine.endpoint.insecureTLSWarning
         state.keyMap = config.keyMap

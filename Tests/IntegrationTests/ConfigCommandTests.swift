@@ -32,4 +32,25 @@ import Testing
         r = try run(["--host", "unix:///nonexistent.sock"], configHome: home)
         #expect(r.status == 2 && r.err.contains("bound twice") && r.err.contains("voltop config check"), "\(r.err)")
     }
+
+    /// `config print-theme` prints a shipped theme; a copy in `themes/` is a theme of the user's own, and `config check`
+    /// names a bad color with the config's line and the theme file's.
+    @Test func printThemeGivesAStartForOnesOwn() throws {
+        let home = NSTemporaryDirectory() + "voltop-theme-" + UUID().uuidString.prefix(8).lowercased()
+        try FileManager.default.createDirectory(atPath: home + "/voltop/themes", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        var r = try run(["config", "print-theme", "solarized-dark"], configHome: home)
+        #expect(r.status == 0 && r.out.hasPrefix("# voltop theme \"solarized-dark\"") && r.out.contains("[colors]"), "\(r.out)\(r.err)")
+        try r.out.replacingOccurrences(of: "mark = { fg = 125 }", with: "mark = { fg = \"pink\" }").write(
+            toFile: home + "/voltop/themes/mine.toml", atomically: true, encoding: .utf8)
+        try "[theme]\nname = \"mine\"\n".write(toFile: home + "/voltop/config.toml", atomically: true, encoding: .utf8)
+        r = try run(["config", "check"], configHome: home)
+        #expect(r.status == 1 && r.err.contains("line 2: the theme") && r.err.contains("mark: fg must be a color name"), "\(r.err)")
+        r = try run(["config", "print-theme", "solarized-dark"], configHome: home)
+        try r.out.write(toFile: home + "/voltop/themes/mine.toml", atomically: true, encoding: .utf8)
+        r = try run(["config", "check"], configHome: home)
+        #expect(r.status == 0 && r.out.contains(": ok"), "\(r.out)\(r.err)")
+        r = try run(["config", "print-theme", "neon"], configHome: home)
+        #expect(r.status == 1 && r.err.contains("no shipped theme \"neon\"") && r.err.contains("solarized-light"), "\(r.err)")
+    }
 }

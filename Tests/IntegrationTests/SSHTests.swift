@@ -74,6 +74,63 @@ struct SSHTests {
         #expect(!left.out.contains(Self.ownConfig), "\(left.out)")
     }
 
+    /// One login serves a whole run: `voltop ls` asks for the volumes and the containers at once, and each connection
+    /// used to start an ssh that logged in (a key exchange each: 907 ms over ssh against 180 ms on the socket at 1,000
+    /// volumes); now the first ssh is a master and the others are sessions over it. Counted in the private sshd's log by
+    /// a key made for this test (other tests log in meanwhile with the suite's key).
+    @Test func oneLoginServesEveryConnectionOfARun() throws {
+        let host = try requireSSH()
+        let dir = (Self.ownConfig as NSString).deletingLastPathComponent
+        let key = dir + "/mux_key-\(getpid())"
+        try? FileManager.default.removeItem(atPath: key)
+        try? FileManager.default.removeItem(atPath: key + ".pub")
+        try TestEngine.run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", key, "-C", "vt-mux"])
+        let fingerprint = try #require(
+            try TestEngine.run("/usr/bin/ssh-keygen", ["-l", "-f", key + ".pub"]).out.split(separator: " ").dropFirst().first.map(
+                String.init))
+        let publicKey = try String(contentsOfFile: key + ".pub", encoding: .utf8)
+        let authorized = try FileHandle(forWritingTo: URL(fileURLWithPath: dir + "/authorized_keys"))
+        try authorized.seekToEnd()
+        try authorized.write(contentsOf: Data(("\n" + publicKey).utf8))
+        try authorized.close()
+        // The suite's config with this key first for every host.
+        let config = dir + "/ssh_config-mux-\(getpid())"
+        try ("IdentityFile \(key)\n" + String(contentsOfFile: Self.ownConfig, encoding: .utf8)).write(
+            toFile: config, atomically: true, encoding: .utf8)
+        func count() -> Int {
+            let log = (try? String(contentsOfFile: dir + "/sshd.log", encoding: .utf8)) ?? ""
+            return log.split(separator: "\n").filter { $0.contains("Accepted publickey") && $0.contains(fingerprint) }.count
+        }
+        // sshd's processes may write their lines as they end, a moment after voltop: wait until the count holds still.
+        func logins() -> Int {
+            var last = count()
+            for _ in 0..<20 {
+                usleep(250_000)
+                let now = count()
+                if now == last && now > 0 { return now }
+                last = now
+            }
+            return last
+        }
+        var env = CLITests.isolated(ProcessInfo.processInfo.environment)
+        env["DOCKER_CONTEXT"] = nil
+        env["DOCKER_HOST"] = host
+        env["VOLTOP_SSH_CONFIG"] = config
+        let before = logins()
+        let r = try TestEngine.run(CLITests.binary, ["ls"], check: false, environment: env)
+        #expect(r.status == 0, "\(r.err)")
+        let muxed = logins() - before
+        #expect(muxed == 1, "logins of one `voltop ls` over ssh: \(muxed)")
+        // The master ends with voltop (TERM at exit): none is left a moment later.
+        var left = ""
+        for _ in 0..<40 {
+            left = try TestEngine.run("/usr/bin/pgrep", ["-af", "ssh"], check: false).out
+            if !left.contains(config) { break }
+            usleep(50_000)
+        }
+        #expect(!left.contains(config), "an ssh outlived voltop: \(left)")
+    }
+
     @Test func sshFailuresAreOneClearLine() throws {
         _ = try requireSSH()
         var r = try Self.voltop(["ls"], host: "ssh://vt-unknown-key")

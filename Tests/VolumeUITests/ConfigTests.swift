@@ -80,6 +80,9 @@ import VoltopConfig
             return String(body.split(separator: "#", maxSplits: 1).first ?? body)
         }.joined(separator: "\n")
         let all = try VoltopConfig.parse(uncommented).get()
+        // Every role of [theme.colors], uncommented, paints the default theme's colors.
+        #expect(uncommented.contains("\nselected = { }") && uncommented.contains("\nbrand = { fg = \"black\", bg = \"cyan\" }"))
+        #expect(all.themeName == "default" && all.palette == Palette.standard)
         for binding in KeyMap.default.bindings {
             #expect(all.keyMap.binding(for: binding.keys[0], in: [binding.scope]) != nil, "\(binding.command)")
         }

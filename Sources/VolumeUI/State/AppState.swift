@@ -31,6 +31,8 @@ public struct AppState: Sendable {
     public let isReadOnly: Bool
     /// Whether to draw without any color (`NO_COLOR`): only bold, reverse, dim and underline.
     public var isMonochrome = false
+    /// The theme's colors (the configuration's `[theme]`); unused when monochrome.
+    public var palette = Palette.standard
     /// The key bindings: the defaults, or the user's configuration over them.
     public var keyMap = KeyMap.default
     /// A warning that stays under the header for the whole run (TLS without verification).

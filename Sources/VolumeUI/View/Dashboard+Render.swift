@@ -6,7 +6,7 @@ extension Dashboard {
 
     /// Draws the whole screen for a state into a grid (of the terminal's size).
     public static func render(_ state: AppState, into grid: inout CellGrid) {
-        let theme = Theme(isMonochrome: state.isMonochrome)
+        let theme = Theme(isMonochrome: state.isMonochrome, palette: state.palette)
         grid.fill(row: 0, col: 0, width: grid.cols, height: grid.rows)
         let layout = PaneLayout(state, rows: grid.rows, cols: grid.cols)
         guard !layout.isTooSmall else {

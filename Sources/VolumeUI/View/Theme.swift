@@ -1,8 +1,8 @@
 /// The styles of the dashboard by role. Every role reads in monochrome (bold, reverse, dim, underline);
-/// colors are only added on top, and not at all when `NO_COLOR` asks for monochrome.
+/// the palette's colors are only added on top, and not at all when `NO_COLOR` asks for monochrome.
 struct Theme: Sendable {
-    /// What a piece of text is.
-    enum Role: Sendable, Equatable {
+    /// What a piece of text is; the raw value is the role's name in a theme file.
+    enum Role: String, Sendable, Hashable, CaseIterable {
         case normal, dim, bold, accent
         /// The `voltop` badge at the top left.
         case brand
@@ -33,45 +33,14 @@ struct Theme: Sendable {
     /// Whether to use no color at all.
     var isMonochrome: Bool
 
+    /// The colors over the monochrome look (the built-in theme unless the user chose another).
+    var palette = Palette.standard
+
     /// The style for a role.
     func style(_ role: Role) -> CellStyle {
         var s = monochrome(role)
-        guard !isMonochrome else { return s }
-        switch role {
-        case .brand:
-            s.fg = .black
-            s.bg = .cyan
-            s.reverse = false
-        case .readOnly:
-            s.fg = .white
-            s.bg = .red
-            s.reverse = false
-        case .accent, .ruleTitleFocused, .key: s.fg = .cyan
-        case .rule: s.fg = .blue
-        case .ruleTitle: s.fg = .cyan
-        case .columnHeader: s.fg = .cyan
-        case .mark: s.fg = .magenta
-        case .leaked: s.fg = .yellow
-        case .running: s.fg = .green
-        case .stopped: s.fg = .yellow
-        case .error:
-            s.fg = .white
-            s.bg = .red
-            s.reverse = false
-        case .warning:
-            s.fg = .black
-            s.bg = .yellow
-            s.reverse = false
-        case .info: s.fg = .cyan
-        case .success: s.fg = .green
-        case .problem: s.fg = .red
-        case .match:
-            s.fg = .black
-            s.bg = .yellow
-            s.reverse = false
-        case .heading: s.fg = .cyan
-        default: break
-        }
+        guard !isMonochrome, let paint = palette.paints[role] else { return s }
+        paint.apply(to: &s)
         return s
     }
 
