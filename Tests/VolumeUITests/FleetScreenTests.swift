@@ -87,6 +87,15 @@ import VolumeCore
         #expect(shown.count == Self.volumes.filter { $0.name.hasPrefix("stage/") }.count)
     }
 
+    /// An engine whose last volume went says so (seen under tmux: its line had no count after a prune).
+    @Test func aLiveEngineWithoutVolumesCountsZero() {
+        var s = Self.loaded(rows: 24, cols: 80)
+        let prodOnly = Self.volumes.filter { $0.name.hasPrefix("prod/") }
+        _ = Dashboard.reduce(&s, .catalogLoaded(.success(Catalog(volumes: prodOnly, containers: Self.containers, takenAt: Fixture.now))))
+        let header = Fixture.screen(s).text.split(separator: "\n").prefix(4)
+        #expect(header.contains { $0.contains("stage") && $0.contains("live  ·  0 volumes") }, "\(header)")
+    }
+
     @Test func anEngineBackFromReconnectingIsListedAgain() {
         var s = Self.loaded(rows: 24, cols: 80)
         _ = Dashboard.reduce(&s, .engineLinkChanged(engine: "stage", .reconnecting(reason: "reset", retryIn: 1)))

@@ -81,7 +81,7 @@ extension Dashboard {
         // A fleet: one row per engine.
         let engineRows = rect.height - 2
         for (i, member) in s.fleet.prefix(engineRows).enumerated() {
-            var line = fleetLine(member, count: s.fleetCounts[member.label], width: rect.width)
+            var line = fleetLine(member, count: s.hasLoadedCatalog ? s.fleetCounts[member.label] ?? 0 : nil, width: rect.width)
             if i == engineRows - 1, s.fleet.count > engineRows {
                 line = line.adding("   +\(s.fleet.count - engineRows) more", .dim)
             }
