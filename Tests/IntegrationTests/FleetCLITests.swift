@@ -77,6 +77,20 @@ struct FleetCLITests {
         #expect(try Self.json(r.out).first?["engine"] as? String == docker)
     }
 
+    /// A local socket and an ssh:// engine at once (the same daemon behind both, named apart by their addresses).
+    @Test(.enabled(if: SSHTests.host != nil && SSHTests.config != nil, "needs the private sshd of scripts/test"))
+    func aLocalAndAnSSHEngineTogether() throws {
+        let docker = try #require(TestEngine.host)
+        let ssh = try #require(SSHTests.host)
+        let volume = "fl-\(id)-ssh"
+        try TestEngine.docker(["volume", "create", "--label", "fl=\(id)", volume])
+        defer { TestEngine.removeVolumes([volume]) }
+        let r = try SSHTests.voltop(["ls", "-H", docker, "-H", ssh, "--json", "--filter", "label=fl=\(id)"], host: docker)
+        #expect(r.status == 0, "\(r.err)")
+        let engines = try Self.json(r.out).compactMap { $0["engine"] as? String }.sorted()
+        #expect(engines == [docker, ssh].sorted())
+    }
+
     @Test func usageErrors() throws {
         let docker = try #require(TestEngine.host)
         var r = try CLITests.voltop(["ls", "-H", docker, "-H", docker], host: nil)
