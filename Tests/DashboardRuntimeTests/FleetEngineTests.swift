@@ -92,6 +92,27 @@ private final class MemberFake: DashboardEngine {
     func drop() { calls.withLock { $0.streams.last }?.finish(throwing: EngineError(.unreachable, "connection reset")) }
 }
 
+/// An engine whose listings never answer (until cancelled).
+private final class HungFake: DashboardEngine {
+    let anonymity: AnonymityRule = .label
+    func hang<T>() async throws -> T {
+        while true { try await Task.sleep(nanoseconds: 1_000_000_000) }
+    }
+    func listVolumes() async throws -> [Volume] { try await hang() }
+    func listContainers() async throws -> [Container] { try await hang() }
+    func diskUsage() async throws -> [String: (size: Int64, refCount: Int64)] { try await hang() }
+    func create(_ request: VolumeCreateRequest) async throws -> Volume { try await hang() }
+    func removeVolume(_ name: String, force: Bool) async throws { try await hang() as Void }
+    func inspectText(_ name: String) async throws -> String { try await hang() }
+    func resolvedOwners(of name: String) async throws -> ResolvedOwners { try await hang() }
+    func containerDetail(_ id: String) async throws -> ContainerDetail { try await hang() }
+    func previewPrune(_ mode: PruneMode) async throws -> PrunePlan { try await hang() }
+    func prune(_ plan: PrunePlan) async throws -> PruneResult { try await hang() }
+    func act(_ action: ContainerAction, onContainer id: String, named name: String) async throws { try await hang() as Void }
+    func events(since: String?) -> AsyncThrowingStream<EngineEvent, Error> { AsyncThrowingStream { _ in } }
+    func ping(within seconds: Double) async throws { try await hang() as Void }
+}
+
 /// The fleet's statuses as reported, in order.
 private final class StatusLog: Sendable {
     let entries = Mutex<[(String, EngineLinkStatus)]>([])
@@ -130,6 +151,25 @@ private final class StatusLog: Sendable {
         down.calls.withLock { $0.isFailing = false }
         #expect(try await fleet.listVolumes().map(\.name).contains("down/lost"))
         #expect(fleet.linkStatuses["down"] == .live)
+    }
+
+    /// A hung engine holds up nobody: the others' volumes come after `callTimeout`, the hung one reads `error`.
+    @Test func aHungEngineIsLeftOutAfterTheTimeout() async throws {
+        let clock = ManualClock()
+        let hung = HungFake()
+        let a = MemberFake(volumes: [Volume(name: "x")])
+        let fleet = FleetEngine(
+            members: [FleetEngine.Member(label: "a", engine: a), FleetEngine.Member(label: "hung", engine: hung)], clock: clock,
+            livenessInterval: 15, callTimeout: 10, report: { _, _ in })
+        let listing = Task { try await fleet.listVolumes().map(\.name) }
+        #expect(await eventually { clock.waiting.contains(10) })
+        clock.advance(by: 10)
+        #expect(try await listing.value == ["a/x"])
+        guard case .error(let why)? = fleet.linkStatuses["hung"] else {
+            Issue.record("the hung engine is not marked")
+            return
+        }
+        #expect(why.contains("no answer within 10 s"))
     }
 
     @Test func everyEngineFailingIsAnError() async throws {

@@ -44,6 +44,8 @@ public final class FleetEngine: DashboardEngine {
     let livenessInterval: Double
     /// The longest one engine may take to answer a listing before the others go ahead without it.
     let callTimeout: Double
+    /// The same for sizes and prune previews (`/system/df` walks every volume).
+    let slowCallTimeout: Double
     private let statuses: Mutex<[String: EngineLinkStatus]>
     /// The engine of each container id, from the last container listing.
     private let containerEngines = Mutex<[String: String]>([:])
@@ -61,6 +63,7 @@ public final class FleetEngine: DashboardEngine {
         // `VOLTOP_LIVENESS_INTERVAL` shortens it (for tests), as for one engine.
         self.livenessInterval = livenessInterval ?? EffectRunner.livenessIntervalFromEnvironment()
         self.callTimeout = callTimeout
+        slowCallTimeout = max(callTimeout, 120)
         self.report = report
         var initial: [String: EngineLinkStatus] = [:]
         for member in members { initial[member.label] = member.engine == nil ? .error(member.failure ?? "not connected") : .live }
@@ -112,10 +115,12 @@ public final class FleetEngine: DashboardEngine {
         return engine
     }
 
-    /// `body` on every connected engine at once, each bounded by `callTimeout`; the answers that came, by label,
-    /// and the failures. Throws only when every engine failed.
+    /// `body` on every connected engine at once, each bounded by `callTimeout` (a listing) or `slowCallTimeout`
+    /// (`isSlow`: sizes, which make the engine walk every volume); the answers that came, in the members' order.
+    /// A failed listing marks its engine `error` (a failed size request does not: the engine answers, its sizes
+    /// wait). Throws only when every engine failed.
     func onEvery<T: Sendable>(
-        _ what: String, _ body: @escaping @Sendable (any DashboardEngine) async throws -> T
+        _ what: String, isSlow: Bool = false, _ body: @escaping @Sendable (any DashboardEngine) async throws -> T
     ) async throws -> [(label: String, value: T)] {
         let engines = connected
         guard !engines.isEmpty else {
@@ -123,7 +128,7 @@ public final class FleetEngine: DashboardEngine {
                 .unreachable, "no engine of the fleet could be reached: " + members.compactMap(\.failure).joined(separator: "; "))
         }
         let clock = self.clock
-        let timeout = callTimeout
+        let timeout = isSlow ? slowCallTimeout : callTimeout
         var answers: [String: T] = [:]
         var failures: [(String, EngineError)] = []
         await withTaskGroup(of: (String, Result<T, EngineError>).self) { group in
@@ -146,7 +151,7 @@ public final class FleetEngine: DashboardEngine {
                 }
             }
         }
-        for (label, error) in failures { setStatus(label, .error(error.message)) }
+        if !isSlow { for (label, error) in failures { setStatus(label, .error(error.message)) } }
         if answers.isEmpty, let first = failures.first {
             throw EngineError(first.1.code, "every engine failed; \(first.0): \(first.1.message)")
         }
@@ -259,7 +264,7 @@ public final class FleetEngine: DashboardEngine {
     }
 
     public func diskUsage() async throws -> [String: (size: Int64, refCount: Int64)] {
-        let answers = try await onEvery("measure volumes") { engine -> [String: Int64Pair] in
+        let answers = try await onEvery("measure volumes", isSlow: true) { engine -> [String: Int64Pair] in
             try await engine.diskUsage().mapValues { Int64Pair(size: $0.size, refCount: $0.refCount) }
         }
         var all: [String: (size: Int64, refCount: Int64)] = [:]
@@ -327,7 +332,7 @@ public final class FleetEngine: DashboardEngine {
 
     /// Every engine's preview, its names qualified: sorted by name, the candidates come grouped by engine.
     public func previewPrune(_ mode: PruneMode) async throws -> PrunePlan {
-        let answers = try await onEvery("preview prune") { try await $0.previewPrune(mode) }
+        let answers = try await onEvery("preview prune", isSlow: true) { try await $0.previewPrune(mode) }
         var plan = PrunePlan(catalog: .empty, mode: mode)
         plan.anonymity = .label
         for (label, part) in answers {
