@@ -7,54 +7,44 @@ enum FleetPodman {
     static let host = ProcessInfo.processInfo.environment["VOLTOP_TEST_PODMAN_HOST"].flatMap { $0.isEmpty ? nil : $0 }
 }
 
-/// The dashboard over a fleet under tmux: the private dockerd and Podman of scripts/test, and a dead socket.
-@Suite(
-    .enabled(
-        if: E2E.isAvailable && FleetPodman.host != nil, "needs the private dockerd and Podman of scripts/test, and tmux"),
-    .serialized)
-struct FleetDashboardTests {
-    static let podman = FleetPodman.host
-    static let dead = "unix:///nonexistent/voltop-fleet-e2e.sock"
-    let id = String(UUID().uuidString.prefix(6).lowercased())
+/// The dashboard over a fleet under tmux: the private dockerd and Podman of scripts/test, and a dead socket. Part
+/// of `DashboardTests` (serialized): its volumes and the engine's helper containers are shared with the others.
+extension DashboardTests {
+    enum Fleet {
+        static let podman = FleetPodman.host
+        static let dead = "unix:///nonexistent/voltop-fleet-e2e.sock"
 
-    @discardableResult
-    static func onPodman(_ args: [String], check: Bool = true) throws -> String {
-        try E2E.run(E2E.dockerCLI, ["-H", podman ?? ""] + args, check: check)
-    }
-
-    static func podmanVolumes() throws -> Set<String> {
-        Set(try onPodman(["volume", "ls", "-q"]).split(separator: "\n").map(String.init))
-    }
-
-    func eventually(_ what: String, sourceLocation: SourceLocation = #_sourceLocation, _ condition: () throws -> Bool) throws {
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            if try condition() { return }
-            Thread.sleep(forTimeInterval: 0.1)
+        @discardableResult
+        static func onPodman(_ args: [String], check: Bool = true) throws -> String {
+            try E2E.run(E2E.dockerCLI, ["-H", podman ?? ""] + args, check: check)
         }
-        Issue.record("timed out: \(what)", sourceLocation: sourceLocation)
+
+        static func podmanVolumes() throws -> Set<String> {
+            Set(try onPodman(["volume", "ls", "-q"]).split(separator: "\n").map(String.init))
+        }
     }
 
-    @Test func twoEnginesOneActionRoutedAndADeadEngineShownAsError() throws {
+    @Test(.enabled(if: FleetPodman.host != nil, "needs the private Podman of scripts/test (VOLTOP_TEST_PODMAN_HOST)"))
+    func fleetOfTwoEnginesOneActionRoutedAndADeadEngineShownAsError() throws {
         let docker = try #require(E2E.host)
-        let podman = try #require(Self.podman)
+        let podman = try #require(Fleet.podman)
         let shared = "e2e-\(id)-shared"
         let onlyDocker = "e2e-\(id)-dk"
         try E2E.docker(["volume", "create", "--label", "fleet=\(id)", shared])
         try E2E.docker(["volume", "create", "--label", "fleet=\(id)", onlyDocker])
-        try Self.onPodman(["volume", "create", "--label", "fleet=\(id)", shared])
+        try Fleet.onPodman(["volume", "create", "--label", "fleet=\(id)", shared])
         defer {
             _ = try? E2E.docker(["volume", "rm", "-f", shared, onlyDocker], check: false)
-            _ = try? Self.onPodman(["volume", "rm", "-f", shared], check: false)
+            _ = try? Fleet.onPodman(["volume", "rm", "-f", shared], check: false)
         }
-        let tmux = try TmuxSession(cols: 150, rows: 36, arguments: ["-H", docker, "-H", podman, "-H", Self.dead])
+        let tmux = try TmuxSession(cols: 150, rows: 36, arguments: ["-H", docker, "-H", podman, "-H", Fleet.dead])
 
         // The header has a line per engine: two live, the dead one with its error; the table an ENGINE column.
         var screen = try tmux.waitFor("three engine lines and the volumes", timeout: 20) {
             $0.contains("fleet of 3 engines") && $0.contains("ENGINE") && $0.contains(onlyDocker) && $0.contains("error:")
         }
         let lines = screen.split(separator: "\n").map(String.init)
-        #expect(lines.contains { $0.contains(Self.dead) && $0.contains("error:") }, "\(screen)")
+        #expect(lines.contains { $0.contains(Fleet.dead) && $0.contains("error:") }, "\(screen)")
         #expect(lines.filter { $0.contains("live") && $0.contains("volume") }.count == 2, "\(screen)")
         #expect(lines.contains { $0.contains("Podman") }, "\(screen)")
 
@@ -69,7 +59,7 @@ struct FleetDashboardTests {
         try tmux.keys("d")
         try tmux.waitFor("the remove confirm") { $0.contains("Remove volume") }
         try tmux.keys("y")
-        try eventually("Podman no longer has the volume") { !(try Self.podmanVolumes().contains(shared)) }
+        try eventually("Podman no longer has the volume") { !(try Fleet.podmanVolumes().contains(shared)) }
         #expect(try E2E.volumeNames().contains(shared), "Docker's volume of the same name stays")
 
         // The other engines stay live: a volume created on Docker appears without a key.
