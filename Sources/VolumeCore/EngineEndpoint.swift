@@ -47,6 +47,9 @@ public struct EngineEndpoint: Sendable, Equatable {
         self.fallbackSockets = fallbackSockets
     }
 
+    /// How voltop names this engine in a fleet and in `ls --json`'s `engine`: the context name, else the address.
+    public var label: String { contextName ?? address }
+
     /// The address as a docker host URL (`unix:///var/run/docker.sock`, `tcp://h:2376`).
     public var address: String {
         switch transport {
@@ -179,6 +182,46 @@ public struct EngineEndpoint: Sendable, Equatable {
         guard verify || tls else { return nil }
         let certPath = environment["DOCKER_CERT_PATH"].flatMap { $0.isEmpty ? nil : $0 } ?? dockerConfigDirectory(environment)
         return TLSSettings(verify: verify, certDirectory: certPath, unverifiedBecause: "DOCKER_TLS is set without DOCKER_TLS_VERIFY")
+    }
+
+    /// The names of every context in the docker config's contexts store (`docker context ls` without `default`), sorted.
+    public static func contextNames(environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
+        let metaRoot = "\(dockerConfigDirectory(environment))/contexts/meta"
+        let digests = (try? FileManager.default.contentsOfDirectory(atPath: metaRoot)) ?? []
+        return digests.compactMap { digest -> String? in
+            guard let data = FileManager.default.contents(atPath: "\(metaRoot)/\(digest)/meta.json"),
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            else { return nil }
+            return object["Name"] as? String
+        }.sorted()
+    }
+
+    /// Resolves several engines for a fleet: each `--context`, then each `--host`, then (with `allContexts`) every
+    /// context in the store; labels must differ.
+    public static func resolveFleet(
+        hosts: [String], contexts: [String], allContexts: Bool,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> [EngineEndpoint] {
+        var endpoints: [EngineEndpoint] = []
+        var names = contexts
+        if allContexts {
+            let stored = contextNames(environment: environment)
+            guard !stored.isEmpty else {
+                throw EngineError(
+                    .notFound,
+                    "--all-contexts: no contexts in \(dockerConfigDirectory(environment))/contexts; create one with `docker context create`"
+                )
+            }
+            names += stored.filter { !names.contains($0) }
+        }
+        for name in names { endpoints.append(try fromContext(name, source: "--context \(name)", environment: environment)) }
+        let tls = tlsFromEnvironment(environment)
+        for host in hosts { endpoints.append(try parseHost(host, tls: tls, source: "--host")) }
+        var seen: Set<String> = []
+        for endpoint in endpoints where !seen.insert(endpoint.label).inserted {
+            throw EngineError(.invalidArgument, "engine \(Sanitizer.inline(endpoint.label)) is given twice: name each engine once")
+        }
+        return endpoints
     }
 
     static func fromContext(_ name: String, source: String, environment: [String: String]) throws -> EngineEndpoint {

@@ -104,7 +104,13 @@ public enum Format {
     }
 
     /// An anonymous volume's name shortened to 12 characters with a marker, other names unchanged.
-    public static func shortName(_ entry: CatalogEntry) -> String {
-        Volume.looksAnonymous(entry.name) ? String(entry.name.prefix(12)) + "…" : entry.name
+    public static func shortName(_ entry: CatalogEntry) -> String { shortName(entry.name) }
+
+    /// A volume name with an anonymous one's 64 hex digits cut to 12 and `…`; in a fleet the engine's prefix stays
+    /// (`prod/0123456789ab…`) unless `withEngine` is false.
+    public static func shortName(_ name: String, withEngine: Bool = true) -> String {
+        let (engine, own) = FleetName.split(name)
+        let prefix = withEngine ? engine.map { $0 + "/" } ?? "" : ""
+        return prefix + (Volume.looksAnonymous(own) ? String(own.prefix(12)) + "…" : own)
     }
 }

@@ -66,9 +66,11 @@ public struct Volume: Sendable, Equatable, Codable, Hashable {
         labels[Self.anonymousLabel] != nil || Self.looksAnonymous(name)
     }
 
-    /// Whether a name has the shape the engine gives anonymous volumes (64 lowercase hex digits).
+    /// Whether a name has the shape the engine gives anonymous volumes (64 lowercase hex digits); in a fleet, the
+    /// part after the engine's prefix (`FleetName`).
     public static func looksAnonymous(_ name: String) -> Bool {
-        name.utf8.count == 64 && name.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
+        let own = name.utf8.lastIndex(of: UInt8(ascii: "/")).map { name.utf8[name.utf8.index(after: $0)...] } ?? name.utf8[...]
+        return own.count == 64 && own.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
     }
 
     /// The compose project from `com.docker.compose.project`, if labelled.

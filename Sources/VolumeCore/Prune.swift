@@ -129,6 +129,13 @@ public struct PruneSkip: Sendable, Equatable, Codable {
     public var reason: String
     /// What the engine or voltop said.
     public var message: String
+
+    /// A skip from its parts.
+    public init(name: String, reason: String, message: String) {
+        self.name = name
+        self.reason = reason
+        self.message = message
+    }
 }
 
 /// What a prune did.

@@ -46,6 +46,8 @@ public struct VolumeJSON: Codable, Sendable, Equatable {
     }
 
     public var name: String
+    /// The engine the volume is on: its context name, or its address when there is no context (`EngineEndpoint.label`).
+    public var engine: String?
     public var driver: String
     public var scope: String
     public var mountpoint: String
@@ -79,8 +81,9 @@ public struct VolumeJSON: Codable, Sendable, Equatable {
     public var writersSeen: Bool?
 
     /// The JSON form of a catalog entry; `measured` when its size is voltop's own disk usage.
-    public init(_ e: CatalogEntry, measured: Bool = false) {
+    public init(_ e: CatalogEntry, measured: Bool = false, engine: String? = nil) {
         name = e.name
+        self.engine = engine
         driver = e.volume.driver
         scope = e.volume.scope
         mountpoint = e.volume.mountpoint
@@ -116,6 +119,7 @@ public struct VolumeJSON: Codable, Sendable, Equatable {
         // Encode nil optionals as null so every key is always present.
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(name, forKey: .name)
+        try c.encode(engine, forKey: .engine)
         try c.encode(driver, forKey: .driver)
         try c.encode(scope, forKey: .scope)
         try c.encode(mountpoint, forKey: .mountpoint)

@@ -41,16 +41,33 @@ struct DashboardCommand: AsyncParsableCommand {
         let logger = Logger(label: "voltop") { label in
             log.map { FileLogHandler.make(label: label, handle: $0) } ?? SwiftLogNoOpLogHandler()
         }
-        // Connect before taking over the screen, so an unreachable engine prints a plain message.
+        let monochrome = noColor || !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+        // --size-refresh on the command line beats the file.
+        let refresh = CommandLine.arguments.contains { $0.hasPrefix("--size-refresh") } ? sizeRefresh : (config.sizeRefresh ?? sizeRefresh)
         StartupTrace.mark("parsed")
+        if global.isFleet {
+            // Every engine at once; the dashboard opens when at least one answers (the others show their error).
+            let connections = try await global.connectFleet(logger: logger)
+            StartupTrace.mark("connected")
+            let connected = connections.compactMap { try? $0.result.get() }
+            guard !connected.isEmpty else {
+                for connection in connections {
+                    if case .failure(let error) = connection.result { Output.warn("engine \(connection.label): \(error)") }
+                }
+                throw ExitCode(1)
+            }
+            for engine in connected { Task { _ = try? await engine.removeLeftoverHelpers() } }
+            try await DashboardWiring.runFleet(
+                connections, readOnly: global.readOnly, monochrome: monochrome, source: source, sizeRefresh: refresh, config: config,
+                logger: logger)
+            return
+        }
+        // Connect before taking over the screen, so an unreachable engine prints a plain message.
         let engine = try await global.connect(logger: logger)
         StartupTrace.mark("connected")
         // Helper containers of voltop runs that died (never those of a running voltop); in the background,
         // so startup does not wait for it.
         Task { _ = try? await engine.removeLeftoverHelpers() }
-        let monochrome = noColor || !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-        // --size-refresh on the command line beats the file.
-        let refresh = CommandLine.arguments.contains { $0.hasPrefix("--size-refresh") } ? sizeRefresh : (config.sizeRefresh ?? sizeRefresh)
         try await DashboardWiring.run(
             engine: engine, monochrome: monochrome, source: source, sizeRefresh: refresh, config: config, logger: logger)
     }

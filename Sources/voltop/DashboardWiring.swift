@@ -40,6 +40,73 @@ enum DashboardWiring {
         await runner.shutdown()
     }
 
+    /// The dashboard over a fleet: every engine at once, one header line each (`FleetEngine`).
+    static func runFleet(
+        _ connections: [FleetConnection], readOnly: Bool, monochrome: Bool, source: SourcePreference, sizeRefresh: Double,
+        config: VoltopConfig = VoltopConfig(), logger: Logger
+    ) async throws {
+        let queue = ActionQueue()
+        var engines: [String: DockerEngine] = [:]
+        var members: [FleetEngine.Member] = []
+        for connection in connections {
+            switch connection.result {
+            case .success(let engine):
+                engines[connection.label] = engine
+                members.append(FleetEngine.Member(label: connection.label, engine: engine))
+            case .failure(let error): members.append(FleetEngine.Member(label: connection.label, failure: error.message))
+            }
+        }
+        let fleet = FleetEngine(members: members) { label, status in queue.send(.engineLinkChanged(engine: label, status)) }
+        let runner = EffectRunner(
+            fleet: fleet, engines: engines, source: source, sizeRefresh: sizeRefresh, logger: logger, send: queue.send)
+        var state = initialState(fleet: connections, readOnly: readOnly, monochrome: monochrome, config: config)
+        for (label, status) in fleet.linkStatuses {
+            if let i = state.fleet.firstIndex(where: { $0.label == label }) { state.fleet[i].status = status }
+        }
+        do {
+            try await Terminal.withTerminal(monochrome: monochrome) { terminal in
+                terminal.onSignalExit = {
+                    let done = DispatchSemaphore(value: 0)
+                    Task.detached {
+                        await runner.shutdown()
+                        done.signal()
+                    }
+                    _ = done.wait(timeout: .now() + 3)
+                }
+                await DashboardLoop.run(screen: terminal, state: state, runner: runner, queue: queue)
+            }
+        } catch {
+            await runner.shutdown()
+            throw error
+        }
+        await runner.shutdown()
+    }
+
+    /// A fleet's state before anything is loaded: one header line per engine.
+    static func initialState(
+        fleet connections: [FleetConnection], readOnly: Bool, monochrome: Bool, config: VoltopConfig = VoltopConfig()
+    ) -> AppState {
+        var state = AppState(
+            header: EngineHeader(target: "fleet", server: "", apiVersion: ""), isReadOnly: readOnly, now: Date())
+        state.fleet = connections.map { connection in
+            switch connection.result {
+            case .success(let engine):
+                let server = (engine.info.flavor == "podman" ? "Podman " : "Docker ") + engine.info.serverVersion
+                return FleetMember(label: connection.label, server: server, status: .live)
+            case .failure(let error): return FleetMember(label: connection.label, server: "", status: .error(error.message))
+            }
+        }
+        state.isMonochrome = monochrome
+        let warnings = connections.compactMap { try? $0.result.get().endpoint.insecureTLSWarning }
+        state.standingWarning = warnings.first
+        state.keyMap = config.keyMap
+        if let sort = config.sort { _ = state.setSort(named: sort, reversed: config.reverse) }
+        if let trash = try? Trash.current() {
+            state.trash = TrashNote(retentionText: trash.policy.retentionText, maxVolumeBytes: trash.policy.maxVolumeBytes)
+        }
+        return state
+    }
+
     /// The state before anything is loaded: the header, read-only mode and colors.
     static func initialState(_ engine: DockerEngine, monochrome: Bool, config: VoltopConfig = VoltopConfig()) -> AppState {
         let target = engine.endpoint.contextName ?? engine.address

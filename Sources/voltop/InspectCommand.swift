@@ -39,7 +39,9 @@ struct InspectCommand: AsyncParsableCommand {
             if json {
                 var object = (try? JSONSerialization.jsonObject(with: raw) as? [String: Any]) ?? [:]
                 let encoder = JSONEncoder()
-                var extra = (try JSONSerialization.jsonObject(with: encoder.encode(VolumeJSON(entry))) as? [String: Any]) ?? [:]
+                var extra =
+                    (try JSONSerialization.jsonObject(with: encoder.encode(VolumeJSON(entry, engine: engine.endpoint.label)))
+                        as? [String: Any]) ?? [:]
                 extra["origin"] = origin.rawValue
                 object["Voltop"] = extra
                 jsonItems.append(object)
@@ -159,7 +161,7 @@ struct CreateCommand: AsyncParsableCommand {
         }
         Audit.record("create", engine: engine, names: [volume.name])
         if json {
-            try Output.json(VolumeJSON(Catalog(volumes: [volume], containers: []).entries[0]))
+            try Output.json(VolumeJSON(Catalog(volumes: [volume], containers: []).entries[0], engine: engine.endpoint.label))
         } else {
             Output.line(Sanitizer.inline(volume.name))
         }

@@ -71,7 +71,64 @@ struct ListCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if global.isFleet {
+            try await runFleet()
+            return
+        }
         let engine = try await global.connect()
+        let (entries, measured, report) = try await list(engine)
+        print(entries, measured: measured, report: report, engines: [engine.endpoint.label])
+    }
+
+    /// `ls` over several engines: all at once; one that fails is named on standard error and left out. Exits 1 only
+    /// when every engine failed.
+    func runFleet() async throws {
+        if sample != nil { throw ValidationError("--sample works on one engine: give one --host or --context") }
+        let connections = try await global.connectFleet()
+        let results = await withTaskGroup(of: (Int, Result<([CatalogEntry], Set<String>), Error>).self) { group in
+            for (index, connection) in connections.enumerated() {
+                guard case .success(let engine) = connection.result else { continue }
+                group.addTask {
+                    do {
+                        let (entries, measured, _) = try await list(engine)
+                        return (index, .success((entries, measured)))
+                    } catch { return (index, .failure(error)) }
+                }
+            }
+            var all: [Int: Result<([CatalogEntry], Set<String>), Error>] = [:]
+            for await (index, result) in group { all[index] = result }
+            return all
+        }
+        var entries: [CatalogEntry] = []
+        var measured: Set<String> = []
+        var failed = 0
+        for (index, connection) in connections.enumerated() {
+            var outcome: Result<([CatalogEntry], Set<String>), Error>
+            switch connection.result {
+            case .failure(let error): outcome = .failure(error)
+            case .success: outcome = results[index] ?? .failure(EngineError(.engineFailure, "no answer"))
+            }
+            switch outcome {
+            case .success(let (listed, sizes)):
+                // Qualified (`ENGINE/name`) while sorting, so names on several engines stay apart.
+                for var entry in listed {
+                    let name = entry.name
+                    entry.volume.name = FleetName.qualified(name, engine: connection.label)
+                    if sizes.contains(name) { measured.insert(entry.name) }
+                    entries.append(entry)
+                }
+            case .failure(let error):
+                failed += 1
+                let message = (error as? EngineError)?.description ?? "\(error)"
+                Output.warn("warning: engine \(connection.label) left out: \(message)")
+            }
+        }
+        print(Self.sorted(entries, by: sort), measured: measured, report: nil, engines: connections.map(\.label))
+        if failed == connections.count { throw ExitCode(1) }
+    }
+
+    /// One engine's entries (sorted as asked), the names whose size voltop read itself, and the growth sample.
+    func list(_ engine: DockerEngine) async throws -> ([CatalogEntry], Set<String>, GrowthReport?) {
         var catalog: Catalog
         if size {
             let (listed, sizesError) = try await engine.catalogWithSizes(volumeFilters: try Self.engineFilters(filter))
@@ -97,14 +154,25 @@ struct ListCommand: AsyncParsableCommand {
         }
         var report: GrowthReport? = nil
         if let sample { report = try await GrowthSampler.sample(catalog, engine: engine, seconds: sample) }
-        let entries = Self.sorted(catalog.entries, by: sort, growth: report)
+        return (Self.sorted(catalog.entries, by: sort, growth: report), measured, report)
+    }
+
+    /// Prints the entries as asked. `engines` are the labels of the engines listed: with one, names carry no prefix
+    /// and JSON's `engine` is that label; with several, names are `ENGINE/name` (`-q` prints them so), JSON splits
+    /// them into `engine` and `name`, and the table adds ENGINE.
+    func print(_ entries: [CatalogEntry], measured: Set<String>, report: GrowthReport?, engines: [String]) {
+        let isFleet = engines.count > 1
+        func engine(of entry: CatalogEntry) -> String? { isFleet ? FleetName.engine(of: entry.name) : engines.first }
         if json {
-            try Output.json(
-                entries.map { entry in
-                    var object = VolumeJSON(entry, measured: measured.contains(entry.name))
-                    if let report { object.add(report) }
-                    return object
-                })
+            do {
+                try Output.json(
+                    entries.map { entry in
+                        var object = VolumeJSON(entry, measured: measured.contains(entry.name), engine: engine(of: entry))
+                        if isFleet { object.name = FleetName.bare(entry.name) }
+                        if let report { object.add(report) }
+                        return object
+                    })
+            } catch { Output.warn("cannot encode the list as JSON: \(error)") }
             return
         }
         if quiet {
@@ -116,14 +184,16 @@ struct ListCommand: AsyncParsableCommand {
             .init("NAME"), .init("DRIVER"), .init("SIZE", alignRight: true), .init("OWNERS"), .init("STATUS"),
             .init("CREATED", alignRight: true)
         ]
+        if isFleet { columns.insert(.init("ENGINE"), at: 1) }
         if report != nil { columns += [.init("GROWTH", alignRight: true), .init("WRITERS")] }
         var table = TextTable(columns: columns)
         for entry in entries {
             var row = [
-                Sanitizer.inline(entry.name), Sanitizer.inline(entry.volume.driver),
+                Sanitizer.inline(isFleet ? FleetName.bare(entry.name) : entry.name), Sanitizer.inline(entry.volume.driver),
                 (entry.size.knownBytes != nil && !measured.contains(entry.name) ? "~" : "") + Format.size(entry.size),
                 Format.owners(entry), entry.status.rawValue, Format.age(entry.volume.created, now: now).appending(" ago")
             ]
+            if isFleet { row.insert(Sanitizer.inline(FleetName.engine(of: entry.name) ?? ""), at: 1) }
             if let report {
                 let writers = (report.writers[entry.name] ?? []).map { $0.label }.joined(separator: ", ")
                 if report.unwritable.contains(entry.name) {

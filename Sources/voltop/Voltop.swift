@@ -41,11 +41,18 @@ struct Voltop: AsyncParsableCommand {
 
 /// Options every subcommand shares.
 struct GlobalOptions: ParsableArguments {
-    @Option(name: [.customShort("H"), .long], help: "Engine address: unix:///path, tcp://host:port or ssh://[user@]host[:port].")
-    var host: String?
+    @Option(
+        name: [.customShort("H"), .long],
+        help:
+            "Engine address: unix:///path, tcp://host:port or ssh://[user@]host[:port]. Repeat it (or mix with --context) for several engines in the dashboard and ls."
+    )
+    var host: [String] = []
 
-    @Option(name: .long, help: "Docker context to use.")
-    var context: String?
+    @Option(name: .long, help: "Docker context to use. Repeat it for several engines in the dashboard and ls.")
+    var context: [String] = []
+
+    @Flag(name: .long, help: "Every context in the docker config's contexts store, as one fleet (the dashboard and ls).")
+    var allContexts = false
 
     @Flag(name: .long, help: "Refuse every change; only look.")
     var readOnly = false
@@ -59,7 +66,7 @@ struct GlobalOptions: ParsableArguments {
     /// where the subcommand's option group reads them.
     static func movedAfterSubcommand(_ args: [String]) -> [String] {
         let withValue: Set = ["-H", "--host", "--context"]
-        let flags: Set = ["--read-only", "--debug"]
+        let flags: Set = ["--read-only", "--debug", "--all-contexts"]
         var globals: [String] = []
         var index = 0
         while index < args.count {
@@ -81,14 +88,71 @@ struct GlobalOptions: ParsableArguments {
         return [args[index]] + globals + Array(args[(index + 1)...])
     }
 
+    /// Whether these options name several engines (a fleet).
+    var isFleet: Bool { allContexts || host.count + context.count > 1 }
+
     /// Connects to the engine these options name; logs go to standard error unless a logger is given.
     func connect(logger given: Logger? = nil) async throws -> DockerEngine {
+        guard !isFleet else {
+            throw ValidationError(
+                "this command works on one engine: give one --host or --context (several engines: the dashboard and ls)")
+        }
+        let endpoint = try EngineEndpoint.resolve(host: host.first, context: context.first)
+        if let warning = endpoint.insecureTLSWarning { Output.warn(warning) }
+        return try await DockerEngine.connect(endpoint, readOnly: readOnly, logger: logger(given))
+    }
+
+    private func logger(_ given: Logger?) -> Logger {
         var logger = given ?? Logger(label: "voltop")
         if given == nil { logger.logLevel = debug ? .debug : .warning }
-        let endpoint = try EngineEndpoint.resolve(host: host, context: context)
-        if let warning = endpoint.insecureTLSWarning { Output.warn(warning) }
-        return try await DockerEngine.connect(endpoint, readOnly: readOnly, logger: logger)
+        return logger
     }
+
+    /// Connects to every engine of a fleet at once, each within `timeout` seconds; one that cannot be reached is
+    /// returned with its error, never holding up the others. Bad options (an unknown context, a label given twice)
+    /// throw.
+    func connectFleet(logger given: Logger? = nil, timeout: Double = 10) async throws -> [FleetConnection] {
+        let endpoints = try EngineEndpoint.resolveFleet(hosts: host, contexts: context, allContexts: allContexts)
+        for endpoint in endpoints { if let warning = endpoint.insecureTLSWarning { Output.warn(warning) } }
+        let logger = logger(given)
+        let readOnly = self.readOnly
+        return await withTaskGroup(of: (Int, Result<DockerEngine, EngineError>).self) { group in
+            for (index, endpoint) in endpoints.enumerated() {
+                group.addTask {
+                    do {
+                        let engine = try await withThrowingTaskGroup(of: DockerEngine?.self) { race in
+                            race.addTask { try await DockerEngine.connect(endpoint, readOnly: readOnly, logger: logger) }
+                            race.addTask {
+                                try await Task.sleep(for: .seconds(timeout))
+                                return nil
+                            }
+                            defer { race.cancelAll() }
+                            guard let first = try await race.next(), let engine = first else {
+                                throw EngineError(.timeout, "no answer within \(Int(timeout)) s")
+                            }
+                            return engine
+                        }
+                        return (index, .success(engine))
+                    } catch let error as EngineError {
+                        return (index, .failure(error))
+                    } catch {
+                        return (index, .failure(EngineError(.engineFailure, "\(error)")))
+                    }
+                }
+            }
+            var results: [FleetConnection?] = Array(repeating: nil, count: endpoints.count)
+            for await (index, result) in group {
+                results[index] = FleetConnection(label: Sanitizer.inline(endpoints[index].label), result: result)
+            }
+            return results.compactMap { $0 }
+        }
+    }
+}
+
+/// One engine of a fleet: its label and the engine, or why it could not be reached.
+struct FleetConnection: Sendable {
+    var label: String
+    var result: Result<DockerEngine, EngineError>
 }
 
 @main

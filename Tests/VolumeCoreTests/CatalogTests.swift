@@ -128,11 +128,12 @@ import Testing
 
     @Test func volumeJSONHasEveryKey() throws {
         let entry = try #require(Self.sample().entry(named: "tmpfs"))
-        let data = try JSONEncoder().encode(VolumeJSON(entry))
+        let data = try JSONEncoder().encode(VolumeJSON(entry, engine: "prod"))
         let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(object["engine"] as? String == "prod")
         #expect(
             Set(object.keys) == [
-                "name", "driver", "scope", "mountpoint", "createdAt", "labels", "options", "anonymous", "dangling", "status",
+                "name", "engine", "driver", "scope", "mountpoint", "createdAt", "labels", "options", "anonymous", "dangling", "status",
                 "composeProject", "size", "sizeState", "sizeNote", "sizeSource", "owners", "runningOwners", "stoppedOwners",
                 "growthBytesPerSecond", "writers", "writersSeen"
             ])

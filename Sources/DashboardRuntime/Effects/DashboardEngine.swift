@@ -36,11 +36,17 @@ public protocol DashboardEngine: Sendable {
     func removeVolumeFromDashboard(_ name: String, force: Bool) async throws
     /// Removes the previewed volumes as the dashboard's prune does: through the trash when there is one.
     func pruneFromDashboard(_ plan: PrunePlan) async throws -> PruneResult
+    /// The catalog as the dashboard shows it (a fleet gives each entry its own engine's anonymity rule and, once
+    /// owners are joined in, leaves out the volumes of an engine whose containers could not be listed).
+    func reconciled(_ catalog: Catalog, hasOwners: Bool) -> Catalog
 }
 
 extension DashboardEngine {
     /// Without a trash: `removeVolume`.
     public func removeVolumeFromDashboard(_ name: String, force: Bool) async throws { try await removeVolume(name, force: force) }
+
+    /// One engine: the catalog as it is.
+    public func reconciled(_ catalog: Catalog, hasOwners: Bool) -> Catalog { catalog }
 
     /// Without a trash: `prune`.
     public func pruneFromDashboard(_ plan: PrunePlan) async throws -> PruneResult { try await prune(plan) }

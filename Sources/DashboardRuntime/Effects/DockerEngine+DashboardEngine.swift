@@ -51,7 +51,7 @@ extension DockerEngine: DashboardEngine {
         var object = (try? JSONSerialization.jsonObject(with: raw) as? [String: Any]) ?? [:]
         if let entry = catalog.entries.first {
             let (resolved, _) = try await resolveOwners(entry, in: catalog)
-            let extra = try JSONSerialization.jsonObject(with: JSONEncoder().encode(VolumeJSON(resolved)))
+            let extra = try JSONSerialization.jsonObject(with: JSONEncoder().encode(VolumeJSON(resolved, engine: endpoint.label)))
             object["Voltop"] = extra
         }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])

@@ -65,6 +65,30 @@ public final class EffectRunner: EffectRunning {
             livenessInterval: Self.livenessIntervalFromEnvironment(), send: send)
     }
 
+    /// A runner over a fleet: each volume's files open on its own engine, and sizes are read directly for the engines
+    /// on this host (`FleetProbe`). Growth is not followed in a fleet.
+    public convenience init(
+        fleet: FleetEngine, engines: [String: DockerEngine], sizeInterval: Double = 2, source: SourcePreference = .auto,
+        sizeRefresh: Double = 15, logger: Logger = Logger(label: "voltop.files"), send: @escaping @Sendable (Action) -> Void
+    ) {
+        let clock = SystemClock()
+        let files = FilesRuntime(
+            opener: { name in
+                let (label, own) = FleetName.split(name)
+                guard let label, let engine = engines[label] else {
+                    throw EngineError(.notFound, "no connected engine holds \(Sanitizer.inline(name))")
+                }
+                return try await VolumeBrowser.open(engine: engine, volume: own, preference: source)
+            },
+            logger: logger, clock: clock, send: send)
+        let measurer = SizeMeasurer(
+            probe: FleetProbe(probes: engines.mapValues { DirectVolumeProbe(engine: $0, preference: source) }), clock: clock,
+            refreshEvery: sizeRefresh, send: send)
+        self.init(
+            engine: fleet, clock: clock, files: files, measurer: measurer, growth: nil, sizeInterval: sizeInterval,
+            livenessInterval: Self.livenessIntervalFromEnvironment(), send: send)
+    }
+
     /// A runner from its parts (tests pass fakes and a manual clock).
     public init(
         engine: any DashboardEngine, clock: any RuntimeClock, files: any FileEffectHandling, measurer: any VolumeMeasuring,
@@ -164,10 +188,11 @@ public final class EffectRunner: EffectRunning {
                         async let containers = engine.listContainers()
                         let volumes = try await engine.listVolumes()
                         StartupTrace.mark("volumes read")
-                        let listed = Catalog(volumes: volumes, containers: [], anonymity: engine.anonymity)
+                        let listed = engine.reconciled(
+                            Catalog(volumes: volumes, containers: [], anonymity: engine.anonymity), hasOwners: false)
                         send(.volumesListed(listed))
                         // The same entries with their owners: the volumes are not sorted again.
-                        let catalog = listed.joined(with: try await containers)
+                        let catalog = engine.reconciled(listed.joined(with: try await containers), hasOwners: true)
                         send(.catalogLoaded(.success(catalog)))
                         if let growth = self.growth { await growth.update(catalog) }
                         Self.returnFreedMemory()

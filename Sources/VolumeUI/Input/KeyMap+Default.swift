@@ -44,7 +44,7 @@ extension KeyMap {
             KeyBinding(
                 [.char("p")], .prune, "prune: preview unused volumes, then remove exactly that list", scope: .volumes, footer: "prune"),
             KeyBinding(
-                [.char("/")], .startFilter, "filter by name, label, compose project or owner; !text inverts", scope: .volumes,
+                [.char("/")], .startFilter, "filter by name, engine, label, compose project or owner; !text inverts", scope: .volumes,
                 footer: "filter"),
             KeyBinding(
                 [.char("s")], .cycleSort, "sort by the next column (name, size, created, owners, status, growth)", scope: .volumes,

@@ -60,6 +60,11 @@ extension AppState {
         requestedContainerDetails.formIntersection(ids)
         mounts.cursor.selection = min(mounts.cursor.selection, max(0, catalog.containers.count - 1))
         summary = CatalogSummary(catalog.entries, measured: measuredSizes)
+        if isFleet {
+            var counts: [String: Int] = [:]
+            for entry in catalog.entries { counts[FleetName.engine(of: entry.name) ?? "", default: 0] += 1 }
+            fleetCounts = counts
+        }
         resort(keeping: selectedName)
     }
 

@@ -27,6 +27,17 @@ public struct AppState: Sendable {
 
     /// What the header says about the engine.
     public var header: EngineHeader
+    /// The engines of a fleet, one header line each; empty with one engine (names then carry no `ENGINE/` prefix).
+    public var fleet: [FleetMember] = []
+    /// Whether several engines share the dashboard (an ENGINE column, one header line per engine).
+    public var isFleet: Bool { !fleet.isEmpty }
+    /// In a fleet, the engine `c` creates on: the selected volume's, else the first live one (nil: one engine).
+    var createTarget: String? {
+        guard isFleet else { return nil }
+        return selectedEntry.flatMap { FleetName.engine(of: $0.name) } ?? fleet.first { $0.status.isLive }?.label ?? fleet.first?.label
+    }
+    /// Volumes per engine label in the last catalog (fleet only).
+    var fleetCounts: [String: Int] = [:]
     /// Whether every change is refused (`--read-only`).
     public let isReadOnly: Bool
     /// Whether to draw without any color (`NO_COLOR`): only bold, reverse, dim and underline.

@@ -1,7 +1,7 @@
 import Foundation
 import VolumeCore
 
-/// The table filter: a case-insensitive substring over name, labels, compose project and owner names;
+/// The table filter: a case-insensitive substring over name (in a fleet `ENGINE/name`), labels, compose project and owner names;
 /// a leading `!` keeps the volumes that do not match.
 struct VolumeFilter: Sendable, Equatable {
     /// The lowercased text to look for.

@@ -21,6 +21,8 @@ public enum Action: Sendable {
     case eventReceived(EngineEvent)
     /// The event stream connected or dropped.
     case eventStreamChanged(EventStreamStatus)
+    /// In a fleet: one engine came up, dropped or failed (its header line shows it).
+    case engineLinkChanged(engine: String, EngineLinkStatus)
     /// `Effect.createVolume` finished.
     case volumeCreated(Result<Volume, EngineError>)
     /// `Effect.removeVolumes` finished: per name, nil when removed or the error.

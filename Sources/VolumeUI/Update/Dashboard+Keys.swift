@@ -283,10 +283,12 @@ extension Dashboard {
         case .submit:
             guard !form.isSubmitting else { return [] }
             form.revalidate()
-            guard case .success(let request) = form.request() else {
+            guard case .success(var request) = form.request() else {
                 s.dialog = .create(form)
                 return []
             }
+            // A fleet: the new volume goes to the selected volume's engine.
+            if let engine = s.createTarget, let name = request.name { request.name = FleetName.qualified(name, engine: engine) }
             form.engineError = nil
             form.isSubmitting = true
             s.dialog = .create(form)

@@ -95,6 +95,18 @@ extension Dashboard {
         return []
     }
 
+    static func engineLinkChanged(_ engine: String, _ status: EngineLinkStatus, _ s: inout AppState) -> [Effect] {
+        guard let index = s.fleet.firstIndex(where: { $0.label == engine }) else { return [] }
+        let previous = s.fleet[index].status
+        s.fleet[index].status = status
+        if !previous.isLive, status.isLive {
+            // Its events were missed while it was away: list again.
+            s.needsSizesAfterCatalog = true
+            return s.requestCatalog()
+        }
+        return []
+    }
+
     static func volumeCreated(_ result: Result<Volume, EngineError>, _ s: inout AppState) -> [Effect] {
         switch result {
         case .success(let volume):

@@ -27,6 +27,7 @@ public enum Dashboard {
         case .sizesLoaded(let result): effects = sizesLoaded(result, &state)
         case .eventReceived(let event): effects = eventReceived(event, &state)
         case .eventStreamChanged(let status): effects = eventStreamChanged(status, &state)
+        case .engineLinkChanged(let engine, let status): effects = engineLinkChanged(engine, status, &state)
         case .volumeCreated(let result): effects = volumeCreated(result, &state)
         case .volumesRemoved(let outcome): effects = volumesRemoved(outcome, &state)
         case .inspectLoaded(let name, let result): effects = inspectLoaded(name, result, &state)

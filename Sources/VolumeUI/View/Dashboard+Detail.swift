@@ -16,7 +16,9 @@ extension Dashboard {
         let volume = entry.volume
         let keyPad = String(repeating: " ", count: detailKeyWidth)
         let valueWidth = max(8, width - detailKeyWidth - 1)
-        if Volume.looksAnonymous(volume.name) { lines += wrappedField("Name", volume.name, width: valueWidth, .bold) }
+        let (engine, own) = FleetName.split(volume.name)
+        if Volume.looksAnonymous(own) { lines += wrappedField("Name", own, width: valueWidth, .bold) }
+        if let engine { lines += wrappedField("Engine", engine, width: valueWidth, .bold) }
         var status = s.areOwnersLoading ? StyledLine("\(spinner(s)) loading owners…", .dim) : VolumeTable.status(entry)
         let summary = " · " + ownerSummary(entry)
         if !entry.owners.isEmpty, detailKeyWidth + CellGrid.columns(of: status.text + summary) < width {

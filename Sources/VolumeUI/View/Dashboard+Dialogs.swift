@@ -84,7 +84,9 @@ extension Dashboard {
             what += ")"
             lines += paragraph("✓ Enter creates \(what)", width: inner, .success)
         }
-        return DialogView(title: "Create volume", width: width, rows: rows, cols: cols, top: lines, list: [], bottom: [], scroll: 0)
+        return DialogView(
+            title: s.createTarget.map { "Create volume on \($0)" } ?? "Create volume", width: width, rows: rows, cols: cols, top: lines,
+            list: [], bottom: [], scroll: 0)
     }
 
     // MARK: Inspect
@@ -304,6 +306,8 @@ extension Dashboard {
         var bottom: [StyledLine] = []
         let sizeWidth = 10
         let nameWidth = inner - 2 - sizeWidth
+        // The list row of the candidate under the cursor (a fleet's sub-headings push it down).
+        var cursorRow = prune.cursor
         if let result = prune.result {
             let skipped = result.skipped.count
             top.append(
@@ -315,13 +319,13 @@ extension Dashboard {
             top.append(.blank)
             for name in result.removed {
                 list.append(
-                    StyledLine("  ").adding("✓ ", .success).adding(Volume.looksAnonymous(name) ? String(name.prefix(12)) + "…" : name))
+                    StyledLine("  ").adding("✓ ", .success).adding(Format.shortName(name)))
             }
             if !result.skipped.isEmpty {
                 if !result.removed.isEmpty { list.append(.blank) }
                 list.append(StyledLine("Skipped (\(skipped)): still there", .heading))
                 for skip in result.skipped {
-                    let name = Volume.looksAnonymous(skip.name) ? String(skip.name.prefix(12)) + "…" : skip.name
+                    let name = Format.shortName(skip.name)
                     list.append(StyledLine("  ").adding("✗ ", .problem).adding(name, .bold).adding("  \(skip.reason)", .bold))
                     list += paragraph(skip.message, width: inner, .dim, indent: 4)
                 }
@@ -345,10 +349,28 @@ extension Dashboard {
                 list.append(StyledLine("Nothing to prune: no \(plan.mode.title) (local driver, no driver options).", .dim))
             }
             let ticked = prune.tickedPlan ?? plan
+            // A fleet: a sub-heading per engine (the candidates come sorted by `ENGINE/name`), names without it.
+            var groups: [String: (count: Int, bytes: Int64)] = [:]
+            if s.isFleet {
+                for candidate in plan.candidates {
+                    let engine = FleetName.engine(of: candidate.name) ?? ""
+                    let group = groups[engine] ?? (0, 0)
+                    groups[engine] = (group.count + 1, group.bytes.saturatingAdd(max(0, candidate.sizeBytes ?? 0)))
+                }
+            }
+            var currentEngine: String?
             for (i, candidate) in plan.candidates.enumerated() {
-                let name =
-                    candidate.isAnonymous && Volume.looksAnonymous(candidate.name)
-                    ? String(candidate.name.prefix(12)) + "…" : candidate.name
+                if s.isFleet, let engine = FleetName.engine(of: candidate.name), engine != currentEngine {
+                    currentEngine = engine
+                    let group = groups[engine] ?? (0, 0)
+                    if !list.isEmpty { list.append(.blank) }
+                    list.append(
+                        StyledLine(engine, .heading).adding(
+                            "  \(group.count) volume\(group.count == 1 ? "" : "s") · \(Format.bytes(group.bytes))", .dim))
+                }
+                if i == prune.cursor { cursorRow = list.count }
+                let own = FleetName.bare(candidate.name)
+                let name = candidate.isAnonymous && Volume.looksAnonymous(own) ? String(own.prefix(12)) + "…" : own
                 let isTicked = !prune.unticked.contains(candidate.name)
                 var line = StyledLine(isTicked ? "[x] " : "[ ] ", isTicked ? .bold : .dim)
                     .adding(CellGrid.fitted(name, to: nameWidth - 4), isTicked ? (candidate.isAnonymous ? .leaked : .normal) : .dim)
@@ -399,7 +421,7 @@ extension Dashboard {
             scroll: prune.scroll)
         // Keep the cursor in view.
         if prune.result == nil, prune.plan?.candidates.isEmpty == false, view.listHeight > 0 {
-            let row = prune.cursor
+            let row = cursorRow
             if row >= view.scroll + view.listHeight { view.scroll = row - view.listHeight + 1 }
             if row < view.scroll { view.scroll = row }
         }

@@ -27,7 +27,7 @@ extension Dashboard {
             switch m.type {
             case "volume":
                 let name = m.name ?? "?"
-                let shown = Volume.looksAnonymous(name) ? String(name.prefix(12)) + "…" : name
+                let shown = Format.shortName(name, withEngine: false)
                 let via = sources.first { source in
                     source.mounts.contains { $0.type == "volume" && $0.name == m.name && $0.destination == m.destination }
                 }

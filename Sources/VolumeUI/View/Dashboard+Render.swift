@@ -57,11 +57,18 @@ extension Dashboard {
     private static func renderHeader(_ s: AppState, _ rect: Rect, _ grid: inout CellGrid, _ theme: Theme) {
         // Row 1: who we talk to.
         var engine = StyledLine(" voltop ", .brand).adding("  ")
-            .adding(s.header.target, .bold)
-        if !s.header.server.isEmpty { engine = engine.adding("  ·  ", .dim).adding(s.header.server) }
-        if !s.header.apiVersion.isEmpty { engine = engine.adding("  ·  ", .dim).adding("API \(s.header.apiVersion)") }
+        if s.isFleet {
+            engine = engine.adding("fleet of \(s.fleet.count) engines", .bold)
+        } else {
+            engine = engine.adding(s.header.target, .bold)
+            if !s.header.server.isEmpty { engine = engine.adding("  ·  ", .dim).adding(s.header.server) }
+            if !s.header.apiVersion.isEmpty { engine = engine.adding("  ·  ", .dim).adding("API \(s.header.apiVersion)") }
+        }
         var right = StyledLine()
-        if case .disconnected = s.eventStream {
+        let down = s.fleet.filter { !$0.status.isLive }.count
+        if s.isFleet, down > 0 {
+            right = right.adding("○ \(down) of \(s.fleet.count) down", .warning)
+        } else if case .disconnected = s.eventStream {
             right = right.adding("○ offline", .warning)
         } else if s.hasLoadedCatalog {
             right = right.adding("● live", .success)
@@ -71,8 +78,18 @@ extension Dashboard {
         grid.put(engine, row: rect.row, col: 0, width: max(0, rect.width - rightWidth - 2), theme: theme)
         grid.put(right, row: rect.row, col: rect.width - rightWidth - 1, width: rightWidth, theme: theme)
 
-        // Row 2: totals.
-        let row = rect.row + 1
+        // A fleet: one row per engine.
+        let engineRows = rect.height - 2
+        for (i, member) in s.fleet.prefix(engineRows).enumerated() {
+            var line = fleetLine(member, count: s.hasLoadedCatalog ? s.fleetCounts[member.label] ?? 0 : nil, width: rect.width)
+            if i == engineRows - 1, s.fleet.count > engineRows {
+                line = line.adding("   +\(s.fleet.count - engineRows) more", .dim)
+            }
+            grid.put(line, row: rect.row + 1 + i, col: 0, width: rect.width, theme: theme)
+        }
+
+        // Last row: totals.
+        let row = rect.row + rect.height - 1
         guard s.hasLoadedCatalog else {
             let text = s.isLoadingCatalog ? "\(spinner(s)) loading volumes…" : "no catalog yet"
             grid.put(StyledLine(" " + text, .dim), row: row, col: 0, width: rect.width, theme: theme)
@@ -90,6 +107,29 @@ extension Dashboard {
         let line = totals.first { CellGrid.columns(of: $0.text) <= room } ?? totals[totals.count - 1]
         grid.put(line, row: row, col: 0, width: room, theme: theme)
         if statusWidth > 0 { grid.put(status, row: row, col: rect.width - statusWidth - 1, width: statusWidth, theme: theme) }
+    }
+
+    /// One engine's header row in a fleet: its mark, label, server, status and volume count.
+    static func fleetLine(_ member: FleetMember, count: Int?, width: Int) -> StyledLine {
+        var line = StyledLine("  ")
+        switch member.status {
+        case .live: line = line.adding("● ", .success)
+        case .reconnecting: line = line.adding("○ ", .warning)
+        case .error: line = line.adding("✗ ", .problem)
+        }
+        line = line.adding(member.label, .bold)
+        if !member.server.isEmpty { line = line.adding("  ·  ", .dim).adding(member.server) }
+        line = line.adding("  ·  ", .dim)
+        switch member.status {
+        case .live:
+            line = line.adding("live", .success)
+            if let count { line = line.adding("  ·  ", .dim).adding("\(count)", .bold).adding(count == 1 ? " volume" : " volumes") }
+        case .reconnecting(let reason, let retryIn):
+            line = line.adding("reconnecting (retry in \(Int(retryIn.rounded(.up))) s): ", .warning).adding(reason, .dim)
+        case .error(let reason):
+            line = line.adding("error: ", .problem).adding(reason, .dim)
+        }
+        return line
     }
 
     /// The totals line in decreasing detail; the header shows the first that fits.

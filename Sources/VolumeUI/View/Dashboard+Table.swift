@@ -24,7 +24,9 @@ extension Dashboard {
         grid.titleRule(
             row: rect.row, col: rect.col, width: rect.width, title: title, right: status, theme: theme,
             isFocused: s.focus == .table && s.dialog == nil)
-        let table = VolumeTable(width: rect.width, isWide: grid.cols >= PaneLayout.wideTableCols, showsGrowth: s.growth != nil)
+        let table = VolumeTable(
+            width: rect.width, isWide: grid.cols >= PaneLayout.wideTableCols, showsGrowth: s.growth != nil,
+            engineWidth: s.isFleet ? engineColumnWidth(s) : nil)
         let headerStyle = theme.style(.columnHeader)
         for placed in table.columns {
             grid.put(
@@ -69,5 +71,13 @@ extension Dashboard {
                 }
             }
         }
+    }
+
+    /// The ENGINE column's width: the longest label of the engines whose volumes are listed (an engine in error
+    /// lists none), all labels before the first catalog.
+    static func engineColumnWidth(_ s: AppState) -> Int {
+        let listed = s.fleetCounts.keys
+        let labels = listed.isEmpty ? s.fleet.map(\.label) : Array(listed)
+        return labels.reduce(0) { max($0, CellGrid.columns(of: $1)) }
     }
 }

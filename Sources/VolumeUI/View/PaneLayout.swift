@@ -13,6 +13,8 @@ struct PaneLayout: Sendable, Equatable {
     static let sideBySideCols = 120
     /// From this width the table adds MOUNTPOINT and LABELS.
     static let wideTableCols = 140
+    /// At most this many engine rows are shown in a fleet's header (a short screen shows fewer).
+    static let maxEngineLines = 6
     /// At most this many banner rows are shown.
     static let maxBanners = 3
 
@@ -20,7 +22,7 @@ struct PaneLayout: Sendable, Equatable {
     var isTooSmall: Bool
     /// Whether the detail pane is right of the table (else below it).
     var isSideBySide: Bool
-    /// Two rows: engine, then totals.
+    /// Two rows: engine, then totals; in a fleet one more row per engine between them.
     var header: Rect
     /// One row per banner.
     var banners: Rect
@@ -36,14 +38,19 @@ struct PaneLayout: Sendable, Equatable {
     var separatorCol: Int?
 
     /// The layout for a screen size; `isDetailFocused` keeps the detail pane on a short screen (Tab focused it).
-    init(rows: Int, cols: Int, bannerCount: Int, showsDetail: Bool, showsFileTree: Bool = false, isDetailFocused: Bool = false) {
+    /// `engineLines` (a fleet) adds one header row per engine between the engine row and the totals.
+    init(
+        rows: Int, cols: Int, bannerCount: Int, showsDetail: Bool, showsFileTree: Bool = false, isDetailFocused: Bool = false,
+        engineLines: Int = 0
+    ) {
         isTooSmall = rows < Self.minRows || cols < Self.minCols
         isSideBySide = cols >= Self.sideBySideCols
-        header = Rect(row: 0, col: 0, height: 2, width: cols)
+        let headerRows = 2 + engineLines
+        header = Rect(row: 0, col: 0, height: headerRows, width: cols)
         let bannerRows = min(bannerCount, Self.maxBanners)
-        banners = Rect(row: 2, col: 0, height: bannerRows, width: cols)
+        banners = Rect(row: headerRows, col: 0, height: bannerRows, width: cols)
         footer = Rect(row: max(0, rows - 1), col: 0, height: 1, width: cols)
-        let top = 2 + bannerRows
+        let top = headerRows + bannerRows
         let available = max(0, rows - top - 1)
         detail = nil
         fileTree = nil
@@ -87,7 +94,8 @@ struct PaneLayout: Sendable, Equatable {
     init(_ state: AppState, rows: Int, cols: Int) {
         self.init(
             rows: rows, cols: cols, bannerCount: state.bannerLines(width: cols).count,
-            showsDetail: state.mode != .help && state.mode != .files, isDetailFocused: state.focus == .detail)
+            showsDetail: state.mode != .help && state.mode != .files, isDetailFocused: state.focus == .detail,
+            engineLines: min(state.fleet.count, max(0, (rows - Self.minRows) / 2), Self.maxEngineLines))
     }
 
     /// The table body (below the title rule and column header) of the main pane.

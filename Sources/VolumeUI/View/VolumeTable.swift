@@ -5,11 +5,12 @@ import VolumeCore
 struct VolumeTable: Sendable {
     /// A table column.
     enum Column: Sendable, Equatable {
-        case name, driver, size, growth, owners, status, created, mountpoint, labels
+        case name, engine, driver, size, growth, owners, status, created, mountpoint, labels
 
         var title: String {
             switch self {
             case .name: return "NAME"
+            case .engine: return "ENGINE"
             case .driver: return "DRIVER"
             case .size: return "SIZE"
             case .growth: return "GROWTH"
@@ -44,7 +45,9 @@ struct VolumeTable: Sendable {
     /// The layout for a table `width` columns wide; `isWide` (a terminal of 140 columns or more) adds
     /// MOUNTPOINT and LABELS when they get room; `showsGrowth` (growth is followed) adds GROWTH after SIZE when
     /// the table is 90 columns or wider.
-    init(width: Int, isWide: Bool, showsGrowth: Bool = false) {
+    /// `engineWidth` (a fleet: the longest engine label, at most 16) adds ENGINE after NAME; the engine gives way
+    /// before DRIVER on a narrow table.
+    init(width: Int, isWide: Bool, showsGrowth: Bool = false, engineWidth: Int? = nil) {
         hasFullOwners = width >= 130
         let gap = 1
         var fixed: [(Column, Int)] = [
@@ -56,8 +59,9 @@ struct VolumeTable: Sendable {
         let roomBefore = width - Self.markWidth - fixed.reduce(0) { $0 + $1.1 + gap }
         let keepsExtras = !isWide || roomBefore < 20 + 2 * 12 + 2 * gap || roomBefore - 13 >= 20 + 2 * 12 + 2 * gap
         if showsGrowth && width >= 90 && keepsExtras { fixed.insert((.growth, 12), at: 2) }
+        if let engineWidth { fixed.insert((.engine, max(6, min(16, engineWidth))), at: 0) }
         // Below 80 columns the table drops columns before NAME gets short, DRIVER first; NAME and SIZE stay.
-        for dropped in [Column.driver, .growth, .created, .owners, .status] {
+        for dropped in [Column.driver, .growth, .created, .owners, .status, .engine] {
             guard width - Self.markWidth - fixed.reduce(0, { $0 + $1.1 + gap }) < Self.minNameWidth else { break }
             fixed.removeAll { $0.0 == dropped }
         }
@@ -85,7 +89,11 @@ struct VolumeTable: Sendable {
     func cell(_ column: Column, _ entry: CatalogEntry, created: Date?, state: AppState, width: Int) -> StyledLine {
         switch column {
         case .name:
-            return Self.nameCell(Format.shortName(entry), tag: Self.composeTag(entry), width: width)
+            // In a fleet the ENGINE column names the engine.
+            return Self.nameCell(Format.shortName(entry.name, withEngine: false), tag: Self.composeTag(entry), width: width)
+        case .engine:
+            return StyledLine(
+                CellGrid.fitted(FleetName.engine(of: entry.name) ?? "", to: width, keepTail: true).trimmingTrailingSpaces, .dim)
         case .driver:
             return StyledLine(entry.volume.driver)
         case .size:
@@ -108,7 +116,7 @@ struct VolumeTable: Sendable {
         case .created:
             return StyledLine(Format.age(created, now: state.now))
         case .mountpoint:
-            return StyledLine(Self.mountpointText(entry.volume.mountpoint, name: entry.name, width: width), .dim)
+            return StyledLine(Self.mountpointText(entry.volume.mountpoint, name: FleetName.bare(entry.name), width: width), .dim)
         case .labels:
             return StyledLine(Self.labelText(entry.volume.labels.filter { $0.key != Volume.anonymousLabel }), .dim)
         }
@@ -167,7 +175,7 @@ struct VolumeTable: Sendable {
     static func composeTag(_ entry: CatalogEntry) -> String? {
         guard let project = entry.composeProject else { return nil }
         if let volume = entry.volume.composeVolume {
-            return entry.name == "\(project)_\(volume)" ? nil : "\(project)/\(volume)"
+            return FleetName.bare(entry.name) == "\(project)_\(volume)" ? nil : "\(project)/\(volume)"
         }
         if let service = entry.owners.lazy.compactMap(\.composeService).first { return "\(project)/\(service)" }
         return project

@@ -1,0 +1,506 @@
+import Foundation
+import Synchronization
+import VolumeCore
+import VolumeUI
+
+/// Several engines as one `DashboardEngine`: the dashboard's fleet (`voltop -H A -H B`, `--context` repeated,
+/// `--all-contexts`).
+///
+/// A volume's identity in a fleet is (engine, name), written `ENGINE/name` (`FleetName`): every volume, container
+/// mount, size key, volume event and prune plan coming out is qualified so, and every call going in is routed to
+/// the engine its prefix names, with the prefix stripped. Containers keep their ids (64 hex digits, unique across
+/// engines); a container's engine is remembered from the last listing, so container actions go to their own engine.
+///
+/// One engine never holds up the others: listings ask every engine at once and leave out one that fails (its header
+/// line then says `error: why`, through `report`), each engine's event stream reconnects with its own backoff
+/// (`reconnecting`), and an engine that could not be reached at start stays listed with its error.
+public final class FleetEngine: DashboardEngine {
+    /// One engine of the fleet: connected, or the reason it could not be.
+    public struct Member: Sendable {
+        /// Its label: the prefix of its volumes' names.
+        public var label: String
+        /// The engine, nil when connecting failed.
+        public var engine: (any DashboardEngine)?
+        /// Why connecting failed.
+        public var failure: String?
+
+        /// A connected member.
+        public init(label: String, engine: any DashboardEngine) {
+            self.label = label
+            self.engine = engine
+        }
+
+        /// A member that could not be reached.
+        public init(label: String, failure: String) {
+            self.label = label
+            self.failure = failure
+        }
+    }
+
+    /// The engines in the order given.
+    public let members: [Member]
+    let report: @Sendable (String, EngineLinkStatus) -> Void
+    let clock: any RuntimeClock
+    let livenessInterval: Double
+    /// The longest one engine may take to answer a listing before the others go ahead without it.
+    let callTimeout: Double
+    /// The same for sizes and prune previews (`/system/df` walks every volume).
+    let slowCallTimeout: Double
+    private let statuses: Mutex<[String: EngineLinkStatus]>
+    /// The engine of each container id, from the last container listing.
+    private let containerEngines = Mutex<[String: String]>([:])
+    /// Engines whose last container listing failed: their volumes are left out rather than shown without owners
+    /// (never a false "unused").
+    private let containersFailed = Mutex<Set<String>>([])
+
+    /// A fleet of `members`; `report` hears every change of an engine's link status.
+    public init(
+        members: [Member], clock: any RuntimeClock = SystemClock(), livenessInterval: Double? = nil, callTimeout: Double = 10,
+        report: @escaping @Sendable (String, EngineLinkStatus) -> Void
+    ) {
+        self.members = members
+        self.clock = clock
+        // `VOLTOP_LIVENESS_INTERVAL` shortens it (for tests), as for one engine.
+        self.livenessInterval = livenessInterval ?? EffectRunner.livenessIntervalFromEnvironment()
+        self.callTimeout = callTimeout
+        slowCallTimeout = max(callTimeout, 120)
+        self.report = report
+        var initial: [String: EngineLinkStatus] = [:]
+        for member in members { initial[member.label] = member.engine == nil ? .error(member.failure ?? "not connected") : .live }
+        statuses = Mutex(initial)
+    }
+
+    /// Each engine's status as last reported.
+    public var linkStatuses: [String: EngineLinkStatus] { statuses.withLock { $0 } }
+
+    /// The labels whose engine is connected.
+    var connected: [(label: String, engine: any DashboardEngine)] {
+        members.compactMap { member in member.engine.map { (member.label, $0) } }
+    }
+
+    /// Records and reports a status when it changed.
+    func setStatus(_ label: String, _ status: EngineLinkStatus) {
+        let changed = statuses.withLock { all -> Bool in
+            guard all[label] != status else { return false }
+            all[label] = status
+            return true
+        }
+        if changed { report(label, status) }
+    }
+
+    /// A listing answered: an engine whose last listing had failed is live again (a reconnecting one stays so until
+    /// its event stream is back).
+    private func listed(_ label: String) {
+        if case .error? = statuses.withLock({ $0[label] }) { setStatus(label, .live) }
+    }
+
+    /// The engine a qualified name routes to, and the engine's own name.
+    func route(_ name: String) throws -> (engine: any DashboardEngine, name: String) {
+        let (label, own) = FleetName.split(name)
+        guard let label, let member = members.first(where: { $0.label == label }) else {
+            throw EngineError(.notFound, "no engine in this dashboard holds \"\(Sanitizer.inline(name))\"")
+        }
+        guard let engine = member.engine else {
+            throw EngineError(
+                .unreachable, "engine \(label) is not connected (\(member.failure ?? "unreachable")): restart voltop once it is up")
+        }
+        return (engine, own)
+    }
+
+    /// The engine of a container id, by the last listing.
+    func routeContainer(_ id: String) throws -> any DashboardEngine {
+        guard let label = containerEngines.withLock({ $0[id] }), let engine = members.first(where: { $0.label == label })?.engine else {
+            throw EngineError(.notFound, "container \(String(id.prefix(12))) is on no connected engine: refresh with r")
+        }
+        return engine
+    }
+
+    /// `body` on every connected engine at once, each bounded by `callTimeout` (a listing) or `slowCallTimeout`
+    /// (`isSlow`: sizes, which make the engine walk every volume); the answers that came, in the members' order.
+    /// A failed listing marks its engine `error` (a failed size request does not: the engine answers, its sizes
+    /// wait). Throws only when every engine failed.
+    func onEvery<T: Sendable>(
+        _ what: String, isSlow: Bool = false, _ body: @escaping @Sendable (any DashboardEngine) async throws -> T
+    ) async throws -> [(label: String, value: T)] {
+        let engines = connected
+        guard !engines.isEmpty else {
+            throw EngineError(
+                .unreachable, "no engine of the fleet could be reached: " + members.compactMap(\.failure).joined(separator: "; "))
+        }
+        let clock = self.clock
+        let timeout = isSlow ? slowCallTimeout : callTimeout
+        var answers: [String: T] = [:]
+        var failures: [(String, EngineError)] = []
+        await withTaskGroup(of: (String, Result<T, EngineError>).self) { group in
+            for (label, engine) in engines {
+                group.addTask {
+                    do {
+                        return (
+                            label,
+                            .success(try await Self.within(timeout, clock: clock, what: "\(label): \(what)") { try await body(engine) })
+                        )
+                    } catch {
+                        return (label, .failure(EffectRunner.engineError(error)))
+                    }
+                }
+            }
+            for await (label, result) in group {
+                switch result {
+                case .success(let value): answers[label] = value
+                case .failure(let error): failures.append((label, error))
+                }
+            }
+        }
+        if !isSlow { for (label, error) in failures { setStatus(label, .error(error.message)) } }
+        if answers.isEmpty, let first = failures.first {
+            throw EngineError(first.1.code, "every engine failed; \(first.0): \(first.1.message)")
+        }
+        for label in answers.keys { listed(label) }
+        // In the members' order, so results are stable.
+        return members.compactMap { member in answers[member.label].map { (member.label, $0) } }
+    }
+
+    /// `body`, or a `.timeout` error after `seconds`.
+    static func within<T: Sendable>(
+        _ seconds: Double, clock: any RuntimeClock, what: String, _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await clock.sleep(seconds: seconds)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else {
+                throw EngineError(.timeout, "\(what): no answer within \(Int(seconds)) s")
+            }
+            return value
+        }
+    }
+
+    // MARK: Qualifying
+
+    static func qualified(_ volume: Volume, _ label: String) -> Volume {
+        var v = volume
+        v.name = FleetName.qualified(v.name, engine: label)
+        return v
+    }
+
+    static func qualified(_ mounts: [MountPoint], _ label: String) -> [MountPoint] {
+        mounts.map { mount in
+            var m = mount
+            if m.type == "volume", let name = m.name { m.name = FleetName.qualified(name, engine: label) }
+            return m
+        }
+    }
+
+    static func qualified(_ container: Container, _ label: String) -> Container {
+        var c = container
+        c.mounts = qualified(c.mounts, label)
+        return c
+    }
+
+    static func qualified(_ event: EngineEvent, _ label: String) -> EngineEvent {
+        guard event.type == "volume" else { return event }
+        var e = event
+        if !e.actorID.isEmpty { e.actorID = FleetName.qualified(e.actorID, engine: label) }
+        if let name = e.attributes["name"], !name.isEmpty { e.attributes["name"] = FleetName.qualified(name, engine: label) }
+        return e
+    }
+
+    static func qualified(_ result: PruneResult, _ label: String) -> PruneResult {
+        var r = result
+        r.removed = r.removed.map { FleetName.qualified($0, engine: label) }
+        r.kept = r.kept.map { FleetName.qualified($0, engine: label) }
+        r.skipped = r.skipped.map { skip in
+            var s = skip
+            s.name = FleetName.qualified(s.name, engine: label)
+            return s
+        }
+        return r
+    }
+
+    // MARK: DashboardEngine
+
+    /// The looser rule; `reconciled` gives each entry its own engine's.
+    public var anonymity: AnonymityRule { .labelOrNameShape }
+
+    /// Every entry with its own engine's anonymity rule, without the volumes of an engine whose containers could not
+    /// be listed.
+    public func reconciled(_ catalog: Catalog, hasOwners: Bool) -> Catalog {
+        var rules: [String: AnonymityRule] = [:]
+        for (label, engine) in connected { rules[label] = engine.anonymity }
+        let failed = hasOwners ? containersFailed.withLock { $0 } : []
+        var result = catalog
+        if !failed.isEmpty { result.entries.removeAll { failed.contains(FleetName.engine(of: $0.name) ?? "") } }
+        for i in result.entries.indices {
+            if let rule = rules[FleetName.engine(of: result.entries[i].name) ?? ""] { result.entries[i].anonymity = rule }
+        }
+        return result
+    }
+
+    public func listVolumes() async throws -> [Volume] {
+        let answers = try await onEvery("list volumes") { try await $0.listVolumes() }
+        var all: [Volume] = []
+        all.reserveCapacity(answers.reduce(0) { $0 + $1.value.count })
+        for (label, volumes) in answers { all += volumes.lazy.map { Self.qualified($0, label) } }
+        return all
+    }
+
+    public func listContainers() async throws -> [Container] {
+        let answers = try await onEvery("list containers") { try await $0.listContainers() }
+        var all: [Container] = []
+        var engines: [String: String] = [:]
+        for (label, containers) in answers {
+            for container in containers {
+                engines[container.id] = label
+                all.append(Self.qualified(container, label))
+            }
+        }
+        let answered = Set(answers.map(\.label))
+        containersFailed.withLock { $0 = Set(connected.map(\.label)).subtracting(answered) }
+        containerEngines.withLock { $0 = engines }
+        return all
+    }
+
+    public func diskUsage() async throws -> [String: (size: Int64, refCount: Int64)] {
+        let answers = try await onEvery("measure volumes", isSlow: true) { engine -> [String: Int64Pair] in
+            try await engine.diskUsage().mapValues { Int64Pair(size: $0.size, refCount: $0.refCount) }
+        }
+        var all: [String: (size: Int64, refCount: Int64)] = [:]
+        for (label, usage) in answers {
+            for (name, pair) in usage { all[FleetName.qualified(name, engine: label)] = (pair.size, pair.refCount) }
+        }
+        return all
+    }
+
+    /// A size and reference count that crosses task boundaries (tuples are not `Sendable` values).
+    struct Int64Pair: Sendable {
+        var size: Int64
+        var refCount: Int64
+    }
+
+    /// Creates on the engine the name's prefix names (`prod/data`), else on the first connected engine.
+    public func create(_ request: VolumeCreateRequest) async throws -> Volume {
+        var own = request
+        let target: (label: String, engine: any DashboardEngine)
+        if let name = request.name, FleetName.engine(of: name) != nil {
+            let routed = try route(name)
+            own.name = routed.name
+            target = (FleetName.engine(of: name) ?? "", routed.engine)
+        } else {
+            guard let first = connected.first else { throw EngineError(.unreachable, "no engine of the fleet is connected") }
+            target = first
+        }
+        return Self.qualified(try await target.engine.create(own), target.label)
+    }
+
+    public func removeVolume(_ name: String, force: Bool) async throws {
+        let (engine, own) = try route(name)
+        try await engine.removeVolume(own, force: force)
+    }
+
+    public func removeVolumeFromDashboard(_ name: String, force: Bool) async throws {
+        let (engine, own) = try route(name)
+        try await engine.removeVolumeFromDashboard(own, force: force)
+    }
+
+    public func inspectText(_ name: String) async throws -> String {
+        let (engine, own) = try route(name)
+        return try await engine.inspectText(own)
+    }
+
+    public func resolvedOwners(of name: String) async throws -> ResolvedOwners {
+        let (engine, own) = try route(name)
+        let label = FleetName.engine(of: name) ?? ""
+        var resolved = try await engine.resolvedOwners(of: own)
+        resolved.entry.volume = Self.qualified(resolved.entry.volume, label)
+        resolved.details = resolved.details.mapValues { detail in
+            var d = detail
+            d.mounts = Self.qualified(d.mounts, label)
+            return d
+        }
+        return resolved
+    }
+
+    public func containerDetail(_ id: String) async throws -> ContainerDetail {
+        let engine = try routeContainer(id)
+        var detail = try await engine.containerDetail(id)
+        if let label = containerEngines.withLock({ $0[id] }) { detail.mounts = Self.qualified(detail.mounts, label) }
+        return detail
+    }
+
+    /// Every engine's preview, its names qualified: sorted by name, the candidates come grouped by engine.
+    public func previewPrune(_ mode: PruneMode) async throws -> PrunePlan {
+        let answers = try await onEvery("preview prune", isSlow: true) { try await $0.previewPrune(mode) }
+        var plan = PrunePlan(catalog: .empty, mode: mode)
+        plan.anonymity = .label
+        for (label, part) in answers {
+            plan.labelFilters = part.labelFilters
+            if part.anonymity == .labelOrNameShape && !part.candidates.isEmpty { plan.anonymity = .labelOrNameShape }
+            plan.candidates += part.candidates.map { candidate in
+                var c = candidate
+                c.name = FleetName.qualified(c.name, engine: label)
+                return c
+            }
+            plan.excluded += part.excluded.map { FleetName.qualified($0, engine: label) }
+        }
+        plan.candidates.sort { $0.name < $1.name }
+        plan.excluded.sort()
+        return plan
+    }
+
+    public func prune(_ plan: PrunePlan) async throws -> PruneResult {
+        try await prunePerEngine(plan) { engine, part in try await engine.prune(part) }
+    }
+
+    public func pruneFromDashboard(_ plan: PrunePlan) async throws -> PruneResult {
+        try await prunePerEngine(plan) { engine, part in try await engine.pruneFromDashboard(part) }
+    }
+
+    /// Splits a plan by engine and runs each part on its own engine (all at once); an engine that fails leaves its
+    /// part skipped with the reason, the others' results stand.
+    func prunePerEngine(
+        _ plan: PrunePlan, _ body: @escaping @Sendable (any DashboardEngine, PrunePlan) async throws -> PruneResult
+    ) async throws -> PruneResult {
+        var parts: [String: PrunePlan] = [:]
+        var order: [String] = []
+        var merged = PruneResult(removed: [], skipped: [], reclaimedBytes: 0)
+        for candidate in plan.candidates {
+            let (label, own) = FleetName.split(candidate.name)
+            guard let label, members.contains(where: { $0.label == label }) else {
+                merged.skipped.append(PruneSkip(name: candidate.name, reason: "failed", message: "no engine in this dashboard holds it"))
+                continue
+            }
+            if parts[label] == nil {
+                var part = plan
+                part.candidates = []
+                part.excluded = []
+                parts[label] = part
+                order.append(label)
+            }
+            var c = candidate
+            c.name = own
+            parts[label]?.candidates.append(c)
+        }
+        let results = await withTaskGroup(of: (String, Result<PruneResult, EngineError>).self) { group in
+            for label in order {
+                guard let part = parts[label] else { continue }
+                group.addTask {
+                    do {
+                        guard let engine = self.members.first(where: { $0.label == label })?.engine else {
+                            throw EngineError(.unreachable, "engine \(label) is not connected: restart voltop once it is up")
+                        }
+                        return (label, .success(try await body(engine, part)))
+                    } catch {
+                        return (label, .failure(EffectRunner.engineError(error)))
+                    }
+                }
+            }
+            var all: [String: Result<PruneResult, EngineError>] = [:]
+            for await (label, result) in group { all[label] = result }
+            return all
+        }
+        for label in order {
+            switch results[label] {
+            case .success(let result)?:
+                let q = Self.qualified(result, label)
+                merged.removed += q.removed
+                merged.kept += q.kept
+                merged.skipped += q.skipped
+                merged.reclaimedBytes = merged.reclaimedBytes.saturatingAdd(q.reclaimedBytes)
+            case .failure(let error)?:
+                for candidate in parts[label]?.candidates ?? [] {
+                    merged.skipped.append(
+                        PruneSkip(name: FleetName.qualified(candidate.name, engine: label), reason: "failed", message: error.message))
+                }
+            case nil: break
+            }
+        }
+        // Every engine failed (read-only, unreachable): an error, as with one engine.
+        let errors = order.compactMap { label -> EngineError? in
+            if case .failure(let error)? = results[label] { return error }
+            return nil
+        }
+        if !order.isEmpty, errors.count == order.count, let first = errors.first { throw first }
+        return merged
+    }
+
+    public func act(_ action: ContainerAction, onContainer id: String, named name: String) async throws {
+        try await routeContainer(id).act(action, onContainer: id, named: name)
+    }
+
+    /// Every connected engine's events, qualified, merged. Each engine's stream reconnects on its own (with its own
+    /// backoff and liveness pings) and reports `reconnecting` and `live`; the merged stream ends only when cancelled.
+    public func events(since: String?) -> AsyncThrowingStream<EngineEvent, Error> {
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: EngineEvent.self)
+        let engines = connected
+        let task = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for (label, engine) in engines {
+                    group.addTask { await self.follow(label, engine) { continuation.yield(Self.qualified($0, label)) } }
+                }
+            }
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return stream
+    }
+
+    /// One engine's event stream, for as long as the task lives: on a drop it reports `reconnecting`, waits 1, 2,
+    /// 4 … s (at most `EffectRunner.maxBackoff`) between pings, and reports `live` once the engine answers (the
+    /// dashboard then lists again: the daemon keeps only 256 events).
+    func follow(_ label: String, _ engine: any DashboardEngine, yield: @escaping @Sendable (EngineEvent) -> Void) async {
+        var since: String? = nil
+        var backoff = 1.0
+        let clock = self.clock
+        let interval = livenessInterval
+        while !Task.isCancelled {
+            var reason = "the engine closed the stream"
+            let resume = ResumeToken(since)
+            do {
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        for try await event in engine.events(since: resume.value) {
+                            resume.value = event.resumeToken
+                            yield(event)
+                        }
+                    }
+                    group.addTask {
+                        while true {
+                            try await clock.sleep(seconds: interval)
+                            try await engine.ping(within: min(10, interval))
+                        }
+                    }
+                    defer { group.cancelAll() }
+                    try await group.next()
+                }
+            } catch {
+                reason = EffectRunner.engineError(error).message
+            }
+            since = resume.value
+            if Task.isCancelled { return }
+            setStatus(label, .reconnecting(reason: reason, retryIn: backoff))
+            do { try await clock.sleep(seconds: backoff) } catch { return }
+            backoff = min(backoff * 2, EffectRunner.maxBackoff)
+            if (try? await engine.ping(within: 10)) != nil {
+                backoff = 1
+                setStatus(label, .live)
+            }
+        }
+    }
+
+    /// Answers when any connected engine answers (each engine's own liveness is followed in `events`).
+    public func ping(within seconds: Double) async throws {
+        let engines = connected
+        let answered = await withTaskGroup(of: Bool.self) { group in
+            for (_, engine) in engines { group.addTask { (try? await engine.ping(within: seconds)) != nil } }
+            for await ok in group where ok {
+                group.cancelAll()
+                return true
+            }
+            return false
+        }
+        if !answered { throw EngineError(.unreachable, "no engine of the fleet answers") }
+    }
+}
