@@ -46,6 +46,15 @@ let package = Package(
                 "VolumeCore", "VolumeUI", "TerminalBackend", "DashboardRuntime", "VoltopConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log")
+            ],
+            // Release builds (scripts/install, scripts/bench-*) link with the toolchain's lld: relative relocations
+            // packed (DT_RELR, glibc 2.36+; still position-independent) and no exported symbols, so the dynamic
+            // loader reads about 60 KiB of tables at start instead of 5 MiB. Measured with both binaries wholly in the
+            // page cache, RSS after start: 35.7 -> 32.7 MiB at 1,000 volumes. Link-only: the compiled objects are the same.
+            linkerSettings: [
+                .unsafeFlags(
+                    ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic"],
+                    .when(platforms: [.linux], configuration: .release))
             ]
         ),
         .executableTarget(name: "ScanBench", dependencies: ["VolumeCore"]),

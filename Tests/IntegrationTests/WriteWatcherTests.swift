@@ -80,6 +80,46 @@ struct WriteWatcherTests {
         let writers = (seen[volume] ?? []).filter { $0.containerID == writerID }
         #expect(writers.allSatisfy { $0.pid > 0 && !$0.command.isEmpty })
     }
+
+    /// A process outside containers writing beside the volumes, on their filesystem (a build, a log), is dropped
+    /// before its writer is looked up in /proc, so a busy host costs voltop little; one writing at a Mountpoint is
+    /// still seen and named.
+    @Test(.enabled(if: geteuid() == 0, "fanotify needs root"))
+    func aHostWriteOutsideTheVolumesIsDroppedBeforeItsWriterIsLookedUp() async throws {
+        let volume = TestEngine.unique("ww-out")
+        try TestEngine.docker(["volume", "create", volume])
+        defer { TestEngine.removeVolumes([volume]) }
+        let engine = try await TestEngine.connect()
+        let watcher = try WriteWatcher.open(for: try engine.engineDaemon().get()).get()
+        let mountpoint = try #require(try await engine.volumes().first { $0.name == volume }?.mountpoint)
+        #expect(watcher.watch(mountpoints: [mountpoint: volume]).isEmpty)
+        _ = watcher.drain()
+        // The engine's data root (MOUNTPOINT is DATA/volumes/NAME/_data): the volumes' filesystem, outside them.
+        let dataRoot = URL(fileURLWithPath: mountpoint).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+        let outside = dataRoot + "/" + TestEngine.unique("outside")
+        defer { unlink(outside) }
+        /// Runs `script` in a shell of its own (never this process, whose writes are dropped anyway); its pid.
+        func write(_ script: String) throws -> Int32 {
+            try #require(
+                Int32(try TestEngine.run("/bin/sh", ["-c", "echo $$; " + script]).out.trimmingCharacters(in: .whitespacesAndNewlines)))
+        }
+        let outsider = try write("for i in 1 2 3; do echo x >> '\(outside)'; done")
+        var seen: [String: Set<WriteWatcher.Writer>] = [:]
+        for _ in 0..<5 {
+            try await Task.sleep(nanoseconds: 100_000_000)
+            for (name, writers) in watcher.drain() { seen[name, default: []].formUnion(writers) }
+        }
+        #expect(seen.isEmpty, "\(seen)")
+        #expect(!watcher.hasLookedUp(outsider))
+        let insider = try write("echo x >> '\(mountpoint)/f'")
+        for _ in 0..<20 where seen[volume] == nil {
+            try await Task.sleep(nanoseconds: 100_000_000)
+            for (name, writers) in watcher.drain() { seen[name, default: []].formUnion(writers) }
+        }
+        #expect(seen[volume]?.contains { $0.pid == insider && $0.containerID == nil } == true, "\(seen)")
+        #expect(watcher.hasLookedUp(insider))
+    }
 }
 
 /// `GrowthSampler`: the rate of a volume a container writes, and its writer, on the real engine.

@@ -59,6 +59,13 @@ public final class WriteWatcher: @unchecked Sendable {
     private var known: [Int32: Writer] = [:]
     private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
     private let ownPID = getpid()
+    /// The mounts of this process's mount namespace, when the engine shares it and its root (a path read from an
+    /// event's descriptor is then a path the Mountpoints compare with), and the deepest directory that holds every
+    /// watched Mountpoint. A write through one of these mounts to a file outside that directory is no volume's: it is
+    /// dropped before its writer is looked up, so a busy host elsewhere on the filesystem (builds, logs) costs a
+    /// readlink and a statx per event instead of two /proc reads, path walks and lstats.
+    private var hostMounts: Set<UInt64> = []
+    private var volumesDirectory: String?
 
     private init(group: Int32, root: String) {
         self.group = group
@@ -109,6 +116,8 @@ public final class WriteWatcher: @unchecked Sendable {
         }
         volumesByMountpoint = table
         deviceOfVolume = devices
+        volumesDirectory = Self.commonDirectory(of: table.keys)
+        hostMounts = sharesRootWithEngine ? Self.mountIDs(mountinfo: Self.readWholeFile("/proc/self/mountinfo") ?? "") : []
         mountpointOfVolume = Dictionary(table.map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a })
         mountsByContainer = containers.mapValues { mounts in
             var trimmed: Mounts = [:]
@@ -118,6 +127,64 @@ public final class WriteWatcher: @unchecked Sendable {
         mountsByID = Self.containerMountIDs(mountsByContainer)
         return failed
     }
+
+    /// Whether the engine's root (`root`) is this process's own, in the same mount namespace.
+    private var sharesRootWithEngine: Bool {
+        guard !root.isEmpty else { return true }
+        guard root.hasSuffix("/root"), let theirs = Self.readLink(String(root.dropLast(4)) + "ns/mnt"),
+            let ours = Self.readLink("/proc/self/ns/mnt"), theirs == ours
+        else { return false }
+        var own = stat()
+        var engine = stat()
+        return stat("/", &own) == 0 && stat(root + "/", &engine) == 0 && own.st_dev == engine.st_dev && own.st_ino == engine.st_ino
+    }
+
+    /// Whether a write to `path` through mount `mountID` is outside every watched volume for certain: the mount is
+    /// one of this namespace's own (no container's, whose paths read as the container sees them) and the path is
+    /// not below `volumesDirectory`.
+    static func isOutsideVolumes(path: String, mountID: UInt64, hostMounts: Set<UInt64>, volumesDirectory: String?) -> Bool {
+        guard hostMounts.contains(mountID) else { return false }
+        guard let directory = volumesDirectory else { return true }
+        return !isWithin(path, directory)
+    }
+
+    /// Whether `path` is `directory` or below it (byte for byte; `directory` has no trailing slash but "/").
+    static func isWithin(_ path: String, _ directory: String) -> Bool {
+        if directory == "/" { return path.hasPrefix("/") }
+        guard path.utf8.starts(with: directory.utf8) else { return false }
+        let rest = path.utf8.dropFirst(directory.utf8.count)
+        return rest.first == nil || rest.first == UInt8(ascii: "/")
+    }
+
+    /// The deepest directory that holds all of `paths` (absolute, no trailing slash), or nil when there is none.
+    static func commonDirectory<Paths: Sequence<String>>(of paths: Paths) -> String? {
+        var common: [Substring]?
+        for path in paths {
+            let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+            guard var shared = common else {
+                common = parts
+                continue
+            }
+            var count = 0
+            while count < shared.count, count < parts.count, shared[count].utf8.elementsEqual(parts[count].utf8) { count += 1 }
+            shared.removeSubrange(count...)
+            common = shared
+        }
+        guard let common else { return nil }
+        return "/" + common.joined(separator: "/")
+    }
+
+    /// The mount IDs (first field) of a `/proc/PID/mountinfo` text.
+    static func mountIDs(mountinfo: String) -> Set<UInt64> {
+        var ids: Set<UInt64> = []
+        for line in mountinfo.split(separator: "\n") {
+            if let field = line.split(separator: " ", maxSplits: 1).first, let id = UInt64(field) { ids.insert(id) }
+        }
+        return ids
+    }
+
+    /// Whether the writer `pid` was looked up in /proc (and is remembered); for tests.
+    func hasLookedUp(_ pid: Int32) -> Bool { known[pid] != nil }
 
     /// The volumes `watch` watches: those whose Mountpoint is a directory on a filesystem fanotify marks.
     public var watchedVolumes: Set<String> { Set(deviceOfVolume.keys) }
@@ -204,21 +271,25 @@ public final class WriteWatcher: @unchecked Sendable {
         guard var path = Self.readLink("/proc/self/fd/\(fd)"), path.hasPrefix("/") else { return nil }
         // A deleted file reads "/path (deleted)"; its directory still names the volume.
         if path.hasSuffix(" (deleted)") { path.removeLast(" (deleted)".count) }
+        var mountID: UInt64 = 0
+        let hasMountID = cvs_mount_id(fd, "", &mountID) == 0
+        if hasMountID, Self.isOutsideVolumes(path: path, mountID: mountID, hostMounts: hostMounts, volumesDirectory: volumesDirectory) {
+            return nil
+        }
         var info = stat()
         guard fstat(fd, &info) == 0 else { return nil }
         let file = (UInt64(info.st_dev), UInt64(info.st_ino))
         let id = FileID(device: file.0, inode: file.1)
         let bytes = Int64(info.st_blocks).multipliedReportingOverflow(by: 512)
         let usage = bytes.overflow || bytes.partialValue < 0 ? Int64.max : bytes.partialValue
-        guard let (volume, who) = attributeVolume(fd: fd, pid: pid, path: path, file: file) else { return nil }
+        guard let (volume, who) = attributeVolume(pid: pid, path: path, file: file, mountID: hasMountID ? mountID : nil) else { return nil }
         return (volume, who, id, usage)
     }
 
-    private func attributeVolume(fd: Int32, pid: Int32, path: String, file: (UInt64, UInt64)) -> (String, Writer)? {
+    private func attributeVolume(pid: Int32, path: String, file: (UInt64, UInt64), mountID: UInt64?) -> (String, Writer)? {
         var who = writer(pid)
         // The mount the file was written through names the container and the volume outright.
-        var mountID: UInt64 = 0
-        if cvs_mount_id(fd, "", &mountID) == 0, let known = mountsByID[mountID], deviceOfVolume[known.volume] == file.0 {
+        if let mountID, let known = mountsByID[mountID], deviceOfVolume[known.volume] == file.0 {
             if who.containerID == nil { who.containerID = known.container }
             if who.containerID == known.container { return (known.volume, who) }
         }
