@@ -80,6 +80,13 @@ extension Dashboard {
                 lines.append(StyledLine(keyPad + pending + "o acts on the owners", .dim))
             }
         }
+        if let item = s.restored[entry.name] {
+            // Restored from the trash this session: who owned it when it was removed, and when.
+            lines += wrappedField("Owned by", ownersText(item), width: valueWidth, item.owners.isEmpty ? .dim : .normal)
+            lines.append(
+                field("Restored", "from the trash", .success).adding(
+                    " · removed \(removedAge(item, now: s.now)) by \(Sanitizer.inline(item.command))", .dim))
+        }
         if entry.isAnonymous {
             let origin: String
             switch resolved?.origin {
