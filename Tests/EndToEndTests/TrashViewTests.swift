@@ -89,9 +89,9 @@ struct TrashViewTests {
         // Back in the table: the restored volume is selected and its detail says who owned it when it was removed.
         try tmux.keys("Escape")
         let table = try tmux.waitFor("the owners' history in the detail pane") {
-            $0.contains("Owned by") && $0.contains(holder) && $0.contains("Restored") && $0.contains("from the trash")
+            $0.contains("Owned by") && $0.contains(holder) && $0.contains("Restored") && $0.contains("from the trash; removed")
         }
-        #expect(table.contains("removed") && table.contains("by dashboard d"))
+        #expect(table.contains("by dashboard d"), "the removing command, on the next line of the field")
         try tmux.keys("q")
         try tmux.waitFor("VOLTOP-EXITED 0", timeout: 5)
     }
@@ -115,10 +115,10 @@ struct TrashViewTests {
         try tmux.waitFor("the remove confirm") { $0.contains("Remove volume") }
         try tmux.keys("y")
         try eventually("the volume is gone") { !(try E2E.volumeNames().contains(volume)) }
-        let screen = try tmux.waitFor("the audit warning") { $0.contains("the audit log could not be written") }
+        let screen = try tmux.waitFor("the audit warning") { $0.contains("the audit log missed rm of \(volume)") }
         #expect(screen.contains("Esc dismiss"))
         try tmux.keys("Escape")
-        try tmux.waitFor("the warning dismissed") { !$0.contains("the audit log could not be written") }
+        try tmux.waitFor("the warning dismissed") { !$0.contains("the audit log missed rm of \(volume)") }
         try tmux.keys("q")
         try tmux.waitFor("VOLTOP-EXITED 0", timeout: 5)
     }

@@ -75,7 +75,7 @@ import VolumeCore
         #expect(s.selectedEntry?.name == "shop_sessions")
         let detail = Dashboard.detailLines(s, width: 60).map(\.text)
         #expect(detail.contains { $0.contains("Owned by") && $0.contains("shop-web-1, shop-worker-1") })
-        #expect(detail.contains { $0.contains("Restored") && $0.contains("removed 5m ago by dashboard d") })
+        #expect(detail.contains { $0.contains("Restored") && $0.contains("from the trash; removed 5m ago by dashboard d") })
     }
 
     @Test func aTakenNameAsksForANewOneAndChecksIt() {
@@ -185,8 +185,8 @@ import VolumeCore
 
     @Test func anAuditFailureIsAWarningUntilDismissed() {
         var s = Fixture.loaded()
-        _ = Dashboard.reduce(&s, .auditFailed("the audit log could not be written (Not a directory): rm of cache was done but not logged"))
-        #expect(Fixture.screen(s).text.contains("the audit log could not be written"))
+        _ = Dashboard.reduce(&s, .auditFailed("the audit log missed rm of cache (done, not logged): Not a directory"))
+        #expect(Fixture.screen(s).text.contains("the audit log missed rm of cache"))
         Fixture.press([.escape], &s)
         #expect(s.auditWarning == nil)
     }

@@ -350,7 +350,7 @@ public final class EffectRunner: EffectRunning {
         do { try audit(entry) } catch {
             send(
                 .auditFailed(
-                    "the audit log could not be written (\(Self.describe(error))): \(action) of \(names.map(Sanitizer.inline).joined(separator: ", ")) was done but not logged. Fix the directory's permissions, or set XDG_STATE_HOME"
+                    "the audit log missed \(action) of \(names.map(Sanitizer.inline).joined(separator: ", ")) (done, not logged): \(Self.describe(error)). Fix the directory's permissions, or set XDG_STATE_HOME"
                 ))
         }
     }

@@ -83,9 +83,8 @@ extension Dashboard {
         if let item = s.restored[entry.name] {
             // Restored from the trash this session: who owned it when it was removed, and when.
             lines += wrappedField("Owned by", ownersText(item), width: valueWidth, item.owners.isEmpty ? .dim : .normal)
-            lines.append(
-                field("Restored", "from the trash", .success).adding(
-                    " · removed \(removedAge(item, now: s.now)) by \(Sanitizer.inline(item.command))", .dim))
+            lines += wrappedField(
+                "Restored", "from the trash; removed \(removedAge(item, now: s.now)) by \(item.command)", width: valueWidth, .success)
         }
         if entry.isAnonymous {
             let origin: String
