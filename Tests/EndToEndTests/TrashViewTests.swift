@@ -96,6 +96,46 @@ struct TrashViewTests {
         try tmux.waitFor("VOLTOP-EXITED 0", timeout: 5)
     }
 
+    /// A restore of a large item shows bytes, rate and ETA under the header; Esc cancels it: no volume of that name,
+    /// no helper container, and the item stays in the trash.
+    @Test func escCancelsARestoreAndLeavesNothing() throws {
+        let volume = name("large")
+        let home = try scratch()
+        try E2E.docker(["volume", "create", volume])
+        try E2E.docker([
+            "run", "--rm", "--network", "none", "-v", "\(volume):/d", E2E.image, "sh", "-c",
+            "for i in 1 2 3 4 5 6 7 8; do head -c 100000000 /dev/urandom > /d/part$i; done"
+        ])
+        defer {
+            _ = try? E2E.docker(["volume", "rm", "-f", volume], check: false)
+            try? FileManager.default.removeItem(atPath: home)
+        }
+        let tmux = try TmuxSession(
+            cols: 120, rows: 32, environment: ["XDG_DATA_HOME": home + "/data", "XDG_STATE_HOME": home + "/state"])
+        try filter(tmux, to: volume)
+        try tmux.waitFor("the volume") { $0.contains("Status     unused") }
+        try tmux.keys("d")
+        try tmux.waitFor("the remove confirm") { $0.contains("Remove volume") }
+        try tmux.keys("y")
+        try tmux.waitFor("the removal, after its copy", timeout: 120) { $0.contains("✓ removed volume \(volume)") }
+        try tmux.keys("T")
+        try tmux.waitFor("the trash view with the item") { $0.contains("Trash (1)") && $0.contains(volume) }
+        try tmux.keys("r")
+        let running = try tmux.waitFor("the progress line", timeout: 30) { $0.contains("restoring \(volume): ") && $0.contains("/s") }
+        #expect(running.contains("Esc cancel"))
+        #expect(running.contains("of ~"), "the archive's length gives a percent and an ETA")
+        try tmux.keys("Escape")
+        try tmux.waitFor("the cancel said", timeout: 60) { $0.contains("restoring \(volume) cancelled: nothing was left behind") }
+        #expect(!(try E2E.volumeNames().contains(volume)), "a half-filled volume was left")
+        let helpers = try E2E.docker(["ps", "-aq", "--filter", "label=voltop.helper=\(volume)"])
+        #expect(helpers.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, "a helper container was left")
+        try tmux.waitFor("the item still in the trash") { $0.contains("Trash (1)") && $0.contains(volume) }
+        try tmux.keys("q")
+        try tmux.waitFor("back to the table") { $0.contains("Volumes (") }
+        try tmux.keys("q")
+        try tmux.waitFor("VOLTOP-EXITED 0", timeout: 5)
+    }
+
     /// The audit log cannot be written (its directory would be below a regular file): the removal happens, and the
     /// dashboard says the log missed it.
     @Test func anUnwritableAuditLogIsReported() throws {
