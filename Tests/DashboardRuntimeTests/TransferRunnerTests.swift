@@ -69,6 +69,19 @@ extension FakeEngine {
         #expect(!log.actions.value.contains { if case .auditFailed = $0 { true } else { false } })
     }
 
+    @Test func aCreateFromTheDashboardIsAuditedEvenWhenRefused() async throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let environment = ["XDG_STATE_HOME": dir.path]
+        let runner = makeRunner(FakeEngine(), audit: { try AuditLog.current(environment: environment).append($0) })
+        runner.run(.createVolume(VolumeCreateRequest(name: "fresh")))
+        #expect(await eventually { log.actions.value.contains { if case .volumeCreated = $0 { true } else { false } } })
+        let (entries, _) = try AuditLog.current(environment: environment).entries()
+        #expect(entries.map(\.action) == ["create"])
+        #expect(entries.first?.names == ["fresh"])
+        #expect(entries.first?.result == "failed: fake")
+    }
+
     @Test func aRestoreShowsProgressAndEscCancelsIt() async throws {
         let dir = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -193,7 +193,12 @@ public final class EffectRunner: EffectRunning {
             }
         case .createVolume(let request):
             Task {
-                do { send(.volumeCreated(.success(try await engine.create(request)))) } catch {
+                do {
+                    let volume = try await engine.create(request)
+                    record("create", [volume.name])
+                    send(.volumeCreated(.success(volume)))
+                } catch {
+                    record("create", [request.name ?? "(anonymous)"], error: error)
                     send(.volumeCreated(.failure(Self.engineError(error))))
                 }
             }
