@@ -69,6 +69,16 @@ extension FakeEngine {
         #expect(!log.actions.value.contains { if case .auditFailed = $0 { true } else { false } })
     }
 
+    @Test func quittingCancelsATransferAndWaitsForIt() async throws {
+        let runner = makeRunner(FakeEngine(), audit: nil)
+        let job = TransferJob.restore(Self.item, as: "data")
+        runner.run(.startTransfer(job))
+        #expect(await eventually { log.actions.value.contains { if case .transferProgressed = $0 { true } else { false } } })
+        await runner.shutdown()
+        // By the time shutdown returns, the restore has ended (cancelled), so its cleanup is done.
+        #expect(log.actions.value.contains { if case .transferFinished(job, .cancelled) = $0 { true } else { false } })
+    }
+
     @Test func aCreateFromTheDashboardIsAuditedEvenWhenRefused() async throws {
         let dir = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -143,8 +143,13 @@ public final class EffectRunner: EffectRunning {
         return 15
     }
 
-    /// Closes the open volume's files (removing its helper container) and stops the file runtime.
+    /// Cancels a restore, clone or export that runs and waits for its cleanup (helper container, half-filled
+    /// volume, partial file), closes the open volume's files (removing its helper container) and stops the file
+    /// runtime.
     public func shutdown() async {
+        let transfer = transferTask.withLock { $0 }
+        transfer?.cancel()
+        await transfer?.value
         await files.shutdown()
         fileEffects.finish()
         fileEffectsTask.cancel()
