@@ -84,10 +84,6 @@ extension KeyMap {
                 [.char("m")], .mountsView, "mounts of every container (volumes, binds, tmpfs), at a container using the volume",
                 scope: .volumes, footer: "mounts"),
             KeyBinding([.char("S")], .reverseSort, "reverse the sort order", scope: .volumes),
-            KeyBinding(
-                [.char("T")], .trashView, "the trash: removed volumes kept for a while, to restore or purge", scope: .volumes),
-            KeyBinding([.char("C")], .clone, "clone the volume into a new one (asks for its name)", scope: .volumes),
-            KeyBinding([.char("E")], .export, "export the volume's files to a tar archive (asks for the file)", scope: .volumes),
             KeyBinding([.char("w")], .sortByGrowth, "sort by growth: the fastest-growing volume first (and who writes)", scope: .volumes),
             KeyBinding(
                 [.tab], .switchPane, "switch between the table and the detail pane (to scroll it)", scope: .volumes,
@@ -97,7 +93,11 @@ extension KeyMap {
             KeyBinding([.char("?"), .function(1)], .help, "this help", scope: .volumes, footer: "help"),
             KeyBinding(
                 [.char("q")], .quit, "quit (everywhere else q and Esc go back one level; Ctrl-C quits from anywhere)", scope: .volumes,
-                footer: "quit")
+                footer: "quit"),
+            KeyBinding(
+                [.char("T")], .trashView, "the trash: removed volumes kept for a while, to restore or purge", scope: .volumes),
+            KeyBinding([.char("C")], .clone, "clone the volume into a new one (asks for its name)", scope: .volumes),
+            KeyBinding([.char("E")], .export, "export the volume's files to a tar archive (asks for the file)", scope: .volumes)
         ]
 
     private static let detailBindings =
