@@ -82,7 +82,10 @@ import VolumeCore
         var s = Self.opened()
         Fixture.press([.char("j")], &s)
         #expect(s.trashView.selected == Self.taken)
-        #expect(Fixture.press([.enter], &s).isEmpty)
+        // The engine decides (the table may lag a removal): it refuses, and the dashboard asks for another name.
+        #expect(Fixture.press([.enter], &s) == [.startTransfer(.restore(Self.taken, as: "cache"))])
+        let refusal = EngineError(.conflict, "volume cache exists: restore never overwrites a volume")
+        _ = Dashboard.reduce(&s, .transferFinished(.restore(Self.taken, as: "cache"), .failed(refusal)))
         guard case .prompt(let prompt)? = s.dialog else {
             Issue.record("no prompt")
             return
@@ -98,6 +101,14 @@ import VolumeCore
         Fixture.type("-2", &s)
         #expect(Fixture.press([.enter], &s) == [.startTransfer(.restore(Self.taken, as: "cache-2"))])
         #expect(s.dialog == nil)
+        // R asks for a name at once.
+        _ = Dashboard.reduce(&s, .transferFinished(.restore(Self.taken, as: "cache-2"), .cancelled))
+        Fixture.press([.char("R")], &s)
+        guard case .prompt(let again)? = s.dialog else {
+            Issue.record("R opened no prompt")
+            return
+        }
+        #expect(again.purpose == .restoreAs(Self.taken) && again.note == nil)
     }
 
     @Test func aConflictFromTheEngineAsksForANewName() {

@@ -29,15 +29,12 @@ extension Dashboard {
         case .restore, .restoreAs:
             guard let item = s.trashView.selected else { return emptyTrash(&s) }
             guard s.transfer == nil else { return busy(&s) }
-            let isTaken = s.entryIndexByName[item.name] != nil
-            if command == .restoreAs || isTaken {
-                let note =
-                    isTaken
-                    ? "Volume \(Sanitizer.inline(item.name)) exists: restore never overwrites a volume. Restore it under a new name:"
-                    : nil
-                openPrompt(PromptDialog(purpose: .restoreAs(item), input: TextInput(freeName(item.name + "-restored", s)), note: note), &s)
+            if command == .restoreAs {
+                openPrompt(PromptDialog(purpose: .restoreAs(item), input: TextInput(freeName(item.name + "-restored", s))), &s)
                 return []
             }
+            // The engine decides whether the name is taken (the table may not have caught up with a removal yet);
+            // when it is, `transferFinished` asks for a new name.
             return startTransfer(.restore(item, as: item.name), &s)
         case .purge:
             guard let item = s.trashView.selected else { return emptyTrash(&s) }

@@ -104,7 +104,7 @@ extension Dashboard {
         let taken = s.entryIndexByName[item.name] != nil
         lines += paragraph(
             taken
-                ? "A volume named \(Sanitizer.inline(item.name)) exists: r asks for a new name (restore never overwrites)."
+                ? "A volume named \(Sanitizer.inline(item.name)) exists: restore it under a new name with R (it never overwrites)."
                 : "r restores it (driver, labels, options and files); R under a new name; x purges it for good.",
             width: width - 1, .dim, indent: 1)
         return lines
