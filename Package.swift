@@ -35,7 +35,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .target(name: "VolumeUI", dependencies: ["VolumeCore"]),
         .target(name: "TerminalBackend", dependencies: ["VolumeUI", "CNcursesw"]),
-        .target(name: "VoltopConfig", dependencies: ["VolumeUI", .product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "VoltopConfig", dependencies: ["VolumeCore", "VolumeUI", .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(
             name: "DashboardRuntime",
             dependencies: ["VolumeCore", "VolumeUI", .product(name: "Logging", package: "swift-log")]

@@ -1,5 +1,6 @@
 import Foundation
 import TOMLKit
+import VolumeCore
 import VolumeUI
 
 /// The user's configuration, `$XDG_CONFIG_HOME/voltop/config.toml` (default `~/.config/voltop/config.toml`):
@@ -18,8 +19,22 @@ public struct VoltopConfig: Sendable {
     /// The theme's name (`[theme] name`), and its colors with the file's `[theme.colors]` over them.
     public var themeName = "default"
     public var palette = Palette.standard
+    /// The trash's limits from `[trash]`: `max_volume`, `max_total` (bytes) and `days`; nil where the file
+    /// sets none. `VOLTOP_TRASH_*` in the environment wins over them.
+    public var trashMaxVolume: Int64?
+    public var trashMaxTotal: Int64?
+    public var trashDays: Double?
 
     public init() {}
+
+    /// The standard trash policy with this file's `[trash]` limits over it.
+    public var trashPolicy: Trash.Policy {
+        var policy = Trash.Policy.standard
+        if let trashMaxVolume { policy.maxVolumeBytes = trashMaxVolume }
+        if let trashMaxTotal { policy.maxTotalBytes = trashMaxTotal }
+        if let trashDays { policy.retention = trashDays * 24 * 3600 }
+        return policy
+    }
 
     /// One thing wrong with a file: where (a line when known) and what to do.
     public struct Problem: Error, Sendable, Equatable, CustomStringConvertible {
@@ -89,11 +104,17 @@ public struct VoltopConfig: Sendable {
                     continue
                 }
                 parseThemeSection(theme, into: &config, themeDirectory: themeDirectory, lines: lines, problems: &problems)
+            case "trash":
+                guard let trash = table[key]?.table else {
+                    problems.append(Problem(line: lines.table(key), message: "trash must be a table: [trash]"))
+                    continue
+                }
+                parseTrash(trash, into: &config, lines: lines, problems: &problems)
             default:
                 problems.append(
                     Problem(
                         line: lines.table(key) ?? lines.key(key, in: nil),
-                        message: "unknown section \(visible(key)): expected [dashboard], [keys.SCOPE] or [theme]"))
+                        message: "unknown section \(visible(key)): expected [dashboard], [trash], [keys.SCOPE] or [theme]"))
             }
         }
         return problems.isEmpty ? .success(config) : .failure(Problems(problems))
@@ -125,6 +146,32 @@ public struct VoltopConfig: Sendable {
             default:
                 problems.append(
                     Problem(line: line, message: "unknown setting \(key) in [dashboard]: expected sort, reverse or size_refresh"))
+            }
+        }
+    }
+
+    private static func parseTrash(_ t: TOMLTable, into config: inout VoltopConfig, lines: LineFinder, problems: inout [Problem]) {
+        for key in t.keys {
+            let line = lines.key(key, in: "trash")
+            switch key {
+            case "max_volume", "max_total":
+                let text = t[key]?.string ?? t[key]?.int.map(String.init)
+                guard let text, let bytes = Trash.Policy.size(text) else {
+                    problems.append(
+                        Problem(line: line, message: "\(key) must be a size: bytes, or a string like \"512MiB\", \"1GiB\", \"10G\""))
+                    continue
+                }
+                if key == "max_volume" { config.trashMaxVolume = bytes } else { config.trashMaxTotal = bytes }
+            case "days":
+                let value = t[key]?.double ?? t[key]?.int.map(Double.init)
+                guard let days = value, days >= 0, days < 100_000 else {
+                    problems.append(Problem(line: line, message: "days must be a number of days from 0 (e.g. 7 or 0.5)"))
+                    continue
+                }
+                config.trashDays = days
+            default:
+                problems.append(
+                    Problem(line: line, message: "unknown setting \(key) in [trash]: expected max_volume, max_total or days"))
             }
         }
     }
@@ -221,6 +268,12 @@ public struct VoltopConfig: Sendable {
             # sort = "name"          # name, size, created, owners, status or growth
             # reverse = false        # against the column's natural order
             # size_refresh = 15      # seconds between looks at rows a running container writes (0: only on changes)
+
+            [trash]
+            # max_volume = "1GiB"    # a larger volume is not kept: removing it deletes its data for good
+            # max_total = "10GiB"    # the most the trash holds; the oldest items go first
+            # days = 7               # how long an item is kept
+            # VOLTOP_TRASH_MAX_VOLUME, VOLTOP_TRASH_MAX_TOTAL and VOLTOP_TRASH_DAYS win over these.
 
             # Keys per screen. A value is one key or a list: a character ("j", "G", "/"), "ctrl-f", "enter", "esc",
             # "tab", "shift-tab", "space", "up", "down", "left", "right", "pgup", "pgdn", "home", "end", "backspace",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VoltopConfig
+import VolumeCore
 
 /// `voltop config`: the user's configuration file.
 struct ConfigCommand: AsyncParsableCommand {
@@ -74,5 +75,11 @@ extension VoltopConfig {
             Output.warn("fix the file (voltop config check shows the same), or move it away to start with the defaults")
             throw ExitCode(2)
         }
+    }
+
+    /// Sets the trash's limits from the file's `[trash]` (the environment still wins) before a command that keeps
+    /// or reads the trash; a file with problems stops it, as it stops the dashboard.
+    static func configureTrash() throws {
+        Trash.Policy.configure(try forDashboard().trashPolicy)
     }
 }

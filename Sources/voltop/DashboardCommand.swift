@@ -31,6 +31,7 @@ struct DashboardCommand: AsyncParsableCommand {
     func run() async throws {
         // A broken configuration is named first, wherever voltop runs.
         let config = try VoltopConfig.forDashboard()
+        Trash.Policy.configure(config.trashPolicy)
         guard Output.isInteractive else {
             Output.warn("the dashboard needs a terminal; for scripts use `voltop ls` (add --json for machine-readable output)")
             throw ExitCode(1)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VoltopConfig
 import VolumeCore
 
 /// `voltop inspect`: a readable summary of volumes with owners and their mounts, or the engine's JSON plus owners.
@@ -190,6 +191,7 @@ struct RemoveCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if !noTrash { try VoltopConfig.configureTrash() }
         let trash = noTrash ? nil : try Trash.current()
         let engine = try await global.connect()
         var failed = false

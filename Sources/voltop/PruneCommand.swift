@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VoltopConfig
 import VolumeCore
 
 /// `voltop prune`: shows exactly what goes and how many bytes, asks, then removes exactly that list.
@@ -78,6 +79,7 @@ struct PruneCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if !noTrash { try VoltopConfig.configureTrash() }
         let trash = noTrash ? nil : try Trash.current()
         let engine = try await global.connect()
         let mode: PruneMode = all ? .allUnused : .unusedAnonymous

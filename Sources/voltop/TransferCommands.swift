@@ -16,8 +16,7 @@ struct ExportCommand: AsyncParsableCommand {
             links and hard links kept. It is read through a helper container (created, never started, the volume \
             mounted read-only), so it works for any user who can reach the engine, remote engines too, and with \
             --read-only. A file is written under a temporary name (mode 0600) and renamed when complete: a failed or \
-            interrupted export leaves no partial file. Progress goes to standard error when it is a terminal. When a running \
-            container can write the volume, the archive may be inconsistent: voltop names it first.
+            interrupted export leaves no partial file. Progress goes to standard error when it is a terminal.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -37,7 +36,7 @@ struct ExportCommand: AsyncParsableCommand {
         _ = try? await engine.removeLeftoverHelpers()
         let sink = try ArchiveSink(path: toStdout ? nil : output)
         let volume = self.volume
-        await Self.warnOfWriters(engine, volume, copy: "archive")
+        await CloneCommand.warnAboutWriters(engine, volume, what: "the archive")
         let line = TransferProgressLine(verb: "exporting \(Sanitizer.inline(volume))", total: await Self.estimate(engine, volume))
         do {
             let result = try await Interruptible.run {
@@ -53,16 +52,6 @@ struct ExportCommand: AsyncParsableCommand {
             sink.discard()
             throw error
         }
-    }
-
-    /// Names the running containers that can write `volume` (a copy of it may then be inconsistent).
-    static func warnOfWriters(_ engine: DockerEngine, _ volume: String, copy: String) async {
-        let writers = (try? await engine.runningWriters(of: volume)) ?? []
-        guard !writers.isEmpty else { return }
-        Output.warn(
-            "warning: \(writers.map { Sanitizer.inline($0.name) }.joined(separator: ", ")) "
-                + "\(writers.count == 1 ? "is" : "are") running and can write \(Sanitizer.inline(volume)): the \(copy) may be inconsistent. "
-                + "Stop \(writers.count == 1 ? "it" : "them") first for an exact \(copy)")
     }
 
     /// The engine's size of a volume, for the progress line's ETA (only asked when the line is shown).
@@ -142,7 +131,7 @@ struct CloneCommand: AsyncParsableCommand {
         try VolumeCreateRequest(name: target).validate()
         let engine = try await global.connect()
         _ = try? await engine.removeLeftoverHelpers()
-        await ExportCommand.warnOfWriters(engine, source, copy: "copy")
+        await Self.warnAboutWriters(engine, source, what: "the copy")
         let (source, target) = (self.source, self.target)
         let line = TransferProgressLine(
             verb: "cloning \(Sanitizer.inline(source)) to \(Sanitizer.inline(target))", total: await ExportCommand.estimate(engine, source))
@@ -150,6 +139,18 @@ struct CloneCommand: AsyncParsableCommand {
             try await engine.cloneVolume(source, to: target, progress: { line.show($0) })
         }
         Output.line("cloned \(Sanitizer.inline(source)) to \(Sanitizer.inline(target)) (\(Format.bytes(result.tarBytes)) of archive)")
+    }
+}
+
+extension CloneCommand {
+    /// Names the running containers that can write `volume` while it is read (`what` may then be inconsistent).
+    static func warnAboutWriters(_ engine: DockerEngine, _ volume: String, what: String) async {
+        let writers = (try? await engine.runningWriters(of: volume)) ?? []
+        guard !writers.isEmpty else { return }
+        Output.warn(
+            "warning: \(writers.map { Sanitizer.inline($0.name) }.joined(separator: ", ")) "
+                + "\(writers.count == 1 ? "is" : "are") running and can write \(Sanitizer.inline(volume)): \(what) may be inconsistent. "
+                + "Stop \(writers.count == 1 ? "it" : "them") first for an exact copy")
     }
 }
 
@@ -169,88 +170,6 @@ enum Interruptible {
             }
             throw error
         }
-    }
-}
-
-/// Where an export goes: standard output, or a temporary file renamed to its name when complete.
-final class ArchiveSink: @unchecked Sendable {
-    private let fd: Int32
-    private let path: String?
-    private let temporary: String?
-    private let gzip: GzipStream?
-    private var isClosed = false
-
-    init(path: String?) throws {
-        guard let path else {
-            fd = STDOUT_FILENO
-            self.path = nil
-            temporary = nil
-            gzip = nil
-            return
-        }
-        let lower = path.lowercased()
-        gzip = lower.hasSuffix(".tar.gz") || lower.hasSuffix(".tgz") ? try GzipStream(.compress) : nil
-        let url = URL(fileURLWithPath: path)
-        var template = Array((url.deletingLastPathComponent().path + "/." + url.lastPathComponent + ".voltop-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { buffer in buffer.baseAddress.map { mkstemp($0) } ?? -1 }
-        if fd >= 0 { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        guard fd >= 0 else {
-            throw EngineError(
-                .invalidArgument,
-                "cannot write \(Sanitizer.inline(path)): \(String(cString: strerror(errno))). Pick a writable directory")
-        }
-        self.fd = fd
-        self.path = path
-        temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-
-    func write(_ bytes: UnsafeRawBufferPointer) throws {
-        if let gzip {
-            try gzip.feed(bytes) { try writeAll($0) }
-        } else {
-            try writeAll(bytes)
-        }
-    }
-
-    private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
-        guard let base = bytes.baseAddress else { return }
-        var offset = 0
-        while offset < bytes.count {
-            let n = Glibc.write(fd, base + offset, bytes.count - offset)
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                let code = errno
-                let target = path.map(Sanitizer.inline) ?? "standard output"
-                throw EngineError(.invalidArgument, "writing the archive to \(target) failed: \(String(cString: strerror(code)))")
-            }
-            offset += n
-        }
-    }
-
-    /// Ends the archive: the gzip trailer, then (for a file) sync and rename to its name.
-    func finish() throws {
-        if let gzip { try gzip.finish { try writeAll($0) } }
-        guard let path, let temporary else { return }
-        guard fsync(fd) == 0 else {
-            let code = errno
-            discard()
-            throw EngineError(.invalidArgument, "writing \(Sanitizer.inline(path)) failed: \(String(cString: strerror(code)))")
-        }
-        close(fd)
-        isClosed = true
-        guard rename(temporary, path) == 0 else {
-            let code = errno
-            unlink(temporary)
-            throw EngineError(.invalidArgument, "could not name the archive \(Sanitizer.inline(path)): \(String(cString: strerror(code)))")
-        }
-    }
-
-    /// Removes the temporary file (a failed or interrupted export).
-    func discard() {
-        guard let temporary, !isClosed else { return }
-        close(fd)
-        isClosed = true
-        unlink(temporary)
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VoltopConfig
 import VolumeCore
 
 #if canImport(Glibc)
@@ -35,7 +36,8 @@ struct TrashCommand: AsyncParsableCommand {
             archive and its driver, labels, options, size, who removed it, when and by which command) under \
             $XDG_DATA_HOME/voltop/trash (default ~/.local/share/voltop/trash; directories 0700, files 0600, no \
             symbolic link followed). Limits: VOLTOP_TRASH_MAX_VOLUME (default 1G: larger volumes are not kept), \
-            VOLTOP_TRASH_MAX_TOTAL (default 10G: the oldest go first) and VOLTOP_TRASH_DAYS (default 7).
+            VOLTOP_TRASH_MAX_TOTAL (default 10G: the oldest go first) and VOLTOP_TRASH_DAYS (default 7), which win \
+            over max_volume, max_total and days in the configuration file's [trash].
             """,
         subcommands: [TrashListCommand.self, TrashPurgeCommand.self],
         defaultSubcommand: TrashListCommand.self)
@@ -77,6 +79,7 @@ struct TrashListCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try VoltopConfig.configureTrash()
         let trash = try Trash.current()
         _ = try? trash.expire()
         let items = try trash.items()
@@ -126,6 +129,7 @@ struct TrashPurgeCommand: AsyncParsableCommand {
     var yes = false
 
     func run() async throws {
+        try VoltopConfig.configureTrash()
         let trash = try Trash.current()
         var items: [Trash.Item]
         if names.isEmpty {
@@ -182,6 +186,7 @@ struct RestoreCommand: AsyncParsableCommand {
     var newName: String?
 
     func run() async throws {
+        try VoltopConfig.configureTrash()
         let trash = try Trash.current()
         let (found, _) = try trash.find([name])
         guard let item = found.first else {

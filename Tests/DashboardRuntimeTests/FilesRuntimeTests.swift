@@ -54,6 +54,32 @@ final class FakeSource: VolumeFileSource {
         #expect(entries.first?.result == "ok")
     }
 
+    /// The audit log cannot be written (its directory would be below a regular file): the delete happens and the
+    /// screen is told, not only the dashboard's log.
+    @Test func aFileDeleteThatCannotBeAuditedIsReported() async throws {
+        let blocked = NSTemporaryDirectory() + "voltop-audit-" + UUID().uuidString
+        try Data("a file".utf8).write(to: URL(fileURLWithPath: blocked))
+        defer { try? FileManager.default.removeItem(atPath: blocked) }
+        let gate = Gate()
+        gate.open()
+        let log = ActionLog()
+        let files = FilesRuntime(
+            opener: { name in FakeSource(volume: name, gate: gate) }, logger: Logger(label: "test"), clock: ManualClock(),
+            auditLog: .current(environment: ["XDG_STATE_HOME": blocked]), send: { log.send($0) })
+        await files.handle(.openFiles(volume: "v"))
+        await files.handle(.deleteFile(volume: "v", path: [Array("old.log".utf8)], kind: .file))
+        #expect(
+            await eventually {
+                log.actions.value.contains { if case .fileDeleted(let volume, _, nil) = $0 { return volume == "v" } else { return false } }
+            })
+        let warnings = log.actions.value.compactMap { action -> String? in
+            if case .auditFailed(let message) = action { return message }
+            return nil
+        }
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.hasPrefix("the audit log missed file-delete of v:/old.log (done, not logged): ") == true, "\(warnings)")
+    }
+
     @Test func aScanOfAVolumeNoLongerOpenIsDropped() async throws {
         let gates = ["a": Gate(), "b": Gate()]
         let log = ActionLog()

@@ -14,6 +14,7 @@ private final class MemberFake: DashboardEngine {
         var details: [String] = []
         var pruned: [[String]] = []
         var created: [String?] = []
+        var transfers: [String] = []
         var streams: [AsyncThrowingStream<EngineEvent, Error>.Continuation] = []
         var isFailing = false
         var isAnswering = true
@@ -23,8 +24,13 @@ private final class MemberFake: DashboardEngine {
     let containers: [Container]
     let anonymity: AnonymityRule
     let calls = Mutex(Calls())
+    let address: String
 
-    init(volumes: [Volume], containers: [Container] = [], anonymity: AnonymityRule = .labelOrNameShape, isFailing: Bool = false) {
+    init(
+        volumes: [Volume], containers: [Container] = [], anonymity: AnonymityRule = .labelOrNameShape, isFailing: Bool = false,
+        address: String = "unix:///fake.sock"
+    ) {
+        self.address = address
         self.volumes = volumes
         self.containers = containers
         self.anonymity = anonymity
@@ -54,6 +60,19 @@ private final class MemberFake: DashboardEngine {
         return Volume(name: request.name ?? "anon")
     }
     func removeVolume(_ name: String, force: Bool) async throws { calls.withLock { $0.removed.append(name) } }
+    var auditAddress: String { address }
+    func restoreFromTrash(_ item: Trash.Item, as name: String, progress: @escaping @Sendable (Int64) -> Void) async throws -> Int64 {
+        calls.withLock { $0.transfers.append("restore \(item.name) as \(name)") }
+        return 1
+    }
+    func cloneFromDashboard(_ source: String, to target: String, progress: @escaping @Sendable (Int64) -> Void) async throws -> Int64 {
+        calls.withLock { $0.transfers.append("clone \(source) to \(target)") }
+        return 1
+    }
+    func exportFromDashboard(_ volume: String, toFile path: String, progress: @escaping @Sendable (Int64) -> Void) async throws -> Int64 {
+        calls.withLock { $0.transfers.append("export \(volume)") }
+        return 1
+    }
     func inspectText(_ name: String) async throws -> String {
         calls.withLock { $0.inspected.append(name) }
         return "{}"
@@ -191,7 +210,7 @@ private final class StatusLog: Sendable {
         let a = MemberFake(volumes: [Volume(name: "data")])
         let b = MemberFake(volumes: [Volume(name: "data")])
         let fleet = Self.fleet([("a", a), ("b", b)])
-        try await fleet.removeVolumeFromDashboard("b/data", force: false)
+        _ = try await fleet.removeVolumeFromDashboard("b/data", force: false, formerOwners: [])
         _ = try await fleet.inspectText("a/data")
         let created = try await fleet.create(VolumeCreateRequest(name: "b/new"))
         #expect(created.name == "b/new")
@@ -202,6 +221,31 @@ private final class StatusLog: Sendable {
         let owners = try await fleet.resolvedOwners(of: "b/data")
         #expect(owners.entry.name == "b/data")
         await #expect(throws: EngineError.self) { try await fleet.removeVolume("nobody/data", force: false) }
+    }
+
+    /// A restore goes back to the engine the volume was removed from (or the one its new name's prefix names); a
+    /// clone and an export go to the source's engine, without the prefix.
+    @Test func transfersGoToTheirOwnEngine() async throws {
+        let a = MemberFake(volumes: [Volume(name: "data")], address: "unix:///a.sock")
+        let b = MemberFake(volumes: [Volume(name: "data")], address: "ssh://b")
+        let fleet = Self.fleet([("a", a), ("b", b)])
+        func item(from engine: String) -> Trash.Item {
+            Trash.Item(
+                id: "1", name: "old", driver: "local", labels: [:], options: [:], sizeBytes: 1, archiveBytes: 1, owners: [],
+                removedBy: "me", removedAt: "2026-12-01T00:00:00Z", command: "dashboard d", engine: engine, createdAt: nil)
+        }
+        _ = try await fleet.restoreFromTrash(item(from: "ssh://b"), as: "old", progress: { _ in })
+        _ = try await fleet.restoreFromTrash(item(from: "ssh://b"), as: "a/new", progress: { _ in })
+        _ = try await fleet.cloneFromDashboard("b/data", to: "copy", progress: { _ in })
+        _ = try await fleet.exportFromDashboard("a/data", toFile: "/tmp/x.tar", progress: { _ in })
+        #expect(a.calls.withLock { $0.transfers } == ["restore old as new", "export data"])
+        #expect(b.calls.withLock { $0.transfers } == ["restore old as old", "clone data to copy"])
+        // An engine that is not in the fleet is named, with how to restore there; a clone stays on its engine.
+        await #expect(throws: EngineError.self) {
+            try await fleet.restoreFromTrash(item(from: "tcp://c:2375"), as: "old", progress: { _ in })
+        }
+        await #expect(throws: EngineError.self) { try await fleet.cloneFromDashboard("b/data", to: "a/copy", progress: { _ in }) }
+        #expect(fleet.auditAddress == "unix:///a.sock, ssh://b")
     }
 
     @Test func containersKeepTheirIdsAndActionsGoToTheirEngine() async throws {

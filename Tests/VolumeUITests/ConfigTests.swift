@@ -1,5 +1,6 @@
 import Testing
 import VoltopConfig
+import VolumeCore
 
 @testable import VolumeUI
 
@@ -61,6 +62,38 @@ import VoltopConfig
         #expect(problems.list.contains { $0.message.contains("bound twice") && $0.line == 5 }, "\(problems.list)")
     }
 
+    @Test func trashLimitsComeFromTheFileAndTheEnvironmentWins() throws {
+        let config = try VoltopConfig.parse("[trash]\nmax_volume = \"256MiB\"\nmax_total = 4294967296\ndays = 0.5\n").get()
+        #expect(config.trashPolicy == Trash.Policy(maxVolumeBytes: 256 << 20, maxTotalBytes: 4 << 30, retention: 12 * 3600))
+        // VOLTOP_TRASH_* wins over the file; what the environment leaves unset keeps the file's value.
+        let policy = try Trash.Policy.from(environment: ["VOLTOP_TRASH_DAYS": "2"], base: config.trashPolicy)
+        #expect(policy == Trash.Policy(maxVolumeBytes: 256 << 20, maxTotalBytes: 4 << 30, retention: 2 * 24 * 3600))
+    }
+
+    @Test func badTrashLimitsAreNamedWithTheirLine() {
+        let text = """
+            [dashboard]
+            sort = "size"
+
+            [trash]
+            max_volume = "lots"
+            max_total = "1GiB"
+            days = -1
+            keep_forever = true
+            """
+        guard case .failure(let problems) = VoltopConfig.parse(text) else {
+            Issue.record("a broken [trash] was accepted")
+            return
+        }
+        let byLine = Dictionary(grouping: problems.list, by: { $0.line ?? 0 })
+        #expect(byLine[5]?.first?.message.contains("max_volume must be a size") == true, "\(problems.list)")
+        #expect(byLine[6] == nil, "\(problems.list)")
+        #expect(byLine[7]?.first?.message.contains("days must be a number of days") == true, "\(problems.list)")
+        #expect(byLine[8]?.first?.message.contains("unknown setting keep_forever in [trash]") == true, "\(problems.list)")
+        #expect(problems.list.count == 3)
+        #expect(VoltopConfig.defaultText.contains("# max_volume = \"1GiB\""))
+    }
+
     @Test func syntaxErrorsCarryTheirLine() {
         guard case .failure(let problems) = VoltopConfig.parse("[dashboard]\nsort = \n") else {
             Issue.record("accepted")
@@ -83,6 +116,8 @@ import VoltopConfig
         // Every role of [theme.colors], uncommented, paints the default theme's colors.
         #expect(uncommented.contains("\nselected = { }") && uncommented.contains("\nbrand = { fg = \"black\", bg = \"cyan\" }"))
         #expect(all.themeName == "default" && all.palette == Palette.standard)
+        #expect(all.trashPolicy == Trash.Policy.standard, "the [trash] defaults printed are the standard limits")
+        #expect(all.trashMaxVolume == 1 << 30)
         for binding in KeyMap.default.bindings {
             #expect(all.keyMap.binding(for: binding.keys[0], in: [binding.scope]) != nil, "\(binding.command)")
         }

@@ -32,22 +32,68 @@ public protocol DashboardEngine: Sendable {
     func events(since: String?) -> AsyncThrowingStream<EngineEvent, Error>
     /// Throws unless the engine answers within `seconds`.
     func ping(within seconds: Double) async throws
-    /// Removes a volume as the dashboard's `d` and `D` do: through the trash when there is one.
-    func removeVolumeFromDashboard(_ name: String, force: Bool) async throws
+    /// Removes a volume as the dashboard's `d` and `D` do: through the trash when there is one, keeping
+    /// `formerOwners` with its copy. Returns the bytes of the copy kept, nil when none was.
+    func removeVolumeFromDashboard(_ name: String, force: Bool, formerOwners: [String]) async throws -> Int64?
     /// Removes the previewed volumes as the dashboard's prune does: through the trash when there is one.
     func pruneFromDashboard(_ plan: PrunePlan) async throws -> PruneResult
     /// The catalog as the dashboard shows it (a fleet gives each entry its own engine's anonymity rule and, once
     /// owners are joined in, leaves out the volumes of an engine whose containers could not be listed).
     func reconciled(_ catalog: Catalog, hasOwners: Bool) -> Catalog
+    /// The trash's items, oldest first.
+    func trashItems() async throws -> [Trash.Item]
+    /// Deletes trash items for good.
+    func purgeTrash(_ items: [Trash.Item]) async throws
+    /// Restores a trash item under `name`; returns the archive bytes moved. Cancelling the task removes the half
+    /// restored volume and the helper container.
+    func restoreFromTrash(_ item: Trash.Item, as name: String, progress: @escaping @Sendable (Int64) -> Void) async throws -> Int64
+    /// Clones a volume into a new one; returns the archive bytes moved. Cancelling removes the target and helpers.
+    func cloneFromDashboard(_ source: String, to target: String, progress: @escaping @Sendable (Int64) -> Void) async throws -> Int64
+    /// Exports a volume's files to an archive file; returns the bytes written. Cancelling leaves no file.
+    func exportFromDashboard(_ volume: String, toFile path: String, progress: @escaping @Sendable (Int64) -> Void) async throws -> Int64
+    /// The engine's address, for the audit log.
+    var auditAddress: String { get }
 }
 
 extension DashboardEngine {
     /// Without a trash: `removeVolume`.
-    public func removeVolumeFromDashboard(_ name: String, force: Bool) async throws { try await removeVolume(name, force: force) }
+    public func removeVolumeFromDashboard(_ name: String, force: Bool, formerOwners: [String]) async throws -> Int64? {
+        try await removeVolume(name, force: force)
+        return nil
+    }
 
     /// One engine: the catalog as it is.
     public func reconciled(_ catalog: Catalog, hasOwners: Bool) -> Catalog { catalog }
 
     /// Without a trash: `prune`.
     public func pruneFromDashboard(_ plan: PrunePlan) async throws -> PruneResult { try await prune(plan) }
+
+    /// Without a trash: none.
+    public func trashItems() async throws -> [Trash.Item] { [] }
+
+    /// Without a trash: nothing to purge.
+    public func purgeTrash(_ items: [Trash.Item]) async throws {
+        throw EngineError(.notFound, "this engine keeps no trash")
+    }
+
+    /// Without a trash: nothing to restore.
+    public func restoreFromTrash(_ item: Trash.Item, as name: String, progress: @escaping @Sendable (Int64) -> Void) async throws -> Int64 {
+        throw EngineError(.notFound, "this engine keeps no trash")
+    }
+
+    /// Not offered.
+    public func cloneFromDashboard(_ source: String, to target: String, progress: @escaping @Sendable (Int64) -> Void) async throws -> Int64
+    {
+        throw EngineError(.engineFailure, "clone is not offered on this engine")
+    }
+
+    /// Not offered.
+    public func exportFromDashboard(_ volume: String, toFile path: String, progress: @escaping @Sendable (Int64) -> Void) async throws
+        -> Int64
+    {
+        throw EngineError(.engineFailure, "export is not offered on this engine")
+    }
+
+    /// None known.
+    public var auditAddress: String { "-" }
 }

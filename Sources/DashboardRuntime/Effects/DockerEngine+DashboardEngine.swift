@@ -15,30 +15,60 @@ extension DockerEngine: DashboardEngine {
     /// Removes exactly the previewed volumes, for good (the dashboard uses `pruneFromDashboard`).
     public func prune(_ plan: PrunePlan) async throws -> PruneResult { try await prune(plan, trash: nil, command: "prune") }
 
-    /// Removes a volume through the user's trash (`removeVolumeKeeping`), and logs it in the audit log.
-    public func removeVolumeFromDashboard(_ name: String, force: Bool) async throws {
+    /// Removes a volume through the user's trash (`removeVolumeKeeping`); the runner writes the audit line.
+    public func removeVolumeFromDashboard(_ name: String, force: Bool, formerOwners: [String]) async throws -> Int64? {
+        let trash = try Trash.current()
+        let item = try await removeVolumeKeeping(name, trash: trash, command: "dashboard d", force: force, formerOwners: formerOwners)
+        return item?.archiveBytes
+    }
+
+    /// Prunes through the user's trash; the runner writes the audit line.
+    public func pruneFromDashboard(_ plan: PrunePlan) async throws -> PruneResult {
+        try await prune(plan, trash: try Trash.current(), command: "dashboard prune")
+    }
+
+    /// The user's trash, expired items dropped first.
+    public func trashItems() async throws -> [Trash.Item] {
+        let trash = try Trash.current()
+        _ = try? trash.expire()
+        return try trash.items()
+    }
+
+    /// Deletes items from the user's trash.
+    public func purgeTrash(_ items: [Trash.Item]) async throws {
+        try Trash.current().purge(items)
+    }
+
+    /// `restore` from the user's trash.
+    public func restoreFromTrash(_ item: Trash.Item, as name: String, progress: @escaping @Sendable (Int64) -> Void) async throws -> Int64 {
+        try VolumeCreateRequest(name: name).validate()
+        return try await restore(item, as: name, from: try Trash.current(), progress: progress).tarBytes
+    }
+
+    /// `cloneVolume`, as `voltop clone` runs it.
+    public func cloneFromDashboard(_ source: String, to target: String, progress: @escaping @Sendable (Int64) -> Void) async throws -> Int64
+    {
+        try VolumeCreateRequest(name: target).validate()
+        return try await cloneVolume(source, to: target, progress: progress).tarBytes
+    }
+
+    /// `exportVolume` into an archive file written under a temporary name and renamed when complete.
+    public func exportFromDashboard(_ volume: String, toFile path: String, progress: @escaping @Sendable (Int64) -> Void) async throws
+        -> Int64
+    {
+        let sink = try ArchiveSink(path: path)
         do {
-            let trash = try Trash.current()
-            let item = try await removeVolumeKeeping(name, trash: trash, command: "dashboard d", force: force)
-            try? AuditLog.current().append(
-                AuditLog.Entry(action: "rm", engine: endpoint.address, names: [name], bytes: item?.archiveBytes, result: "ok"))
+            let result = try await exportVolume(volume, progress: progress, to: { try sink.write($0) })
+            try sink.finish()
+            return result.tarBytes
         } catch {
-            try? AuditLog.current().append(
-                AuditLog.Entry(action: "rm", engine: endpoint.address, names: [name], result: "failed: \(error)"))
+            sink.discard()
             throw error
         }
     }
 
-    /// Prunes through the user's trash, and logs it in the audit log.
-    public func pruneFromDashboard(_ plan: PrunePlan) async throws -> PruneResult {
-        let result = try await prune(plan, trash: try Trash.current(), command: "dashboard prune")
-        let failed = result.skipped.filter { $0.reason == "failed" || $0.reason == "not-kept" }
-        try? AuditLog.current().append(
-            AuditLog.Entry(
-                action: "prune", engine: endpoint.address, names: result.removed, bytes: result.reclaimedBytes,
-                result: failed.isEmpty ? "ok" : "failed: \(failed.count) not removed (\(failed.map(\.name).joined(separator: ", ")))"))
-        return result
-    }
+    /// The endpoint's address.
+    public var auditAddress: String { endpoint.address }
 
     /// The prune preview without label filters.
     public func previewPrune(_ mode: PruneMode) async throws -> PrunePlan { try await prunePreview(mode: mode) }

@@ -33,6 +33,10 @@ public final class EffectRunner: EffectRunning {
     let livenessInterval: Double
     /// The longest wait between two reconnection attempts.
     static let maxBackoff = 30.0
+    /// Appends one line to the audit log (action, names, bytes, result); nil: no audit log (tests).
+    let audit: (@Sendable (AuditLog.Entry) throws -> Void)?
+    /// The restore, clone or export that runs (one at a time), for Esc to cancel.
+    private let transferTask = Mutex<Task<Void, Never>?>(nil)
 
     /// A runner over the real engine: the file runtime and the size measurer read volumes directly or through a
     /// helper container. `VOLTOP_LIVENESS_INTERVAL` shortens the liveness ping interval (for tests).
@@ -62,7 +66,7 @@ public final class EffectRunner: EffectRunning {
         measurerBox.measurer = measurer
         self.init(
             engine: engine, clock: clock, files: files, measurer: measurer, growth: growth, sizeInterval: sizeInterval,
-            livenessInterval: Self.livenessIntervalFromEnvironment(), send: send)
+            livenessInterval: Self.livenessIntervalFromEnvironment(), audit: { try AuditLog.current().append($0) }, send: send)
     }
 
     /// A runner over a fleet: each volume's files open on its own engine, and sizes are read directly for the engines
@@ -93,8 +97,9 @@ public final class EffectRunner: EffectRunning {
     public init(
         engine: any DashboardEngine, clock: any RuntimeClock, files: any FileEffectHandling, measurer: any VolumeMeasuring,
         growth: (any GrowthFollowing)? = nil, sizeInterval: Double = 2, livenessInterval: Double = 15,
-        send: @escaping @Sendable (Action) -> Void
+        audit: (@Sendable (AuditLog.Entry) throws -> Void)? = nil, send: @escaping @Sendable (Action) -> Void
     ) {
+        self.audit = audit
         self.growth = growth
         self.engine = engine
         self.clock = clock
@@ -166,8 +171,13 @@ public final class EffectRunner: EffectRunning {
         return 15
     }
 
-    /// Closes the open volume's files (removing its helper container) and stops the file runtime.
+    /// Cancels a restore, clone or export that runs and waits for its cleanup (helper container, half-filled
+    /// volume, partial file), closes the open volume's files (removing its helper container) and stops the file
+    /// runtime.
     public func shutdown() async {
+        let transfer = transferTask.withLock { $0 }
+        transfer?.cancel()
+        await transfer?.value
         await files.shutdown()
         fileEffects.finish()
         fileEffectsTask.cancel()
@@ -217,19 +227,26 @@ public final class EffectRunner: EffectRunning {
             }
         case .createVolume(let request):
             Task {
-                do { send(.volumeCreated(.success(try await engine.create(request)))) } catch {
+                do {
+                    let volume = try await engine.create(request)
+                    record("create", [volume.name])
+                    send(.volumeCreated(.success(volume)))
+                } catch {
+                    record("create", [request.name ?? "(anonymous)"], error: error)
                     send(.volumeCreated(.failure(Self.engineError(error))))
                 }
             }
-        case .removeVolumes(let names, let force):
+        case .removeVolumes(let names, let force, let formerOwners):
             Task {
                 var outcome: [String: EngineError?] = [:]
                 for name in names {
                     do {
-                        try await engine.removeVolumeFromDashboard(name, force: force)
+                        let kept = try await engine.removeVolumeFromDashboard(name, force: force, formerOwners: formerOwners[name] ?? [])
                         outcome[name] = .some(nil)
+                        record("rm", [name], bytes: kept)
                     } catch {
                         outcome[name] = .some(Self.engineError(error))
+                        record("rm", [name], error: error)
                     }
                 }
                 send(.volumesRemoved(outcome))
@@ -270,10 +287,39 @@ public final class EffectRunner: EffectRunning {
             }
         case .executePrune(let plan):
             Task {
-                do { send(.pruneFinished(.success(try await engine.pruneFromDashboard(plan)))) } catch {
+                do {
+                    let result = try await engine.pruneFromDashboard(plan)
+                    let failed = result.skipped.filter { $0.reason == "failed" || $0.reason == "not-kept" }
+                    let outcome =
+                        failed.isEmpty ? "ok" : "failed: \(failed.count) not removed (\(failed.map(\.name).joined(separator: ", ")))"
+                    record("prune", result.removed, bytes: result.reclaimedBytes, result: outcome)
+                    send(.pruneFinished(.success(result)))
+                } catch {
+                    record("prune", plan.candidates.map(\.name), error: error)
                     send(.pruneFinished(.failure(Self.engineError(error))))
                 }
             }
+        case .loadTrash:
+            Task {
+                do { send(.trashLoaded(.success(try await engine.trashItems()))) } catch {
+                    send(.trashLoaded(.failure(Self.engineError(error))))
+                }
+            }
+        case .purgeTrash(let items):
+            Task {
+                do {
+                    try await engine.purgeTrash(items)
+                    record("purge", items.map(\.name), bytes: items.lazy.map(\.archiveBytes).saturatingSizeSum(), engineAddress: "-")
+                    send(.trashPurged(items, nil))
+                } catch {
+                    record("purge", items.map(\.name), error: error, engineAddress: "-")
+                    send(.trashPurged(items, Self.engineError(error)))
+                }
+            }
+        case .startTransfer(let job):
+            startTransfer(job)
+        case .cancelTransfer:
+            transferTask.withLock { $0?.cancel() }
         case .actOnContainer(let id, let name, let action):
             Task {
                 do {
@@ -303,6 +349,66 @@ public final class EffectRunner: EffectRunning {
             let measurer = self.measurer
             Task { await measurer.measure(names) }
         }
+    }
+
+    /// Runs a restore, clone or export with its progress sent at most every 0.2 s, audits it, and sends how it ended.
+    private func startTransfer(_ job: TransferJob) {
+        let engine = self.engine
+        let send = self.send
+        let clock = self.clock
+        let started = clock.now()
+        let throttle = ProgressThrottle(interval: 0.2)
+        let progress: @Sendable (Int64) -> Void = { bytes in
+            let now = clock.now()
+            if throttle.isDue(now) { send(.transferProgressed(bytes: bytes, elapsed: now.timeIntervalSince(started))) }
+        }
+        let task = Task {
+            let end: TransferEnd
+            do {
+                let bytes: Int64
+                switch job {
+                case .restore(let item, let name): bytes = try await engine.restoreFromTrash(item, as: name, progress: progress)
+                case .clone(let source, let target): bytes = try await engine.cloneFromDashboard(source, to: target, progress: progress)
+                case .export(let volume, let path, _):
+                    bytes = try await engine.exportFromDashboard(volume, toFile: path, progress: progress)
+                }
+                end = .done(bytes: bytes)
+                if let audit = job.audit { record(audit.action, audit.names, bytes: bytes) }
+            } catch {
+                end = Task.isCancelled || error is CancellationError ? .cancelled : .failed(Self.engineError(error))
+                if let audit = job.audit { record(audit.action, audit.names, error: Task.isCancelled ? CancellationError() : error) }
+            }
+            transferTask.withLock { $0 = nil }
+            send(.transferFinished(job, end))
+        }
+        transferTask.withLock { previous in
+            previous?.cancel()
+            previous = task
+        }
+    }
+
+    /// Appends a change to the audit log; a failure to write it is sent as `.auditFailed`, never dropped.
+    func record(
+        _ action: String, _ names: [String], bytes: Int64? = nil, result: String? = nil, error: (any Error)? = nil,
+        engineAddress: String? = nil
+    ) {
+        guard let audit else { return }
+        let outcome = result ?? error.map { "failed: \(Self.describe($0))" } ?? "ok"
+        let entry = AuditLog.Entry(
+            action: action, engine: engineAddress ?? engine.auditAddress, names: names, bytes: bytes, result: outcome)
+        do { try audit(entry) } catch {
+            send(
+                .auditFailed(
+                    "the audit log missed \(action) of \(names.map(Sanitizer.inline).joined(separator: ", ")) (done, not logged): \(Self.describe(error)). Fix the directory's permissions, or set XDG_STATE_HOME"
+                ))
+        }
+    }
+
+    /// An error in words for the audit log.
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? EngineError { return error.message }
+        if error is CancellationError { return "cancelled" }
+        return "\(error)"
     }
 
     /// Follows the engine's event stream for as long as the task lives; reconnects with backoff and re-lists.
@@ -377,6 +483,24 @@ public final class EffectRunner: EffectRunning {
     public static func engineError(_ error: Error) -> EngineError {
         if let e = error as? EngineError { return e }
         return EngineError(.engineFailure, "\(error)")
+    }
+}
+
+/// Lets a progress report through at most every `interval` seconds.
+final class ProgressThrottle: @unchecked Sendable {
+    private let lock = NSLock()
+    private let interval: Double
+    private var last = Date.distantPast
+
+    init(interval: Double) { self.interval = interval }
+
+    /// Whether a report at `now` goes out (and then the next waits `interval`).
+    func isDue(_ now: Date) -> Bool {
+        lock.withLock {
+            guard now.timeIntervalSince(last) >= interval else { return false }
+            last = now
+            return true
+        }
     }
 }
 

@@ -300,10 +300,57 @@ public final class FleetEngine: DashboardEngine {
         try await engine.removeVolume(own, force: force)
     }
 
-    public func removeVolumeFromDashboard(_ name: String, force: Bool) async throws {
+    public func removeVolumeFromDashboard(_ name: String, force: Bool, formerOwners: [String]) async throws -> Int64? {
         let (engine, own) = try route(name)
-        try await engine.removeVolumeFromDashboard(own, force: force)
+        return try await engine.removeVolumeFromDashboard(own, force: force, formerOwners: formerOwners)
     }
+
+    /// The user's trash is one for every engine (it is on this machine): any connected engine reads it.
+    public func trashItems() async throws -> [Trash.Item] {
+        guard let first = connected.first else { throw EngineError(.unreachable, "no engine of the fleet is connected") }
+        return try await first.engine.trashItems()
+    }
+
+    public func purgeTrash(_ items: [Trash.Item]) async throws {
+        guard let first = connected.first else { throw EngineError(.unreachable, "no engine of the fleet is connected") }
+        try await first.engine.purgeTrash(items)
+    }
+
+    /// Restores on the engine `name`'s prefix names, else on the engine the item was removed from.
+    public func restoreFromTrash(_ item: Trash.Item, as name: String, progress: @escaping @Sendable (Int64) -> Void) async throws -> Int64 {
+        if FleetName.engine(of: name) != nil {
+            let (engine, own) = try route(name)
+            return try await engine.restoreFromTrash(item, as: own, progress: progress)
+        }
+        guard let home = connected.first(where: { $0.engine.auditAddress == item.engine }) else {
+            throw EngineError(
+                .unreachable,
+                "\(Sanitizer.inline(item.name)) was removed from \(Sanitizer.inline(item.engine)), which is not a connected engine of "
+                    + "this fleet: restore it with voltop -H \(Sanitizer.inline(item.engine)) restore \(Sanitizer.inline(item.name))")
+        }
+        return try await home.engine.restoreFromTrash(item, as: name, progress: progress)
+    }
+
+    /// Clones on the source's own engine (the target's prefix, if it has one, must name the same engine).
+    public func cloneFromDashboard(_ source: String, to target: String, progress: @escaping @Sendable (Int64) -> Void) async throws -> Int64
+    {
+        let (engine, own) = try route(source)
+        let (targetEngine, bare) = FleetName.split(target)
+        if let targetEngine, targetEngine != FleetName.engine(of: source) {
+            throw EngineError(.invalidArgument, "a clone stays on its source's engine: give the new name without an engine")
+        }
+        return try await engine.cloneFromDashboard(own, to: bare, progress: progress)
+    }
+
+    public func exportFromDashboard(_ volume: String, toFile path: String, progress: @escaping @Sendable (Int64) -> Void) async throws
+        -> Int64
+    {
+        let (engine, own) = try route(volume)
+        return try await engine.exportFromDashboard(own, toFile: path, progress: progress)
+    }
+
+    /// Every connected engine's address (the audit lines name each volume with its engine's prefix).
+    public var auditAddress: String { connected.map { $0.engine.auditAddress }.joined(separator: ", ") }
 
     public func inspectText(_ name: String) async throws -> String {
         let (engine, own) = try route(name)

@@ -233,10 +233,15 @@ actor FilesRuntime: FileEffectHandling {
         }
     }
 
-    /// Appends to the audit log; a failure to write it goes to the dashboard's log (the pane has no banner of its own).
-    private static func audit(_ entry: AuditLog.Entry, to log: AuditLog, _ logger: Logger) {
+    /// Appends to the audit log; a failure to write it goes to the dashboard's log and, as `.auditFailed`, to the
+    /// screen (a warning under the header), never silent.
+    private static func audit(_ entry: AuditLog.Entry, to log: AuditLog, _ logger: Logger, send: @Sendable (Action) -> Void) {
         do { try log.append(entry) } catch {
             logger.error("could not write the audit log", metadata: ["error": "\(error)"])
+            send(
+                .auditFailed(
+                    "the audit log missed \(entry.action) of \(entry.names.joined(separator: ", ")) (done, not logged): "
+                        + "\(EffectRunner.describe(error)). Fix the directory's permissions, or set XDG_STATE_HOME"))
         }
     }
 
@@ -248,11 +253,13 @@ actor FilesRuntime: FileEffectHandling {
             let (logger, auditLog) = (self.logger, self.auditLog)
             do {
                 try await browser.remove(path: path, expecting: kind)
-                Self.audit(AuditLog.Entry(action: "file-delete", engine: "", names: [shown], result: "ok"), to: auditLog, logger)
+                Self.audit(
+                    AuditLog.Entry(action: "file-delete", engine: "", names: [shown], result: "ok"), to: auditLog, logger, send: send)
                 send(.fileDeleted(volume: name, path: path, nil))
             } catch {
                 Self.audit(
-                    AuditLog.Entry(action: "file-delete", engine: "", names: [shown], result: "failed: \(error)"), to: auditLog, logger)
+                    AuditLog.Entry(action: "file-delete", engine: "", names: [shown], result: "failed: \(error)"), to: auditLog, logger,
+                    send: send)
                 send(.fileDeleted(volume: name, path: path, EffectRunner.engineError(error)))
             }
         }

@@ -28,7 +28,7 @@ extension DockerEngine {
     /// the cap), the volume is NOT removed and the error says why; when the removal fails after the copy, the copy
     /// is discarded.
     public func removeVolumeKeeping(
-        _ name: String, trash: Trash?, command: String, knownSize: Int64? = nil, force: Bool = false
+        _ name: String, trash: Trash?, command: String, knownSize: Int64? = nil, force: Bool = false, formerOwners: [String] = []
     ) async throws -> Trash.Item? {
         guard let trash else {
             try await removeVolume(name, force: force)
@@ -58,7 +58,7 @@ extension DockerEngine {
         let now = Date()
         let item = Trash.Item(
             id: Trash.newID(name: name, at: now), name: name, driver: original.driver, labels: original.labels, options: original.options,
-            sizeBytes: size, archiveBytes: 0, owners: [], removedBy: Self.currentUser,
+            sizeBytes: size, archiveBytes: 0, owners: formerOwners, removedBy: Self.currentUser,
             removedAt: ISO8601DateFormatter().string(from: now), command: command, engine: endpoint.address, createdAt: original.createdAt)
         let kept: Trash.Item
         do {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -24,10 +25,30 @@ public struct Trash: Sendable {
         /// 1 GiB per volume, 10 GiB in all, 7 days.
         public static let standard = Policy(maxVolumeBytes: 1 << 30, maxTotalBytes: 10 << 30, retention: 7 * 24 * 3600)
 
-        /// The standard policy changed by `VOLTOP_TRASH_MAX_VOLUME`, `VOLTOP_TRASH_MAX_TOTAL` (bytes, or with a
-        /// K/M/G/T suffix) and `VOLTOP_TRASH_DAYS`; a value that does not parse is an error.
-        public static func from(environment: [String: String]) throws -> Policy {
-            var policy = standard
+        /// A policy from its limits.
+        public init(maxVolumeBytes: Int64, maxTotalBytes: Int64, retention: TimeInterval) {
+            self.maxVolumeBytes = maxVolumeBytes
+            self.maxTotalBytes = maxTotalBytes
+            self.retention = retention
+        }
+
+        /// The policy the configuration file's `[trash]` section set (the standard one when none did).
+        public static var configured: Policy { configuredPolicy.withLock { $0 } }
+
+        /// Sets the policy of the configuration file (`[trash]`); the environment still wins over it.
+        public static func configure(_ policy: Policy) { configuredPolicy.withLock { $0 = policy } }
+
+        private static let configuredPolicy = Mutex(Policy.standard)
+
+        /// A size as the trash's limits take it: bytes, or with a K/M/G/T suffix (`512M`, `1GiB`, `2 GB` is not);
+        /// nil when it is not one.
+        public static func size(_ text: String) -> Int64? { try? bytes(text, "size") }
+
+        /// `base` (the configured policy by default) changed by `VOLTOP_TRASH_MAX_VOLUME`, `VOLTOP_TRASH_MAX_TOTAL`
+        /// (bytes, or with a K/M/G/T suffix) and `VOLTOP_TRASH_DAYS`: the environment wins over the configuration
+        /// file. A value that does not parse is an error.
+        public static func from(environment: [String: String], base: Policy = configured) throws -> Policy {
+            var policy = base
             if let text = environment["VOLTOP_TRASH_MAX_VOLUME"], !text.isEmpty {
                 policy.maxVolumeBytes = try bytes(text, "VOLTOP_TRASH_MAX_VOLUME")
             }
@@ -99,6 +120,27 @@ public struct Trash: Sendable {
 
         /// The removal time as a date.
         public var removed: Date? { ISO8601DateFormatter().date(from: removedAt) }
+
+        /// An item from its parts.
+        public init(
+            id: String, name: String, driver: String, labels: [String: String], options: [String: String], sizeBytes: Int64?,
+            archiveBytes: Int64, owners: [String], removedBy: String, removedAt: String, command: String, engine: String,
+            createdAt: String?
+        ) {
+            self.id = id
+            self.name = name
+            self.driver = driver
+            self.labels = labels
+            self.options = options
+            self.sizeBytes = sizeBytes
+            self.archiveBytes = archiveBytes
+            self.owners = owners
+            self.removedBy = removedBy
+            self.removedAt = removedAt
+            self.command = command
+            self.engine = engine
+            self.createdAt = createdAt
+        }
     }
 
     /// `$XDG_DATA_HOME/voltop/trash`, or `$HOME/.local/share/voltop/trash`.
@@ -110,7 +152,7 @@ public struct Trash: Sendable {
     public static func current(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Trash {
         let base =
             environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((environment["HOME"] ?? "/tmp") + "/.local/share")
-        return Trash(root: base + "/voltop/trash", policy: try Policy.from(environment: environment))
+        return Trash(root: base + "/voltop/trash", policy: try Policy.from(environment: environment, base: .configured))
     }
 
     /// A trash at `root` with `policy`.

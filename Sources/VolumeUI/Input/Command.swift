@@ -63,11 +63,20 @@ public enum Command: String, Sendable, CaseIterable {
     case applyInput, discardInput
     /// Open the owners of the selected volume; stop, start or remove the owner under the cursor (after a confirm).
     case ownersDialog, stopOwner, startOwner, removeOwner
+    /// Open the trash view; in it, restore the item under the cursor (under a new name when its own is taken), restore
+    /// it under a new name, or purge it (after a confirm).
+    case trashView, restore, restoreAs, purge
+    /// Clone the selected volume into a new one, or export its files to an archive file (both ask first).
+    case clone, export
+    /// Cancel the restore, clone or export that runs.
+    case cancelTransfer
 
     /// Whether the command changes the engine, so read-only mode disables it.
     public var isDestructive: Bool {
         switch self {
-        case .create, .remove, .removeMarked, .prune, .deleteEntry, .stopOwner, .startOwner, .removeOwner: return true
+        case .create, .remove, .removeMarked, .prune, .deleteEntry, .stopOwner, .startOwner, .removeOwner, .restore, .restoreAs, .purge,
+            .clone:
+            return true
         default: return false
         }
     }

@@ -32,6 +32,12 @@ public struct KeyBinding: Sendable, Equatable {
         case preview
         /// The owners dialog (`o`).
         case owners
+        /// The trash view (`T`).
+        case trash
+        /// A question before long work: a new name (restore as, clone) or a file (export).
+        case prompt
+        /// While a restore, clone or export started from the dashboard runs.
+        case transfer
 
         /// How the scope is titled on the help screen.
         public var title: String {
@@ -51,6 +57,9 @@ public struct KeyBinding: Sendable, Equatable {
             case .treeSearch: return "File tree search (/)"
             case .preview: return "File preview"
             case .owners: return "Owners (o)"
+            case .trash: return "Trash view (T)"
+            case .prompt: return "New name or file (restore as, C, E)"
+            case .transfer: return "While a restore, clone or export runs"
             }
         }
     }

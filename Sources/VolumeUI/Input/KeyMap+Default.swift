@@ -4,7 +4,33 @@ extension KeyMap {
         bindings: globalBindings + volumeBindings + detailBindings + mountsBindings
             + filesBindings + treeSearchBindings + previewBindings + helpBindings + filterBindings + formBindings + inspectBindings
             + searchBindings
-            + confirmBindings + pruneBindings + ownersBindings)
+            + confirmBindings + pruneBindings + ownersBindings + trashBindings + promptBindings + transferBindings)
+
+    private static let trashBindings =
+        movement(.trash, "move")
+        + [
+            KeyBinding(
+                [.enter, .char("r")], .restore,
+                "restore the volume: same driver, labels, options and files (asks for a new name when its own is taken)", scope: .trash,
+                footer: "restore"),
+            KeyBinding([.char("R")], .restoreAs, "restore the volume under a new name", scope: .trash, footer: "restore as"),
+            KeyBinding(
+                [.char("x"), .char("d"), .delete], .purge, "purge the item for good, after a confirm", scope: .trash, footer: "purge"),
+            KeyBinding([.ctrl("r")], .refresh, "read the trash again", scope: .trash),
+            KeyBinding([.escape, .char("T"), .char("q")], .back, "back to the volumes", scope: .trash, footer: "volumes"),
+            KeyBinding([.char("?"), .function(1)], .help, "this help", scope: .trash, footer: "help")
+        ]
+
+    private static let promptBindings = [
+        KeyBinding([.enter], .submit, "start: restore, clone or export", scope: .prompt, footer: "start"),
+        KeyBinding([.escape], .cancel, "cancel: nothing is done", scope: .prompt, footer: "cancel")
+    ]
+
+    private static let transferBindings = [
+        KeyBinding(
+            [.escape], .cancelTransfer, "cancel it: no helper container and no half-filled new volume or file is left", scope: .transfer,
+            footer: "cancel transfer")
+    ]
 
     private static let ownersBindings = [
         KeyBinding([.char("j"), .down], .moveDown, "move down", scope: .owners),
@@ -67,7 +93,11 @@ extension KeyMap {
             KeyBinding([.char("?"), .function(1)], .help, "this help", scope: .volumes, footer: "help"),
             KeyBinding(
                 [.char("q")], .quit, "quit (everywhere else q and Esc go back one level; Ctrl-C quits from anywhere)", scope: .volumes,
-                footer: "quit")
+                footer: "quit"),
+            KeyBinding(
+                [.char("T")], .trashView, "the trash: removed volumes kept for a while, to restore or purge", scope: .volumes),
+            KeyBinding([.char("C")], .clone, "clone the volume into a new one (asks for its name)", scope: .volumes),
+            KeyBinding([.char("E")], .export, "export the volume's files to a tar archive (asks for the file)", scope: .volumes)
         ]
 
     private static let detailBindings =

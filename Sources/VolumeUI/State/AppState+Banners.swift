@@ -13,6 +13,8 @@ extension AppState {
         if let errorBanner {
             list.append(Banner(kind: .error, text: errorBanner.description, hint: "Esc dismiss"))
         }
+        if let auditWarning { list.append(Banner(kind: .warning, text: auditWarning, hint: "Esc dismiss")) }
+        if let transfer { list.append(Banner(kind: .info, text: transfer.line, hint: transfer.isCancelling ? nil : "Esc cancel")) }
         if let notice {
             let kind: Banner.Kind
             switch notice.kind {

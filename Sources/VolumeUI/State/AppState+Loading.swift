@@ -44,6 +44,7 @@ extension AppState {
         if isLoadingCatalog && !hasLoadedCatalog { return true }
         if isLoadingSizes && summary.notRequestedCount > 0 { return true }
         if let files, files.isScanning, mode == .files { return true }
+        if mode == .trash, trashView.items == nil, trashView.isLoading { return true }
         switch dialog {
         case .create(let form)?: return form.isSubmitting
         case .inspect(let viewer)?: return viewer.lines == nil && viewer.error == nil
@@ -52,6 +53,8 @@ extension AppState {
         case .preview(let viewer)?: return viewer.preview == nil && viewer.error == nil
         case .deleteFile(let confirm)?: return confirm.isDeleting
         case .owners(let owners)?: return owners.isWorking
+        case .purgeTrash(let confirm)?: return confirm.isPurging
+        case .prompt?: return false
         case nil: return false
         }
     }

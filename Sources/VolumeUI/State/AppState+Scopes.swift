@@ -10,14 +10,18 @@ extension AppState {
             case .preview: return [.preview, .global]
             case .deleteFile: return [.confirm, .global]
             case .owners: return [.owners, .global]
+            case .prompt: return [.prompt, .global]
+            case .purgeTrash: return [.confirm, .global]
             }
         }
+        let running: [KeyBinding.Scope] = transfer != nil && !table.isEditingFilter && files?.search.isEditing != true ? [.transfer] : []
         if table.isEditingFilter { return [.filter, .global] }
         switch mode {
         case .help: return [.help, .global]
-        case .mounts: return [.mounts, .global]
-        case .files: return files?.search.isEditing == true ? [.treeSearch, .global] : [.files, .global]
-        case .volumes: return focus == .detail ? [.detail, .volumes, .global] : [.volumes, .global]
+        case .mounts: return running + [.mounts, .global]
+        case .files: return files?.search.isEditing == true ? [.treeSearch, .global] : running + [.files, .global]
+        case .trash: return running + [.trash, .global]
+        case .volumes: return running + (focus == .detail ? [.detail, .volumes, .global] : [.volumes, .global])
         }
     }
 }

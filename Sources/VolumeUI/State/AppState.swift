@@ -16,6 +16,8 @@ public struct AppState: Sendable {
         case help
         /// The file tree of one volume (`files`), over the whole main area.
         case files
+        /// The trash: removed volumes kept for a while, with the selected item's detail.
+        case trash
     }
 
     /// Which pane of the volumes view has the keyboard.
@@ -163,6 +165,20 @@ public struct AppState: Sendable {
     var reconnectAnchor: (at: Date, remaining: Double)?
     /// A one-line message for the last key (why it did nothing, what happened), cleared by the next key.
     var notice: Notice?
+
+    // MARK: Trash and transfers
+
+    /// The trash view's items and cursor.
+    var trashView = TrashViewState()
+    /// The restore, clone or export that runs, with its progress.
+    var transfer: TransferStatus?
+    /// Why the last change could not be written to the audit log (a warning until dismissed with Esc).
+    var auditWarning: String?
+    /// Containers seen using each volume this session (by volume name): kept with a removed volume's copy in the
+    /// trash, as its owners' history.
+    var formerOwners: [String: [String]] = [:]
+    /// Volumes restored from the trash this session (by their new name): who owned them when they were removed.
+    var restored: [String: Trash.Item] = [:]
 
     // MARK: Files
 

@@ -14,4 +14,8 @@ enum Dialog: Sendable, Equatable {
     case deleteFile(FileDeleteConfirm)
     /// `o`: the volume's owners, to stop, start or remove one.
     case owners(OwnersDialog)
+    /// A new name (restore as, clone) or a file (export) before long work.
+    case prompt(PromptDialog)
+    /// `x` in the trash view: confirm purging an item for good.
+    case purgeTrash(TrashPurgeConfirm)
 }

@@ -66,6 +66,16 @@ public enum Action: Sendable {
     case volumesMeasured([String: Result<Int64, EngineError>])
     /// The growth follower published a new snapshot (rates, writers, the disk).
     case growthUpdated(GrowthSnapshot)
+    /// `Effect.loadTrash` finished: the items, oldest first.
+    case trashLoaded(Result<[Trash.Item], EngineError>)
+    /// `Effect.purgeTrash` finished: nil when purged, else why not.
+    case trashPurged([Trash.Item], EngineError?)
+    /// The transfer that runs moved `bytes` in `elapsed` seconds.
+    case transferProgressed(bytes: Int64, elapsed: Double)
+    /// The transfer ended: done (its bytes), failed, or cancelled.
+    case transferFinished(TransferJob, TransferEnd)
+    /// A change was made but its audit-log line could not be written: the message says why and how to fix it.
+    case auditFailed(String)
 
     /// The action for one event from the terminal: a key, a mouse event or a resize.
     public init(terminalEvent event: KeyPress) {

@@ -49,6 +49,8 @@ extension Dashboard {
         case .inspect(var viewer)?:
             guard viewer.isEditingSearch, viewer.search.edit(key) else { return [] }
             s.dialog = .inspect(viewer)
+        case .prompt?:
+            editPrompt(key, &s)
         case .some:
             return []
         case nil:
@@ -84,6 +86,9 @@ extension Dashboard {
             scroll(.detail, command, &s)
         case .mounts: return performInMounts(command, &s)
         case .owners: return performInOwners(command, &s)
+        case .trash: return performInTrash(command, &s)
+        case .prompt: return performInPrompt(command, &s)
+        case .transfer: return cancelTransfer(&s)
         case .help:
             if command == .back {
                 s.mode = s.modeBeforeHelp == .files && s.files == nil ? .volumes : s.modeBeforeHelp
@@ -101,6 +106,7 @@ extension Dashboard {
         case .inspect, .search: performInInspect(command, &s)
         case .confirm:
             if case .deleteFile? = s.dialog { return performInDeleteConfirm(command, &s) }
+            if case .purgeTrash? = s.dialog { return performInPurgeConfirm(command, &s) }
             return performInConfirm(command, &s)
         case .prune: return performInPrune(command, &s)
         case .files: return performInFiles(command, &s)
@@ -126,6 +132,8 @@ extension Dashboard {
         case .back:
             if s.errorBanner != nil {
                 s.errorBanner = nil
+            } else if s.auditWarning != nil {
+                s.auditWarning = nil
             } else if !s.table.filter.isEmpty {
                 let name = s.selectedEntry?.name
                 s.table.filter = TextInput()
@@ -173,6 +181,10 @@ extension Dashboard {
             if let container = s.selectedContainer { return s.requestContainerDetail(container.id) }
         case .help:
             openHelp(&s)
+        case .trashView:
+            return openTrash(&s)
+        case .clone, .export:
+            return askForTransfer(command, &s)
         case .inspect:
             guard let entry = s.selectedEntry else { return noVolume(&s) }
             s.dialog = .inspect(InspectViewer(name: entry.name))
@@ -360,7 +372,10 @@ extension Dashboard {
             guard confirm.canConfirm else { return [] }
             confirm.isRemoving = true
             s.dialog = .remove(confirm)
-            return [.removeVolumes(confirm.removable.map(\.name), force: false)]
+            let names = confirm.removable.map(\.name)
+            var owners: [String: [String]] = [:]
+            for name in names { if let seen = s.formerOwners[name], !seen.isEmpty { owners[name] = seen } }
+            return [.removeVolumes(names, force: false, formerOwners: owners)]
         default:
             scroll(.dialog, command, &s)
         }
@@ -434,6 +449,7 @@ extension Dashboard {
         switch s.mode {
         case .files: scope = .files
         case .mounts: scope = .mounts
+        case .trash: scope = .trash
         case .volumes, .help: scope = s.focus == .detail ? .detail : .volumes
         }
         s.modeBeforeHelp = s.mode

@@ -35,6 +35,12 @@ extension Dashboard {
             s.files = pane
         case .help:
             if wheel != 0 { setScroll(.help, s.helpScroll + wheel, &s) }
+        case .trash:
+            guard layout.main.contains(row: event.row, col: event.col) else { return [] }
+            let count = s.trashView.items?.count ?? 0
+            if let row = s.trashView.cursor.target(ofWheel: wheel, at: event, body: layout.tableBody, count: count) {
+                if s.trashView.cursor.select(row, count: count) { s.trashView.detailScroll = 0 }
+            }
         case .volumes:
             if let pane = layout.detail, pane.contains(row: event.row, col: event.col) {
                 if wheel != 0 {

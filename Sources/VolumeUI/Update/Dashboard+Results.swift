@@ -21,6 +21,12 @@ extension Dashboard {
             s.areOwnersLoading = false
             if catalog.takenAt > s.now { s.now = catalog.takenAt }
             s.apply(catalog)
+            // Who used each volume this session: its owners' history when it goes to the trash.
+            for entry in s.catalog.entries where !entry.owners.isEmpty {
+                for owner in entry.owners where !(s.formerOwners[entry.name]?.contains(owner.containerName) ?? false) {
+                    s.formerOwners[entry.name, default: []].append(owner.containerName)
+                }
+            }
             if s.isErrorFromCatalog {
                 s.errorBanner = nil
                 s.isErrorFromCatalog = false

@@ -86,6 +86,7 @@ extension Dashboard {
         let bodyHeight = max(1, layout.tableBody.height)
         s.table.cursor.clamp(count: s.table.visibleIndices.count, height: bodyHeight)
         s.mounts.cursor.clamp(count: s.catalog.containers.count, height: bodyHeight)
+        s.trashView.cursor.clamp(count: s.trashView.items?.count ?? 0, height: bodyHeight)
         if s.mode == .volumes, s.detailScroll > 0 { setScroll(.detail, s.detailScroll, &s) }
         if s.mode == .mounts, s.mounts.detailScroll > 0 { setScroll(.mountsDetail, s.mounts.detailScroll, &s) }
         if s.mode == .help, s.helpScroll > 0 { setScroll(.help, s.helpScroll, &s) }

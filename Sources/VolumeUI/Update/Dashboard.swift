@@ -49,6 +49,11 @@ public enum Dashboard {
         case .volumeMeasured(let name, let result): effects = volumeMeasured(name, result, &state)
         case .volumesMeasured(let results): effects = volumesMeasured(results, &state)
         case .growthUpdated(let snapshot): effects = growthUpdated(snapshot, &state)
+        case .trashLoaded(let result): effects = trashLoaded(result, &state)
+        case .trashPurged(let items, let error): effects = trashPurged(items, error, &state)
+        case .transferProgressed(let bytes, let elapsed): effects = transferProgressed(bytes: bytes, elapsed: elapsed, &state)
+        case .transferFinished(let job, let end): effects = transferFinished(job, end, &state)
+        case .auditFailed(let message): effects = auditFailed(message, &state)
         }
         clampScrolling(&state)
         // The detail pane shows where an owner's mount came from (`--volumes-from`) without Tab.

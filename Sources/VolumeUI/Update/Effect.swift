@@ -8,8 +8,9 @@ public enum Effect: Sendable, Equatable {
     case loadSizes
     /// Create a volume → `.volumeCreated`.
     case createVolume(VolumeCreateRequest)
-    /// Remove volumes one by one (never force past "in use") → `.volumesRemoved`.
-    case removeVolumes([String], force: Bool)
+    /// Remove volumes one by one (never force past "in use") → `.volumesRemoved`. `formerOwners` names the
+    /// containers seen using each volume this session (kept with its copy in the trash).
+    case removeVolumes([String], force: Bool, formerOwners: [String: [String]] = [:])
     /// The engine's JSON for a volume plus owners → `.inspectLoaded`.
     case inspectVolume(String)
     /// Resolve `--volumes-from` and load owner mounts for a volume → `.ownersResolved`.
@@ -44,6 +45,15 @@ public enum Effect: Sendable, Equatable {
     case measureVolumes([String])
     /// Stop, start or remove a container (from the owners dialog) → `.containerActed`.
     case actOnContainer(id: String, name: String, ContainerAction)
+    /// The trash's items → `.trashLoaded`.
+    case loadTrash
+    /// Purge trash items for good → `.trashPurged`.
+    case purgeTrash([Trash.Item])
+    /// Run a restore, clone or export → `.transferProgressed`… `.transferFinished`. One at a time.
+    case startTransfer(TransferJob)
+    /// Cancel the transfer that runs; it cleans up (helper container, half-filled volume or file), then
+    /// `.transferFinished` says it was cancelled.
+    case cancelTransfer
     /// Leave the dashboard and restore the terminal.
     case quit
 }

@@ -82,6 +82,12 @@ extension Dashboard {
                 lines.append(StyledLine(keyPad + pending + "o acts on the owners", .dim))
             }
         }
+        if let item = s.restored[entry.name] {
+            // Restored from the trash this session: who owned it when it was removed, and when.
+            lines += wrappedField("Owned by", ownersText(item), width: valueWidth, item.owners.isEmpty ? .dim : .normal)
+            lines += wrappedField(
+                "Restored", "from the trash; removed \(removedAge(item, now: s.now)) by \(item.command)", width: valueWidth, .success)
+        }
         if entry.isAnonymous {
             let origin: String
             switch resolved?.origin {

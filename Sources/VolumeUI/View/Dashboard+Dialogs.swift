@@ -12,6 +12,8 @@ extension Dashboard {
         case .owners(let owners)?: return ownersView(owners, s, rows: rows, cols: cols)
         case .preview(let viewer)?: return previewView(viewer, s, rows: rows, cols: cols)
         case .deleteFile(let confirm)?: return deleteFileView(confirm, s, rows: rows, cols: cols)
+        case .prompt(let prompt)?: return promptView(prompt, s, rows: rows, cols: cols)
+        case .purgeTrash(let confirm)?: return purgeView(confirm, s, rows: rows, cols: cols)
         case nil: return nil
         }
     }

@@ -26,6 +26,9 @@ extension Dashboard {
             renderHelp(state, layout.main, &grid, theme)
         case .files:
             renderFiles(state, layout.main, &grid, theme)
+        case .trash:
+            renderTrashList(state, layout, &grid, theme)
+            if let pane = layout.detail { renderTrashDetail(state, pane, &grid, theme) }
         }
         if let col = layout.separatorCol {
             grid.verticalRule(col: col, row: layout.main.row, height: layout.main.height, style: theme.style(.rule))
