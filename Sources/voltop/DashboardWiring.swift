@@ -53,7 +53,11 @@ enum DashboardWiring {
             case .success(let engine):
                 engines[connection.label] = engine
                 members.append(FleetEngine.Member(label: connection.label, engine: engine))
-            case .failure(let error): members.append(FleetEngine.Member(label: connection.label, failure: error.message))
+            case .failure(let error):
+                // Tried again while the dashboard runs (the engine may be starting).
+                let reconnect = connection.reconnect
+                members.append(
+                    FleetEngine.Member(label: connection.label, failure: error.message, reconnect: { try await reconnect() }))
             }
         }
         let fleet = FleetEngine(members: members) { label, status in queue.send(.engineLinkChanged(engine: label, status)) }

@@ -142,7 +142,10 @@ struct GlobalOptions: ParsableArguments {
             }
             var results: [FleetConnection?] = Array(repeating: nil, count: endpoints.count)
             for await (index, result) in group {
-                results[index] = FleetConnection(label: Sanitizer.inline(endpoints[index].label), result: result)
+                let endpoint = endpoints[index]
+                results[index] = FleetConnection(
+                    label: Sanitizer.inline(endpoint.label), result: result,
+                    reconnect: { try await DockerEngine.connect(endpoint, readOnly: readOnly, logger: logger) })
             }
             return results.compactMap { $0 }
         }
@@ -153,6 +156,8 @@ struct GlobalOptions: ParsableArguments {
 struct FleetConnection: Sendable {
     var label: String
     var result: Result<DockerEngine, EngineError>
+    /// Connects to the same engine again (for one that could not be reached at start).
+    var reconnect: @Sendable () async throws -> DockerEngine
 }
 
 @main

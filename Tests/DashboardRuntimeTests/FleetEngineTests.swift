@@ -206,6 +206,48 @@ private final class StatusLog: Sendable {
         await #expect(throws: EngineError.self) { try await fleet.removeVolume("gone/y", force: false) }
     }
 
+    /// An engine down at start is tried again with backoff (`reconnecting`); once it answers it is `live`, its
+    /// volumes are listed, calls route to it and its events arrive.
+    @Test func anEngineDownAtStartJoinsOnceItAnswers() async throws {
+        let clock = ManualClock()
+        let log = StatusLog()
+        let a = MemberFake(volumes: [Volume(name: "x")])
+        let late = MemberFake(volumes: [Volume(name: "y")])
+        let tries = Shared(0)
+        let fleet = FleetEngine(
+            members: [
+                FleetEngine.Member(label: "a", engine: a),
+                FleetEngine.Member(
+                    label: "late", failure: "no such socket",
+                    reconnect: {
+                        let n = tries.update { t -> Int in
+                            t += 1
+                            return t
+                        }
+                        if n < 2 { throw EngineError(.unreachable, "still starting") }
+                        return late
+                    })
+            ],
+            clock: clock, livenessInterval: 15, report: { label, status in log.record(label, status) })
+        #expect(try await fleet.listVolumes().map(\.name) == ["a/x"])
+        let received = Shared<[EngineEvent]>([])
+        let task = Task {
+            for try await event in fleet.events(since: nil) { received.update { $0.append(event) } }
+        }
+        defer { task.cancel() }
+        #expect(await eventually { log.all.contains { $0.0 == "late" && $0.1 == .reconnecting(reason: "no such socket", retryIn: 1) } })
+        clock.advance(by: 1)
+        #expect(await eventually { log.all.contains { $0.0 == "late" && $0.1 == .reconnecting(reason: "still starting", retryIn: 2) } })
+        clock.advance(by: 2)
+        #expect(await eventually { log.all.last.map { $0.0 == "late" && $0.1 == .live } ?? false })
+        #expect(try await fleet.listVolumes().map(\.name).sorted() == ["a/x", "late/y"])
+        try await fleet.removeVolume("late/y", force: false)
+        #expect(late.calls.withLock { $0.removed } == ["y"])
+        #expect(await eventually { late.streamCount == 1 })
+        late.emit(EngineEvent(type: "volume", action: "create", actorID: "fresh"))
+        #expect(await eventually { received.value.map(\.actorID) == ["late/fresh"] })
+    }
+
     @Test func callsGoToTheEngineTheNameNames() async throws {
         let a = MemberFake(volumes: [Volume(name: "data")])
         let b = MemberFake(volumes: [Volume(name: "data")])

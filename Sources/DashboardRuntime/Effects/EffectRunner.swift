@@ -79,7 +79,8 @@ public final class EffectRunner: EffectRunning {
         let files = FilesRuntime(
             opener: { name in
                 let (label, own) = FleetName.split(name)
-                guard let label, let engine = engines[label] else {
+                // An engine that joined the fleet after start is asked for by label.
+                guard let label, let engine = engines[label] ?? (fleet.engine(for: label) as? DockerEngine) else {
                     throw EngineError(.notFound, "no connected engine holds \(Sanitizer.inline(name))")
                 }
                 return try await VolumeBrowser.open(engine: engine, volume: own, preference: source)

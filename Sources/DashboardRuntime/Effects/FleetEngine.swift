@@ -13,7 +13,8 @@ import VolumeUI
 ///
 /// One engine never holds up the others: listings ask every engine at once and leave out one that fails (its header
 /// line then says `error: why`, through `report`), each engine's event stream reconnects with its own backoff
-/// (`reconnecting`), and an engine that could not be reached at start stays listed with its error.
+/// (`reconnecting`), and an engine that could not be reached at start is tried again with the same backoff
+/// (`reconnecting`) and joins once it answers.
 public final class FleetEngine: DashboardEngine {
     /// One engine of the fleet: connected, or the reason it could not be.
     public struct Member: Sendable {
@@ -23,6 +24,8 @@ public final class FleetEngine: DashboardEngine {
         public var engine: (any DashboardEngine)?
         /// Why connecting failed.
         public var failure: String?
+        /// Connects again, for a member that could not be reached at start (nil: it stays in error).
+        public var reconnect: (@Sendable () async throws -> any DashboardEngine)?
 
         /// A connected member.
         public init(label: String, engine: any DashboardEngine) {
@@ -30,10 +33,11 @@ public final class FleetEngine: DashboardEngine {
             self.engine = engine
         }
 
-        /// A member that could not be reached.
-        public init(label: String, failure: String) {
+        /// A member that could not be reached; with `reconnect`, tried again with backoff while the dashboard runs.
+        public init(label: String, failure: String, reconnect: (@Sendable () async throws -> any DashboardEngine)? = nil) {
             self.label = label
             self.failure = failure
+            self.reconnect = reconnect
         }
     }
 
@@ -52,6 +56,8 @@ public final class FleetEngine: DashboardEngine {
     /// Engines whose last container listing failed: their volumes are left out rather than shown without owners
     /// (never a false "unused").
     private let containersFailed = Mutex<Set<String>>([])
+    /// Members that could not be reached at start and connected later, by label.
+    private let lateEngines = Mutex<[String: any DashboardEngine]>([:])
 
     /// A fleet of `members`; `report` hears every change of an engine's link status.
     public init(
@@ -75,7 +81,13 @@ public final class FleetEngine: DashboardEngine {
 
     /// The labels whose engine is connected.
     var connected: [(label: String, engine: any DashboardEngine)] {
-        members.compactMap { member in member.engine.map { (member.label, $0) } }
+        let late = lateEngines.withLock { $0 }
+        return members.compactMap { member in (member.engine ?? late[member.label]).map { (member.label, $0) } }
+    }
+
+    /// The engine of a label, connected at start or later.
+    public func engine(for label: String) -> (any DashboardEngine)? {
+        members.first { $0.label == label }?.engine ?? lateEngines.withLock { $0[label] }
     }
 
     /// Records and reports a status when it changed.
@@ -100,16 +112,18 @@ public final class FleetEngine: DashboardEngine {
         guard let label, let member = members.first(where: { $0.label == label }) else {
             throw EngineError(.notFound, "no engine in this dashboard holds \"\(Sanitizer.inline(name))\"")
         }
-        guard let engine = member.engine else {
+        guard let engine = engine(for: label) else {
             throw EngineError(
-                .unreachable, "engine \(label) is not connected (\(member.failure ?? "unreachable")): restart voltop once it is up")
+                .unreachable,
+                "engine \(label) is not connected (\(member.failure ?? "unreachable"))"
+                    + (member.reconnect == nil ? ": restart voltop once it is up" : ": voltop tries again, and lists it once it answers"))
         }
         return (engine, own)
     }
 
     /// The engine of a container id, by the last listing.
     func routeContainer(_ id: String) throws -> any DashboardEngine {
-        guard let label = containerEngines.withLock({ $0[id] }), let engine = members.first(where: { $0.label == label })?.engine else {
+        guard let label = containerEngines.withLock({ $0[id] }), let engine = engine(for: label) else {
             throw EngineError(.notFound, "container \(String(id.prefix(12))) is on no connected engine: refresh with r")
         }
         return engine
@@ -435,8 +449,8 @@ public final class FleetEngine: DashboardEngine {
                 guard let part = parts[label] else { continue }
                 group.addTask {
                     do {
-                        guard let engine = self.members.first(where: { $0.label == label })?.engine else {
-                            throw EngineError(.unreachable, "engine \(label) is not connected: restart voltop once it is up")
+                        guard let engine = self.engine(for: label) else {
+                            throw EngineError(.unreachable, "engine \(label) is not connected")
                         }
                         return (label, .success(try await body(engine, part)))
                     } catch {
@@ -482,10 +496,17 @@ public final class FleetEngine: DashboardEngine {
     public func events(since: String?) -> AsyncThrowingStream<EngineEvent, Error> {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: EngineEvent.self)
         let engines = connected
+        let waiting = members.filter { member in member.reconnect != nil && !engines.contains { $0.label == member.label } }
         let task = Task {
             await withTaskGroup(of: Void.self) { group in
                 for (label, engine) in engines {
                     group.addTask { await self.follow(label, engine) { continuation.yield(Self.qualified($0, label)) } }
+                }
+                for member in waiting {
+                    group.addTask {
+                        guard let engine = await self.connectLate(member) else { return }
+                        await self.follow(member.label, engine) { continuation.yield(Self.qualified($0, member.label)) }
+                    }
                 }
             }
             continuation.finish()
@@ -535,6 +556,29 @@ public final class FleetEngine: DashboardEngine {
                 setStatus(label, .live)
             }
         }
+    }
+
+    /// Tries to connect a member that could not be reached at start, waiting 1, 2, 4 … s (at most
+    /// `EffectRunner.maxBackoff`) between tries and reporting `reconnecting`; once it answers it joins the fleet and
+    /// is reported `live` (the dashboard then lists again). Nil when the task was cancelled first.
+    func connectLate(_ member: Member) async -> (any DashboardEngine)? {
+        guard let reconnect = member.reconnect else { return nil }
+        var backoff = 1.0
+        var reason = member.failure ?? "unreachable"
+        while !Task.isCancelled {
+            setStatus(member.label, .reconnecting(reason: reason, retryIn: backoff))
+            do { try await clock.sleep(seconds: backoff) } catch { return nil }
+            backoff = min(backoff * 2, EffectRunner.maxBackoff)
+            do {
+                let engine = try await Self.within(callTimeout, clock: clock, what: "\(member.label): connect") { try await reconnect() }
+                lateEngines.withLock { $0[member.label] = engine }
+                setStatus(member.label, .live)
+                return engine
+            } catch {
+                reason = EffectRunner.engineError(error).message
+            }
+        }
+        return nil
     }
 
     /// Answers when any connected engine answers (each engine's own liveness is followed in `events`).
