@@ -47,16 +47,23 @@ vt_podman_start() {
 }
 
 vt_podman_stop() {
-    local dir="$1/podman" pid
-    [ -f "$dir/service.pid" ] || return 0
-    pid=$(cat "$dir/service.pid" 2>/dev/null || true)
-    if [ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$dir/podman.sock"; then
-        kill "$pid" 2>/dev/null || true
+    local dir="$1/podman" pids p i
+    [ -d "$dir" ] || return 0
+    # Every process serving this run's socket (the recorded pid is the subshell that started podman, so match the
+    # socket in the command line: never another Podman).
+    pids=$(for p in /proc/[0-9]*; do
+        tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF "unix://$dir/podman.sock" && echo "${p#/proc/}"
+    done)
+    if [ -n "$pids" ]; then
+        # shellcheck disable=SC2086
+        kill $pids 2>/dev/null || true
         for ((i = 0; i < 50; i++)); do
-            kill -0 "$pid" 2>/dev/null || break
+            # shellcheck disable=SC2086
+            kill -0 $pids 2>/dev/null || break
             sleep 0.1
         done
-        kill -KILL "$pid" 2>/dev/null || true
+        # shellcheck disable=SC2086
+        kill -KILL $pids 2>/dev/null || true
     fi
     rm -f "$dir/service.pid"
     # Its storage (vfs layers, volumes) is plain directories under DIR (vfs mounts nothing; no container ever ran).
