@@ -27,7 +27,7 @@ final class RecordingRunner: EffectRunning {
     let effects = Shared<[Effect]>([])
     func run(_ effect: Effect) { effects.update { $0.append(effect) } }
     func followEvents() async {}
-    var catalogLoads: Int { effects.value.filter { $0 == .loadCatalog }.count }
+    var catalogLoads: Int { effects.value.filter { $0 == .loadCatalog || $0 == .refreshCatalog }.count }
 }
 
 /// The loop batches: everything queued is reduced, then drawn once; keys at once, results at most every 16 ms.

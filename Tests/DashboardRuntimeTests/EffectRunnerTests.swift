@@ -1,4 +1,4 @@
-import DashboardRuntime
+@testable import DashboardRuntime
 import Foundation
 import Testing
 import VolumeCore
@@ -66,6 +66,73 @@ import VolumeUI
         await settle()
         #expect(engine.volumeCalls == 2)
         #expect(catalogsLoaded().count == 2)
+    }
+
+    /// A burst of 1,000 volume creates on the event stream: the refresh the reducer asks for at its first event
+    /// waits until the events have been quiet for `eventsQuietGap`, then loads once.
+    @Test func aRefreshWaitsUntilABurstOfEventsSettlesThenLoadsOnce() async throws {
+        let runner = makeRunner()
+        let follow = Task { await runner.followEvents() }
+        defer { follow.cancel() }
+        #expect(await eventually { engine.eventStreamCount == 1 })
+        let stream = try #require(engine.state.withLock { $0.eventStreams.first })
+        let log = self.log
+        @Sendable func eventsReceived() -> Int {
+            log.actions.value.count { if case .eventReceived = $0 { true } else { false } }
+        }
+        // The burst lasts 2 s on the clock: 100 creates every 0.2 s.
+        for batch in 0..<10 {
+            for i in 0..<100 { stream.yield(EngineEvent(type: "volume", action: "create", actorID: "burst-\(batch)-\(i)")) }
+            #expect(await eventually { eventsReceived() == (batch + 1) * 100 })
+            if batch == 0 { runner.run(.refreshCatalog) }
+            #expect(await eventually { clock.waiting.contains { $0 > 0 && $0 <= EffectRunner.eventsQuietGap } })
+            clock.advance(by: 0.2)
+            await settle()
+            #expect(engine.volumeCalls == 0, "no load while the events keep coming")
+        }
+        // Quiet now: nothing before the gap has passed since the last event, one load after it.
+        clock.advance(by: EffectRunner.eventsQuietGap - 0.2 - 0.01)
+        await settle()
+        #expect(engine.volumeCalls == 0)
+        clock.advance(by: 0.02)
+        #expect(await eventually { catalogsLoaded().count == 1 })
+        await settle()
+        #expect(engine.volumeCalls == 1)
+    }
+
+    /// Events that never stop still refresh the catalog, every `eventsMaxSettle` seconds at the most.
+    @Test func aStormThatNeverEndsStillRefreshes() async throws {
+        let runner = makeRunner()
+        let follow = Task { await runner.followEvents() }
+        defer { follow.cancel() }
+        #expect(await eventually { engine.eventStreamCount == 1 })
+        let stream = try #require(engine.state.withLock { $0.eventStreams.first })
+        let log = self.log
+        @Sendable func eventsReceived() -> Int {
+            log.actions.value.count { if case .eventReceived = $0 { true } else { false } }
+        }
+        func send(_ n: Int) async {
+            stream.yield(EngineEvent(type: "container", action: "start", actorID: "c\(n)"))
+            #expect(await eventually { eventsReceived() == n })
+        }
+        // The refresh's wait (the liveness ping's 15 s is the other sleeper).
+        func refreshWaits() async -> Bool {
+            await eventually { clock.waiting.contains { $0 > 0 && $0 <= EffectRunner.eventsQuietGap + 1e-9 } }
+        }
+        await send(1)
+        runner.run(.refreshCatalog)
+        // An event every 0.1 s: the quiet gap never comes; the wait ends at eventsMaxSettle.
+        let steps = Int((EffectRunner.eventsMaxSettle / 0.1).rounded()) - 1
+        for step in 1...steps {
+            #expect(await refreshWaits())
+            clock.advance(by: 0.1)
+            await send(step + 1)
+            await settle()
+            #expect(engine.volumeCalls == 0)
+        }
+        #expect(await refreshWaits())
+        clock.advance(by: 0.1)
+        #expect(await eventually { catalogsLoaded().count == 1 })
     }
 
     @Test func duringALongStormASlowLoadRunsAtMostAThirdOfTheTime() async throws {

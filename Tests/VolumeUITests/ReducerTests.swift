@@ -71,12 +71,13 @@ import VolumeCore
     @Test func eventsThatChangeTheCatalogReload() {
         var s = Fixture.loaded()
         let effects = Dashboard.reduce(&s, .eventReceived(EngineEvent(type: "container", action: "start", actorID: "id-worker")))
-        #expect(effects == [.loadCatalog])
+        // Asked for by an event: the runtime lets the events settle before it loads.
+        #expect(effects == [.refreshCatalog])
         // A burst while the load is in flight asks once more, after it returns.
         #expect(Dashboard.reduce(&s, .eventReceived(EngineEvent(type: "volume", action: "destroy", actorID: "cache"))).isEmpty)
         let next = Dashboard.reduce(&s, .catalogLoaded(.success(Fixture.catalog)))
         #expect(next.contains(.loadSizes))
-        #expect(next.contains(.loadCatalog))
+        #expect(next.contains(.refreshCatalog))
         // Noise does nothing.
         var idle = Fixture.loaded()
         #expect(Dashboard.reduce(&idle, .eventReceived(EngineEvent(type: "container", action: "exec_start: sh", actorID: "x"))).isEmpty)

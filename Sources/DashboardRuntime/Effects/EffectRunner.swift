@@ -37,6 +37,8 @@ public final class EffectRunner: EffectRunning {
     let audit: (@Sendable (AuditLog.Entry) throws -> Void)?
     /// The restore, clone or export that runs (one at a time), for Esc to cancel.
     private let transferTask = Mutex<Task<Void, Never>?>(nil)
+    /// When the last event that changes the catalog came (a refresh waits for the events to settle).
+    private let lastCatalogEvent = Mutex<Date>(.distantPast)
 
     /// A runner over the real engine: the file runtime and the size measurer read volumes directly or through a
     /// helper container. `VOLTOP_LIVENESS_INTERVAL` shortens the liveness ping interval (for tests).
@@ -190,27 +192,11 @@ public final class EffectRunner: EffectRunning {
         let send = self.send
         switch effect {
         case .loadCatalog:
+            Task { await loadCatalog() }
+        case .refreshCatalog:
             Task {
-                await catalogGate.run(minInterval: 0.1) {
-                    StartupTrace.mark("catalog load")
-                    do {
-                        // Both requests at once; the names show as soon as the volume list is in (the reducer takes
-                        // that early list only before the first full catalog).
-                        async let containers = engine.listContainers()
-                        let volumes = try await engine.listVolumes()
-                        StartupTrace.mark("volumes read")
-                        let listed = engine.reconciled(
-                            Catalog(volumes: volumes, containers: [], anonymity: engine.anonymity), hasOwners: false)
-                        send(.volumesListed(listed))
-                        // The same entries with their owners: the volumes are not sorted again.
-                        let catalog = engine.reconciled(listed.joined(with: try await containers), hasOwners: true)
-                        send(.catalogLoaded(.success(catalog)))
-                        if let growth = self.growth { await growth.update(catalog) }
-                        Self.returnFreedMemory()
-                    } catch {
-                        send(.catalogLoaded(.failure(Self.engineError(error))))
-                    }
-                }
+                await settleEvents()
+                await loadCatalog()
             }
         case .loadSizes:
             Task {
@@ -412,6 +398,48 @@ public final class EffectRunner: EffectRunning {
         return "\(error)"
     }
 
+    /// Lists volumes and containers (both requests at once) through the catalog gate: the names go out as soon as
+    /// the volume list is in (the reducer takes that early list only before the first full catalog), then the same
+    /// entries with their owners (not sorted again).
+    private func loadCatalog() async {
+        let engine = self.engine
+        let send = self.send
+        await catalogGate.run(minInterval: 0.1) {
+            StartupTrace.mark("catalog load")
+            do {
+                async let containers = engine.listContainers()
+                let volumes = try await engine.listVolumes()
+                StartupTrace.mark("volumes read")
+                let listed = engine.reconciled(
+                    Catalog(volumes: volumes, containers: [], anonymity: engine.anonymity), hasOwners: false)
+                send(.volumesListed(listed))
+                let catalog = engine.reconciled(listed.joined(with: try await containers), hasOwners: true)
+                send(.catalogLoaded(.success(catalog)))
+                if let growth = self.growth { await growth.update(catalog) }
+                Self.returnFreedMemory()
+            } catch {
+                send(.catalogLoaded(.failure(Self.engineError(error))))
+            }
+        }
+    }
+
+    /// Seconds without a catalog-changing event before a refresh asked for by events loads.
+    static let eventsQuietGap = 0.3
+    /// The longest a refresh waits for events to settle (a storm that never ends still refreshes this often).
+    static let eventsMaxSettle = 3.0
+
+    /// Waits until no catalog-changing event came for `eventsQuietGap` seconds, at most `eventsMaxSettle`.
+    func settleEvents() async {
+        let started = clock.now()
+        while !Task.isCancelled {
+            let quiet = clock.seconds(since: lastCatalogEvent.withLock { $0 })
+            let waited = clock.seconds(since: started)
+            let wait = min(Self.eventsQuietGap - quiet, Self.eventsMaxSettle - waited)
+            guard wait > 0 else { return }
+            do { try await clock.sleep(seconds: wait) } catch { return }
+        }
+    }
+
     /// Follows the engine's event stream for as long as the task lives; reconnects with backoff and re-lists.
     ///
     /// The stream itself has no time limit (a quiet host sends no events for hours), so while it is open the
@@ -446,6 +474,7 @@ public final class EffectRunner: EffectRunning {
                     group.addTask {
                         for try await event in engine.events(since: resume.value) {
                             resume.value = event.resumeToken
+                            if event.changesCatalog { self.lastCatalogEvent.withLock { $0 = clock.now() } }
                             send(.eventReceived(event))
                         }
                     }

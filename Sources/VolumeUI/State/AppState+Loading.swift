@@ -1,14 +1,15 @@
 import VolumeCore
 
 extension AppState {
-    /// Asks for the catalog unless a load is in flight (then once more when it returns).
-    mutating func requestCatalog() -> [Effect] {
+    /// Asks for the catalog unless a load is in flight (then once more when it returns, after the events settle).
+    /// `afterEvents`: the engine said something changed; the runtime waits for its events to settle first.
+    mutating func requestCatalog(afterEvents: Bool = false) -> [Effect] {
         if isLoadingCatalog {
             isCatalogReloadPending = true
             return []
         }
         isLoadingCatalog = true
-        return [.loadCatalog]
+        return [afterEvents ? .refreshCatalog : .loadCatalog]
     }
 
     /// Asks for sizes unless a load is in flight (then once more when it returns).

@@ -51,7 +51,7 @@ extension Dashboard {
         }
         if s.isCatalogReloadPending {
             s.isCatalogReloadPending = false
-            effects += s.requestCatalog()
+            effects += s.requestCatalog(afterEvents: true)
         }
         return effects
     }
@@ -86,7 +86,7 @@ extension Dashboard {
             s.requestedContainerDetails.remove(event.subject)
         }
         s.needsSizesAfterCatalog = true
-        return s.requestCatalog()
+        return s.requestCatalog(afterEvents: true)
     }
 
     static func eventStreamChanged(_ status: EventStreamStatus, _ s: inout AppState) -> [Effect] {

@@ -4,6 +4,9 @@ import VolumeCore
 public enum Effect: Sendable, Equatable {
     /// `GET /volumes` + `GET /containers/json?all=1` → `.catalogLoaded`. The runtime coalesces bursts.
     case loadCatalog
+    /// The same load, asked for by engine events: the runtime waits until the events settle (a burst of a thousand
+    /// creates costs one load, not one per event), then loads → `.catalogLoaded`.
+    case refreshCatalog
     /// Sizes (`/system/df`, serialized and throttled by the runtime) → `.sizesLoaded`.
     case loadSizes
     /// Create a volume → `.volumeCreated`.
