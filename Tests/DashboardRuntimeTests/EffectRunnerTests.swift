@@ -1,8 +1,8 @@
-@testable import DashboardRuntime
 import Foundation
 import Testing
 import VolumeCore
 import VolumeUI
+@testable import DashboardRuntime
 
 /// The effect runner against a fake engine and a manual clock: coalescing, ordering and reconnecting.
 @Suite struct EffectRunnerTests {
