@@ -28,6 +28,15 @@ struct DashboardCommand: AsyncParsableCommand {
     @Option(name: .customLong("size-refresh"), help: .hidden)
     var sizeRefresh: Double = 15
 
+    /// Removes the helper containers of voltop runs that died (never those of a running voltop), in the background
+    /// and a moment after start: the engine first answers the catalog load that the first screen waits for.
+    static func removeLeftoverHelpersSoon(_ engine: DockerEngine) {
+        Task {
+            try? await Task.sleep(nanoseconds: 1_500_000_000)
+            _ = try? await engine.removeLeftoverHelpers()
+        }
+    }
+
     func run() async throws {
         // A broken configuration is named first, wherever voltop runs.
         let config = try VoltopConfig.forDashboard()
@@ -57,7 +66,7 @@ struct DashboardCommand: AsyncParsableCommand {
                 }
                 throw ExitCode(1)
             }
-            for engine in connected { Task { _ = try? await engine.removeLeftoverHelpers() } }
+            for engine in connected { Self.removeLeftoverHelpersSoon(engine) }
             try await DashboardWiring.runFleet(
                 connections, readOnly: global.readOnly, monochrome: monochrome, source: source, sizeRefresh: refresh, config: config,
                 logger: logger)
@@ -66,9 +75,7 @@ struct DashboardCommand: AsyncParsableCommand {
         // Connect before taking over the screen, so an unreachable engine prints a plain message.
         let engine = try await global.connect(logger: logger)
         StartupTrace.mark("connected")
-        // Helper containers of voltop runs that died (never those of a running voltop); in the background,
-        // so startup does not wait for it.
-        Task { _ = try? await engine.removeLeftoverHelpers() }
+        Self.removeLeftoverHelpersSoon(engine)
         try await DashboardWiring.run(
             engine: engine, monochrome: monochrome, source: source, sizeRefresh: refresh, config: config, logger: logger)
     }

@@ -17,7 +17,18 @@ enum DashboardWiring {
         let runner = EffectRunner(
             engine: engine, source: source, sizeRefresh: sizeRefresh, logger: logger,
             growth: { snapshot in queue.send(.growthUpdated(snapshot)) }, send: queue.send)
-        // The helper container of an open file tree goes with the dashboard (after the terminal is restored).
+        let state = initialState(engine, monochrome: monochrome, config: config)
+        try await show(state: state, runner: runner, queue: queue, monochrome: monochrome)
+    }
+
+    /// Runs the dashboard loop on the terminal, then shuts the runner down (also when the terminal cannot be set up).
+    ///
+    /// The start's effects (the catalog load first) go out before the terminal is set up: ncurses' start takes
+    /// milliseconds that the engine spends answering. The helper container of an open file tree goes with the
+    /// dashboard (after the terminal is restored).
+    private static func show(state initial: AppState, runner: EffectRunner, queue: ActionQueue, monochrome: Bool) async throws {
+        var state = initial
+        for effect in Dashboard.start(&state) { runner.run(effect) }
         do {
             try await Terminal.withTerminal(monochrome: monochrome) { terminal in
                 // Killed (TERM, HUP, QUIT, INT): the open file tree's helper container goes too, with one quick try
@@ -30,8 +41,7 @@ enum DashboardWiring {
                     }
                     _ = done.wait(timeout: .now() + 3)
                 }
-                await DashboardLoop.run(
-                    screen: terminal, state: initialState(engine, monochrome: monochrome, config: config), runner: runner, queue: queue)
+                await DashboardLoop.run(screen: terminal, state: state, runner: runner, queue: queue, started: true)
             }
         } catch {
             await runner.shutdown()
@@ -67,23 +77,7 @@ enum DashboardWiring {
         for (label, status) in fleet.linkStatuses {
             if let i = state.fleet.firstIndex(where: { $0.label == label }) { state.fleet[i].status = status }
         }
-        do {
-            try await Terminal.withTerminal(monochrome: monochrome) { terminal in
-                terminal.onSignalExit = {
-                    let done = DispatchSemaphore(value: 0)
-                    Task.detached {
-                        await runner.shutdown()
-                        done.signal()
-                    }
-                    _ = done.wait(timeout: .now() + 3)
-                }
-                await DashboardLoop.run(screen: terminal, state: state, runner: runner, queue: queue)
-            }
-        } catch {
-            await runner.shutdown()
-            throw error
-        }
-        await runner.shutdown()
+        try await show(state: state, runner: runner, queue: queue, monochrome: monochrome)
     }
 
     /// A fleet's state before anything is loaded: one header line per engine.

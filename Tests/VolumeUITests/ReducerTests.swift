@@ -78,6 +78,18 @@ import VolumeCore
         let next = Dashboard.reduce(&s, .catalogLoaded(.success(Fixture.catalog)))
         #expect(next.contains(.loadSizes))
         #expect(next.contains(.refreshCatalog))
+        // Events before the load sent its requests are in its answer: no second load for them.
+        var settled = Fixture.loaded()
+        func created(_ name: String) -> Action { .eventReceived(EngineEvent(type: "volume", action: "create", actorID: name)) }
+        #expect(Dashboard.reduce(&settled, created("a")) == [.refreshCatalog])
+        #expect(Dashboard.reduce(&settled, created("b")).isEmpty)
+        #expect(Dashboard.reduce(&settled, .catalogLoadStarted).isEmpty)
+        #expect(!Dashboard.reduce(&settled, .catalogLoaded(.success(Fixture.catalog))).contains(.refreshCatalog))
+        // One after the start may be missing from it: once more.
+        #expect(Dashboard.reduce(&settled, created("c")) == [.refreshCatalog])
+        #expect(Dashboard.reduce(&settled, .catalogLoadStarted).isEmpty)
+        #expect(Dashboard.reduce(&settled, created("d")).isEmpty)
+        #expect(Dashboard.reduce(&settled, .catalogLoaded(.success(Fixture.catalog))).contains(.refreshCatalog))
         // Noise does nothing.
         var idle = Fixture.loaded()
         #expect(Dashboard.reduce(&idle, .eventReceived(EngineEvent(type: "container", action: "exec_start: sh", actorID: "x"))).isEmpty)

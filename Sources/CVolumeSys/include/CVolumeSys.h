@@ -77,4 +77,11 @@ static inline int cvs_fanotify_metadata_version(void) { return FANOTIFY_METADATA
 /// Returns memory that malloc keeps free in its arenas to the system (glibc's malloc_trim).
 static inline int cvs_malloc_trim(void) { return malloc_trim(0); }
 
+/// malloc's figures (glibc's mallinfo2, all arenas): bytes in use, and bytes taken from the system (heap + mmap).
+static inline void cvs_heap_figures(unsigned long long *inUse, unsigned long long *fromSystem) {
+    struct mallinfo2 info = mallinfo2();
+    *inUse = (unsigned long long)(info.uordblks + info.hblkhd);
+    *fromSystem = (unsigned long long)(info.arena + info.hblkhd);
+}
+
 #endif

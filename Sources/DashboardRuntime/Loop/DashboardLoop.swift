@@ -15,9 +15,11 @@ public enum DashboardLoop {
 
     /// Runs the dashboard on `screen` until the user quits or the input ends: actions come from `queue` (the
     /// runner sends its results there), effects go to `runner`, and `clock` spaces the frames.
+    /// - Parameter started: `Dashboard.start` already ran on `initial` and its effects went to `runner` (the wiring
+    ///   asks for the catalog before it sets the terminal up, so the engine answers meanwhile).
     public static func run(
         screen: DashboardScreen, state initial: AppState, runner: any EffectRunning, queue: ActionQueue,
-        clock: any RuntimeClock = SystemClock()
+        clock: any RuntimeClock = SystemClock(), started: Bool = false
     ) async {
         var state = initial
         let size = screen.size
@@ -48,7 +50,9 @@ public enum DashboardLoop {
             renderSeconds = (rendered - started).seconds
             drawSeconds = (ContinuousClock.now - rendered).seconds
         }
-        for effect in Dashboard.start(&state) { runner.run(effect) }
+        if !started {
+            for effect in Dashboard.start(&state) { runner.run(effect) }
+        }
         draw()
         StartupTrace.mark("first frame")
         var lastFrame = clock.now()
@@ -112,7 +116,10 @@ public enum DashboardLoop {
                             format: "key→frame %.2f ms (reduce %.2f, render %.2f, draw %.2f)", total, reduceSeconds * 1000,
                             renderSeconds * 1000, drawSeconds * 1000))
                 }
-                if hasCatalogWaiting { StartupTrace.mark("frame with the catalog") }
+                if hasCatalogWaiting {
+                    StartupTrace.mark("frame with the catalog")
+                    StartupTrace.markHeap("after the catalog")
+                }
                 if hasNamesWaiting { StartupTrace.mark("frame with names") }
             }
             keysWaiting.removeAll()

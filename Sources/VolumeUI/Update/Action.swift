@@ -10,6 +10,9 @@ public enum Action: Sendable {
     case mouse(MouseEvent)
     /// The terminal's new size.
     case resize(rows: Int, cols: Int)
+    /// A catalog load sent its requests: what happened before now is in its answer (a reload asked for meanwhile
+    /// is not needed).
+    case catalogLoadStarted
     /// `Effect.loadCatalog` finished.
     case catalogLoaded(Result<Catalog, EngineError>)
     /// The volume list of a catalog load arrived before its containers: a catalog without owners, shown at once

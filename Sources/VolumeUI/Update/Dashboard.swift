@@ -21,6 +21,10 @@ public enum Dashboard {
         case .key(let key): effects = handle(key, &state)
         case .mouse(let event): effects = handleMouse(event, &state)
         case .resize(let rows, let cols): effects = resize(rows: rows, cols: cols, &state)
+        case .catalogLoadStarted:
+            // Events that asked for a reload while the load waited for them to settle are in its answer.
+            state.isCatalogReloadPending = false
+            effects = []
         case .catalogLoaded(let result): effects = catalogLoaded(result, &state)
         case .volumesListed(let catalog): effects = volumesListed(catalog, &state)
         case .containerActed(let name, let action, let error): effects = containerActed(name, action, error, &state)
