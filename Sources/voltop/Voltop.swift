@@ -163,6 +163,8 @@ struct FleetConnection: Sendable {
 @main
 enum Main {
     static func main() async {
+        // One malloc arena for every thread (see FreedMemory.useOneArena): first, before threads allocate.
+        FreedMemory.useOneArena()
         LoggingSystem.bootstrap { label in StreamLogHandler(label: label, stream: SanitizedStandardError()) }
         do {
             let arguments = Array(CommandLine.arguments.dropFirst())

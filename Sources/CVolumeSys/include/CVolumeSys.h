@@ -77,6 +77,9 @@ static inline int cvs_fanotify_metadata_version(void) { return FANOTIFY_METADATA
 /// Returns memory that malloc keeps free in its arenas to the system (glibc's malloc_trim).
 static inline int cvs_malloc_trim(void) { return malloc_trim(0); }
 
+/// Makes every thread allocate from malloc's one main arena (glibc's M_ARENA_MAX = 1).
+static inline int cvs_malloc_one_arena(void) { return mallopt(M_ARENA_MAX, 1); }
+
 /// malloc's figures (glibc's mallinfo2, all arenas): bytes in use, and bytes taken from the system (heap + mmap).
 static inline void cvs_heap_figures(unsigned long long *inUse, unsigned long long *fromSystem) {
     struct mallinfo2 info = mallinfo2();
