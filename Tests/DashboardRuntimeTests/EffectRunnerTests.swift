@@ -68,6 +68,25 @@ import VolumeUI
         #expect(catalogsLoaded().count == 2)
     }
 
+    /// Sizes are matched to the last catalog's volumes: at 10,000 volumes a second list of every volume costs the
+    /// engine and this process as much as the catalog itself.
+    @Test func sizesAfterACatalogDoNotListTheVolumesAgain() async throws {
+        engine.state.withLock { $0.volumes = [Volume(name: "a"), Volume(name: "b", driver: "nfs-plugin")] }
+        let runner = makeRunner()
+        runner.run(.loadCatalog)
+        #expect(await eventually { catalogsLoaded().count == 1 })
+        runner.run(.loadSizes)
+        #expect(await eventually { log.actions.value.contains { if case .sizesLoaded = $0 { true } else { false } } })
+        #expect(engine.volumeCalls == 1)
+        let sizes = try #require(
+            log.actions.value.lazy.compactMap { action -> [String: VolumeSize]? in
+                if case .sizesLoaded(.success(let sizes)) = action { return sizes }
+                return nil
+            }.first)
+        #expect(Set(sizes.keys) == ["a", "b"])
+        #expect(sizes["b"] == .unknown(reason: "driver nfs-plugin: the engine does not measure it"))
+    }
+
     /// A burst of 1,000 volume creates on the event stream: the refresh the reducer asks for at its first event
     /// waits until the events have been quiet for `eventsQuietGap`, then loads once.
     @Test func aRefreshWaitsUntilABurstOfEventsSettlesThenLoadsOnce() async throws {

@@ -37,6 +37,8 @@ public final class EffectRunner: EffectRunning {
     let audit: (@Sendable (AuditLog.Entry) throws -> Void)?
     /// The restore, clone or export that runs (one at a time), for Esc to cancel.
     private let transferTask = Mutex<Task<Void, Never>?>(nil)
+    /// The volumes of the last catalog load (sizes are matched to them).
+    private let lastListedVolumes = Mutex<[Volume]?>(nil)
     /// When the last event that changes the catalog came (a refresh waits for the events to settle).
     private let lastCatalogEvent = Mutex<Date>(.distantPast)
 
@@ -210,7 +212,9 @@ public final class EffectRunner: EffectRunning {
                 await sizeGate.run(minInterval: sizeInterval) {
                     do {
                         let usage = try await engine.diskUsage()
-                        let volumes = try await engine.listVolumes()
+                        // The last catalog's volumes (a catalog load comes first): no second list of every volume.
+                        var volumes = self.lastListedVolumes.withLock { $0 } ?? []
+                        if volumes.isEmpty { volumes = try await engine.listVolumes() }
                         var sizes: [String: VolumeSize] = [:]
                         for volume in volumes { sizes[volume.name] = Catalog.size(of: volume, in: usage) }
                         send(.sizesLoaded(.success(sizes)))
@@ -417,6 +421,7 @@ public final class EffectRunner: EffectRunning {
             do {
                 async let containers = engine.listContainers()
                 let volumes = try await engine.listVolumes()
+                self.lastListedVolumes.withLock { $0 = volumes }
                 StartupTrace.mark("volumes read")
                 let listed = engine.reconciled(
                     Catalog(volumes: volumes, containers: [], anonymity: engine.anonymity), hasOwners: false)
