@@ -143,6 +143,21 @@ import Testing
         #expect(t.writers("v", now: 12 + GrowthTracker.writerMemory + 1).isEmpty)
     }
 
+    /// Only volumes with writers are looked at when writers expire (thousands of measured volumes have none).
+    @Test func expiredWritersLeaveTheListOfVolumesWithWriters() {
+        var t = GrowthTracker()
+        for i in 0..<1000 { t.measured("quiet-\(i)", bytes: 100, at: 0) }
+        _ = t.apply(batch("v", [file: 4096], writer: writer), at: 1)
+        _ = t.apply(batch("w", [other: 4096], writer: writer), at: 10)
+        #expect(t.namesWithWriters == ["v", "w"])
+        t.expireWriters(now: 1 + GrowthTracker.writerMemory + 1)
+        #expect(t.namesWithWriters == ["w"])
+        #expect(t.writers("v", now: 1).isEmpty)
+        #expect(t.writers("w", now: 10) == [writer])
+        t.keep(only: ["v"])
+        #expect(t.namesWithWriters.isEmpty)
+    }
+
     @Test func aWalkRebasesTheFollowedFiles() {
         var t = GrowthTracker()
         t.measured("v", bytes: 100, at: 0)

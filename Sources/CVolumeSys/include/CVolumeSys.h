@@ -73,6 +73,10 @@ static inline int cvs_fanotify_metadata_size(void) { return (int)sizeof(struct f
 static inline int cvs_fanotify_metadata_version(void) { return FANOTIFY_METADATA_VERSION; }
 
 #include <malloc.h>
+#include <sys/eventfd.h>
+
+/// A non-blocking eventfd (close-on-exec), or -1.
+static inline int cvs_eventfd(void) { return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK); }
 
 /// Returns memory that malloc keeps free in its arenas to the system (glibc's malloc_trim).
 static inline int cvs_malloc_trim(void) { return malloc_trim(0); }

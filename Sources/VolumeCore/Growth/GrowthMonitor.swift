@@ -87,6 +87,8 @@ public actor GrowthMonitor {
     /// Whether some rate has not reached zero yet (the windows still move: a new snapshot every 2 s, not every step).
     private var decaying = false
     private var builtAt = -Double.infinity
+    /// Wakes `run` early (a new catalog, a finished walk); nil before `run`.
+    private var waker: GrowthWaker?
 
     /// - Parameters:
     ///   - publish: gets each new snapshot.
@@ -118,6 +120,7 @@ public actor GrowthMonitor {
         namesByID = Dictionary(catalog.containers.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         tracker.keep(only: Set(catalog.entries.map(\.name)))
         dirty = true
+        waker?.nudge()
         if watcher == nil, writersNote == nil {
             if daemon == nil { daemon = engine.engineDaemon() }
             if engineFiguresOnly {
@@ -155,6 +158,7 @@ public actor GrowthMonitor {
         guard isComplete || watcher == nil else { return }
         tracker.measured(name, bytes: bytes, at: now())
         dirty = true
+        waker?.nudge()
     }
 
     /// One step: drain writes, move the windows, and publish when something changed. The runtime calls it about
@@ -188,7 +192,7 @@ public actor GrowthMonitor {
         snapshot.diskNote = disk?.note
         snapshot.writersNote = writersNote
         var names = Set(writable.keys)
-        for name in tracker.volumes.keys where !tracker.writers(name, now: time).isEmpty { names.insert(name) }
+        for name in tracker.namesWithWriters where !tracker.writers(name, now: time).isEmpty { names.insert(name) }
         for name in names {
             let seen = tracker.writers(name, now: time)
             let writers: [VolumeWriter]
@@ -257,11 +261,30 @@ public actor GrowthMonitor {
     /// Rates to whole bytes per second, so that a steady volume does not publish a new snapshot every step.
     static func rounded(_ rate: Double) -> Double { rate.rounded() }
 
-    /// Runs `step` every `interval` seconds until cancelled.
+    /// Runs `step` until cancelled: at most once per `interval` seconds, as soon as writes are pending or something
+    /// else changed (a catalog, a walk), else after a quiet timeout (10 s; 2 s while rates fall to zero). With
+    /// fanotify an idle dashboard thus wakes every 10 s, not twice a second; without it (no direct reads) it steps
+    /// every `interval`, as the engine's figures and the walks are its samples.
     public func run(interval: Double = 0.5) async {
-        while !Task.isCancelled {
-            await step()
-            try? await Task.sleep(nanoseconds: UInt64(max(0.05, interval) * 1e9))
+        let waker = GrowthWaker()
+        self.waker = waker
+        await withTaskCancellationHandler {
+            while !Task.isCancelled {
+                let started = now()
+                await step()
+                let descriptor = watcher?.descriptor ?? -1
+                let timeout = descriptor >= 0 ? (decaying ? 2 : Self.quietTimeout) : interval
+                await waker.waitAsync(descriptor: descriptor, timeout: timeout)
+                if Task.isCancelled || waker.isStopped { break }
+                // Writes that keep coming are read in batches, one step per interval.
+                let rest = max(0.05, interval) - (now() - started)
+                if rest > 0 { try? await Task.sleep(nanoseconds: UInt64(rest * 1e9)) }
+            }
+        } onCancel: {
+            waker.stop()
         }
     }
+
+    /// Seconds between two steps when nothing is written and no rate moves (the disk's free space is read this often).
+    static let quietTimeout = 10.0
 }

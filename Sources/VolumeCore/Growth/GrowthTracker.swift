@@ -16,6 +16,8 @@ public struct GrowthTracker: Sendable {
     }
 
     private(set) var volumes: [String: Tracked] = [:]
+    /// The volumes with writers seen and not yet expired (a few, among thousands of volumes).
+    public private(set) var namesWithWriters: Set<String> = []
     /// Above this many written files in one volume, the volume is walked again instead of followed file by file.
     public static let maxFilesPerVolume = 4096
     /// A writer not seen for this long is no longer named.
@@ -43,6 +45,7 @@ public struct GrowthTracker: Sendable {
             var tracked = volumes[name] ?? Tracked()
             for writer in writers { tracked.writers[writer] = time }
             volumes[name] = tracked
+            if !writers.isEmpty { namesWithWriters.insert(name) }
         }
         for (name, files) in batch.files {
             var tracked = volumes[name] ?? Tracked()
@@ -106,14 +109,18 @@ public struct GrowthTracker: Sendable {
     /// Forgets volumes that are gone.
     public mutating func keep(only names: Set<String>) {
         volumes = volumes.filter { names.contains($0.key) }
+        namesWithWriters.formIntersection(names)
     }
 
-    /// Drops writers not seen for a while (bounded memory).
+    /// Drops writers not seen for a while (bounded memory). Only the volumes that have writers are looked at.
     public mutating func expireWriters(now: Double) {
-        for name in Array(volumes.keys) {
-            guard var tracked = volumes[name] else { continue }
-            tracked.writers = tracked.writers.filter { now - $0.value <= Self.writerMemory }
-            volumes[name] = tracked
+        for name in namesWithWriters {
+            guard let index = volumes.index(forKey: name) else {
+                namesWithWriters.remove(name)
+                continue
+            }
+            volumes.values[index].writers = volumes.values[index].writers.filter { now - $0.value <= Self.writerMemory }
+            if volumes.values[index].writers.isEmpty { namesWithWriters.remove(name) }
         }
     }
 }
