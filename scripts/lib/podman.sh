@@ -52,7 +52,7 @@ vt_podman_stop() {
     # Every process serving this run's socket (the recorded pid is the subshell that started podman, so match the
     # socket in the command line: never another Podman).
     pids=$(for p in /proc/[0-9]*; do
-        if tr '\0' ' ' <"$p/cmdline" 2>/dev/null | grep -qF "unix://$dir/podman.sock"; then echo "${p#/proc/}"; fi
+        if { tr '\0' ' ' <"$p/cmdline"; } 2>/dev/null | grep -qF "unix://$dir/podman.sock"; then echo "${p#/proc/}"; fi
     done)
     if [ -n "$pids" ]; then
         # shellcheck disable=SC2086
