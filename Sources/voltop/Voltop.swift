@@ -65,27 +65,49 @@ struct GlobalOptions: ParsableArguments {
     /// The arguments with global options written before the subcommand (`voltop --read-only rm x`) moved after it,
     /// where the subcommand's option group reads them.
     static func movedAfterSubcommand(_ args: [String]) -> [String] {
+        let index = globalPrefixCount(args)
+        guard index > 0, index < args.count, !args[index].hasPrefix("-") else { return args }
+        return [args[index]] + args[..<index] + Array(args[(index + 1)...])
+    }
+
+    /// How many of the first arguments are global options (with their values).
+    static func globalPrefixCount(_ args: [String]) -> Int {
         let withValue: Set = ["-H", "--host", "--context"]
         let flags: Set = ["--read-only", "--debug", "--all-contexts"]
-        var globals: [String] = []
         var index = 0
         while index < args.count {
             let arg = args[index]
             if flags.contains(arg) {
-                globals.append(arg)
                 index += 1
             } else if withValue.contains(arg), index + 1 < args.count {
-                globals += [arg, args[index + 1]]
                 index += 2
             } else if withValue.contains(where: { arg.hasPrefix($0 + "=") }) {
-                globals.append(arg)
                 index += 1
             } else {
                 break
             }
         }
-        guard !globals.isEmpty, index < args.count, !args[index].hasPrefix("-") else { return args }
-        return [args[index]] + globals + Array(args[(index + 1)...])
+        return index
+    }
+
+    /// The commands that read and write only this machine's files (the trash, the audit log, the configuration).
+    static let localCommands: Set = ["trash", "log", "config"]
+
+    /// The arguments of a local command (`localCommands`) without the global options written before it, which it
+    /// does not take (`voltop -H ssh://x trash ls`), and a note saying so; other arguments are returned as they are.
+    /// `--read-only` before `trash purge` refuses it (the purge deletes for good).
+    static func withoutGlobalsOfLocalCommand(_ args: [String]) throws -> (arguments: [String], note: String?) {
+        let index = globalPrefixCount(args)
+        guard index > 0, index < args.count, localCommands.contains(args[index]) else { return (args, nil) }
+        let command = args[index]
+        let globals = args[..<index]
+        let rest = Array(args[(index + 1)...])
+        if globals.contains("--read-only"), command == "trash", rest.contains("purge") {
+            throw ValidationError("--read-only refuses changes, and voltop trash purge deletes items for good")
+        }
+        let options = globals.filter { $0.hasPrefix("-") }.map { $0.split(separator: "=").first.map(String.init) ?? $0 }
+        let note = "voltop \(command) reads this machine's own files: \(options.joined(separator: ", ")) ignored"
+        return ([command] + rest, note)
     }
 
     /// Whether these options name several engines (a fleet).
@@ -174,7 +196,9 @@ enum Main {
                     "unknown command \"\(Sanitizer.inline(first))\": use one of \(Voltop.commandNames.sorted().joined(separator: ", ")), "
                         + "or no command for the dashboard (voltop --help lists them)")
             }
-            var command = try Voltop.parseAsRoot(GlobalOptions.movedAfterSubcommand(arguments))
+            let (local, note) = try GlobalOptions.withoutGlobalsOfLocalCommand(arguments)
+            if let note { Output.warn(note) }
+            var command = try Voltop.parseAsRoot(GlobalOptions.movedAfterSubcommand(local))
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {

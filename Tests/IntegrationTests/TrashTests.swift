@@ -62,6 +62,18 @@ struct TrashTests {
         let item = try #require(items.first { $0["name"] as? String == volume })
         #expect(item["command"] as? String == "rm")
         #expect((item["archiveBytes"] as? Int ?? 0) > 10_000_000, "the sparse file's bytes are in the archive")
+        // Global options before a local command (as the docker CLI takes them anywhere): ignored, with a note;
+        // --read-only refuses a purge and leaves the item.
+        r = try home.voltop(["-H", "unix:///nonexistent.sock", "--context", "x", "trash", "ls", "--json"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains(volume))
+        #expect(r.err.contains("voltop trash reads this machine's own files: -H, --context ignored"), "\(r.err)")
+        r = try home.voltop(["--host=unix:///nonexistent.sock", "log"])
+        #expect(r.status == 0, "\(r.err)")
+        r = try home.voltop(["--read-only", "trash", "purge", "--yes"])
+        #expect(r.status == 2, "\(r.err)")
+        #expect(r.err.contains("--read-only refuses changes"), "\(r.err)")
+        #expect(try home.json(["trash", "ls", "--json"]).contains { $0["name"] as? String == volume })
         let docs = try JSONShapeTests.documented()
         let itemDoc = try #require(docs.first { $0["archiveBytes"] != nil })
         #expect(Set(item.keys) == Set(itemDoc.keys), "trash ls --json keys differ from the README")

@@ -36,11 +36,11 @@ public final class EffectRunner: EffectRunning {
     /// Appends one line to the audit log (action, names, bytes, result); nil: no audit log (tests).
     let audit: (@Sendable (AuditLog.Entry) throws -> Void)?
     /// The restore, clone or export that runs (one at a time), for Esc to cancel.
-    private let transferTask = Mutex<Task<Void, Never>?>(nil)
+    let transferTask = Mutex<Task<Void, Never>?>(nil)
     /// The volumes of the last catalog load (sizes are matched to them).
     private let lastListedVolumes = Mutex<[Volume]?>(nil)
     /// When the last event that changes the catalog came (a refresh waits for the events to settle).
-    private let lastCatalogEvent = Mutex<Date>(.distantPast)
+    let lastCatalogEvent = Mutex<Date>(.distantPast)
 
     /// A runner over the real engine: the file runtime and the size measurer read volumes directly or through a
     /// helper container. `VOLTOP_LIVENESS_INTERVAL` shortens the liveness ping interval (for tests).
@@ -349,66 +349,6 @@ public final class EffectRunner: EffectRunning {
         }
     }
 
-    /// Runs a restore, clone or export with its progress sent at most every 0.2 s, audits it, and sends how it ended.
-    private func startTransfer(_ job: TransferJob) {
-        let engine = self.engine
-        let send = self.send
-        let clock = self.clock
-        let started = clock.now()
-        let throttle = ProgressThrottle(interval: 0.2)
-        let progress: @Sendable (Int64) -> Void = { bytes in
-            let now = clock.now()
-            if throttle.isDue(now) { send(.transferProgressed(bytes: bytes, elapsed: now.timeIntervalSince(started))) }
-        }
-        let task = Task {
-            let end: TransferEnd
-            do {
-                let bytes: Int64
-                switch job {
-                case .restore(let item, let name): bytes = try await engine.restoreFromTrash(item, as: name, progress: progress)
-                case .clone(let source, let target): bytes = try await engine.cloneFromDashboard(source, to: target, progress: progress)
-                case .export(let volume, let path, _):
-                    bytes = try await engine.exportFromDashboard(volume, toFile: path, progress: progress)
-                }
-                end = .done(bytes: bytes)
-                if let audit = job.audit { record(audit.action, audit.names, bytes: bytes) }
-            } catch {
-                end = Task.isCancelled || error is CancellationError ? .cancelled : .failed(Self.engineError(error))
-                if let audit = job.audit { record(audit.action, audit.names, error: Task.isCancelled ? CancellationError() : error) }
-            }
-            transferTask.withLock { $0 = nil }
-            send(.transferFinished(job, end))
-        }
-        transferTask.withLock { previous in
-            previous?.cancel()
-            previous = task
-        }
-    }
-
-    /// Appends a change to the audit log; a failure to write it is sent as `.auditFailed`, never dropped.
-    func record(
-        _ action: String, _ names: [String], bytes: Int64? = nil, result: String? = nil, error: (any Error)? = nil,
-        engineAddress: String? = nil
-    ) {
-        guard let audit else { return }
-        let outcome = result ?? error.map { "failed: \(Self.describe($0))" } ?? "ok"
-        let entry = AuditLog.Entry(
-            action: action, engine: engineAddress ?? engine.auditAddress, names: names, bytes: bytes, result: outcome)
-        do { try audit(entry) } catch {
-            send(
-                .auditFailed(
-                    "the audit log missed \(action) of \(names.map(Sanitizer.inline).joined(separator: ", ")) (done, not logged): \(Self.describe(error)). Fix the directory's permissions, or set XDG_STATE_HOME"
-                ))
-        }
-    }
-
-    /// An error in words for the audit log.
-    static func describe(_ error: any Error) -> String {
-        if let error = error as? EngineError { return error.message }
-        if error is CancellationError { return "cancelled" }
-        return "\(error)"
-    }
-
     /// Lists volumes and containers (both requests at once) through the catalog gate: the names go out as soon as
     /// the volume list is in (the reducer takes that early list only before the first full catalog), then the same
     /// entries with their owners (not sorted again).
@@ -436,114 +376,10 @@ public final class EffectRunner: EffectRunning {
         }
     }
 
-    /// Seconds without a catalog-changing event before a refresh asked for by events loads.
-    static let eventsQuietGap = 0.3
-    /// The longest a refresh waits for events to settle (a storm that never ends still refreshes this often).
-    static let eventsMaxSettle = 3.0
-
-    /// Waits until no catalog-changing event came for `eventsQuietGap` seconds, at most `eventsMaxSettle`.
-    func settleEvents() async {
-        let started = clock.now()
-        while !Task.isCancelled {
-            let quiet = clock.seconds(since: lastCatalogEvent.withLock { $0 })
-            let waited = clock.seconds(since: started)
-            let wait = min(Self.eventsQuietGap - quiet, Self.eventsMaxSettle - waited)
-            guard wait > 0 else { return }
-            do { try await clock.sleep(seconds: wait) } catch { return }
-        }
-    }
-
-    /// Follows the engine's event stream for as long as the task lives; reconnects with backoff and re-lists.
-    ///
-    /// The stream itself has no time limit (a quiet host sends no events for hours), so while it is open the
-    /// engine is pinged every `livenessInterval` seconds: an engine that stops answering (hung, or a proxy that
-    /// stalls) ends the stream with a `.timeout` error, and the dashboard shows "live updates lost" with it.
-    /// After a drop it waits 1, 2, 4 … seconds (at most `maxBackoff`) between attempts; once the engine answers
-    /// again the wait starts over at 1 s and the catalog and sizes are loaded again (the daemon keeps only 256
-    /// events, so what happened meanwhile may be lost).
-    public func followEvents() async {
-        // Growth is followed alongside, for as long as the events are.
-        await withTaskGroup(of: Void.self) { group in
-            if let growth { group.addTask { await growth.run(interval: 0.5) } }
-            group.addTask { await self.followEngineEvents() }
-            await group.next()
-            group.cancelAll()
-        }
-    }
-
-    private func followEngineEvents() async {
-        var since: String? = nil
-        var backoff = 1.0
-        let engine = self.engine
-        let send = self.send
-        let clock = self.clock
-        let interval = livenessInterval
-        while !Task.isCancelled {
-            var reason = "the engine closed the stream"
-            let resume = ResumeToken(since)
-            defer { since = resume.value }
-            do {
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask {
-                        for try await event in engine.events(since: resume.value) {
-                            resume.value = event.resumeToken
-                            if event.changesCatalog { self.lastCatalogEvent.withLock { $0 = clock.now() } }
-                            send(.eventReceived(event))
-                        }
-                    }
-                    group.addTask {
-                        while true {
-                            try await clock.sleep(seconds: interval)
-                            try await engine.ping(within: min(10, interval))
-                        }
-                    }
-                    defer { group.cancelAll() }
-                    try await group.next()
-                }
-            } catch {
-                reason = Self.engineError(error).message
-            }
-            if Task.isCancelled { return }
-            send(.eventStreamChanged(.disconnected(reason: reason, retryIn: backoff)))
-            do { try await clock.sleep(seconds: backoff) } catch { return }
-            backoff = min(backoff * 2, Self.maxBackoff)
-            // Reconnect: the daemon keeps only 256 events, so re-list as well.
-            if await probe() {
-                backoff = 1
-                send(.eventStreamChanged(.connected))
-                run(.loadCatalog)
-                run(.loadSizes)
-            }
-        }
-    }
-
-    /// Whether the engine answers a cheap request.
-    private func probe() async -> Bool {
-        (try? await engine.ping(within: 10)) != nil
-    }
-
     /// Any error as an `EngineError` (an unknown one becomes `.engineFailure`).
     public static func engineError(_ error: Error) -> EngineError {
         if let e = error as? EngineError { return e }
         return EngineError(.engineFailure, "\(error)")
-    }
-}
-
-/// Lets a progress report through at most every `interval` seconds.
-final class ProgressThrottle: @unchecked Sendable {
-    private let lock = NSLock()
-    private let interval: Double
-    private var last = Date.distantPast
-
-    init(interval: Double) { self.interval = interval }
-
-    /// Whether a report at `now` goes out (and then the next waits `interval`).
-    func isDue(_ now: Date) -> Bool {
-        lock.withLock {
-            guard now.timeIntervalSince(last) >= interval else { return false }
-            last = now
-            return true
-        }
     }
 }
 
