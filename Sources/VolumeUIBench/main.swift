@@ -1,6 +1,7 @@
 // A micro-benchmark of the dashboard's reduce + render at 1,000 and 10,000 volumes.
 //
-// Run in release: `swift build -c release --product VolumeUIBench && .build/release/VolumeUIBench`.
+// Run in release: `swift build -c release --product VolumeUIBench --static-swift-stdlib && .build/release/VolumeUIBench`
+// (the flag README's build uses: without it every module of .build/release is compiled again).
 // Options: `--quick` (fewer samples), `--volumes 1000,10000`.
 // Every figure is one `Dashboard.reduce` followed by one `Dashboard.render` into a grid of the terminal's size,
 // timed with the monotonic clock; the table gives the median and the 99th percentile over many runs.
