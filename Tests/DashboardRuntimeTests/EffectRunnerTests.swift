@@ -68,6 +68,20 @@ import VolumeUI
         #expect(catalogsLoaded().count == 2)
     }
 
+    /// A runner following the fake engine's events, and the stream the test feeds.
+    func following() async throws -> (EffectRunner, Task<Void, Never>, AsyncThrowingStream<EngineEvent, Error>.Continuation) {
+        let runner = makeRunner()
+        let follow = Task { await runner.followEvents() }
+        #expect(await eventually { engine.eventStreamCount == 1 })
+        let stream = try #require(engine.state.withLock { $0.eventStreams.first })
+        return (runner, follow, stream)
+    }
+
+    /// How many `.eventReceived` the runner sent.
+    @Sendable static func eventsReceived(_ log: ActionLog) -> Int {
+        log.actions.value.count { if case .eventReceived = $0 { true } else { false } }
+    }
+
     /// Sizes are matched to the last catalog's volumes: at 10,000 volumes a second list of every volume costs the
     /// engine and this process as much as the catalog itself.
     @Test func sizesAfterACatalogDoNotListTheVolumesAgain() async throws {
@@ -90,19 +104,12 @@ import VolumeUI
     /// A burst of 1,000 volume creates on the event stream: the refresh the reducer asks for at its first event
     /// waits until the events have been quiet for `eventsQuietGap`, then loads once.
     @Test func aRefreshWaitsUntilABurstOfEventsSettlesThenLoadsOnce() async throws {
-        let runner = makeRunner()
-        let follow = Task { await runner.followEvents() }
+        let (runner, follow, stream) = try await following()
         defer { follow.cancel() }
-        #expect(await eventually { engine.eventStreamCount == 1 })
-        let stream = try #require(engine.state.withLock { $0.eventStreams.first })
-        let log = self.log
-        @Sendable func eventsReceived() -> Int {
-            log.actions.value.count { if case .eventReceived = $0 { true } else { false } }
-        }
         // The burst lasts 2 s on the clock: 100 creates every 0.2 s.
         for batch in 0..<10 {
             for i in 0..<100 { stream.yield(EngineEvent(type: "volume", action: "create", actorID: "burst-\(batch)-\(i)")) }
-            #expect(await eventually { eventsReceived() == (batch + 1) * 100 })
+            #expect(await eventually { Self.eventsReceived(log) == (batch + 1) * 100 })
             if batch == 0 { runner.run(.refreshCatalog) }
             #expect(await eventually { clock.waiting.contains { $0 > 0 && $0 <= EffectRunner.eventsQuietGap } })
             clock.advance(by: 0.2)
@@ -121,18 +128,11 @@ import VolumeUI
 
     /// Events that never stop still refresh the catalog, every `eventsMaxSettle` seconds at the most.
     @Test func aStormThatNeverEndsStillRefreshes() async throws {
-        let runner = makeRunner()
-        let follow = Task { await runner.followEvents() }
+        let (runner, follow, stream) = try await following()
         defer { follow.cancel() }
-        #expect(await eventually { engine.eventStreamCount == 1 })
-        let stream = try #require(engine.state.withLock { $0.eventStreams.first })
-        let log = self.log
-        @Sendable func eventsReceived() -> Int {
-            log.actions.value.count { if case .eventReceived = $0 { true } else { false } }
-        }
         func send(_ n: Int) async {
             stream.yield(EngineEvent(type: "container", action: "start", actorID: "c\(n)"))
-            #expect(await eventually { eventsReceived() == n })
+            #expect(await eventually { Self.eventsReceived(log) == n })
         }
         // The refresh's wait (the liveness ping's 15 s is the other sleeper).
         func refreshWaits() async -> Bool {

@@ -49,29 +49,11 @@ extension EffectRunner {
         let clock = self.clock
         let interval = livenessInterval
         while !Task.isCancelled {
-            var reason = "the engine closed the stream"
             let resume = ResumeToken(since)
             defer { since = resume.value }
-            do {
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask {
-                        for try await event in engine.events(since: resume.value) {
-                            resume.value = event.resumeToken
-                            if event.changesCatalog { self.lastCatalogEvent.withLock { $0 = clock.now() } }
-                            send(.eventReceived(event))
-                        }
-                    }
-                    group.addTask {
-                        while true {
-                            try await clock.sleep(seconds: interval)
-                            try await engine.ping(within: min(10, interval))
-                        }
-                    }
-                    defer { group.cancelAll() }
-                    try await group.next()
-                }
-            } catch {
-                reason = Self.engineError(error).message
+            let reason = await engine.readEvents(from: resume, livenessInterval: interval, clock: clock) { event in
+                if event.changesCatalog { self.lastCatalogEvent.withLock { $0 = clock.now() } }
+                send(.eventReceived(event))
             }
             if Task.isCancelled { return }
             send(.eventStreamChanged(.disconnected(reason: reason, retryIn: backoff)))

@@ -39,28 +39,8 @@ extension FleetEngine {
         let clock = self.clock
         let interval = livenessInterval
         while !Task.isCancelled {
-            var reason = "the engine closed the stream"
             let resume = ResumeToken(since)
-            do {
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask {
-                        for try await event in engine.events(since: resume.value) {
-                            resume.value = event.resumeToken
-                            yield(event)
-                        }
-                    }
-                    group.addTask {
-                        while true {
-                            try await clock.sleep(seconds: interval)
-                            try await engine.ping(within: min(10, interval))
-                        }
-                    }
-                    defer { group.cancelAll() }
-                    try await group.next()
-                }
-            } catch {
-                reason = EffectRunner.engineError(error).message
-            }
+            let reason = await engine.readEvents(from: resume, livenessInterval: interval, clock: clock, yield)
             since = resume.value
             if Task.isCancelled { return }
             setStatus(label, .reconnecting(reason: reason, retryIn: backoff))
