@@ -70,7 +70,9 @@ enum DashboardWiring {
                     FleetEngine.Member(label: connection.label, failure: error.message, reconnect: { try await reconnect() }))
             }
         }
-        let fleet = FleetEngine(members: members) { label, status in queue.send(.engineLinkChanged(engine: label, status)) }
+        let fleet = FleetEngine(
+            members: members, joined: { label, server in queue.send(.engineJoined(engine: label, server: server)) },
+            report: { label, status in queue.send(.engineLinkChanged(engine: label, status)) })
         let runner = EffectRunner(
             fleet: fleet, engines: engines, source: source, sizeRefresh: sizeRefresh, logger: logger, send: queue.send)
         var state = initialState(fleet: connections, readOnly: readOnly, monochrome: monochrome, config: config)

@@ -7,6 +7,7 @@ import VolumeUI
 
 /// One engine of a fleet in memory: it records what each call received, and can fail every call.
 private final class MemberFake: DashboardEngine {
+    var serverDescription: String { "Docker 99.0 (fake)" }
     struct Calls {
         var removed: [String] = []
         var inspected: [String] = []
@@ -214,6 +215,7 @@ private final class StatusLog: Sendable {
         let a = MemberFake(volumes: [Volume(name: "x")])
         let late = MemberFake(volumes: [Volume(name: "y")])
         let tries = Shared(0)
+        let joined = Shared<[String]>([])
         let fleet = FleetEngine(
             members: [
                 FleetEngine.Member(label: "a", engine: a),
@@ -228,7 +230,8 @@ private final class StatusLog: Sendable {
                         return late
                     })
             ],
-            clock: clock, livenessInterval: 15, report: { label, status in log.record(label, status) })
+            clock: clock, livenessInterval: 15, joined: { label, server in joined.update { $0.append("\(label): \(server)") } },
+            report: { label, status in log.record(label, status) })
         #expect(try await fleet.listVolumes().map(\.name) == ["a/x"])
         let received = Shared<[EngineEvent]>([])
         let task = Task {
@@ -240,6 +243,8 @@ private final class StatusLog: Sendable {
         #expect(await eventually { log.all.contains { $0.0 == "late" && $0.1 == .reconnecting(reason: "still starting", retryIn: 2) } })
         clock.advance(by: 2)
         #expect(await eventually { log.all.last.map { $0.0 == "late" && $0.1 == .live } ?? false })
+        // Its header line gets the server it did not have at start.
+        #expect(joined.value == ["late: Docker 99.0 (fake)"])
         #expect(try await fleet.listVolumes().map(\.name).sorted() == ["a/x", "late/y"])
         try await fleet.removeVolume("late/y", force: false)
         #expect(late.calls.withLock { $0.removed } == ["y"])

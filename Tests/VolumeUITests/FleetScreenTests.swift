@@ -104,6 +104,19 @@ import VolumeCore
         #expect(s.fleet[1].status == .live)
     }
 
+    /// An engine that could not be reached at start has no server on its header line until it joins.
+    @Test func anEngineThatJoinsLateShowsItsServer() {
+        var s = Self.loaded(rows: 24, cols: 80)
+        let dead = "unix:///tmp/dead.sock"
+        #expect(Dashboard.reduce(&s, .engineJoined(engine: dead, server: "Docker 24.0.7")).isEmpty)
+        _ = Dashboard.reduce(&s, .engineLinkChanged(engine: dead, .live))
+        let header = Fixture.screen(s).text.split(separator: "\n").prefix(4)
+        #expect(header.contains { $0.contains("dead.sock") && $0.contains("Docker 24.0.7") }, "\(header)")
+        // An unknown server leaves what was shown.
+        _ = Dashboard.reduce(&s, .engineJoined(engine: dead, server: ""))
+        #expect(s.fleet[2].server == "Docker 24.0.7")
+    }
+
     @Test func createGoesToTheSelectedVolumesEngine() {
         var s = Self.loaded(rows: 24, cols: 80)
         Fixture.select("stage/grafana-data", &s)

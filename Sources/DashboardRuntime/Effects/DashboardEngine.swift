@@ -53,9 +53,14 @@ public protocol DashboardEngine: Sendable {
     func exportFromDashboard(_ volume: String, toFile path: String, progress: @escaping @Sendable (Int64) -> Void) async throws -> Int64
     /// The engine's address, for the audit log.
     var auditAddress: String { get }
+    /// The server as a header shows it (`Docker 20.10.24+dfsg1`); empty when unknown.
+    var serverDescription: String { get }
 }
 
 extension DashboardEngine {
+    /// Unknown by default.
+    public var serverDescription: String { "" }
+
     /// Without a trash: `removeVolume`.
     public func removeVolumeFromDashboard(_ name: String, force: Bool, formerOwners: [String]) async throws -> Int64? {
         try await removeVolume(name, force: force)

@@ -70,6 +70,9 @@ extension DockerEngine: DashboardEngine {
     /// The endpoint's address.
     public var auditAddress: String { endpoint.address }
 
+    /// `Docker VERSION` or `Podman VERSION`.
+    public var serverDescription: String { (info.flavor == "podman" ? "Podman " : "Docker ") + info.serverVersion }
+
     /// The prune preview without label filters.
     public func previewPrune(_ mode: PruneMode) async throws -> PrunePlan { try await prunePreview(mode: mode) }
 

@@ -67,6 +67,7 @@ extension FleetEngine {
             do {
                 let engine = try await Self.within(callTimeout, clock: clock, what: "\(member.label): connect") { try await reconnect() }
                 lateEngines.withLock { $0[member.label] = engine }
+                joined(member.label, engine.serverDescription)
                 setStatus(member.label, .live)
                 return engine
             } catch {

@@ -44,6 +44,7 @@ public final class FleetEngine: DashboardEngine {
     /// The engines in the order given.
     public let members: [Member]
     let report: @Sendable (String, EngineLinkStatus) -> Void
+    let joined: @Sendable (_ label: String, _ server: String) -> Void
     let clock: any RuntimeClock
     let livenessInterval: Double
     /// The longest one engine may take to answer a listing before the others go ahead without it.
@@ -59,11 +60,14 @@ public final class FleetEngine: DashboardEngine {
     /// Members that could not be reached at start and connected later, by label.
     let lateEngines = Mutex<[String: any DashboardEngine]>([:])
 
-    /// A fleet of `members`; `report` hears every change of an engine's link status.
+    /// A fleet of `members`; `report` hears every change of an engine's link status, `joined` the server of an engine
+    /// that joins after start (its header line had none).
     public init(
         members: [Member], clock: any RuntimeClock = SystemClock(), livenessInterval: Double? = nil, callTimeout: Double = 10,
+        joined: @escaping @Sendable (_ label: String, _ server: String) -> Void = { _, _ in },
         report: @escaping @Sendable (String, EngineLinkStatus) -> Void
     ) {
+        self.joined = joined
         self.members = members
         self.clock = clock
         // `VOLTOP_LIVENESS_INTERVAL` shortens it (for tests), as for one engine.

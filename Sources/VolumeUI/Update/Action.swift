@@ -26,6 +26,8 @@ public enum Action: Sendable {
     case eventStreamChanged(EventStreamStatus)
     /// In a fleet: one engine came up, dropped or failed (its header line shows it).
     case engineLinkChanged(engine: String, EngineLinkStatus)
+    /// In a fleet: an engine that could not be reached at start joined; its server (`Docker 20.10.24`).
+    case engineJoined(engine: String, server: String)
     /// `Effect.createVolume` finished.
     case volumeCreated(Result<Volume, EngineError>)
     /// `Effect.removeVolumes` finished: per name, nil when removed or the error.

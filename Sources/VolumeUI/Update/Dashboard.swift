@@ -32,6 +32,9 @@ public enum Dashboard {
         case .eventReceived(let event): effects = eventReceived(event, &state)
         case .eventStreamChanged(let status): effects = eventStreamChanged(status, &state)
         case .engineLinkChanged(let engine, let status): effects = engineLinkChanged(engine, status, &state)
+        case .engineJoined(let engine, let server):
+            if let i = state.fleet.firstIndex(where: { $0.label == engine }), !server.isEmpty { state.fleet[i].server = server }
+            effects = []
         case .volumeCreated(let result): effects = volumeCreated(result, &state)
         case .volumesRemoved(let outcome): effects = volumesRemoved(outcome, &state)
         case .inspectLoaded(let name, let result): effects = inspectLoaded(name, result, &state)
