@@ -69,6 +69,8 @@ public struct Volume: Sendable, Equatable, Codable, Hashable {
     /// Whether a name has the shape the engine gives anonymous volumes (64 lowercase hex digits); in a fleet, the
     /// part after the engine's prefix (`FleetName`).
     public static func looksAnonymous(_ name: String) -> Bool {
+        // Most names are shorter than 64 bytes: no scan for them (a native string knows its UTF-8 count).
+        guard name.utf8.count >= 64 else { return false }
         let own = name.utf8.lastIndex(of: UInt8(ascii: "/")).map { name.utf8[name.utf8.index(after: $0)...] } ?? name.utf8[...]
         return own.count == 64 && own.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
     }

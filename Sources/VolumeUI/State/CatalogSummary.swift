@@ -21,14 +21,18 @@ struct CatalogSummary: Sendable, Equatable {
 
     /// The summary of `entries`; `measured` holds the sizes voltop measured itself, by volume name.
     init(_ entries: [CatalogEntry], measured: [String: Int64]) {
-        for i in entries.indices {
-            if entries[i].isDangling {
-                unusedCount += 1
-                if entries[i].isAnonymous { leakedCount += 1 }
+        // Fields read in place: at 10,000 volumes, copying each entry to ask it (`isDangling`, `isAnonymous`) was a
+        // third of taking a new catalog.
+        entries.withUnsafeBufferPointer { buffer in
+            for i in buffer.indices {
+                let isDangling = buffer[i].owners.isEmpty && !buffer[i].isPinnedByHelper
+                if isDangling {
+                    unusedCount += 1
+                    if buffer[i].anonymity.isAnonymous(buffer[i].volume) { leakedCount += 1 }
+                }
+                let isMeasured = buffer[i].size.isBytes && !measured.isEmpty && measured[buffer[i].volume.name] != nil
+                add(buffer[i].size, isDangling: isDangling, isMeasured: isMeasured)
             }
-            let size = entries[i].size
-            let isMeasured = size.isBytes && !measured.isEmpty && measured[entries[i].name] != nil
-            add(size, isDangling: entries[i].isDangling, isMeasured: isMeasured)
         }
     }
 
