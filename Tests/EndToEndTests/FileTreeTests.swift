@@ -29,11 +29,16 @@ extension DashboardTests {
     }
 
     /// Waits for a volume and filters the table to it.
+    ///
+    /// The filter goes in once the table is there, not once the name is: beside another suite's volumes (the E2E
+    /// suites run side by side) the NAME column can be too narrow for the whole name, and the selection elsewhere.
+    /// Filtered, the volume is the only row and selected: the detail pane's title shows its whole name.
     func filter(_ tmux: TmuxSession, to volume: String) throws {
-        try tmux.waitFor(volume)
+        try tmux.waitFor("the volume table") { $0.contains("Volumes (") }
         try tmux.keys("/")
         try tmux.type(volume)
         try tmux.keys("Enter")
+        try tmux.waitFor(volume)
     }
 
     /// Filters the table to one volume and opens its file tree.
