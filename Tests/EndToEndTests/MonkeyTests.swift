@@ -70,7 +70,12 @@ struct MonkeyInput {
                 let end = Bool.random(using: &rng) ? "M" : "m"
                 bytes = Array("\u{1B}[<\(button);\(x);\(y)\(end)".utf8)
             } else {
-                bytes = [0x1B, 0x5B, 0x4D, UInt8(32 + button), UInt8(min(32 + x, 126)), UInt8(min(32 + y, 126))]
+                // The three bytes after ESC [ M are data, whatever they are: one that is forbidden (x = 89 is 'y') moves to
+                // its neighbour. Dropping it, as the filter below would, left a report one byte short that took the
+                // next key, the final Ctrl-C, as its row (seed 1371870038): voltop stayed, and the test's own typing
+                // then went to it.
+                let payload = [UInt8(32 + button), UInt8(min(32 + x, 126)), UInt8(min(32 + y, 126))]
+                bytes = [0x1B, 0x5B, 0x4D] + payload.map { Self.forbidden.contains($0) ? $0 + 1 : $0 }
             }
         case 680..<900:
             // A printable or control ASCII byte.
