@@ -60,6 +60,9 @@ import VolumeCore
     @Test func wrapsAtSpaces() {
         #expect(CellGrid.wrapped("one two three four", width: 9) == ["one two", "three", "four"])
         #expect(CellGrid.wrapped("abcdefghij", width: 4) == ["abcd", "efgh", "ij"])
+        // A character wider than the line goes alone on its line (the loop never ended: the dashboard froze).
+        #expect(CellGrid.wrapped("漢字", width: 1) == ["漢", "字"])
+        #expect(CellGrid.wrapped("ab漢c", width: 1) == ["a", "b", "漢", "c"])
     }
 
     @Test func layoutReservesRoomForAFileTree() {

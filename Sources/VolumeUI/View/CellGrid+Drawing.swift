@@ -152,6 +152,13 @@ extension CellGrid {
                     used += Self.width(of: c)
                     rest = rest.dropFirst()
                 }
+                // A character wider than the whole line (a wide one in a 1-column line) goes alone on its line, for
+                // the grid to cut: else nothing moved and this loop never ended (the monkey froze the dashboard so,
+                // with CJK typed into the create form on a 19-column terminal).
+                if head.isEmpty, let c = rest.first {
+                    head.append(c)
+                    rest = rest.dropFirst()
+                }
                 lines.append(head)
                 word = String(rest)
                 w = columns(of: word)
