@@ -34,7 +34,7 @@ public enum StartupTrace {
 
     /// Appends one step with the milliseconds since the process started.
     public static func mark(_ step: String) {
-        guard path != nil, descriptor >= 0 else { return }
+        guard descriptor >= 0 else { return }
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         let ms = (Double(now.tv_sec) * 1000 + Double(now.tv_nsec) / 1e6) - startMilliseconds

@@ -66,13 +66,16 @@ final class GrowthWaker: Sendable {
         nudged.withLock { $0 = false }
     }
 
-    /// `wait` off the cooperative thread pool (on a dispatch worker thread, which blocks in `poll`).
+    /// `wait` on a thread of its own: a dispatch worker blocked in `poll` for seconds would take a thread from the
+    /// pools that the runtime's tasks run on.
     func waitAsync(descriptor: Int32, timeout: Double) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global(qos: .utility).async {
+            let thread = Thread {
                 self.wait(descriptor: descriptor, timeout: timeout)
                 continuation.resume()
             }
+            thread.name = "voltop-growth-wait"
+            thread.start()
         }
     }
 }
