@@ -48,6 +48,58 @@ static inline int cvs_birth_time(int fd, double *seconds) {
     return 0;
 }
 
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+/// What the scanner needs of a directory it has open: one statx instead of fstat plus a statx for the mount ID.
+struct cvs_dir_stat {
+    uint64_t dev;      // as stat(2)'s st_dev
+    uint64_t ino;
+    uint32_t mode;
+    int64_t size;
+    int64_t blocks;    // 512-byte blocks
+    int64_t mtime;     // seconds
+    uint64_t mount_id; // valid when has_mount_id
+    int has_mount_id;
+};
+
+/// Fills *out for the file open at `fd` (never following a symlink). Falls back to fstat(2) on kernels without
+/// statx (then has_mount_id is 0). Returns 0, or -1 with errno.
+static inline int cvs_stat_fd(int fd, struct cvs_dir_stat *out) {
+    struct statx stx;
+    long r = syscall(SYS_statx, fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT,
+                     STATX_BASIC_STATS | STATX_MNT_ID, &stx);
+    if (r != 0) {
+        if (errno != ENOSYS) return -1;
+        struct stat st;
+        if (fstat(fd, &st) != 0) return -1;
+        out->dev = (uint64_t)st.st_dev;
+        out->ino = (uint64_t)st.st_ino;
+        out->mode = (uint32_t)st.st_mode;
+        out->size = (int64_t)st.st_size;
+        out->blocks = (int64_t)st.st_blocks;
+        out->mtime = (int64_t)st.st_mtim.tv_sec;
+        out->mount_id = 0;
+        out->has_mount_id = 0;
+        return 0;
+    }
+    out->dev = (uint64_t)makedev(stx.stx_dev_major, stx.stx_dev_minor);
+    out->ino = stx.stx_ino;
+    out->mode = stx.stx_mode;
+    out->size = (int64_t)stx.stx_size;
+    out->blocks = (int64_t)stx.stx_blocks;
+    out->mtime = (int64_t)stx.stx_mtime.tv_sec;
+    out->has_mount_id = (stx.stx_mask & STATX_MNT_ID) != 0;
+    out->mount_id = out->has_mount_id ? stx.stx_mnt_id : 0;
+    return 0;
+}
+
+/// getdents64(2): reads directory records of `fd` into `buffer` (`struct linux_dirent64`: d_ino at 0, d_off at 8,
+/// d_reclen at 16, d_type at 18, the NUL-terminated name at 19). Returns the bytes read, 0 at the end, -1 with errno.
+static inline long cvs_getdents64(int fd, void *buffer, unsigned long size) {
+    return syscall(SYS_getdents64, fd, buffer, size);
+}
+
 /// `openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC)`: a descriptor that names the entry without opening it
 /// (no device driver or FIFO is involved; a symlink is the link itself); fstat works on it, read does not.
 static inline int cvs_open_path(int dirfd, const char *name) {

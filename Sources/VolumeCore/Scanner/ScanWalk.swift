@@ -1,3 +1,4 @@
+import CVolumeSys
 import Foundation
 import Synchronization
 
@@ -35,6 +36,9 @@ final class ScanWalk: @unchecked Sendable {
         var names: [UInt8] = []
         /// Symlink targets of the directory being read, by position in `pending`.
         var pendingTargets: [(index: Int, target: [UInt8])] = []
+        /// Scratch for getdents64 (one per worker), freed when the worker ends.
+        static let direntBufferSize = 64 * 1024
+        let direntBuffer = UnsafeMutableRawPointer.allocate(byteCount: direntBufferSize, alignment: 8)
         /// Scratch for `readlinkat` (one per worker, not one per link).
         var linkBuffer = [UInt8](repeating: 0, count: Int(PATH_MAX))
         /// Symlink targets stored so far, by node.
@@ -162,6 +166,7 @@ final class ScanWalk: @unchecked Sendable {
             if state.local.count > 1, waiting.load(ordering: .relaxed) > 0 { share(&state.local) }
         }
         publish(&state, report: false)
+        state.direntBuffer.deallocate()
         condition.lock()
         merge(state)
         condition.unlock()
@@ -215,29 +220,29 @@ final class ScanWalk: @unchecked Sendable {
         do {
             let rootFD = try SafePath.openRoot(rootPath)
             let fd = try SafePath.openBelow(rootFD, relativePath[...], rootPath: rootPath)
-            var st = stat()
-            guard fstat(fd, &st) == 0 else {
+            var st = cvs_dir_stat()
+            guard cvs_stat_fd(fd, &st) == 0 else {
                 let e = errno
                 close(fd)
                 throw SafePath.rootError(e, path: rootPath)
             }
             startFD = fd
-            rootDevice = UInt64(st.st_dev)
-            rootMount = SafePath.mountID(of: fd)
+            rootDevice = st.dev
+            rootMount = st.has_mount_id != 0 ? st.mount_id : nil
             _ = nextEntry.add(1, ordering: .relaxed)
             _ = nextDirectory.add(1, ordering: .relaxed)
             store.parent[0] = ScanStore.noParent
             store.nameOffset[0] = 0
             store.meta[0] = ScanStore.Meta.make(kind: .directory, nameLength: 0)
-            store.apparent[0] = Int64(st.st_size)
-            store.allocated[0] = Int64(st.st_blocks) * 512
-            store.mtime[0] = Int64(st.st_mtim.tv_sec)
+            store.apparent[0] = st.size
+            store.allocated[0] = st.blocks &* 512
+            store.mtime[0] = st.mtime
             store.aux[0] = 0
             initDirectory(0, node: 0, error: 0)
             state.totals.directories += 1
             state.entries += 1
-            state.apparent += Int(st.st_size)
-            state.allocated += Int(st.st_blocks) * 512
+            state.apparent &+= Int(st.size)
+            state.allocated &+= Int(st.blocks &* 512)
             return ScanJob(parent: nil, node: 0, directory: 0)
         } catch {
             fail(error)
@@ -263,11 +268,16 @@ final class ScanWalk: @unchecked Sendable {
     }
 
     /// Reads one directory: opens it below its parent, stats every entry, stores them, queues subdirectories.
+    ///
+    /// A subdirectory is not stat'ed by name when its parent is listed (`d_type` already says it is one): it is
+    /// stat'ed through its own descriptor once it is open, which is also the check that what was opened is what
+    /// is counted. Records come straight from getdents64(2) into the worker's buffer (no DIR stream, whose
+    /// fdopendir costs two fcntl calls, and whose closedir would force a dup for the subdirectories' jobs).
     private func read(_ job: ScanJob, _ state: inout WorkerState) {
         var job = job
         let fd: Int32
+        var nameBytes = [CChar](repeating: 0, count: 257)
         if let parent = job.parent {
-            var nameBytes = [CChar](repeating: 0, count: 257)
             let name = store.nameBuffer(Int(job.node))
             nameBytes.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(name)) }
             fd = SafePath.retrying { openat(parent.fd, nameBytes, SafePath.directoryFlags) }
@@ -275,28 +285,42 @@ final class ScanWalk: @unchecked Sendable {
             fd = fcntl(startFD, F_DUPFD_CLOEXEC, 0)
         }
         let openErrno = errno
-        job.parent = nil  // the parent's descriptor closes once its last subdirectory is open
         guard fd >= 0 else {
+            if let parent = job.parent { statByName(job, parent: parent.fd, name: nameBytes, &state) }
             directoryFailed(job, openErrno, flag: ScanStore.Meta.openFailed, &state)
             return
         }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else {
-            directoryFailed(job, errno, flag: ScanStore.Meta.openFailed, &state)
+        let parentFD = job.parent?.fd ?? -1
+        var st = cvs_dir_stat()
+        guard cvs_stat_fd(fd, &st) == 0 else {
+            let e = errno
+            if job.parent != nil { statByName(job, parent: parentFD, name: nameBytes, &state) }
+            directoryFailed(job, e, flag: ScanStore.Meta.openFailed, &state)
             close(fd)
             return
         }
-        if options.oneFilesystem && job.node != 0 && (UInt64(st.st_dev) != rootDevice || !SafePath.isOnMount(fd, rootMount)) {
-            // Replaced by a mount point since it was stat'ed, or a bind mount of a directory of the same filesystem
-            // (same device number, another mount ID): treated as a mount point (not entered, not counted).
-            store.meta[Int(job.node)] |= ScanStore.Meta.otherFilesystem
+        job.parent = nil  // the parent's descriptor closes once its last subdirectory is open
+        let node = Int(job.node)
+        if options.oneFilesystem && job.node != 0
+            && (st.dev != rootDevice || rootMount.map { st.has_mount_id == 0 || st.mount_id != $0 } ?? false)
+        {
+            // A mount point (another device), or a bind mount of a directory of the same filesystem (same device
+            // number, another mount ID): like `du -x`, neither entered nor counted.
+            store.meta[node] |= ScanStore.Meta.otherFilesystem
             state.totals.directories -= 1
             state.totals.otherFilesystems += 1
             close(fd)
             return
         }
+        if job.node != 0 {
+            store.apparent[node] = st.size
+            store.allocated[node] = st.blocks &* 512
+            store.mtime[node] = st.mtime
+            state.apparent &+= Int(st.size)
+            state.allocated &+= Int(st.blocks &* 512)
+        }
         directoryLock.lock()
-        let isNew = seenDirectories.insert(DevIno(dev: UInt64(st.st_dev), ino: UInt64(st.st_ino))).inserted
+        let isNew = seenDirectories.insert(DevIno(dev: st.dev, ino: st.ino)).inserted
         directoryLock.unlock()
         guard isNew else {
             // A directory reached twice: a bind mount of an ancestor. Entering it would never end.
@@ -304,14 +328,7 @@ final class ScanWalk: @unchecked Sendable {
             close(fd)
             return
         }
-        options.didOpenDirectory?(UInt64(st.st_dev), UInt64(st.st_ino))
-        guard let dir = fdopendir(fd) else {
-            directoryFailed(job, errno, flag: ScanStore.Meta.openFailed, &state)
-            close(fd)
-            return
-        }
-        defer { closedir(dir) }
-        let dfd = dirfd(dir)
+        options.didOpenDirectory?(st.dev, st.ino)
         state.pending.removeAll(keepingCapacity: true)
         state.names.removeAll(keepingCapacity: true)
         state.pendingTargets.removeAll(keepingCapacity: true)
@@ -321,76 +338,120 @@ final class ScanWalk: @unchecked Sendable {
         var sinceCheck = 0
         let rootDevice = self.rootDevice
         let oneFilesystem = options.oneFilesystem
-        while true {
-            errno = 0
-            guard let ent = readdir(dir) else {
+        let buffer = state.direntBuffer
+        reading: while true {
+            let got = cvs_getdents64(fd, buffer, UInt(WorkerState.direntBufferSize))
+            if got < 0 {
+                if errno == EINTR { continue }
                 readErrno = errno
                 break
             }
-            let name = UnsafeRawPointer(ent).advanced(by: Self.nameOffset).assumingMemoryBound(to: CChar.self)
-            if name[0] == 0x2E && (name[1] == 0 || (name[1] == 0x2E && name[2] == 0)) { continue }
-            let length = strlen(name)
-            var st = stat()
-            var meta: UInt32
-            var aux: UInt32 = 0
-            var apparent: Int64 = 0
-            var allocated: Int64 = 0
-            var mtime: Int64 = 0
-            if fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 {
-                let e = errno
-                if e == ENOENT { continue }  // removed since it was listed
-                let kind = Self.kind(direntType: ent.pointee.d_type)
-                meta = ScanStore.Meta.make(kind: kind, nameLength: length, flags: ScanStore.Meta.statFailed)
-                aux = UInt32(bitPattern: e)
-                if kind == .directory { state.pendingDirectories += 1 }
-            } else {
-                let kind = Self.kind(mode: st.st_mode)
-                var flags: UInt32 = 0
-                apparent = Int64(st.st_size)
-                allocated = Int64(st.st_blocks) &* 512
-                mtime = Int64(st.st_mtim.tv_sec)
-                switch kind {
-                case .directory:
+            if got == 0 { break }
+            var offset = 0
+            while offset < got {
+                let record = buffer + offset
+                let recordLength = Int(record.load(fromByteOffset: 16, as: UInt16.self))
+                guard recordLength > 0 else { break reading }  // never from a kernel; never loop on it
+                offset += recordLength
+                let type = record.load(fromByteOffset: 18, as: UInt8.self)
+                let name = UnsafePointer((record + 19).assumingMemoryBound(to: CChar.self))
+                if name[0] == 0x2E && (name[1] == 0 || (name[1] == 0x2E && name[2] == 0)) { continue }
+                let length = strlen(name)
+                var meta: UInt32
+                var aux: UInt32 = 0
+                var apparent: Int64 = 0
+                var allocated: Int64 = 0
+                var mtime: Int64 = 0
+                if type == UInt8(DT_DIR) {
+                    // Sizes come when it is opened (above), from its own descriptor.
                     state.pendingDirectories += 1
-                    if oneFilesystem && UInt64(st.st_dev) != rootDevice {
-                        // A mount point: like `du -x`, neither entered nor counted.
-                        flags = ScanStore.Meta.otherFilesystem
-                        state.totals.otherFilesystems += 1
+                    state.totals.directories += 1
+                    meta = ScanStore.Meta.make(kind: .directory, nameLength: length, flags: ScanStore.Meta.descend)
+                } else {
+                    var st = stat()
+                    if fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 {
+                        let e = errno
+                        if e == ENOENT { continue }  // removed since it was listed
+                        let kind = Self.kind(direntType: type)
+                        meta = ScanStore.Meta.make(kind: kind, nameLength: length, flags: ScanStore.Meta.statFailed)
+                        aux = UInt32(bitPattern: e)
+                        if kind == .directory { state.pendingDirectories += 1 }
                     } else {
-                        flags = ScanStore.Meta.descend
-                        state.totals.directories += 1
+                        let kind = Self.kind(mode: st.st_mode)
+                        var flags: UInt32 = 0
+                        apparent = Int64(st.st_size)
+                        allocated = Int64(st.st_blocks) &* 512
+                        mtime = Int64(st.st_mtim.tv_sec)
+                        switch kind {
+                        case .directory:
+                            // A filesystem that gives no d_type: stat'ed here, and again through its descriptor.
+                            state.pendingDirectories += 1
+                            if oneFilesystem && UInt64(st.st_dev) != rootDevice {
+                                // A mount point: like `du -x`, neither entered nor counted.
+                                flags = ScanStore.Meta.otherFilesystem
+                                state.totals.otherFilesystems += 1
+                            } else {
+                                flags = ScanStore.Meta.descend
+                                state.totals.directories += 1
+                            }
+                        case .file: state.totals.files += 1
+                        case .symlink:
+                            state.totals.symlinks += 1
+                            // The link's own text, read relative to its directory (readlinkat never follows).
+                            if let target = Self.readLink(fd, name, &state.linkBuffer) {
+                                state.pendingTargets.append((state.pending.count, target))
+                            }
+                        default: state.totals.others += 1
+                        }
+                        if kind != .directory && st.st_nlink > 1 && !firstSight(UInt64(st.st_dev), UInt64(st.st_ino)) {
+                            flags |= ScanStore.Meta.duplicateLink
+                            state.totals.hardlinksSkipped += 1
+                        } else if kind != .directory {
+                            state.apparent &+= Int(apparent)
+                            state.allocated &+= Int(allocated)
+                        }
+                        meta = ScanStore.Meta.make(kind: kind, nameLength: length, flags: flags)
                     }
-                case .file: state.totals.files += 1
-                case .symlink:
-                    state.totals.symlinks += 1
-                    // The link's own text, read relative to its directory (readlinkat never follows).
-                    if let target = Self.readLink(dfd, name, &state.linkBuffer) {
-                        state.pendingTargets.append((state.pending.count, target))
+                }
+                state.pending.append(PendingEntry(meta: meta, aux: aux, apparent: apparent, allocated: allocated, mtime: mtime))
+                state.names.append(contentsOf: UnsafeRawBufferPointer(start: name, count: length))
+                state.entries += 1
+                sinceCheck += 1
+                if sinceCheck == 512 {
+                    sinceCheck = 0
+                    if stopping.load(ordering: .relaxed) {
+                        close(fd)
+                        return
                     }
-                default: state.totals.others += 1
+                    publish(&state, report: true)
                 }
-                if kind != .directory && st.st_nlink > 1 && !firstSight(UInt64(st.st_dev), UInt64(st.st_ino)) {
-                    flags |= ScanStore.Meta.duplicateLink
-                    state.totals.hardlinksSkipped += 1
-                } else if flags & ScanStore.Meta.otherFilesystem == 0 {
-                    state.apparent &+= Int(apparent)
-                    state.allocated &+= Int(allocated)
-                }
-                meta = ScanStore.Meta.make(kind: kind, nameLength: length, flags: flags)
-            }
-            state.pending.append(PendingEntry(meta: meta, aux: aux, apparent: apparent, allocated: allocated, mtime: mtime))
-            state.names.append(contentsOf: UnsafeRawBufferPointer(start: name, count: length))
-            state.entries += 1
-            sinceCheck += 1
-            if sinceCheck == 512 {
-                sinceCheck = 0
-                if stopping.load(ordering: .relaxed) { return }
-                publish(&state, report: true)
             }
         }
-        if stopping.load(ordering: .relaxed) { return }
-        store(job, dirFD: dfd, readErrno: readErrno, &state)
+        if stopping.load(ordering: .relaxed) {
+            close(fd)
+            return
+        }
+        if !store(job, dirFD: fd, readErrno: readErrno, &state) { close(fd) }
         publish(&state, report: true)
+    }
+
+    /// Stats a directory that could not be opened (or stat'ed through its descriptor) by its name below its parent,
+    /// so that its own size is still counted as `du` counts it; when that fails too, it is marked unreadable.
+    private func statByName(_ job: ScanJob, parent: Int32, name: [CChar], _ state: inout WorkerState) {
+        var st = stat()
+        let node = Int(job.node)
+        if fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0 {
+            store.apparent[node] = Int64(st.st_size)
+            store.allocated[node] = Int64(st.st_blocks) &* 512
+            store.mtime[node] = Int64(st.st_mtim.tv_sec)
+            state.apparent &+= Int(st.st_size)
+            state.allocated &+= Int(st.st_blocks) &* 512
+        } else {
+            // Not stat'able either (a directory without search permission lists names it cannot stat): no sizes,
+            // and not counted as a directory, as when stat fails for any other entry.
+            store.meta[node] |= ScanStore.Meta.statFailed
+            state.totals.directories -= 1
+        }
     }
 
     /// Whether this is the first name seen for a multiply-linked inode.
@@ -414,25 +475,26 @@ final class ScanWalk: @unchecked Sendable {
         return end - count
     }
 
-    /// Copies a directory's entries from scratch into contiguous slots and queues its subdirectories.
-    private func store(_ job: ScanJob, dirFD: Int32, readErrno: Int32, _ state: inout WorkerState) {
+    /// Copies a directory's entries from scratch into contiguous slots and queues its subdirectories; returns whether
+    /// `dirFD` now belongs to their jobs (closed when the last of them has opened its own), else the caller closes it.
+    @discardableResult
+    private func store(_ job: ScanJob, dirFD: Int32, readErrno: Int32, _ state: inout WorkerState) -> Bool {
         let d = Int(job.directory)
         if readErrno != 0 {
             directoryFailed(job, readErrno, flag: ScanStore.Meta.openFailed, &state)
         }
         let count = state.pending.count
-        guard count > 0 else { return }
+        guard count > 0 else { return false }
         guard let start = reserve(nextEntry, count, limit: store.entryCapacity, what: "entries"),
             let nameStart = reserve(nextNameByte, state.names.count, limit: store.nameCapacity, what: "bytes of names"),
             let dirStart = reserve(nextDirectory, state.pendingDirectories, limit: store.entryCapacity, what: "directories")
-        else { return }
+        else { return false }
         state.names.withUnsafeBytes {
             (store.names + nameStart).update(from: $0.baseAddress!.assumingMemoryBound(to: UInt8.self), count: $0.count)
         }
         var nameOffset = nameStart
         var nextDir = dirStart
         var handle: DirectoryHandle?
-        var dupErrno: Int32 = 0
         let s = store
         state.pending.withUnsafeBufferPointer { pending in
             for i in 0..<count {
@@ -444,24 +506,16 @@ final class ScanWalk: @unchecked Sendable {
                 s.apparent[id] = e.apparent
                 s.allocated[id] = e.allocated
                 s.mtime[id] = e.mtime
-                var meta = e.meta & ~ScanStore.Meta.descend
+                let meta = e.meta & ~ScanStore.Meta.descend
                 if (e.meta & ScanStore.Meta.kindMask) >> ScanStore.Meta.kindShift == UInt32(ScanTree.Kind.directory.rawValue) {
                     let sub = nextDir
                     nextDir += 1
                     s.aux[id] = UInt32(sub)
                     initDirectory(sub, node: id, error: e.meta & ScanStore.Meta.statFailed != 0 ? Int32(bitPattern: e.aux) : 0)
                     if e.meta & ScanStore.Meta.descend != 0 {
-                        if handle == nil && dupErrno == 0 {
-                            let dup = fcntl(dirFD, F_DUPFD_CLOEXEC, 0)
-                            if dup >= 0 { handle = DirectoryHandle(fd: dup) } else { dupErrno = errno }
-                        }
-                        if let handle {
-                            state.local.append(ScanJob(parent: handle, node: UInt32(id), directory: UInt32(sub)))
-                        } else {
-                            meta |= ScanStore.Meta.openFailed
-                            s.dirError[sub] = dupErrno
-                            state.problems.append((UInt32(id), dupErrno))
-                        }
+                        let parent = handle ?? DirectoryHandle(fd: dirFD)
+                        handle = parent
+                        state.local.append(ScanJob(parent: parent, node: UInt32(id), directory: UInt32(sub)))
                     }
                 } else {
                     s.aux[id] = e.aux
@@ -473,6 +527,7 @@ final class ScanWalk: @unchecked Sendable {
         s.dirFirstChild[d] = UInt32(start)
         s.dirChildCount[d] = UInt32(count)
         for (index, target) in state.pendingTargets { state.linkTargets.append((UInt32(start + index), target)) }
+        return handle != nil
     }
 
     /// A symlink's target as `readlinkat` gives it (at most `PATH_MAX` bytes); nil when it cannot be read.
