@@ -172,6 +172,30 @@ import VolumeUI
         #expect(await eventually { catalogsLoaded().count == 2 })
     }
 
+    @Test(arguments: [true, false])
+    func aLocalEngineIsAskedForContainersOnlyOnceTheVolumesAreIn(isLocal: Bool) async throws {
+        let gate = Gate()
+        engine.state.withLock {
+            $0.volumeGates[1] = gate
+            $0.isLocal = isLocal
+        }
+        let runner = makeRunner()
+        runner.run(.loadCatalog)
+        #expect(await eventually { gate.waiterCount == 1 })
+        if isLocal {
+            await settle()
+            #expect(engine.state.withLock { $0.containerCalls } == 0)
+        } else {
+            // A remote engine gets both requests at once.
+            #expect(await eventually { engine.state.withLock { $0.containerCalls } == 1 })
+        }
+        gate.open()
+        #expect(await eventually { catalogsLoaded().count == 1 })
+        let calls = engine.state.withLock { ($0.containerCalls, $0.containerCallsDuringVolumes) }
+        #expect(calls.0 == 1)
+        #expect(calls.1 == (isLocal ? 0 : 1))
+    }
+
     @Test func anOlderCatalogNeverLandsAfterANewerOne() async throws {
         // Load 1 is slow and sees the old host; loads 2 and 3 are asked for while it runs, the host changes.
         let gate = Gate()

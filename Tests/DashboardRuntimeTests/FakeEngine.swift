@@ -10,6 +10,12 @@ final class FakeEngine: DashboardEngine {
     struct State {
         var volumes: [Volume] = []
         var volumeCalls = 0
+        var containerCalls = 0
+        /// Containers asked for while a `GET /volumes` was still unanswered.
+        var containerCallsDuringVolumes = 0
+        var volumesInFlight = 0
+        /// An engine on this machine (`listsOneAtATime`).
+        var isLocal = false
         var ownersCalls: [String] = []
         var pingCalls = 0
         var isAnswering = true
@@ -38,14 +44,24 @@ final class FakeEngine: DashboardEngine {
     func listVolumes() async throws -> [Volume] {
         let (gate, volumes, seconds) = state.withLock { s in
             s.volumeCalls += 1
+            s.volumesInFlight += 1
             return (s.volumeGates[s.volumeCalls], s.volumes, s.volumeSeconds)
         }
         await gate?.wait()
         if seconds > 0 { clock?.advance(by: seconds) }
+        state.withLock { $0.volumesInFlight -= 1 }
         return volumes
     }
 
-    func listContainers() async throws -> [Container] { [] }
+    var listsOneAtATime: Bool { state.withLock { $0.isLocal } }
+
+    func listContainers() async throws -> [Container] {
+        state.withLock { s in
+            s.containerCalls += 1
+            if s.volumesInFlight > 0 { s.containerCallsDuringVolumes += 1 }
+        }
+        return []
+    }
     func diskUsage() async throws -> [String: (size: Int64, refCount: Int64)] { [:] }
     func create(_ request: VolumeCreateRequest) async throws -> Volume { throw EngineError(.conflict, "fake") }
     func removeVolume(_ name: String, force: Bool) async throws {}

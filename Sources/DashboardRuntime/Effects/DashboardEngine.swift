@@ -8,6 +8,9 @@ public protocol DashboardEngine: Sendable {
     var anonymity: AnonymityRule { get }
     /// `GET /volumes`.
     func listVolumes() async throws -> [Volume]
+    /// Whether the catalog's two lists are better asked for one after the other (the volumes first): an engine on
+    /// this machine, whose CPU the two would share with voltop, rather than one a network away.
+    var listsOneAtATime: Bool { get }
     /// `GET /containers/json?all=1`.
     func listContainers() async throws -> [Container]
     /// Volume sizes from `GET /system/df` (name → size and reference count).
@@ -58,6 +61,9 @@ public protocol DashboardEngine: Sendable {
 }
 
 extension DashboardEngine {
+    /// Both lists at once by default.
+    public var listsOneAtATime: Bool { false }
+
     /// Unknown by default.
     public var serverDescription: String { "" }
 

@@ -6,6 +6,9 @@ extension DockerEngine: DashboardEngine {
     /// `GET /volumes` without filters.
     public func listVolumes() async throws -> [Volume] { try await volumes() }
 
+    /// A local engine (a unix socket) lists one thing at a time: see `EffectRunner.loadCatalog`.
+    public var listsOneAtATime: Bool { endpoint.isLocal }
+
     /// `GET /containers/json?all=1` without filters.
     public func listContainers() async throws -> [Container] { try await containers() }
 

@@ -32,20 +32,34 @@ extension AppState {
         let selectedName = pendingSelectionName ?? selectedEntry?.name
         pendingSelectionName = nil
         catalog = newCatalog
+        // Entries are read in place (through the buffer): copying each one out retains every string it holds, and
+        // at 10,000 volumes those copies were the largest part of taking a catalog.
         var indexByName = [String: Int](minimumCapacity: catalog.entries.count)
-        for (i, entry) in catalog.entries.enumerated() where indexByName[entry.name] == nil { indexByName[entry.name] = i }
+        var createdTimes: [Double?] = []
+        createdTimes.reserveCapacity(catalog.entries.count)
+        catalog.entries.withUnsafeBufferPointer { entries in
+            for i in entries.indices {
+                // One lookup per name; a name seen twice keeps its first index.
+                if let first = indexByName.updateValue(i, forKey: entries[i].volume.name) {
+                    indexByName[entries[i].volume.name] = first
+                }
+                createdTimes.append(entries[i].volume.created?.timeIntervalSince1970)
+            }
+        }
         entryIndexByName = indexByName
-        measuredSizes = measuredSizes.filter { indexByName[$0.key] != nil }
-        for i in catalog.entries.indices {
-            if let measured = measuredSizes[catalog.entries[i].name] {
-                catalog.entries[i].size = .bytes(measured)
-            } else if case .notRequested = catalog.entries[i].size, let known = sizes[catalog.entries[i].name] {
-                catalog.entries[i].size = known
+        self.createdTimes = createdTimes
+        if !measuredSizes.isEmpty { measuredSizes = measuredSizes.filter { indexByName[$0.key] != nil } }
+        if !measuredSizes.isEmpty || !sizes.isEmpty {
+            for i in catalog.entries.indices {
+                if let measured = measuredSizes[catalog.entries[i].volume.name] {
+                    catalog.entries[i].size = .bytes(measured)
+                } else if case .notRequested = catalog.entries[i].size, let known = sizes[catalog.entries[i].volume.name] {
+                    catalog.entries[i].size = known
+                }
             }
         }
         // Built on the first filter, not on every load (most loads never filter).
         searchTexts = []
-        createdTimes = catalog.entries.map { $0.volume.createdAt.flatMap(RFC3339.seconds) }
         nameRanks = Self.nameRanks(catalog.entries)
         marked = marked.filter { indexByName[$0] != nil }
         // Resolved owners hold while the volume's owners are the same containers.
