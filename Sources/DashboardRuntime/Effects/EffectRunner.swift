@@ -353,11 +353,12 @@ public final class EffectRunner: EffectRunning {
     /// reducer takes that early list only before the first full catalog), then the same entries with their owners
     /// (not sorted again).
     ///
-    /// A local engine (`listsOneAtATime`) is asked for the containers once the volume list is in. Asked at the same
-    /// moment, the two lists compete for the CPU of the one machine, and the names come later while the whole catalog
-    /// comes no sooner: at 10,000 volumes on 2 cores (medians of 8 launches, ms from the request), volumes read at
-    /// 119 against 93, names on screen at 144 against 116, the whole catalog at 166 against 170. A remote engine
-    /// gets both requests at once: there the second saves a round trip.
+    /// A local engine (`listsOneAtATime`) is asked for the containers once the names are on their way to the screen.
+    /// Asked at the same moment, the two lists compete for the CPU of the one machine, and the names come later
+    /// while the whole catalog comes little sooner. Medians of 8 launches on 2 cores, ms from the request, at once
+    /// against one after the other: 10,000 volumes, volumes read at 119 against 93, names on screen at 144 against
+    /// 116, the whole catalog at 166 against 170; 1,000 volumes, names at 42 against 33, the whole catalog at 85
+    /// against 93. A remote engine gets both requests at once: there the second saves a round trip.
     private func loadCatalog() async {
         let engine = self.engine
         let send = self.send
@@ -374,12 +375,12 @@ public final class EffectRunner: EffectRunning {
                     containers.cancel()
                     throw error
                 }
-                containers.start()
                 self.lastListedVolumes.withLock { $0 = volumes }
                 StartupTrace.mark("volumes read")
                 let listed = engine.reconciled(
                     Catalog(volumes: volumes, containers: [], anonymity: engine.anonymity), hasOwners: false)
                 send(.volumesListed(listed))
+                containers.start()
                 let catalog = engine.reconciled(listed.joined(with: try await containers.value), hasOwners: true)
                 send(.catalogLoaded(.success(catalog)))
                 if let growth = self.growth { await growth.update(catalog) }
