@@ -1,6 +1,7 @@
 /// Sorting many names fast, in exactly the order of `String`'s `<`.
 public enum NameOrder {
-    /// The positions of `names` in ascending order of the names (`String`'s `<`; equal names keep their order).
+    /// The positions (offsets from the start) of `names` in ascending order of the names (`String`'s `<`; equal
+    /// names keep their order).
     ///
     /// When every name is ASCII (what the Docker CLI allows for a name, and what engines give in practice), the
     /// order of `<` is the order of the bytes, so each name is first compared by a key of its first 16 bytes and
@@ -12,7 +13,8 @@ public enum NameOrder {
         keys.reserveCapacity(count)
         for name in names {
             guard let key = prefixKey(name) else {
-                return names.indices.sorted { names[$0] < names[$1] }
+                let base = names.startIndex
+                return (0..<count).sorted { names[base + $0] < names[base + $1] }
             }
             keys.append(key)
         }

@@ -287,11 +287,35 @@ import Testing
         #expect(tree.isOnOtherFilesystem(mnt))
         #expect(tree.childCount(of: mnt) == 0)
         #expect(tree.apparentBytes(of: mnt) == 0)
+        #expect(tree.modified(of: mnt) > 0)  // the mount point keeps its time
 
         var all = ScanOptions()
         all.oneFilesystem = false
         let crossing = try await VolumeScanner.scan(rootPath: t.full("r"), options: all)
         #expect(crossing.totals.apparentBytes == (try t.du(["-sb"], "r")))
+    }
+
+    /// A mount point the scanning user cannot enter is still another filesystem (not an unreadable directory): it is
+    /// stat'ed by name when the open fails.
+    @Test func aMountPointThatCannotBeOpenedIsStillAnotherFilesystem() async throws {
+        let t = try ScannerScratch("xdev-closed")
+        try t.dir("r")
+        try t.file("r/here", size: 1000)
+        try t.dir("r/mnt")
+        guard t.mountTmpfs("r/mnt") else { return }  // not allowed to mount here: nothing to check
+        try t.file("r/mnt/there", size: 100_000)
+        chmod(t.full("r/mnt"), 0o700)  // the mounted root: root's only
+        var options = ScanOptions()
+        options.filesystemUser = (65534, 65534)
+        let tree = try await VolumeScanner.scan(rootPath: t.full("r"), options: options)
+        #expect(tree.totals.unreadable.isEmpty)
+        #expect(tree.totals.otherFilesystems == 1)
+        #expect(tree.totals.directories == 1)
+        let mnt = try #require(tree.node(at: [Array("mnt".utf8)]))
+        #expect(tree.isOnOtherFilesystem(mnt))
+        #expect(tree.apparentBytes(of: mnt) == 0)
+        #expect(tree.modified(of: mnt) > 0)
+        #expect(tree.totals.apparentBytes == (try t.du(["-sxb"], "r", asNobody: true)))
     }
 
     @Test func scansBelowARelativePathWithoutFollowingLinks() async throws {

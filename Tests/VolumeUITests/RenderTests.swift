@@ -103,22 +103,7 @@ import VolumeCore
     }
 }
 
-@Suite struct RFC3339Tests {
-    @Test(arguments: [
-        "2026-11-29T12:00:00Z", "2024-02-29T23:59:59.123456789Z", "2024-05-01T10:00:00+02:00", "1999-12-31T00:00:00-05:30",
-        "2020-01-01T00:00:00.5Z"
-    ])
-    func matchesTheEnginesParser(_ text: String) throws {
-        let reference = try #require(EngineDate.parse(text)).timeIntervalSince1970
-        let fast = try #require(RFC3339.seconds(text))
-        #expect(abs(fast - reference) < 0.001)
-    }
-
-    @Test func rejectsGarbage() {
-        #expect(RFC3339.seconds("yesterday") == nil)
-        #expect(RFC3339.seconds("2026-13-01T00:00:00Z") == nil)
-    }
-
+@Suite struct CombiningMarkTests {
     /// A combining mark typed into a text field joins the character before it; the cursor never passes the end
     /// (the monkey test found the dashboard trapping on `/`, `e`, U+0301, `x`).
     @Test func aCombiningMarkKeepsTheCursorInside() {

@@ -63,14 +63,13 @@ struct cvs_dir_stat {
     int has_mount_id;
 };
 
-/// Fills *out for the file open at `fd` (never following a symlink). Falls back to fstat(2) on kernels without
-/// statx (then has_mount_id is 0). Returns 0, or -1 with errno.
+/// Fills *out for the file open at `fd` (never following a symlink). Falls back to fstat(2) when statx fails (a
+/// kernel without it, a seccomp filter that refuses it): then has_mount_id is 0. Returns 0, or -1 with errno.
 static inline int cvs_stat_fd(int fd, struct cvs_dir_stat *out) {
     struct statx stx;
     long r = syscall(SYS_statx, fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT,
                      STATX_BASIC_STATS | STATX_MNT_ID, &stx);
     if (r != 0) {
-        if (errno != ENOSYS) return -1;
         struct stat st;
         if (fstat(fd, &st) != 0) return -1;
         out->dev = (uint64_t)st.st_dev;

@@ -366,22 +366,26 @@ public final class EffectRunner: EffectRunning {
             StartupTrace.mark("catalog load")
             send(.catalogLoadStarted)
             do {
-                let containers = LaterTask<[Container]> { try await engine.listContainers() }
-                if !engine.listsOneAtATime { containers.start() }
-                let volumes: [Volume]
-                do {
-                    volumes = try await engine.listVolumes()
-                } catch {
-                    containers.cancel()
-                    throw error
+                // The names go out as soon as the volume list is in.
+                let showNames = { (volumes: [Volume]) -> Catalog in
+                    self.lastListedVolumes.withLock { $0 = volumes }
+                    StartupTrace.mark("volumes read")
+                    let listed = engine.reconciled(
+                        Catalog(volumes: volumes, containers: [], anonymity: engine.anonymity), hasOwners: false)
+                    send(.volumesListed(listed))
+                    return listed
                 }
-                self.lastListedVolumes.withLock { $0 = volumes }
-                StartupTrace.mark("volumes read")
-                let listed = engine.reconciled(
-                    Catalog(volumes: volumes, containers: [], anonymity: engine.anonymity), hasOwners: false)
-                send(.volumesListed(listed))
-                containers.start()
-                let catalog = engine.reconciled(listed.joined(with: try await containers.value), hasOwners: true)
+                let listed: Catalog
+                let containers: [Container]
+                if engine.listsOneAtATime {
+                    listed = showNames(try await engine.listVolumes())
+                    containers = try await engine.listContainers()
+                } else {
+                    async let asked = engine.listContainers()
+                    listed = showNames(try await engine.listVolumes())
+                    containers = try await asked
+                }
+                let catalog = engine.reconciled(listed.joined(with: containers), hasOwners: true)
                 send(.catalogLoaded(.success(catalog)))
                 if let growth = self.growth { await growth.update(catalog) }
                 Self.returnFreedMemory()
@@ -405,31 +409,5 @@ final class MeasurerBox: @unchecked Sendable {
     var measurer: (any VolumeMeasuring)? {
         get { lock.withLock { value } }
         set { lock.withLock { value = newValue } }
-    }
-}
-
-/// A task made on the first `start` (from any thread), or when its value is first asked for.
-final class LaterTask<Value: Sendable>: Sendable {
-    private let work: @Sendable () async throws -> Value
-    private let task = Mutex<Task<Value, any Error>?>(nil)
-
-    init(_ work: @escaping @Sendable () async throws -> Value) { self.work = work }
-
-    /// Starts the work unless it has started.
-    @Sendable func start() {
-        task.withLock { task in
-            if task == nil { task = Task { [work] in try await work() } }
-        }
-    }
-
-    /// Cancels the work if it has started.
-    func cancel() { task.withLock { $0?.cancel() } }
-
-    /// The work's result, starting it first if need be.
-    var value: Value {
-        get async throws {
-            start()
-            return try await task.withLock { $0! }.value
-        }
     }
 }

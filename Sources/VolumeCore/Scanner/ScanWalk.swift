@@ -97,7 +97,6 @@ final class ScanWalk: @unchecked Sendable {
     private var startFD: Int32 = -1
     private var completion: (@Sendable (Result<ScanTree, any Error>) -> Void)?
 
-    private static let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name) ?? 19
 
     init(
         rootPath: String, relativePath: [[UInt8]], options: ScanOptions, progress: (@Sendable (ScanProgress) -> Void)?
@@ -286,7 +285,7 @@ final class ScanWalk: @unchecked Sendable {
         }
         let openErrno = errno
         guard fd >= 0 else {
-            if let parent = job.parent { statByName(job, parent: parent.fd, name: nameBytes, &state) }
+            if let parent = job.parent, statByName(job, parent: parent.fd, name: nameBytes, &state) { return }
             directoryFailed(job, openErrno, flag: ScanStore.Meta.openFailed, &state)
             return
         }
@@ -294,9 +293,9 @@ final class ScanWalk: @unchecked Sendable {
         var st = cvs_dir_stat()
         guard cvs_stat_fd(fd, &st) == 0 else {
             let e = errno
-            if job.parent != nil { statByName(job, parent: parentFD, name: nameBytes, &state) }
-            directoryFailed(job, e, flag: ScanStore.Meta.openFailed, &state)
             close(fd)
+            if job.parent != nil, statByName(job, parent: parentFD, name: nameBytes, &state) { return }
+            directoryFailed(job, e, flag: ScanStore.Meta.openFailed, &state)
             return
         }
         job.parent = nil  // the parent's descriptor closes once its last subdirectory is open
@@ -305,7 +304,8 @@ final class ScanWalk: @unchecked Sendable {
             && (st.dev != rootDevice || rootMount.map { st.has_mount_id == 0 || st.mount_id != $0 } ?? false)
         {
             // A mount point (another device), or a bind mount of a directory of the same filesystem (same device
-            // number, another mount ID): like `du -x`, neither entered nor counted.
+            // number, another mount ID): like `du -x`, neither entered nor counted (its time is kept).
+            store.mtime[node] = st.mtime
             store.meta[node] |= ScanStore.Meta.otherFilesystem
             state.totals.directories -= 1
             state.totals.otherFilesystems += 1
@@ -353,6 +353,7 @@ final class ScanWalk: @unchecked Sendable {
                 let recordLength = Int(record.load(fromByteOffset: 16, as: UInt16.self))
                 guard recordLength > 0 else { break reading }  // never from a kernel; never loop on it
                 offset += recordLength
+                if record.load(as: UInt64.self) == 0 { continue }  // inode 0: a deleted entry, as readdir skips it
                 let type = record.load(fromByteOffset: 18, as: UInt8.self)
                 let name = UnsafePointer((record + 19).assumingMemoryBound(to: CChar.self))
                 if name[0] == 0x2E && (name[1] == 0 || (name[1] == 0x2E && name[2] == 0)) { continue }
@@ -436,22 +437,32 @@ final class ScanWalk: @unchecked Sendable {
     }
 
     /// Stats a directory that could not be opened (or stat'ed through its descriptor) by its name below its parent,
-    /// so that its own size is still counted as `du` counts it; when that fails too, it is marked unreadable.
-    private func statByName(_ job: ScanJob, parent: Int32, name: [CChar], _ state: inout WorkerState) {
+    /// so that its own size is still counted as `du` counts it; when that fails too, or the name is no longer a
+    /// directory (swapped since it was listed), it is marked unreadable with no sizes. Returns true when it turned
+    /// out to be a mount point of another filesystem under `oneFilesystem` (then it is settled: not counted, no
+    /// problem); false when the caller records why it could not be read.
+    private func statByName(_ job: ScanJob, parent: Int32, name: [CChar], _ state: inout WorkerState) -> Bool {
         var st = stat()
         let node = Int(job.node)
-        if fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0 {
-            store.apparent[node] = Int64(st.st_size)
-            store.allocated[node] = Int64(st.st_blocks) &* 512
-            store.mtime[node] = Int64(st.st_mtim.tv_sec)
-            state.apparent &+= Int(st.st_size)
-            state.allocated &+= Int(st.st_blocks) &* 512
-        } else {
-            // Not stat'able either (a directory without search permission lists names it cannot stat): no sizes,
-            // and not counted as a directory, as when stat fails for any other entry.
+        guard fstatat(parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0, st.st_mode & S_IFMT == S_IFDIR else {
+            // Not stat'able either (a directory without search permission lists names it cannot stat), or no longer
+            // a directory: no sizes, and not counted as a directory, as when stat fails for any other entry.
             store.meta[node] |= ScanStore.Meta.statFailed
             state.totals.directories -= 1
+            return false
         }
+        store.mtime[node] = Int64(st.st_mtim.tv_sec)
+        if options.oneFilesystem && UInt64(st.st_dev) != rootDevice {
+            store.meta[node] |= ScanStore.Meta.otherFilesystem
+            state.totals.directories -= 1
+            state.totals.otherFilesystems += 1
+            return true
+        }
+        store.apparent[node] = Int64(st.st_size)
+        store.allocated[node] = Int64(st.st_blocks) &* 512
+        state.apparent &+= Int(st.st_size)
+        state.allocated &+= Int(st.st_blocks) &* 512
+        return false
     }
 
     /// Whether this is the first name seen for a multiply-linked inode.

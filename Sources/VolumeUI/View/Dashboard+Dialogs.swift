@@ -233,11 +233,7 @@ extension Dashboard {
                 top.append(field("Status", VolumeTable.status(entry).text, VolumeTable.status(entry).spans.first?.role ?? .normal))
                 top.append(field("Driver", entry.volume.driver))
                 if entry.volume.createdAt != nil {
-                    top.append(
-                        field(
-                            "Created",
-                            Format.age(entry.volume.createdAt.flatMap(RFC3339.seconds).map(Date.init(timeIntervalSince1970:)), now: s.now)
-                                + " ago"))
+                    top.append(field("Created", Format.age(entry.volume.created, now: s.now) + " ago"))
                 }
                 bottom.append(.blank)
                 if let trash = s.trash {
