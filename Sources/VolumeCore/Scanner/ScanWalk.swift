@@ -97,7 +97,6 @@ final class ScanWalk: @unchecked Sendable {
     private var startFD: Int32 = -1
     private var completion: (@Sendable (Result<ScanTree, any Error>) -> Void)?
 
-
     init(
         rootPath: String, relativePath: [[UInt8]], options: ScanOptions, progress: (@Sendable (ScanProgress) -> Void)?
     ) throws {
