@@ -77,28 +77,23 @@ import VolumeCore
         #expect(none.main.height + none.detail!.height == 24 - 3)
     }
 
-    @Test func renderingAThousandVolumesIsFast() {
+    /// A thousand volumes through keys and a filter (their speed is measured by VolumeUIBench and bench-scale, never
+    /// timed here: wall-clock limits flake on shared machines).
+    @Test func aThousandVolumesFollowTheCursorAndTheFilter() {
         let (catalog, sizes) = Fixture.bigCatalog(1000)
         var s = Fixture.loaded(rows: 45, cols: 160, catalog: catalog, sizes: sizes)
-        Fixture.press([.char("s")], &s)
+        Fixture.press([.char("s"), .char("g")], &s)  // sorted by size, from the top
         var grid = CellGrid(rows: 45, cols: 160)
-        let clock = ContinuousClock()
         Dashboard.render(s, into: &grid)
-        let frames = 20
-        let elapsed = clock.measure {
-            for _ in 0..<frames {
-                _ = Dashboard.reduce(&s, .key(.char("j")))
-                Dashboard.render(s, into: &grid)
-            }
+        for _ in 0..<20 {
+            _ = Dashboard.reduce(&s, .key(.char("j")))
+            Dashboard.render(s, into: &grid)
         }
-        let perFrame = elapsed / frames
-        // Debug builds are several times slower than release; this only catches O(n²) mistakes.
-        #expect(perFrame < .milliseconds(100), "one frame took \(perFrame)")
-        let filter = clock.measure {
-            Fixture.press([.char("/")], &s)
-            Fixture.type("peer-vol-09", &s)
-        }
-        #expect(filter < .milliseconds(500), "typing a filter took \(filter)")
+        #expect(s.table.cursor.selection == 20)
+        let selected = s.selectedEntry?.name ?? ""
+        #expect(!selected.isEmpty && grid.text.contains(String(selected.prefix(12))))
+        Fixture.press([.char("/")], &s)
+        Fixture.type("peer-vol-09", &s)
         #expect(s.table.visibleIndices.count == 100)
     }
 }
