@@ -4,26 +4,18 @@ import Testing
 
 /// The catalog's fast name sort gives exactly the order of `String`'s `<`.
 @Suite struct NameOrderTests {
-    /// A small deterministic generator (SplitMix64).
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func pick<T>(_ items: [T]) -> T { items[Int(next() % UInt64(items.count))] }
-    }
-
     /// Names that share long prefixes, differ past the 16th byte, hold NULs and controls, or are empty.
     static func asciiNames(_ count: Int, seed: UInt64) -> [String] {
-        var rng = Random(state: seed)
         let stems = ["", "a", "bench-vol-", "bench-volume-000", "bench-volume-0000-x", "Z", "z", "0", "data\u{0}", "\u{1}\u{7F}"]
-        return (0..<count).map { _ in
-            var name = rng.pick(stems)
-            for _ in 0..<Int(rng.next() % 24) { name.append(rng.pick(["0", "1", "a", "-", "_", ".", "\u{0}", "~", "A"])) }
+        let tails: [Character] = ["0", "1", "a", "-", "_", ".", "\u{0}", "~", "A"]
+        return (0..<count).map { i in
+            // A fixed scramble of i and the seed (no generator needed: the same names every run).
+            var x = (UInt64(i) &+ seed &* 1_000_003) &* 0x9E37_79B9_7F4A_7C15
+            var name = stems[Int(x >> 60) % stems.count]
+            for _ in 0..<Int((x >> 32) % 24) {
+                x = x &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                name.append(tails[Int(x >> 59) % tails.count])
+            }
             return name
         }
     }

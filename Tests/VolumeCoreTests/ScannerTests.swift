@@ -271,13 +271,19 @@ import Testing
         } throws: { ($0 as? EngineError)?.code == .permissionDenied && "\($0)".contains("root") }
     }
 
-    @Test func staysOnOneFilesystem() async throws {
-        let t = try ScannerScratch("xdev")
+    /// r/here and a tmpfs at r/mnt holding r/mnt/there; nil when this process may not mount.
+    static func treeWithMount(_ name: String) throws -> ScannerScratch? {
+        let t = try ScannerScratch(name)
         try t.dir("r")
         try t.file("r/here", size: 1000)
         try t.dir("r/mnt")
-        guard t.mountTmpfs("r/mnt") else { return }  // not allowed to mount here: nothing to check
+        guard t.mountTmpfs("r/mnt") else { return nil }
         try t.file("r/mnt/there", size: 100_000)
+        return t
+    }
+
+    @Test func staysOnOneFilesystem() async throws {
+        guard let t = try Self.treeWithMount("xdev") else { return }  // not allowed to mount here: nothing to check
         let tree = try await VolumeScanner.scan(rootPath: t.full("r"))
         #expect(tree.totals.apparentBytes == (try t.du(["-sxb"], "r")))
         #expect(tree.totals.allocatedBytes == (try t.du(["-sxB1"], "r")))
@@ -298,12 +304,7 @@ import Testing
     /// A mount point the scanning user cannot enter is still another filesystem (not an unreadable directory): it is
     /// stat'ed by name when the open fails.
     @Test func aMountPointThatCannotBeOpenedIsStillAnotherFilesystem() async throws {
-        let t = try ScannerScratch("xdev-closed")
-        try t.dir("r")
-        try t.file("r/here", size: 1000)
-        try t.dir("r/mnt")
-        guard t.mountTmpfs("r/mnt") else { return }  // not allowed to mount here: nothing to check
-        try t.file("r/mnt/there", size: 100_000)
+        guard let t = try Self.treeWithMount("xdev-closed") else { return }  // not allowed to mount here
         chmod(t.full("r/mnt"), 0o700)  // the mounted root: root's only
         var options = ScanOptions()
         options.filesystemUser = (65534, 65534)
