@@ -16,43 +16,6 @@ import Synchronization
 /// so a directory's children are contiguous and no lock is taken per entry. Hard links and visited directories
 /// are the only shared sets (locked, touched only for `st_nlink > 1` and once per directory).
 final class ScanWalk: @unchecked Sendable {
-    private struct DevIno: Hashable {
-        var dev: UInt64
-        var ino: UInt64
-    }
-
-    private struct PendingEntry {
-        var meta: UInt32
-        var aux: UInt32
-        var apparent: Int64
-        var allocated: Int64
-        var mtime: Int64
-    }
-
-    /// What one worker owns: its stack, its scratch for one directory, and counters merged at the end.
-    private struct WorkerState {
-        var local: [ScanJob] = []
-        var pending: [PendingEntry] = []
-        var names: [UInt8] = []
-        /// Symlink targets of the directory being read, by position in `pending`.
-        var pendingTargets: [(index: Int, target: [UInt8])] = []
-        /// Scratch for getdents64 (one per worker), freed when the worker ends.
-        static let direntBufferSize = 64 * 1024
-        let direntBuffer = UnsafeMutableRawPointer.allocate(byteCount: direntBufferSize, alignment: 8)
-        /// Scratch for `readlinkat` (one per worker, not one per link).
-        var linkBuffer = [UInt8](repeating: 0, count: Int(PATH_MAX))
-        /// Symlink targets stored so far, by node.
-        var linkTargets: [(node: UInt32, target: [UInt8])] = []
-        var pendingDirectories = 0
-        var totals = ScanTree.Totals()
-        var problems: [(node: UInt32, errno: Int32)] = []
-        // Progress not yet published.
-        var entries = 0
-        var directoriesRead = 0
-        var apparent = 0
-        var allocated = 0
-    }
-
     let rootPath: String
     let relativePath: [[UInt8]]
     let options: ScanOptions
@@ -538,15 +501,6 @@ final class ScanWalk: @unchecked Sendable {
         s.dirChildCount[d] = UInt32(count)
         for (index, target) in state.pendingTargets { state.linkTargets.append((UInt32(start + index), target)) }
         return handle != nil
-    }
-
-    /// A symlink's target as `readlinkat` gives it (at most `PATH_MAX` bytes); nil when it cannot be read.
-    private static func readLink(_ dirFD: Int32, _ name: UnsafePointer<CChar>, _ buffer: inout [UInt8]) -> [UInt8]? {
-        let n = buffer.withUnsafeMutableBufferPointer { b in
-            b.baseAddress.map { readlinkat(dirFD, name, UnsafeMutableRawPointer($0).assumingMemoryBound(to: CChar.self), b.count) } ?? -1
-        }
-        guard n >= 0 else { return nil }
-        return Array(buffer.prefix(n))
     }
 
     // MARK: Progress
