@@ -151,25 +151,35 @@ struct GrowthSamplerTests {
         let catalog = try await engine.catalog()
         let mountpoint = try #require(catalog.entries.first { $0.name == volume }?.volume.mountpoint)
         // The truth: the file's size every 10 ms while the sampler runs, read at the two moments its rate stands
-        // between (the writer's pace varies on a busy machine, so only the same window compares).
+        // between (the writer's pace varies on a busy machine, so only the same window compares). The poller is
+        // a thread of its own: on the cooperative pool, other tests' blocking calls starved it for seconds, and a
+        // stale size before the window doubled the "truth" (CI, stop 18).
         let sizes = Mutex<[(time: Double, bytes: Double)]>([])
-        let poller = Task.detached {
-            while !Task.isCancelled {
+        let stop = Mutex(false)
+        let stopped = DispatchSemaphore(value: 0)
+        Thread {
+            while !stop.withLock({ $0 }) {
                 let attributes = try? FileManager.default.attributesOfItem(atPath: mountpoint + "/f")
                 let bytes = Double((attributes?[.size] as? NSNumber)?.int64Value ?? 0)
                 let now = GrowthSampler.monotonicSeconds()
                 sizes.withLock { $0.append((now, bytes)) }
-                try? await Task.sleep(nanoseconds: 10_000_000)
+                usleep(10_000)
             }
-        }
+            stopped.signal()
+        }.start()
         let report = try await GrowthSampler.sample(catalog, engine: engine, seconds: 3)
-        poller.cancel()
-        _ = await poller.result
+        stop.withLock { $0 = true }
+        stopped.wait()
         let rate = try #require(report.bytesPerSecond[volume] ?? nil)
         let window = try #require(report.windows[volume])
         let polled = sizes.withLock { $0 }
+        /// The file's size at `time`, between the polls around it.
         func bytes(at time: Double) throws -> Double {
-            try #require(polled.last { $0.time <= time }).bytes
+            let before = try #require(polled.last { $0.time <= time })
+            let after = try #require(polled.first { $0.time >= time })
+            #expect(after.time - before.time < 1, "the poller missed \(after.time - before.time) s around the window")
+            guard after.time > before.time else { return before.bytes }
+            return before.bytes + (after.bytes - before.bytes) * (time - before.time) / (after.time - before.time)
         }
         let truth = (try bytes(at: window.upperBound) - bytes(at: window.lowerBound)) / (window.upperBound - window.lowerBound)
         print("growth sample: sampled \(rate) B/s, true \(truth) B/s over \(window.upperBound - window.lowerBound) s")
