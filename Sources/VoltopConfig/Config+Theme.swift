@@ -1,6 +1,11 @@
-import Foundation
 import TOMLKit
 import VolumeUI
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 extension VoltopConfig {
     /// The names of the themes voltop ships (`Resources/themes/NAME.toml`, compiled in), `default` first.
@@ -94,7 +99,7 @@ extension VoltopConfig {
         }
         let isPlainName =
             !name.isEmpty && name.count <= 64 && !name.hasPrefix(".")
-            && name.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0) }
+            && name.unicodeScalars.allSatisfy { $0.isAlphanumeric || "-_.".unicodeScalars.contains($0) }
         guard isPlainName, let directory else {
             return .failure(Problem(line: nil, message: "unknown theme \"\(visible(name))\": use one of \(shipped)"))
         }

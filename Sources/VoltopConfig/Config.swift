@@ -1,7 +1,12 @@
-import Foundation
 import TOMLKit
 import VolumeCore
 import VolumeUI
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The user's configuration, `$XDG_CONFIG_HOME/voltop/config.toml` (default `~/.config/voltop/config.toml`):
 /// key bindings per screen, the default sort, how often sizes are looked at again, and the theme.
@@ -52,7 +57,7 @@ public struct VoltopConfig: Sendable {
     /// Where the file is looked for.
     public static func path(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let dir = environment["XDG_CONFIG_HOME"], dir.hasPrefix("/") { return dir + "/voltop/config.toml" }
-        return (environment["HOME"] ?? NSHomeDirectory()) + "/.config/voltop/config.toml"
+        return (environment["HOME"] ?? HomeDirectory.path) + "/.config/voltop/config.toml"
     }
 
     /// The file at `path`, or nil when there is none; every problem otherwise. A theme that voltop does not ship is
@@ -65,7 +70,7 @@ public struct VoltopConfig: Sendable {
         guard let text = String(data: data, encoding: .utf8) else {
             return .failure(Problems([Problem(line: nil, message: "\(path) is not UTF-8 text")]))
         }
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = PathName.parent(path)
         return parse(text, themeDirectory: (directory.isEmpty ? "." : directory) + "/themes").map { Optional($0) }
     }
 
@@ -317,9 +322,9 @@ struct LineFinder {
     /// The line of `[name]`.
     func table(_ name: String) -> Int? {
         for (i, line) in lines.enumerated() {
-            let t = line.trimmingCharacters(in: .whitespaces)
+            let t = line.trimmingBlanks()
             if t.hasPrefix("["), t.dropFirst().hasPrefix(name),
-                t.dropFirst(1 + name.count).trimmingCharacters(in: .whitespaces).hasPrefix("]")
+                t.dropFirst(1 + name.count).trimmingBlanks().hasPrefix("]")
             {
                 return i + 1
             }
@@ -331,13 +336,13 @@ struct LineFinder {
     func key(_ key: String, in table: String?) -> Int? {
         var inside = table == nil
         for (i, line) in lines.enumerated() {
-            let t = line.trimmingCharacters(in: .whitespaces)
+            let t = line.trimmingBlanks()
             if t.hasPrefix("[") {
                 inside = table.map { name in t == "[\(name)]" || t.hasPrefix("[\(name)]") } ?? false
                 continue
             }
             guard inside, t.hasPrefix(key) else { continue }
-            let rest = t.dropFirst(key.count).trimmingCharacters(in: .whitespaces)
+            let rest = t.dropFirst(key.count).trimmingBlanks()
             if rest.hasPrefix("=") { return i + 1 }
         }
         return nil

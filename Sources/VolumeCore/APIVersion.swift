@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// An Engine API version such as `1.41`, ordered numerically.
 public struct APIVersion: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
@@ -15,7 +19,7 @@ public struct APIVersion: Sendable, Hashable, Comparable, CustomStringConvertibl
 
     /// A version parsed from `"1.41"`, or nil when the text is not `MAJOR.MINOR`.
     public init?(_ text: String) {
-        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: ".")
+        let parts = text.trimmingBlanks().split(separator: ".")
         guard parts.count == 2, let a = Int(parts[0]), let b = Int(parts[1]) else { return nil }
         self.init(a, b)
     }

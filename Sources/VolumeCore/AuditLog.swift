@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 #if canImport(Glibc)
     import Glibc
@@ -26,7 +30,7 @@ public struct AuditLog: Sendable {
 
         /// An entry stamped now, by the current user.
         public init(action: String, engine: String, names: [String], bytes: Int64? = nil, result: String, time: Date = Date()) {
-            self.time = ISO8601DateFormatter().string(from: time)
+            self.time = time.formatted(.iso8601)
             self.user = DockerEngine.currentUser
             self.engine = engine
             self.action = action
@@ -86,8 +90,7 @@ public struct AuditLog: Sendable {
             if errno == ENOENT { return ([], 0) }
             throw EngineError(.engineFailure, "cannot read the audit log \(Sanitizer.inline(path)): \(String(cString: strerror(errno)))")
         }
-        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
-        let data = (try? handle.readToEnd()) ?? Data()
+        let data = FileDescriptorReader.readAll(fd, closing: true)
         var entries: [Entry] = []
         var unreadable = 0
         for line in data.split(separator: 0x0A) where !line.isEmpty {

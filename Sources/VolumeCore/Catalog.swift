@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// A container that mounts a volume, seen from the volume.
 public struct VolumeOwner: Sendable, Equatable, Hashable, Codable {

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// What `GET /containers/{id}/json` adds to the list: tmpfs mounts and `--volumes-from` sources.
 public struct ContainerDetail: Sendable, Equatable {

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Decodes the volume part of `/system/df` in its legacy (`Volumes`) and 1.52 (`VolumeUsage.Items`) shapes.
 enum DiskUsage {

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// What the dashboard can do to a container that holds a volume.
 public enum ContainerAction: String, Sendable, Equatable, CaseIterable {

@@ -1,5 +1,10 @@
-import Foundation
 import NIOCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 extension DockerEngine {
     /// Checks that the engine still answers: `GET /_ping`, reply and body within `seconds`.

@@ -1,7 +1,16 @@
-import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A connection to one Docker-compatible engine with a negotiated API version.
 ///
@@ -107,7 +116,7 @@ public final class DockerEngine: Sendable {
         var os = "linux"
         if let space = serverHeader.firstIndex(of: " ") {
             product = String(serverHeader[..<space])
-            os = serverHeader[space...].trimmingCharacters(in: CharacterSet(charactersIn: " ()"))
+            os = serverHeader[space...].trimming { " ()".unicodeScalars.contains($0) }
         }
         let version = product.split(separator: "/", maxSplits: 1).dropFirst().first.map(String.init) ?? "unknown"
         let flavorName = isPodman ? "podman" : "docker"
@@ -125,7 +134,7 @@ public final class DockerEngine: Sendable {
     func path(_ p: String) -> String { "/v\(apiVersion)\(p)" }
 
     static func filtersJSON(_ filters: [String: [String]]) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: filters, options: [.sortedKeys])) ?? Data("{}".utf8)
+        let data = (try? JSONValue.object(filters.mapValues { .array($0.map(JSONValue.string)) }).encoded()) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
     }
 
@@ -147,12 +156,10 @@ public final class DockerEngine: Sendable {
 
     /// The engine's `message` from an error body (JSON, or plain text for old versions).
     static func engineMessage(_ reply: EngineReply) -> String {
-        if let object = try? JSONSerialization.jsonObject(with: reply.body) as? [String: Any],
-            let message = object["message"] as? String
-        {
+        if let message = JSONValue.parse(reply.body)?["message"]?.string {
             return message
         }
-        return String(decoding: reply.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return String(decoding: reply.body, as: UTF8.self).trimmingBlanksAndLineBreaks()
     }
 
     /// An error for a reply with a failing status, with context for the user.
@@ -222,12 +229,12 @@ public final class DockerEngine: Sendable {
                 "volume \(Sanitizer.inline(name)) already exists\(how): nothing was created or changed. Pick another name, or remove it first"
             )
         }
-        var body: [String: Any] = [:]
-        if let name = request.name { body["Name"] = name }
-        body["Driver"] = request.driver
-        body["Labels"] = request.labels
-        body["DriverOpts"] = request.options
-        let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+        var body: [String: JSONValue] = [:]
+        if let name = request.name { body["Name"] = .string(name) }
+        body["Driver"] = .string(request.driver)
+        body["Labels"] = JSONValue(request.labels)
+        body["DriverOpts"] = JSONValue(request.options)
+        let data = try JSONValue.object(body).encoded()
         let label = request.name.map { "creating volume \(Sanitizer.inline($0))" } ?? "creating an anonymous volume"
         // An unknown driver takes about 15 s to fail (plugin lookup retries).
         let reply = try await write(.POST, "/volumes/create", operation: label, body: data, timeout: .seconds(45))

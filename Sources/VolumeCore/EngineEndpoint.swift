@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Where the engine is and how voltop found it, resolved the way the docker CLI does.
 public struct EngineEndpoint: Sendable, Equatable {
@@ -76,7 +80,7 @@ public struct EngineEndpoint: Sendable, Equatable {
 
     /// Parses a docker host string as the CLI does (`unix://`, `tcp://`, bare `host:port`).
     public static func parseHost(_ raw: String, tls: TLSSettings?, source: String) throws -> EngineEndpoint {
-        let value = raw.trimmingCharacters(in: .whitespaces)
+        let value = raw.trimmingBlanks()
         if value.hasPrefix("unix://") {
             var path = String(value.dropFirst("unix://".count))
             if path.isEmpty { path = defaultSocket }
@@ -150,8 +154,7 @@ public struct EngineEndpoint: Sendable, Equatable {
     static func resolveDefault(tls: TLSSettings?, environment: [String: String], honourContexts: Bool) throws -> EngineEndpoint {
         let configDir = dockerConfigDirectory(environment)
         if honourContexts, let data = FileManager.default.contents(atPath: configDir + "/config.json"),
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let current = object["currentContext"] as? String, !current.isEmpty
+            let current = JSONValue.parse(data)?["currentContext"]?.string, !current.isEmpty
         {
             return try fromContext(current, source: "currentContext \(current) in \(configDir)/config.json", environment: environment)
         }
@@ -173,7 +176,7 @@ public struct EngineEndpoint: Sendable, Equatable {
     /// The docker config directory: `DOCKER_CONFIG` or `~/.docker`.
     public static func dockerConfigDirectory(_ environment: [String: String]) -> String {
         if let dir = environment["DOCKER_CONFIG"], !dir.isEmpty { return dir }
-        return (environment["HOME"] ?? NSHomeDirectory()) + "/.docker"
+        return (environment["HOME"] ?? HomeDirectory.path) + "/.docker"
     }
 
     static func tlsFromEnvironment(_ environment: [String: String]) -> TLSSettings? {
@@ -189,10 +192,8 @@ public struct EngineEndpoint: Sendable, Equatable {
         let metaRoot = "\(dockerConfigDirectory(environment))/contexts/meta"
         let digests = (try? FileManager.default.contentsOfDirectory(atPath: metaRoot)) ?? []
         return digests.compactMap { digest -> String? in
-            guard let data = FileManager.default.contents(atPath: "\(metaRoot)/\(digest)/meta.json"),
-                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-            else { return nil }
-            return object["Name"] as? String
+            guard let data = FileManager.default.contents(atPath: "\(metaRoot)/\(digest)/meta.json") else { return nil }
+            return JSONValue.parse(data)?["Name"]?.string
         }.sorted()
     }
 
@@ -231,8 +232,7 @@ public struct EngineEndpoint: Sendable, Equatable {
             endpoint.contextName = "default"
             return endpoint
         }
-        let pattern = #"^[a-zA-Z0-9][a-zA-Z0-9_.+-]+$"#
-        guard name.range(of: pattern, options: .regularExpression) != nil else {
+        guard name.wholeMatch(of: #/[a-zA-Z0-9][a-zA-Z0-9_.+-]+/#) != nil else {
             throw EngineError(
                 .invalidArgument, "context name \"\(Sanitizer.inline(name))\" is not valid: names match [a-zA-Z0-9][a-zA-Z0-9_.+-]+")
         }
@@ -244,8 +244,7 @@ public struct EngineEndpoint: Sendable, Equatable {
         var found: (digest: String, data: Data)? = nil
         for digest in digests.sorted() {
             guard let data = FileManager.default.contents(atPath: "\(metaRoot)/\(digest)/meta.json"),
-                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                object["Name"] as? String == name
+                JSONValue.parse(data)?["Name"]?.string == name
             else { continue }
             found = (digest, data)
             break

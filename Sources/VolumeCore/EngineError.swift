@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// An error from talking to the engine or from an operation on volumes, with a message that says how to fix it.
 public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -61,11 +65,11 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Whether the cause only says again what the message says: empty, contained in it, or the engine's
     /// "get NAME: no such volume" whose last part the message already carries (case aside).
     static func repeats(_ cause: String, _ message: String) -> Bool {
-        let cause = cause.trimmingCharacters(in: .whitespacesAndNewlines)
+        let cause = cause.trimmingBlanksAndLineBreaks()
         if cause.isEmpty { return true }
         let said = message.lowercased()
         if said.contains(cause.lowercased()) { return true }
-        guard let last = cause.split(separator: ":").last?.trimmingCharacters(in: .whitespaces), last.count >= 6 else {
+        guard let last = cause.split(separator: ":").last?.trimmingBlanks(), last.count >= 6 else {
             return false
         }
         return said.contains(last.lowercased())

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// One event from the engine's `/events` stream.
 public struct EngineEvent: Sendable, Equatable {
@@ -29,7 +33,7 @@ public struct EngineEvent: Sendable, Equatable {
 
     /// The `since` value that resumes the stream just after this event.
     public var resumeToken: String {
-        "\(timeNano / 1_000_000_000).\(String(format: "%09lld", timeNano % 1_000_000_000))"
+        "\(timeNano / 1_000_000_000).\(CFormat.string("%09lld", timeNano % 1_000_000_000))"
     }
 
     /// Whether this event can change the catalog (names, owners, states), as opposed to noise

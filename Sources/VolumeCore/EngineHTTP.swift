@@ -1,9 +1,14 @@
 import AsyncHTTPClient
-import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
 import NIOSSL
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 #if canImport(Glibc)
     import Glibc
@@ -29,7 +34,7 @@ struct EngineReply: Sendable {
     }
 
     func header(_ name: String) -> String? {
-        headers.first { $0.0.caseInsensitiveCompare(name) == .orderedSame }?.1
+        headers.first { $0.0.equalsIgnoringASCIICase(name) }?.1
     }
 }
 
@@ -71,7 +76,7 @@ struct EngineHTTP: Sendable {
         }
         switch endpoint.transport {
         case .unix, .ssh:
-            let socket = (socketPath ?? "").addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            let socket = (socketPath ?? "").percentEncoded()
             return "http+unix://\(socket)\(path)\(q)"
         case .tcp(let host, let port, let tls):
             let h = host.contains(":") ? "[\(host)]" : host
@@ -80,9 +85,7 @@ struct EngineHTTP: Sendable {
     }
 
     static func encode(_ s: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
+        s.percentEncoded(keeping: "-._~")
     }
 
     /// Percent-encodes raw bytes (names inside volumes need not be UTF-8), keeping only unreserved characters.
@@ -221,7 +224,7 @@ struct EngineHTTP: Sendable {
     /// The error for an engine that stopped answering a request (before or in the middle of its reply).
     func stalledError(_ method: HTTPMethod, _ path: String, after limit: TimeAmount, midStream: Bool = false) -> EngineError {
         let seconds = Double(limit.nanoseconds) / 1e9
-        let shown = seconds == seconds.rounded() ? "\(Int(seconds)) s" : String(format: "%.1f s", seconds)
+        let shown = seconds == seconds.rounded() ? "\(Int(seconds)) s" : CFormat.string("%.1f s", seconds)
         let what = midStream ? "sent nothing more for \(shown) in the middle of its answer" : "did not finish its answer within \(shown)"
         let withoutQuery = path.split(separator: "?", maxSplits: 1).first.map(String.init) ?? path
         return EngineError(
@@ -322,8 +325,7 @@ struct EngineHTTP: Sendable {
     /// A system error as people read it ("No such file or directory, errno 2"), not as NIO prints it
     /// (`connect(descriptor:addr:size:): No such file or directory) (errno: 2)`); other texts unchanged.
     static func systemCause(_ text: String) -> String {
-        guard let range = text.range(of: #"errno: ([0-9]+)"#, options: .regularExpression),
-            let code = Int32(text[range].dropFirst("errno: ".count))
+        guard let match = text.firstMatch(of: #/errno: ([0-9]+)/#), let code = Int32(match.1)
         else { return text }
         return "\(String(cString: strerror(code))), errno \(code)"
     }
@@ -407,7 +409,7 @@ struct IdleLimitedBody: AsyncSequence, Sendable {
 
 /// Counts engine requests (thread-safe).
 public final class RequestCounter: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = ThreadLock()
     private var value = 0
 
     /// A counter at zero.
@@ -478,7 +480,7 @@ enum SocketProbe {
 /// A failed connection fails the request at once instead of retrying until the deadline, so
 /// "engine down" is reported immediately.
 enum EngineClients {
-    private static let lock = NSLock()
+    private static let lock = ThreadLock()
     nonisolated(unsafe) private static var clients: [String: HTTPClient] = [:]
 
     static func client(for tls: EngineEndpoint.TLSSettings?) throws -> HTTPClient {

@@ -1,5 +1,10 @@
 import CVolumeSys
-import Foundation
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 #if canImport(Glibc)
     import Glibc
@@ -27,7 +32,7 @@ public enum LogFile {
         let shownDir = Sanitizer.inline(directory)
         let path = Sanitizer.inline(directory + "/" + name)
         let instead = "or set XDG_STATE_HOME to a directory of your own"
-        let parent = (directory as NSString).deletingLastPathComponent
+        let parent = PathName.parent(directory)
         if !parent.isEmpty { try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) }
         if mkdir(directory, 0o700) != 0 && errno != EEXIST {
             throw failure(errno, "cannot create the log directory \(shownDir)", instead)

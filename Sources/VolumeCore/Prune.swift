@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Which unused volumes a prune considers.
 public enum PruneMode: String, Sendable, Codable, CaseIterable {

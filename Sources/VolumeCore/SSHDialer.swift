@@ -1,5 +1,10 @@
-import Foundation
 import Synchronization
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 #if canImport(Glibc)
     import Glibc
@@ -179,9 +184,7 @@ public final class SSHDialer: Sendable {
         }
         listener = fd
         SSHDialer.cleanUpAtExit(self)
-        let thread = Thread { [self] in acceptLoop() }
-        thread.name = "voltop-ssh-accept"
-        thread.start()
+        OSThread.start(name: "voltop-ssh-accept") { [self] in acceptLoop() }
     }
 
     /// Why the last ssh started for this target failed (taken: asked once), waiting up to `seconds` for one to end
@@ -201,7 +204,7 @@ public final class SSHDialer: Sendable {
 
     /// One line that names the cause of an ssh failure and how to fix it.
     static func explain(_ said: String, status: Int32, target: Target) -> String {
-        let text = Sanitizer.inline(said.trimmingCharacters(in: .whitespacesAndNewlines))
+        let text = Sanitizer.inline(said.trimmingBlanksAndLineBreaks())
         let lower = text.lowercased()
         let host = target.address
         if lower.contains("host key verification failed") || lower.contains("remote host identification has changed") {
@@ -333,9 +336,7 @@ public final class SSHDialer: Sendable {
         }
         let reader = errPipe[0]
         let child = pid
-        let thread = Thread { [self] in watch(pid: child, stderr: reader) }
-        thread.name = "voltop-ssh-\(child)"
-        thread.start()
+        OSThread.start(name: "voltop-ssh-\(child)") { [self] in watch(pid: child, stderr: reader) }
     }
 
     /// Reads what ssh says on standard error (kept: the last lines, at most 4 KiB), then reaps it.

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The stable JSON shape of one volume in `voltop ls --json` and `voltop inspect --json` (documented in README).
 public struct VolumeJSON: Codable, Sendable, Equatable {

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Reads the engine's `GET /volumes` answer in one pass over its bytes, without Foundation's `JSONDecoder`.
 ///

@@ -1,7 +1,16 @@
 import ArgumentParser
-import Foundation
 import VoltopConfig
 import VolumeCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `voltop config`: the user's configuration file.
 struct ConfigCommand: AsyncParsableCommand {

@@ -1,11 +1,16 @@
 import ArgumentParser
 import DashboardRuntime
-import Foundation
 import Logging
 import TerminalBackend
 import VoltopConfig
 import VolumeCore
 import VolumeUI
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `voltop` with no subcommand: the live dashboard.
 struct DashboardCommand: AsyncParsableCommand {
@@ -84,12 +89,12 @@ struct DashboardCommand: AsyncParsableCommand {
 /// A log handler that appends to `$XDG_STATE_HOME/voltop/voltop.log` (or `~/.local/state/voltop/voltop.log`).
 enum FileLogHandler {
     /// Opens the log file (see `LogFile.open`: no symlink, a regular file of the user's, mode 0600).
-    static func open() throws -> FileHandle {
+    static func open() throws -> FileDescriptorWriter {
         let fd = try LogFile.open(directory: LogFile.directory(environment: ProcessInfo.processInfo.environment))
-        return FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        return FileDescriptorWriter(fd: fd)
     }
 
-    static func make(label: String, handle: FileHandle) -> LogHandler {
+    static func make(label: String, handle: FileDescriptorWriter) -> LogHandler {
         var handler = StreamLogHandler(label: label, stream: FileStream(handle: handle))
         handler.logLevel = .debug
         return handler
@@ -98,6 +103,6 @@ enum FileLogHandler {
 
 /// A `TextOutputStream` over a file handle, for the log file.
 struct FileStream: TextOutputStream, @unchecked Sendable {
-    let handle: FileHandle
-    mutating func write(_ string: String) { handle.write(Data(string.utf8)) }
+    let handle: FileDescriptorWriter
+    mutating func write(_ string: String) { handle.write(string.utf8) }
 }

@@ -1,10 +1,20 @@
 import DashboardRuntime
-import Foundation
+import Dispatch
 import Logging
 import TerminalBackend
 import VoltopConfig
 import VolumeCore
 import VolumeUI
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Wires the dashboard together: the runner, the terminal and the loop (all in `DashboardRuntime`).
 @MainActor

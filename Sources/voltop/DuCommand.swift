@@ -1,6 +1,12 @@
 import ArgumentParser
-import Foundation
+import Dispatch
 import VolumeCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 #if canImport(Glibc)
     import Glibc
@@ -234,12 +240,12 @@ struct DuCommand: AsyncParsableCommand {
     private func printStats(_ tree: ScanTree, elapsed: Duration, rssBefore: Int?) {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let entries = max(tree.count, 1)
-        var text = "stats: entries=\(tree.count) seconds=\(String(format: "%.3f", seconds))"
+        var text = "stats: entries=\(tree.count) seconds=\(CFormat.string("%.3f", seconds))"
         text +=
-            " tree-bytes=\(tree.memoryFootprint) tree-bytes-per-entry=\(String(format: "%.1f", Double(tree.memoryFootprint) / Double(entries)))"
+            " tree-bytes=\(tree.memoryFootprint) tree-bytes-per-entry=\(CFormat.string("%.1f", Double(tree.memoryFootprint) / Double(entries)))"
         if let before = rssBefore, let peak = Self.memoryStatus("VmHWM") {
             text +=
-                " rss-before=\(before) peak-rss=\(peak) peak-rss-growth-per-entry=\(String(format: "%.1f", Double(peak - before) / Double(entries)))"
+                " rss-before=\(before) peak-rss=\(peak) peak-rss-growth-per-entry=\(CFormat.string("%.1f", Double(peak - before) / Double(entries)))"
         }
         Output.text(text + "\n", to: STDERR_FILENO)
     }
@@ -259,7 +265,7 @@ extension SourcePreference: ExpressibleByArgument {}
 
 /// A value shared with signal handlers and tasks.
 final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = ThreadLock()
     private var stored: Value
 
     init(_ value: Value) { stored = value }
@@ -307,7 +313,7 @@ final class Interrupt: @unchecked Sendable {
 /// A one-line progress display on standard error, redrawn in place (only on a terminal).
 private final class ProgressLine: @unchecked Sendable {
     private let enabled: Bool
-    private let lock = NSLock()
+    private let lock = ThreadLock()
     private var drawn = false
 
     init(enabled: Bool) { self.enabled = enabled }

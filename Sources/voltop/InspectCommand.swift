@@ -1,7 +1,12 @@
 import ArgumentParser
-import Foundation
 import VoltopConfig
 import VolumeCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `voltop inspect`: a readable summary of volumes with owners and their mounts, or the engine's JSON plus owners.
 struct InspectCommand: AsyncParsableCommand {
@@ -23,7 +28,7 @@ struct InspectCommand: AsyncParsableCommand {
     func run() async throws {
         let engine = try await global.connect()
         let containers = try await engine.containers()
-        var jsonItems: [Any] = []
+        var jsonItems: [JSONValue] = []
         var failed = false
         for (index, name) in names.enumerated() {
             let volume: Volume
@@ -38,22 +43,18 @@ struct InspectCommand: AsyncParsableCommand {
             let (entry, details) = try await engine.resolveOwners(plain, in: catalog)
             let origin = await engine.origin(of: entry)
             if json {
-                var object = (try? JSONSerialization.jsonObject(with: raw) as? [String: Any]) ?? [:]
-                let encoder = JSONEncoder()
-                var extra =
-                    (try JSONSerialization.jsonObject(with: encoder.encode(VolumeJSON(entry, engine: engine.endpoint.label)))
-                        as? [String: Any]) ?? [:]
-                extra["origin"] = origin.rawValue
-                object["Voltop"] = extra
-                jsonItems.append(object)
+                var object = JSONValue.parse(raw)?.object ?? [:]
+                var extra = try JSONValue.of(VolumeJSON(entry, engine: engine.endpoint.label)).object ?? [:]
+                extra["origin"] = .string(origin.rawValue)
+                object["Voltop"] = .object(extra)
+                jsonItems.append(.object(object))
                 continue
             }
             if index > 0 { Output.line() }
             printSummary(entry, origin: origin, details: details)
         }
         if json {
-            let data = try JSONSerialization.data(
-                withJSONObject: jsonItems, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            let data = try JSONValue.array(jsonItems).encoded(pretty: true)
             Output.json(data: data)
         }
         if failed { throw ExitCode(1) }

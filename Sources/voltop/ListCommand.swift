@@ -1,6 +1,11 @@
 import ArgumentParser
-import Foundation
 import VolumeCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// `voltop ls`: one line per volume with its owners and status.
 struct ListCommand: AsyncParsableCommand {
@@ -191,7 +196,7 @@ struct ListCommand: AsyncParsableCommand {
             var row = [
                 Sanitizer.inline(isFleet ? FleetName.bare(entry.name) : entry.name), Sanitizer.inline(entry.volume.driver),
                 (entry.size.knownBytes != nil && !measured.contains(entry.name) ? "~" : "") + Format.size(entry.size),
-                Format.owners(entry), entry.status.rawValue, Format.age(entry.volume.created, now: now).appending(" ago")
+                Format.owners(entry), entry.status.rawValue, Format.age(entry.volume.created, now: now) + " ago"
             ]
             if isFleet { row.insert(Sanitizer.inline(FleetName.engine(of: entry.name) ?? ""), at: 1) }
             if let report {

@@ -1,7 +1,16 @@
 import ArgumentParser
-import Foundation
 import VoltopConfig
 import VolumeCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `voltop prune`: shows exactly what goes and how many bytes, asks, then removes exactly that list.
 struct PruneCommand: AsyncParsableCommand {
@@ -120,7 +129,7 @@ struct PruneCommand: AsyncParsableCommand {
             let keptText =
                 trash.map { " They are kept in the trash for \($0.policy.retentionText)." } ?? " They are removed for good (--no-trash)."
             Output.text("Remove these \(plan.candidates.count) volume(s)?\(keptText) [y/N] ", to: STDOUT_FILENO)
-            let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+            let answer = readLine()?.trimmingBlanks().lowercased() ?? ""
             guard answer == "y" || answer == "yes" else {
                 Output.line("Nothing removed.")
                 return

@@ -1,6 +1,11 @@
 import ArgumentParser
-import Foundation
 import VolumeCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 #if canImport(Glibc)
     import Glibc
@@ -198,7 +203,7 @@ final class TransferProgressLine: @unchecked Sendable {
     private let enabled: Bool
     private let verb: String
     private let total: Int64?
-    private let lock = NSLock()
+    private let lock = ThreadLock()
     private let started = Date()
     private var lastDrawn = Date.distantPast
     private var drawn = false

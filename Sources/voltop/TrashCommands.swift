@@ -1,7 +1,12 @@
 import ArgumentParser
-import Foundation
 import VoltopConfig
 import VolumeCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 #if canImport(Glibc)
     import Glibc
@@ -83,12 +88,11 @@ struct TrashListCommand: AsyncParsableCommand {
         let trash = try Trash.current()
         _ = try? trash.expire()
         let items = try trash.items()
-        let formatter = ISO8601DateFormatter()
         if json {
             try Output.json(
                 items.map { item in
                     ItemJSON(
-                        item: item, expiresAt: item.removed.map { formatter.string(from: $0.addingTimeInterval(trash.policy.retention)) })
+                        item: item, expiresAt: item.removed.map { $0.addingTimeInterval(trash.policy.retention).formatted(.iso8601) })
                 })
             return
         }
@@ -144,7 +148,7 @@ struct TrashPurgeCommand: AsyncParsableCommand {
                     throw ExitCode(1)
                 }
                 Output.text("Delete all \(items.count) item(s) in the trash for good? [y/N] ", to: STDOUT_FILENO)
-                let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+                let answer = readLine()?.trimmingBlanks().lowercased() ?? ""
                 guard answer == "y" || answer == "yes" else {
                     Output.line("Nothing purged.")
                     return

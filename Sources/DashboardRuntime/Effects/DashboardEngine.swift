@@ -1,6 +1,11 @@
-import Foundation
 import VolumeCore
 import VolumeUI
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// What the effect runner asks of the engine; `DockerEngine` conforms, tests use a fake.
 public protocol DashboardEngine: Sendable {

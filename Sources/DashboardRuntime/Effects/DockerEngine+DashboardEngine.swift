@@ -1,6 +1,11 @@
-import Foundation
 import VolumeCore
 import VolumeUI
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 extension DockerEngine: DashboardEngine {
     /// `GET /volumes` without filters.
@@ -84,13 +89,12 @@ extension DockerEngine: DashboardEngine {
         let (found, raw) = try await self.volume(name)
         let all = try await self.containers()
         let catalog = Catalog(volumes: [found], containers: all, anonymity: anonymity)
-        var object = (try? JSONSerialization.jsonObject(with: raw) as? [String: Any]) ?? [:]
+        var object = JSONValue.parse(raw)?.object ?? [:]
         if let entry = catalog.entries.first {
             let (resolved, _) = try await resolveOwners(entry, in: catalog)
-            let extra = try JSONSerialization.jsonObject(with: JSONEncoder().encode(VolumeJSON(resolved, engine: endpoint.label)))
-            object["Voltop"] = extra
+            object["Voltop"] = try JSONValue.of(VolumeJSON(resolved, engine: endpoint.label))
         }
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        let data = try JSONValue.object(object).encoded(pretty: true)
         return String(decoding: data, as: UTF8.self)
     }
 

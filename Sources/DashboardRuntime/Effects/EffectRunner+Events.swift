@@ -1,7 +1,12 @@
-import Foundation
 import Synchronization
 import VolumeCore
 import VolumeUI
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The runner's event following: the stream with its liveness ping, reconnecting with backoff, and the settling of
 /// refreshes that events ask for.

@@ -1,7 +1,12 @@
-import Foundation
 import Synchronization
 import VolumeCore
 import VolumeUI
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The runner's restores, clones and exports (one at a time, cancelled by Esc) and its audit lines.
 extension EffectRunner {
@@ -68,7 +73,7 @@ extension EffectRunner {
 
 /// Lets a progress report through at most every `interval` seconds.
 final class ProgressThrottle: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = ThreadLock()
     private let interval: Double
     private var last = Date.distantPast
 

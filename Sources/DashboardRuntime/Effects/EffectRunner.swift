@@ -1,8 +1,13 @@
-import Foundation
 import Logging
 import Synchronization
 import VolumeCore
 import VolumeUI
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Carries out the dashboard's effects off the input loop and posts each result back as an action.
 ///
@@ -404,7 +409,7 @@ public final class EffectRunner: EffectRunning {
 
 /// The size measurer, filled in once it exists (growth asks it for walks, and it is made after growth).
 final class MeasurerBox: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = ThreadLock()
     private var value: (any VolumeMeasuring)?
     var measurer: (any VolumeMeasuring)? {
         get { lock.withLock { value } }

@@ -1,7 +1,12 @@
-import Foundation
 import Synchronization
 import VolumeCore
 import VolumeUI
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The fleet's events and liveness: every engine's stream merged (each reconnecting on its own), the engines that
 /// could not be reached at start tried again until they join, and a ping that any engine answers.

@@ -1,7 +1,12 @@
-import Foundation
 import Synchronization
 import VolumeCore
 import VolumeUI
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Several engines as one `DashboardEngine`: the dashboard's fleet (`voltop -H A -H B`, `--context` repeated,
 /// `--all-contexts`).

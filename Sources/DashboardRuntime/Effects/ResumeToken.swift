@@ -1,9 +1,14 @@
-import Foundation
 import VolumeCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The event stream's resume point (`since`), shared by the task that reads the stream and the loop that reconnects.
 final class ResumeToken: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = ThreadLock()
     private var token: String?
 
     init(_ token: String?) { self.token = token }

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Time as the runtime sees it: the current date and sleeping. Tests inject a clock they advance by hand.
 public protocol RuntimeClock: Sendable {

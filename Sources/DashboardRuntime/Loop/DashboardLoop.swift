@@ -1,6 +1,11 @@
-import Foundation
 import VolumeCore
 import VolumeUI
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The dashboard's main loop on the main actor: keys and effect results meet in one queue, each action goes
 /// through the pure reducer, effects go to the runner, and the new state is rendered and drawn.
@@ -112,8 +117,8 @@ public enum DashboardLoop {
                 for received in keysWaiting {
                     let total = (drawn - received).seconds * 1000
                     StartupTrace.mark(
-                        String(
-                            format: "key→frame %.2f ms (reduce %.2f, render %.2f, draw %.2f)", total, reduceSeconds * 1000,
+                        CFormat.string(
+                            "key→frame %.2f ms (reduce %.2f, render %.2f, draw %.2f)", total, reduceSeconds * 1000,
                             renderSeconds * 1000, drawSeconds * 1000))
                 }
                 if hasCatalogWaiting {

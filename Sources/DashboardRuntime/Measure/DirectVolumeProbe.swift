@@ -1,5 +1,10 @@
-import Foundation
 import VolumeCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 #if canImport(Glibc)
     import Glibc
@@ -112,9 +117,7 @@ actor DirectVolumeProbe: VolumeProbe {
     /// thread is half the runtime).
     private static func offThePool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
-            let thread = Thread { continuation.resume(returning: work()) }
-            thread.stackSize = 4 << 20
-            thread.start()
+            OSThread.start(name: "voltop-probe", stackSize: 4 << 20) { continuation.resume(returning: work()) }
         }
     }
 

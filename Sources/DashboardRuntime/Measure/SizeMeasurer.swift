@@ -1,6 +1,11 @@
-import Foundation
 import VolumeCore
 import VolumeUI
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Measures volumes for the SIZE column, one at a time, off the main actor, within a CPU budget.
 ///

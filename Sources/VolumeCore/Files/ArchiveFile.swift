@@ -1,5 +1,10 @@
-import Foundation
 import NIOCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 #if canImport(Glibc)
     import Glibc
@@ -201,7 +206,7 @@ public final class ArchiveFile: @unchecked Sendable {
         } catch let error as EngineError where error.code == .malformedResponse {
             throw EngineError(
                 .invalidArgument,
-                "\(Sanitizer.inline(shownName)) is not a tar archive voltop can read: \(error.message.replacingOccurrences(of: "the engine's archive stream", with: "the archive"))"
+                "\(Sanitizer.inline(shownName)) is not a tar archive voltop can read: \(error.message.replacingAll("the engine's archive stream", with: "the archive"))"
             )
         }
         guard reader.isFinished else {

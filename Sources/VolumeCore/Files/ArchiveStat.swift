@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The stat the engine sends with an archive reply (`X-Docker-Container-Path-Stat`: base64 of JSON).
 struct ArchiveStat: Decodable, Sendable, Equatable {
@@ -23,9 +27,9 @@ struct ArchiveStat: Decodable, Sendable, Equatable {
 
     /// Decodes the header value: standard (Docker) or URL-safe (Podman) base64, with or without padding.
     static func decode(header value: String) -> ArchiveStat? {
-        var text = value.trimmingCharacters(in: .whitespaces)
-        text = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        text = text.replacingOccurrences(of: "=", with: "")
+        var text = value.trimmingBlanks()
+        text = text.replacingAll("-", with: "+").replacingAll("_", with: "/")
+        text = text.replacingAll("=", with: "")
         let remainder = text.utf8.count % 4
         if remainder == 1 { return nil }
         if remainder > 0 { text += String(repeating: "=", count: 4 - remainder) }

@@ -1,7 +1,12 @@
 import AsyncHTTPClient
-import Foundation
 import NIOCore
 import NIOHTTP1
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Moving a volume's files through the engine: export (an archive out of a reading helper), import (an archive
 /// into a writing helper) and clone (one helper's archive streamed into another's), all with the archive endpoints
@@ -171,7 +176,7 @@ extension DockerEngine {
     /// (`o=bind`) would share that directory with its clone, so the copy would write onto the source itself.
     static func cloneRefusal(_ source: Volume) -> String? {
         guard source.driver == "local", let o = source.options["o"] else { return nil }
-        let flags = o.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let flags = o.split(separator: ",").map { $0.trimmingBlanks() }
         guard flags.contains("bind") || flags.contains("rbind") else { return nil }
         return "volume \(Sanitizer.inline(source.name)) is bound to a host directory (driver option o=\(Sanitizer.inline(o))): "
             + "a clone with the same options would share that directory. Create the target yourself, then `voltop export` "
@@ -228,7 +233,7 @@ struct CountedBody<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable wher
     var total: Int64 { counter.value }
 
     final class Counter: @unchecked Sendable {
-        private let lock = NSLock()
+        private let lock = ThreadLock()
         private var stored: Int64 = 0
         var value: Int64 { lock.withLock { stored } }
         func add(_ n: Int) -> Int64 {

@@ -1,7 +1,12 @@
 import AsyncHTTPClient
-import Foundation
 import NIOCore
 import NIOHTTP1
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 #if canImport(Glibc)
     import Glibc
@@ -115,8 +120,7 @@ extension DockerEngine {
         guard reply.status == 200 else { throw failure(reply, "importing the empty image \(Self.emptyImage)") }
         // The reply is a stream of JSON progress lines; a failure is reported in one of them.
         for line in reply.body.split(separator: 0x0A) {
-            if let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any], let message = object["error"] as? String
-            {
+            if let message = JSONValue.parse(Data(line))?["error"]?.string {
                 throw EngineError(.engineFailure, "importing the empty image \(Self.emptyImage) failed", cause: Sanitizer.inline(message))
             }
         }
@@ -135,23 +139,23 @@ extension DockerEngine {
             labels[Container.helperModeLabel] = "write"
             if let createdVolumeAt { labels[Container.helperCreatedLabel] = createdVolumeAt }
         }
-        let body: [String: Any] = [
-            "Image": image,
+        let body: JSONValue = [
+            "Image": .string(image),
             // As the entrypoint, so the image's own entrypoint never joins it: the listed command is exactly this.
-            "Entrypoint": [Container.helperCommand],
-            "Labels": labels,
+            "Entrypoint": [.string(Container.helperCommand)],
+            "Labels": JSONValue(labels),
             "NetworkDisabled": true,
             "HostConfig": [
                 "NetworkMode": "none",
                 "Mounts": [
                     [
-                        "Type": "volume", "Source": volume, "Target": writable ? Container.writeMountPath : "/volume",
-                        "ReadOnly": !writable
+                        "Type": "volume", "Source": .string(volume), "Target": .string(writable ? Container.writeMountPath : "/volume"),
+                        "ReadOnly": .bool(!writable)
                     ]
                 ]
             ]
         ]
-        let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
+        let data = try body.encoded()
         let reply = try await helperRequest(.POST, "/containers/create", query: [("name", Container.helperNamePrefix + suffix)], body: data)
         guard reply.status == 201 || reply.status == 200 else {
             let message = Self.engineMessage(reply)

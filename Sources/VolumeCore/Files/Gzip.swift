@@ -1,5 +1,10 @@
 import CZlib
-import Foundation
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Gzip compression and decompression of a byte stream, chunk by chunk (zlib through `CZlib`).
 ///

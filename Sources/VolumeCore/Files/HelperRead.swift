@@ -1,6 +1,11 @@
 import AsyncHTTPClient
-import Foundation
 import NIOCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Reads through a helper container: archive streams turned into trees and previews.
 enum HelperRead {

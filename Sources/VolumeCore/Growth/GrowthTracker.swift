@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Every volume's size over time: full measurements (walks) anchor it, and between them the files that fanotify saw
 /// written move it (each re-stat'ed through its event, so a volume of a million files with one growing file costs

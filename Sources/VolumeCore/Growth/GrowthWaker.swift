@@ -1,6 +1,11 @@
 import CVolumeSys
-import Foundation
 import Synchronization
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 #if canImport(Glibc)
     import Glibc
@@ -70,12 +75,10 @@ final class GrowthWaker: Sendable {
     /// pools that the runtime's tasks run on.
     func waitAsync(descriptor: Int32, timeout: Double) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let thread = Thread {
+            OSThread.start(name: "voltop-growth-wait") {
                 self.wait(descriptor: descriptor, timeout: timeout)
                 continuation.resume()
             }
-            thread.name = "voltop-growth-wait"
-            thread.start()
         }
     }
 }

@@ -1,5 +1,10 @@
 import CVolumeSys
-import Foundation
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 #if canImport(Glibc)
     import Glibc
@@ -344,7 +349,7 @@ public final class WriteWatcher: @unchecked Sendable {
     private func writer(_ pid: Int32) -> Writer {
         if let cached = known[pid] { return cached }
         let cgroup = Self.readSmallFile("/proc/\(pid)/cgroup") ?? ""
-        let comm = (Self.readSmallFile("/proc/\(pid)/comm") ?? "(exited)").trimmingCharacters(in: .newlines)
+        let comm = (Self.readSmallFile("/proc/\(pid)/comm") ?? "(exited)").trimming(\.isLineBreak)
         var found = Writer(pid: pid, containerID: ProcessContainer.id(inCgroup: cgroup), command: Sanitizer.inline(comm))
         found.exited = cgroup.isEmpty
         known[pid] = found

@@ -1,6 +1,11 @@
 import CVolumeSys
-import Foundation
 import Synchronization
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 #if canImport(Glibc)
     import Glibc
@@ -31,7 +36,7 @@ final class ScanWalk: @unchecked Sendable {
     private let waiting = Atomic<Int>(0)
     private let exited = Atomic<Int>(0)
 
-    private let condition = NSCondition()
+    private let condition = ThreadCondition()
     // Guarded by `condition`:
     private var shared: [ScanJob] = []
     private var idle = 0
@@ -41,9 +46,9 @@ final class ScanWalk: @unchecked Sendable {
     private var problems: [(node: UInt32, errno: Int32)] = []
     private var linkTargets: [(node: UInt32, target: [UInt8])] = []
 
-    private let linkLock = NSLock()
+    private let linkLock = ThreadLock()
     private var seenLinks = Set<DevIno>()
-    private let directoryLock = NSLock()
+    private let directoryLock = ThreadLock()
     private var seenDirectories = Set<DevIno>()
 
     private let doneEntries = Atomic<Int>(0)
@@ -86,9 +91,7 @@ final class ScanWalk: @unchecked Sendable {
     func start(_ done: @escaping @Sendable (Result<ScanTree, any Error>) -> Void) {
         completion = done
         for worker in 0..<options.workers {
-            let thread = Thread { [self] in run(worker: worker) }
-            thread.name = "voltop-scan-\(worker)"
-            thread.start()
+            OSThread.start(name: "voltop-scan-\(worker)") { [self] in run(worker: worker) }
         }
     }
 

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 #if canImport(Glibc)
     import Glibc
@@ -59,7 +63,7 @@ extension DockerEngine {
         let item = Trash.Item(
             id: Trash.newID(name: name, at: now), name: name, driver: original.driver, labels: original.labels, options: original.options,
             sizeBytes: size, archiveBytes: 0, owners: formerOwners, removedBy: Self.currentUser,
-            removedAt: ISO8601DateFormatter().string(from: now), command: command, engine: endpoint.address, createdAt: original.createdAt)
+            removedAt: now.formatted(.iso8601), command: command, engine: endpoint.address, createdAt: original.createdAt)
         let kept: Trash.Item
         do {
             kept = try await trash.keep(item) { write in try await self.exportVolume(name, to: write).tarBytes }

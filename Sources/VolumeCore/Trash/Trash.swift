@@ -1,5 +1,10 @@
-import Foundation
 import Synchronization
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 #if canImport(Glibc)
     import Glibc
@@ -119,7 +124,7 @@ public struct Trash: Sendable {
         public var createdAt: String?
 
         /// The removal time as a date.
-        public var removed: Date? { ISO8601DateFormatter().date(from: removedAt) }
+        public var removed: Date? { try? Date.ISO8601FormatStyle().parse(removedAt) }
 
         /// An item from its parts.
         public init(
@@ -263,8 +268,8 @@ public struct Trash: Sendable {
             defer { close(itemFD) }
             let fd = openat(itemFD, "meta.json", O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
             guard fd >= 0 else { continue }
-            let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
-            guard let data = try? handle.read(upToCount: 1 << 20), let item = try? JSONDecoder().decode(Item.self, from: data),
+            let data = FileDescriptorReader.readAll(fd, limit: 1 << 20, closing: true)
+            guard let item = try? JSONDecoder().decode(Item.self, from: Data(data)),
                 item.id == id, faccessat(itemFD, "volume.tar", F_OK, AT_SYMLINK_NOFOLLOW) == 0
             else { continue }
             items.append(item)
@@ -408,14 +413,15 @@ public struct Trash: Sendable {
 
     /// A new item id: the time, a name-derived part (letters, digits, `._-` only) and a random suffix.
     public static func newID(name: String, at date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var utc = tm()
+        gmtime_r(&seconds, &utc)
+        let stamp = CFormat.string(
+            "%04d%02d%02dT%02d%02d%02dZ", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec)
         let safe = String(
             name.unicodeScalars.prefix(40).map { s in
-                (s.isASCII && (CharacterSet.alphanumerics.contains(s) || "._-".unicodeScalars.contains(s))) ? Character(s) : "_"
+                (s.isASCIIAlphanumeric || "._-".unicodeScalars.contains(s)) ? Character(s) : "_"
             })
-        return "\(formatter.string(from: date))-\(safe)-\(UUID().uuidString.prefix(6).lowercased())"
+        return "\(stamp)-\(safe)-\(UUID().uuidString.prefix(6).lowercased())"
     }
 }

@@ -1,5 +1,10 @@
-import Foundation
 import VolumeCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The `c` form: name, driver, labels and options, checked on every keystroke by the engine's rules.
 struct CreateForm: Sendable, Equatable {
@@ -84,9 +89,9 @@ struct CreateForm: Sendable, Equatable {
         case .success(let p): optionPairs = p
         case .failure(let message): return .failure(message.at(.options))
         }
-        let trimmedName = name.text.trimmingCharacters(in: .whitespaces)
+        let trimmedName = name.text.trimmingBlanks()
         let request = VolumeCreateRequest(
-            name: trimmedName.isEmpty ? nil : trimmedName, driver: driver.text.trimmingCharacters(in: .whitespaces),
+            name: trimmedName.isEmpty ? nil : trimmedName, driver: driver.text.trimmingBlanks(),
             labels: labelPairs, options: optionPairs)
         do {
             try request.validate(flavor: flavor)

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The `i` viewer: the engine's JSON for one volume with its owners, scrollable and searchable.
 struct InspectViewer: Sendable, Equatable {
@@ -30,7 +34,7 @@ struct InspectViewer: Sendable, Equatable {
 
     /// Stores the loaded text, tabs expanded.
     mutating func load(_ text: String) {
-        lines = text.replacingOccurrences(of: "\t", with: "    ").split(separator: "\n", omittingEmptySubsequences: false)
+        lines = text.replacingAll("\t", with: "    ").split(separator: "\n", omittingEmptySubsequences: false)
             .map(String.init)
         if !query.isEmpty { apply(query: query, from: 0) }
     }

@@ -1,5 +1,10 @@
-import Foundation
 import VolumeCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The trash view (`T`): the removed volumes voltop keeps, to browse, restore and purge.
 struct TrashViewState: Sendable, Equatable {

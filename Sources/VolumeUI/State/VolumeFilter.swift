@@ -1,5 +1,10 @@
-import Foundation
 import VolumeCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The table filter: a case-insensitive substring over name (in a fleet `ENGINE/name`), labels, compose project and owner names;
 /// a leading `!` keeps the volumes that do not match.
@@ -19,7 +24,7 @@ struct VolumeFilter: Sendable, Equatable {
             inverted = true
             t = t.dropFirst()
         }
-        let trimmed = t.trimmingCharacters(in: .whitespaces)
+        let trimmed = t.trimmingBlanks()
         guard !trimmed.isEmpty else { return nil }
         needle = trimmed.lowercased()
         isInverted = inverted

@@ -1,5 +1,10 @@
-import Foundation
 import VolumeCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// Everything that can happen to the dashboard: keys, mouse events and resizes from the terminal, and results of
 /// effects (past tense).

@@ -1,5 +1,10 @@
-import Foundation
 import VolumeCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 extension Dashboard {
     static func volumesListed(_ catalog: Catalog, _ s: inout AppState) -> [Effect] {

@@ -80,7 +80,7 @@ extension Dashboard {
             openPrompt(PromptDialog(purpose: .clone(source: entry.name), input: TextInput(freeName(entry.name + "-copy", s))), &s)
         } else {
             let size = s.measuredSizes[entry.name] ?? entry.size.knownBytes
-            let file = Sanitizer.inline(entry.name).replacingOccurrences(of: "/", with: "_") + ".tar"
+            let file = Sanitizer.inline(entry.name).replacingAll("/", with: "_") + ".tar"
             openPrompt(PromptDialog(purpose: .export(volume: entry.name, sizeBytes: size), input: TextInput(file)), &s)
         }
         return []

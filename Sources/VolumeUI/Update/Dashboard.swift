@@ -1,5 +1,10 @@
-import Foundation
 import VolumeCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The dashboard's pure logic: `start`, `reduce` (state + action → effects) and `render` (state → cell grid).
 ///

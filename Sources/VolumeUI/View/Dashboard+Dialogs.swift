@@ -1,5 +1,10 @@
-import Foundation
 import VolumeCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 extension Dashboard {
     /// The open dialog laid out for a screen, or nil when none is open.
@@ -174,7 +179,7 @@ extension Dashboard {
         guard !query.isEmpty else { return [StyledLine.Span(text: text, role: .normal)] }
         var spans: [StyledLine.Span] = []
         var rest = text[...]
-        while let range = rest.range(of: query, options: .caseInsensitive) {
+        while let range = rest.firstRangeIgnoringCase(of: query) {
             if range.lowerBound > rest.startIndex {
                 spans.append(StyledLine.Span(text: String(rest[..<range.lowerBound]), role: .normal))
             }

@@ -1,5 +1,14 @@
-import Foundation
 import VolumeCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 extension Dashboard {
     /// The rows of the main area that hold tree lines: below the title rule, the breadcrumb and the column header,
@@ -268,7 +277,7 @@ extension Dashboard {
         let fraction = min(0.99, max(0, Double(bytes) / Double(max(1, expected))))
         let barWidth = max(10, min(40, width - CellGrid.columns(of: counts) - 9))
         return StyledLine("▕", .dim).adding(bar(fraction, width: barWidth, track: "░"), .accent).adding("▏", .dim)
-            .adding(" \(Int(saturating: fraction * 100))%".padding(toLength: 5, withPad: " ", startingAt: 0), .bold).adding(
+            .adding(DisplayWidth.pad(" \(Int(saturating: fraction * 100))%", to: 5), .bold).adding(
                 " " + counts, .dim)
     }
 

@@ -1,5 +1,10 @@
-import Foundation
 import VolumeCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The trash view (a list of removed volumes and the selected one's detail) and the prompts before long work.
 extension Dashboard {

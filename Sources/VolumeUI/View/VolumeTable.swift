@@ -1,5 +1,10 @@
-import Foundation
 import VolumeCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
 
 /// The volumes table's columns for a given width, and the text of each cell.
 struct VolumeTable: Sendable {
@@ -141,7 +146,7 @@ struct VolumeTable: Sendable {
     /// gives way, from the volume's own directory on: `…/volumes/NAME/_data`, then `…/NAME/_data`.
     static func mountpointText(_ path: String, name: String, width: Int) -> String {
         guard CellGrid.columns(of: path) > width else { return path }
-        guard let own = path.range(of: "/" + name + "/") ?? path.range(of: "/" + name, options: .backwards) else {
+        guard let own = path.firstRange(of: "/" + name + "/") ?? path.lastRange(of: "/" + name) else {
             return CellGrid.fitted(path, to: width, keepTail: true).trimmingTrailingSpaces
         }
         let fromName = String(path[own.lowerBound...])
