@@ -203,7 +203,10 @@ enum Main {
             }
             let (local, note) = try GlobalOptions.withoutGlobalsOfLocalCommand(arguments)
             if let note { Output.warn(note) }
-            var command = try Voltop.parseAsRoot(GlobalOptions.movedAfterSubcommand(local))
+            // Bare `voltop`, the dashboard, skips the root command: parsing the root walks every subcommand's
+            // arguments (and their protocol conformances) before it picks the default one, about 4 ms of a start.
+            var command: any ParsableCommand =
+                arguments.isEmpty ? try DashboardCommand.parse([]) : try Voltop.parseAsRoot(GlobalOptions.movedAfterSubcommand(local))
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
