@@ -99,6 +99,28 @@ struct FoundationFreeTests {
         #expect(long.count == 300 && long.hasSuffix("7"))
     }
 
+    /// In the user's locale too (the dashboard sets it for ncurses): a decimal comma never reaches a message.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/usr/share/i18n/locales/de_DE"), "needs glibc's locale sources"))
+    func cFormatIgnoresTheUsersDecimalComma() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("voltop-locale-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let built = Process()
+        built.executableURL = URL(fileURLWithPath: "/usr/bin/localedef")
+        built.arguments = ["-i", "de_DE", "-f", "UTF-8", dir + "/de_DE.UTF-8"]
+        try built.run()
+        built.waitUntilExit()
+        try #require(built.terminationStatus == 0 && FileManager.default.fileExists(atPath: dir + "/de_DE.UTF-8/LC_NUMERIC"))
+        setenv("LOCPATH", dir, 1)
+        defer { unsetenv("LOCPATH") }
+        let german = try #require(newlocale(1 << LC_NUMERIC, "de_DE.UTF-8", nil))
+        defer { freelocale(german) }
+        let previous = uselocale(german)
+        defer { uselocale(previous) }
+        #expect(String(format: "%.1f", locale: Locale(identifier: "de_DE"), 2.5) == "2,5")  // the locale is real
+        #expect(CFormat.string("%.1f s", 2.5) == "2.5 s")
+    }
+
     /// The engine's documents, passed on whole by `voltop inspect --json`, read and written as `JSONSerialization`
     /// read and wrote them: same keys, same values, same numbers.
     @Test(arguments: ["volume-inspect.json", "containers.json", "system-df.json", "version.json", "volumes.json"])

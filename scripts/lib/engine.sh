@@ -85,6 +85,8 @@ vt_install_deps() {
     command -v podman >/dev/null 2>&1 || missing+=(podman)
     [ -f /usr/include/ncursesw/curses.h ] || missing+=(ncursesw-headers)
     [ -f /usr/include/zlib.h ] || missing+=(zlib-headers)
+    # glibc's locale sources: a unit test builds a decimal-comma locale with localedef.
+    [ -f /usr/share/i18n/locales/de_DE ] || missing+=(locales)
 
     if [ ${#missing[@]} -eq 0 ]; then
         return 0
@@ -105,7 +107,7 @@ vt_install_deps() {
         printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && made_policy=1
     fi
     DEBIAN_FRONTEND=noninteractive apt-get install -y \
-        docker.io busybox-static libncursesw5-dev zlib1g-dev tmux curl hyperfine gdu openssl openssh-server openssh-client podman || {
+        docker.io busybox-static libncursesw5-dev zlib1g-dev tmux curl hyperfine gdu openssl openssh-server openssh-client podman locales || {
         [ "$made_policy" = 0 ] || rm -f "$policy"
         vt_die "apt-get install failed"
     }

@@ -134,10 +134,15 @@ extension StringProtocol {
     }
 }
 
-/// printf-style formatting of numbers (`%.1f`, `%09lld`), as `String(format:)` did, through the C library.
+/// printf-style formatting of numbers (`%.1f`, `%09lld`), as `String(format:)` did, through the C library, always in
+/// the C locale: the dashboard sets the user's locale for ncurses, and `2,5 s` must not reach messages or traces.
 public enum CFormat {
+    nonisolated(unsafe) private static let cLocale: locale_t? = newlocale(1 << LC_NUMERIC, "C", nil)
+
     /// `format` with `arguments`; the format must be a literal whose conversions match the arguments.
     public static func string(_ format: String, _ arguments: any CVarArg...) -> String {
+        let previous = cLocale.map { uselocale($0) }
+        defer { if let previous { uselocale(previous) } }
         var buffer = [CChar](repeating: 0, count: 128)
         var size = buffer.count
         let needed = Int(withVaList(arguments) { vsnprintf(&buffer, size, format, $0) })

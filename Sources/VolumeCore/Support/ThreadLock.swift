@@ -70,7 +70,8 @@ public final class ThreadCondition: @unchecked Sendable {
 /// Threads of their own, for blocking work kept off Swift's cooperative pool.
 public enum OSThread {
     /// Starts `body` on a new detached thread named `name` (cut to the system's 15 bytes), with `stackSize` bytes of
-    /// stack when given (else the system's default). A thread the system refuses is a trap, as `Thread.start()` was.
+    /// stack when given (else the system's default). A thread the system refuses is a trap: the caller would wait for
+    /// its work forever (Foundation's `Thread.start()` ignored the failure).
     public static func start(name: String, stackSize: Int? = nil, _ body: @escaping @Sendable () -> Void) {
         let name = String(decoding: name.utf8.prefix(15), as: UTF8.self)
         final class Box: @unchecked Sendable {
