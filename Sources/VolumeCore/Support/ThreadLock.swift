@@ -9,18 +9,11 @@ import CVolumeSys
 /// A mutex for code on threads of its own (scanner workers, readers of child processes) and short critical sections
 /// anywhere: what `NSLock` was, without linking Foundation (and ICU) into the binary.
 public final class ThreadLock: @unchecked Sendable {
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    fileprivate let mutex: UnsafeMutablePointer<pthread_mutex_t>
 
-    public init() {
-        mutex = .allocate(capacity: 1)
-        mutex.initialize(to: pthread_mutex_t())
-        pthread_mutex_init(mutex, nil)
-    }
+    public init() { mutex = PthreadObject.make(pthread_mutex_t()) { pthread_mutex_init($0, nil) } }
 
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-    }
+    deinit { PthreadObject.free(mutex) { pthread_mutex_destroy($0) } }
 
     public func lock() { pthread_mutex_lock(mutex) }
 
@@ -36,35 +29,38 @@ public final class ThreadLock: @unchecked Sendable {
 
 /// A lock with a condition variable, as `NSCondition`: `wait()` is called holding the lock.
 public final class ThreadCondition: @unchecked Sendable {
-    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private let mutex = ThreadLock()
     private let condition: UnsafeMutablePointer<pthread_cond_t>
 
-    public init() {
-        mutex = .allocate(capacity: 1)
-        mutex.initialize(to: pthread_mutex_t())
-        pthread_mutex_init(mutex, nil)
-        condition = .allocate(capacity: 1)
-        condition.initialize(to: pthread_cond_t())
-        pthread_cond_init(condition, nil)
-    }
+    public init() { condition = PthreadObject.make(pthread_cond_t()) { pthread_cond_init($0, nil) } }
 
-    deinit {
-        pthread_cond_destroy(condition)
-        condition.deallocate()
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-    }
+    deinit { PthreadObject.free(condition) { pthread_cond_destroy($0) } }
 
-    public func lock() { pthread_mutex_lock(mutex) }
+    public func lock() { mutex.lock() }
 
-    public func unlock() { pthread_mutex_unlock(mutex) }
+    public func unlock() { mutex.unlock() }
 
     /// Waits for a signal; the lock is held before and after.
-    public func wait() { pthread_cond_wait(condition, mutex) }
+    public func wait() { pthread_cond_wait(condition, mutex.mutex) }
 
     public func signal() { pthread_cond_signal(condition) }
 
     public func broadcast() { pthread_cond_broadcast(condition) }
+}
+
+/// A pthread object at a fixed address (pthreads must not move), made and freed with its init and destroy calls.
+private enum PthreadObject {
+    static func make<T>(_ blank: T, _ initialize: (UnsafeMutablePointer<T>) -> Int32) -> UnsafeMutablePointer<T> {
+        let object = UnsafeMutablePointer<T>.allocate(capacity: 1)
+        object.initialize(to: blank)
+        _ = initialize(object)
+        return object
+    }
+
+    static func free<T>(_ object: UnsafeMutablePointer<T>, _ destroy: (UnsafeMutablePointer<T>) -> Int32) {
+        _ = destroy(object)
+        object.deallocate()
+    }
 }
 
 /// Threads of their own, for blocking work kept off Swift's cooperative pool.
