@@ -24,7 +24,7 @@ final class ScanWalk: @unchecked Sendable {
     let rootPath: String
     let relativePath: [[UInt8]]
     let options: ScanOptions
-    let progress: (@Sendable (ScanProgress) -> Void)?
+    let meter: ScanProgressMeter
     let store: ScanStore
 
     private let nextEntry = Atomic<Int>(0)
@@ -51,14 +51,6 @@ final class ScanWalk: @unchecked Sendable {
     private let directoryLock = ThreadLock()
     private var seenDirectories = Set<DevIno>()
 
-    private let doneEntries = Atomic<Int>(0)
-    private let doneDirectories = Atomic<Int>(0)
-    private let doneApparent = Atomic<Int>(0)
-    private let doneAllocated = Atomic<Int>(0)
-    private let lastReport = Atomic<UInt64>(0)
-    private let reporting = Atomic<Bool>(false)
-    private let intervalNanos: UInt64
-
     // Written by worker 0 before any job exists; read by others only after taking a job through the lock.
     private var rootDevice: UInt64 = 0
     private var rootMount: UInt64?
@@ -71,9 +63,7 @@ final class ScanWalk: @unchecked Sendable {
         self.rootPath = rootPath
         self.relativePath = relativePath
         self.options = options
-        self.progress = progress
-        let (seconds, attoseconds) = options.progressInterval.components
-        intervalNanos = UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
+        meter = ScanProgressMeter(interval: options.progressInterval, report: progress)
         store = try ScanStore(entryCapacity: options.maxEntries)
         Self.raiseOpenFileLimit
     }
@@ -509,38 +499,12 @@ final class ScanWalk: @unchecked Sendable {
     // MARK: Progress
 
     private func publish(_ state: inout WorkerState, report: Bool) {
-        if state.entries > 0 { doneEntries.add(state.entries, ordering: .relaxed) }
-        if state.directoriesRead > 0 { doneDirectories.add(state.directoriesRead, ordering: .relaxed) }
-        if state.apparent != 0 { doneApparent.add(state.apparent, ordering: .relaxed) }
-        if state.allocated != 0 { doneAllocated.add(state.allocated, ordering: .relaxed) }
+        meter.add(entries: state.entries, directories: state.directoriesRead, apparent: state.apparent, allocated: state.allocated)
         state.entries = 0
         state.directoriesRead = 0
         state.apparent = 0
         state.allocated = 0
-        if report, progress != nil { reportProgress(force: false) }
-    }
-
-    private func reportProgress(force: Bool) {
-        guard let progress else { return }
-        if !force {
-            var now = timespec()
-            clock_gettime(CLOCK_MONOTONIC_COARSE, &now)
-            let nanos = UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
-            let last = lastReport.load(ordering: .relaxed)
-            guard nanos &- last >= intervalNanos,
-                lastReport.compareExchange(expected: last, desired: nanos, ordering: .relaxed).exchanged
-            else { return }
-        }
-        guard reporting.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return }
-        progress(currentProgress)
-        reporting.store(false, ordering: .releasing)
-    }
-
-    private var currentProgress: ScanProgress {
-        ScanProgress(
-            entries: doneEntries.load(ordering: .relaxed), directories: doneDirectories.load(ordering: .relaxed),
-            apparentBytes: Int64(doneApparent.load(ordering: .relaxed)),
-            allocatedBytes: Int64(doneAllocated.load(ordering: .relaxed)))
+        if report, meter.isReporting { meter.reportTotals(force: false) }
     }
 
     // MARK: Completion
@@ -575,7 +539,7 @@ final class ScanWalk: @unchecked Sendable {
         totals.unreadable = problems.sorted { $0.node < $1.node }.map {
             ScanTree.Unreadable(path: paths.path(of: ScanTree.Node($0.node)), errno: $0.errno)
         }
-        reportProgress(force: true)
+        meter.reportTotals(force: true)
         done?(.success(ScanTree(rootPath: rootPath, relativePath: relativePath, totals: totals, store: store)))
     }
 }
