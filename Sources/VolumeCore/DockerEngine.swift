@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -28,9 +29,12 @@ public final class DockerEngine: Sendable {
     public let requests: RequestCounter
     let http: EngineHTTP
     private let diskUsageGate = DiskUsageGate()
+    /// The volume list asked for alongside the ping (`connect(…, listingVolumes: true)`), for the first `volumes()`.
+    private let earlyVolumeList: EarlyReply?
 
-    private init(http: EngineHTTP, info: EngineInfo, apiVersion: APIVersion, readOnly: Bool) {
+    private init(http: EngineHTTP, info: EngineInfo, apiVersion: APIVersion, readOnly: Bool, earlyVolumeList: EarlyReply? = nil) {
         self.http = http
+        self.earlyVolumeList = earlyVolumeList
         self.endpoint = http.endpoint
         self.info = info
         self.apiVersion = apiVersion
@@ -42,10 +46,16 @@ public final class DockerEngine: Sendable {
     ///
     /// When the endpoint is the default socket and it does not exist, the rootless, Docker Desktop and Podman
     /// sockets are tried in turn. `DOCKER_API_VERSION` fixes the version as it does for the docker CLI.
+    ///
+    /// With `listingVolumes`, `GET /volumes` goes out at the same moment as the ping, on a connection of its own, and
+    /// the first `volumes()` without filters takes its answer: the dashboard's first names wait for the engine's
+    /// listing, not for the ping's round trip and then the listing. The path has no version (the version is not
+    /// known yet); Docker and Podman serve it at their own version, and the fields voltop reads are the same in
+    /// every version it supports. A refused or failed early listing is asked again, versioned, as usual.
     public static func connect(
         _ endpoint: EngineEndpoint, readOnly: Bool = false,
         environment: [String: String] = ProcessInfo.processInfo.environment,
-        logger: Logger = Logger(label: "voltop.engine")
+        logger: Logger = Logger(label: "voltop.engine"), listingVolumes: Bool = false
     ) async throws -> DockerEngine {
         let counter = RequestCounter()
         var candidates: [String?] = [nil]
@@ -58,9 +68,11 @@ public final class DockerEngine: Sendable {
         var lastError: EngineError?
         for socket in candidates {
             let http = try EngineHTTP(endpoint: endpoint, socketPath: socket, logger: logger, counter: counter)
+            let early = listingVolumes ? EarlyReply(Task { try await http.send(.GET, "/volumes") }) : nil
             do {
-                return try await handshake(http, readOnly: readOnly, environment: environment)
+                return try await handshake(http, readOnly: readOnly, environment: environment, earlyVolumeList: early)
             } catch let error as EngineError {
+                early?.cancel()
                 lastError = error
                 if error.code != .unreachable { throw error }
             }
@@ -68,7 +80,9 @@ public final class DockerEngine: Sendable {
         throw lastError ?? EngineError(.unreachable, "no engine found")
     }
 
-    private static func handshake(_ http: EngineHTTP, readOnly: Bool, environment: [String: String]) async throws -> DockerEngine {
+    private static func handshake(
+        _ http: EngineHTTP, readOnly: Bool, environment: [String: String], earlyVolumeList: EarlyReply?
+    ) async throws -> DockerEngine {
         var reply = try await http.send(.HEAD, "/_ping", timeout: .seconds(5))
         if reply.status != 200 && reply.status != 500 {
             reply = try await http.send(.GET, "/_ping", timeout: .seconds(5))
@@ -80,7 +94,7 @@ public final class DockerEngine: Sendable {
             )
         }
         let (info, negotiated) = try negotiate(reply, address: http.displayAddress, environment: environment)
-        return DockerEngine(http: http, info: info, apiVersion: negotiated, readOnly: readOnly)
+        return DockerEngine(http: http, info: info, apiVersion: negotiated, readOnly: readOnly, earlyVolumeList: earlyVolumeList)
     }
 
     /// Reads the ping reply's headers and picks the API version: the lower of voltop's newest and the daemon's,
@@ -188,7 +202,12 @@ public final class DockerEngine: Sendable {
     /// All volumes, optionally narrowed by the engine's filters (`dangling`, `driver`, `label`, `name`).
     public func volumes(filters: [String: [String]] = [:]) async throws -> [Volume] {
         let query = filters.isEmpty ? [] : [("filters", Self.filtersJSON(filters))]
-        let reply = try await read("/volumes", query: query)
+        let reply: EngineReply
+        if filters.isEmpty, let task = earlyVolumeList?.take(), let early = try? await task.value, early.status == 200 {
+            reply = early
+        } else {
+            reply = try await read("/volumes", query: query)
+        }
         guard reply.status == 200 else { throw failure(reply, "listing volumes") }
         // Read by hand: JSONDecoder took about 5 times as long at 10,000 volumes, before the first name shows.
         do { return try VolumeListDecoder.decode(reply.body) } catch {
@@ -393,4 +412,17 @@ extension EngineError {
         return EngineError(
             .inUse, "volume \(Sanitizer.inline(volume)) is in use by \(who): \(advice)", cause: Sanitizer.inline(engineMessage))
     }
+}
+
+/// A reply asked for ahead of its use, taken once (`DockerEngine.connect(…, listingVolumes: true)`).
+final class EarlyReply: Sendable {
+    private let task: Mutex<Task<EngineReply, any Error>?>
+
+    init(_ task: Task<EngineReply, any Error>) { self.task = Mutex(task) }
+
+    /// The request, the first time; nil after.
+    func take() -> Task<EngineReply, any Error>? { task.withLock { $0.take() } }
+
+    /// Cancels the request if nobody took it.
+    func cancel() { take()?.cancel() }
 }

@@ -77,8 +77,9 @@ struct DashboardCommand: AsyncParsableCommand {
                 logger: logger)
             return
         }
-        // Connect before taking over the screen, so an unreachable engine prints a plain message.
-        let engine = try await global.connect(logger: logger)
+        // Connect before taking over the screen, so an unreachable engine prints a plain message. The volume list
+        // is asked for alongside the ping: the first names are what a user waits for.
+        let engine = try await global.connect(logger: logger, listingVolumes: true)
         StartupTrace.mark("connected")
         Self.removeLeftoverHelpersSoon(engine)
         try await DashboardWiring.run(

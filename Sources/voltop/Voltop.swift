@@ -1,4 +1,5 @@
 import ArgumentParser
+import DashboardRuntime
 import Logging
 import VolumeCore
 
@@ -119,14 +120,14 @@ struct GlobalOptions: ParsableArguments {
     var isFleet: Bool { allContexts || host.count + context.count > 1 }
 
     /// Connects to the engine these options name; logs go to standard error unless a logger is given.
-    func connect(logger given: Logger? = nil) async throws -> DockerEngine {
+    func connect(logger given: Logger? = nil, listingVolumes: Bool = false) async throws -> DockerEngine {
         guard !isFleet else {
             throw ValidationError(
                 "this command works on one engine: give one --host or --context (several engines: the dashboard and ls)")
         }
         let endpoint = try EngineEndpoint.resolve(host: host.first, context: context.first)
         if let warning = endpoint.insecureTLSWarning { Output.warn(warning) }
-        return try await DockerEngine.connect(endpoint, readOnly: readOnly, logger: logger(given))
+        return try await DockerEngine.connect(endpoint, readOnly: readOnly, logger: logger(given), listingVolumes: listingVolumes)
     }
 
     private func logger(_ given: Logger?) -> Logger {
@@ -190,6 +191,7 @@ struct FleetConnection: Sendable {
 @main
 enum Main {
     static func main() async {
+        StartupTrace.mark("main")  // the process's start before it: the dynamic loader and the runtime's set-up
         // One malloc arena for every thread (see FreedMemory.useOneArena): first, before threads allocate.
         FreedMemory.useOneArena()
         LoggingSystem.bootstrap { label in StreamLogHandler(label: label, stream: SanitizedStandardError()) }

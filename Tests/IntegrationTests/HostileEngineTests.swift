@@ -49,8 +49,9 @@ final class HostileEngine {
 
     var host: String { "unix://" + socket }
 
-    func connect() async throws -> DockerEngine {
-        try await DockerEngine.connect(try EngineEndpoint.parseHost(host, tls: nil, source: "test"), environment: [:])
+    func connect(listingVolumes: Bool = false) async throws -> DockerEngine {
+        try await DockerEngine.connect(
+            try EngineEndpoint.parseHost(host, tls: nil, source: "test"), environment: [:], listingVolumes: listingVolumes)
     }
 
     /// Runs voltop against the fake engine with output to files (a huge list must not fill a pipe), killing it
@@ -213,6 +214,40 @@ struct HostileEngineTests {
         if args == ["ls", "-q"] {
             #expect(r.out.count > 200_000 * 8, "every volume is listed")
         }
+    }
+
+    // MARK: The volume list asked for with the ping
+
+    /// The dashboard's connect asks for the volume list alongside the ping; the first listing takes that answer (no
+    /// request of its own), and the next one asks again.
+    @Test func theListAskedWithThePingServesTheFirstListingOnly() async throws {
+        let fake = try HostileEngine("normal")
+        let engine = try await fake.connect(listingVolumes: true)
+        let first = try await engine.volumes()
+        #expect(first.map(\.name).sorted() == ["a39972e8da4af6b0a3d0a4d241ae196aa541ecae254f8615bf033d490f3ce813", "owned", "plain"])
+        #expect(engine.requests.count == 2, "the ping and the early list")
+        let second = try await engine.volumes()
+        #expect(second.map(\.name).sorted() == first.map(\.name).sorted())
+        #expect(engine.requests.count == 3)
+        // A filtered listing never takes the early answer.
+        let other = try await fake.connect(listingVolumes: true)
+        let owned = try await other.volumes(filters: ["name": ["owned"]])
+        #expect(other.requests.count == 3, "the ping, the early list and the filtered one")
+        #expect(!owned.isEmpty)
+    }
+
+    /// Behind a proxy that refuses paths without a version, the early list fails and the listing is asked again,
+    /// versioned: the user sees the volumes, not the proxy's 404.
+    @Test func aRefusedEarlyListIsAskedAgainWithTheVersion() async throws {
+        let fake = try HostileEngine("versioned")
+        let engine = try await fake.connect(listingVolumes: true)
+        let volumes = try await engine.volumes()
+        #expect(volumes.count == 3)
+        #expect(engine.requests.count == 3, "the ping, the refused early list and the versioned one")
+        // Without the early list, nothing unversioned is sent at all.
+        let plain = try await fake.connect()
+        #expect(try await plain.volumes().count == 3)
+        #expect(plain.requests.count == 2)
     }
 
     // MARK: The HTTP layer's time limits, in-process

@@ -18,6 +18,8 @@ It answers the requests voltop sends (/_ping, /version, /info, /volumes, /volume
   biglabel   one volume with a 50 MB label
   dffails    /system/df fails with HTTP 500 as Podman's does when one container is broken ("failed to get state of
              container …"); everything else is normal
+  versioned  as normal, but every path without an API version (other than /_ping) answers 404, as a proxy that
+             lets only versioned paths through would
   normal     a small, well-behaved engine
 
 It prints "ready" on stdout once it listens. Stop it with SIGTERM.
@@ -175,6 +177,8 @@ class Handler(BaseHTTPRequestHandler):
             # Not even the head.
             self.stall_forever()
             return
+        if MODE == "versioned" and r != "/_ping" and r == self.path.split("?", 1)[0]:
+            return self.error(404, "page not found")
         if r == "/_ping":
             self.send_response(200)
             self.send_header("Api-Version", "1.41")

@@ -125,7 +125,13 @@ public enum DashboardLoop {
                     StartupTrace.mark("frame with the catalog")
                     StartupTrace.markHeap("after the catalog")
                 }
-                if hasNamesWaiting { StartupTrace.mark("frame with names") }
+                if hasNamesWaiting {
+                    StartupTrace.mark("frame with names")
+                    StartupTrace.mark(
+                        CFormat.string(
+                            "names frame: reduce %.2f ms, render %.2f, draw %.2f", reduceSeconds * 1000, renderSeconds * 1000,
+                            drawSeconds * 1000))
+                }
             }
             keysWaiting.removeAll()
             isUrgent = false
