@@ -58,6 +58,59 @@ actor FollowingActor: GrowthFollowing {
         #expect(await eventually { !growth.running.value })
     }
 
+    @Test func growthStartsOnceTheFirstCatalogIsIn() async throws {
+        // Its first look asks the engine for /info; the first screen's volume list must not share the engine with it.
+        let clock = ManualClock()
+        let engine = FakeEngine(volumes: ["a"], clock: clock)
+        let listing = Gate()
+        engine.state.withLock { $0.volumeGates[1] = listing }
+        let growth = RecordingGrowth()
+        let runner = EffectRunner(
+            engine: engine, clock: clock, files: RecordingFiles(), measurer: RecordingMeasurer(), growth: growth, send: { _ in })
+        let following = Task { await runner.followEvents() }
+        runner.run(.loadCatalog)
+        #expect(await eventually { listing.waiterCount == 1 })
+        await settle()
+        #expect(!growth.running.value, "growth ran while the first volume list was in flight")
+        #expect(engine.eventStreamCount == 1, "the events are followed at once")
+        listing.open()
+        #expect(await eventually { growth.running.value })
+        following.cancel()
+        #expect(await eventually { !growth.running.value })
+    }
+
+    @Test func followingCancelledBeforeAnyCatalogEnds() async {
+        let clock = ManualClock()
+        let engine = FakeEngine(volumes: ["a"], clock: clock)
+        let growth = RecordingGrowth()
+        let runner = EffectRunner(
+            engine: engine, clock: clock, files: RecordingFiles(), measurer: RecordingMeasurer(), growth: growth, send: { _ in })
+        let following = Task { await runner.followEvents() }
+        #expect(await eventually { engine.eventStreamCount == 1 })
+        following.cancel()
+        await following.value
+        #expect(!growth.running.value)
+    }
+
+    @Test func aLatchLetsWaitersGoOnceOpenAndAtOnceAfter() async {
+        let latch = Latch()
+        let waiting = Task { await latch.wait() }
+        await settle()
+        #expect(!latch.isOpen)
+        latch.open()
+        await waiting.value
+        await latch.wait()  // open already: returns at once
+        latch.open()  // twice is harmless
+        #expect(latch.isOpen)
+        // A cancelled waiter goes without the latch opening.
+        let closed = Latch()
+        let cancelled = Task { await closed.wait() }
+        await settle()
+        cancelled.cancel()
+        await cancelled.value
+        #expect(!closed.isOpen)
+    }
+
     @Test func everyMeasurementReachesGrowthWithItsCompleteness() async throws {
         let clock = ManualClock()
         let probe = FakeProbe(clock: clock)

@@ -37,9 +37,15 @@ extension EffectRunner {
     /// again the wait starts over at 1 s and the catalog and sizes are loaded again (the daemon keeps only 256
     /// events, so what happened meanwhile may be lost).
     public func followEvents() async {
-        // Growth is followed alongside, for as long as the events are.
+        // Growth is followed alongside, for as long as the events are, from the end of the first catalog load on.
         await withTaskGroup(of: Void.self) { group in
-            if let growth { group.addTask { await growth.run(interval: 0.5) } }
+            if let growth {
+                group.addTask {
+                    await self.firstCatalogLoaded.wait()
+                    guard !Task.isCancelled else { return }
+                    await growth.run(interval: 0.5)
+                }
+            }
             group.addTask { await self.followEngineEvents() }
             await group.next()
             group.cancelAll()

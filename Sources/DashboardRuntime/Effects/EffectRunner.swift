@@ -46,6 +46,9 @@ public final class EffectRunner: EffectRunning {
     private let lastListedVolumes = Mutex<[Volume]?>(nil)
     /// When the last event that changes the catalog came (a refresh waits for the events to settle).
     let lastCatalogEvent = Mutex<Date>(.distantPast)
+    /// Open once the first catalog load is over, either way. Growth starts then: its first look asks the engine for
+    /// `/info`, which would otherwise compete with the volume list that the first screen waits for.
+    let firstCatalogLoaded = Latch()
 
     /// A runner over the real engine: the file runtime and the size measurer read volumes directly or through a
     /// helper container. `VOLTOP_LIVENESS_INTERVAL` shortens the liveness ping interval (for tests).
@@ -397,6 +400,7 @@ public final class EffectRunner: EffectRunning {
             } catch {
                 send(.catalogLoaded(.failure(Self.engineError(error))))
             }
+            self.firstCatalogLoaded.open()
         }
     }
 
