@@ -4,6 +4,10 @@
     import Foundation
 #endif
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Reads the engine's `GET /volumes` answer in one pass over its bytes, without Foundation's `JSONDecoder`.
 ///
 /// The volume list is the biggest answer voltop reads (about 2 MB at 10,000 volumes), and the dashboard shows no
@@ -57,10 +61,21 @@ private enum VolumeKey: Int, CaseIterable {
 
     var bit: UInt8 { 1 << UInt8(rawValue) }
 
-    static let spellings: [[UInt8]] = [
-        Array("Name".utf8), Array("Driver".utf8), Array("Mountpoint".utf8), Array("Labels".utf8), Array("Options".utf8),
-        Array("Scope".utf8), Array("CreatedAt".utf8)
-    ]
+    /// The key spelled by `raw`, or nil (compared by length, then bytes: no allocation per key).
+    static func matching(_ raw: UnsafeBufferPointer<UInt8>) -> VolumeKey? {
+        func equal(_ word: StaticString) -> Bool {
+            raw.count == word.utf8CodeUnitCount && memcmp(raw.baseAddress!, word.utf8Start, raw.count) == 0
+        }
+        switch raw.count {
+        case 4: return equal("Name") ? .name : nil
+        case 5: return equal("Scope") ? .scope : nil
+        case 6: return equal("Driver") ? .driver : equal("Labels") ? .labels : nil
+        case 7: return equal("Options") ? .options : nil
+        case 9: return equal("CreatedAt") ? .createdAt : nil
+        case 10: return equal("Mountpoint") ? .mountpoint : nil
+        default: return nil
+        }
+    }
 }
 
 private let volumesKey = Array("Volumes".utf8)
@@ -277,11 +292,9 @@ private struct Reader {
 
     /// Reads a key of a volume object (after its opening quote): one voltop keeps, or nil.
     mutating func volumeKey() throws -> VolumeKey? {
-        if let raw = plainASCIIKey() {
-            return VolumeKey.allCases.first { raw.elementsEqual(VolumeKey.spellings[$0.rawValue]) }
-        }
+        if let raw = plainASCIIKey() { return VolumeKey.matching(UnsafeBufferPointer(rebasing: raw)) }
         let bytes = Array(try string().utf8)
-        return VolumeKey.allCases.first { VolumeKey.spellings[$0.rawValue] == bytes }
+        return bytes.withUnsafeBufferPointer { VolumeKey.matching($0) }
     }
 
     /// A key of printable ASCII without escapes, read with its closing quote; else nil and nothing read.
@@ -306,6 +319,7 @@ private struct Reader {
     mutating func string() throws -> String {
         let start = i
         var isASCII = true
+        skipPlainASCII()
         while i < b.count {
             let c = b[i]
             if c == UInt8(ascii: "\"") {
@@ -369,6 +383,26 @@ private struct Reader {
             }
         }
         throw failure("unterminated string")
+    }
+
+    /// Moves past whole runs of 8 bytes that are printable ASCII other than `"` and `\\` (word at a time: names and
+    /// paths are most of the answer's bytes). Stops before the 8 bytes that hold anything else; the byte loop reads
+    /// those.
+    mutating func skipPlainASCII() {
+        guard let base = b.baseAddress else { return }
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while i + 8 <= b.count {
+            let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            // A byte below 0x20, a byte with its high bit set, a quote or a backslash, in any of the 8 bytes.
+            let below = (word &- ones &* 0x20) & ~word & highs
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            let zeroQuote = (quote &- ones) & ~quote & highs
+            let zeroBackslash = (backslash &- ones) & ~backslash & highs
+            guard (below | (word & highs) | zeroQuote | zeroBackslash) == 0 else { return }
+            i += 8
+        }
     }
 
     mutating func hex4() throws -> UInt16 {

@@ -178,4 +178,26 @@ import Testing
         #expect(volumes.count == 10_000)
         #expect(volumes[3].labels["k3"] == "v\"3")
     }
+
+    /// Strings are scanned 8 bytes at a time: a quote, a backslash, a control character or a non-ASCII byte at any
+    /// place of a word (and in the bytes after the last whole word) is read as `JSONDecoder` reads it.
+    @Test func everySpecialByteAtEveryPlaceOfAWordReadsAsWithJSONDecoder() throws {
+        let specials = [#"\""#, #"\\"#, #"\n"#, #"\u00e9"#, #"\u0001"#, "\u{E9}", "\u{1F600}", "\u{7F}", "\u{1}", "\t"]
+        var checked = 0
+        for length in 0..<20 {
+            for place in 0...length {
+                for special in specials {
+                    let plain = String(repeating: "a", count: length)
+                    let name = String(plain.prefix(place)) + special + String(plain.dropFirst(place))
+                    for key in ["Name", "Mountpoint", #"Nam\u0065"#] {
+                        let json = #"{"Volumes":[{"\#(key)":"\#(name)","Driver":"local","Labels":{"k\#(name)":"\#(name)"}}]}"#
+                        let data = Data(json.utf8)
+                        #expect(Self.viaReader(data) == Self.viaJSONDecoder(data), "\(json.debugDescription)")
+                        checked += 1
+                    }
+                }
+            }
+        }
+        #expect(checked == 210 * 10 * 3)
+    }
 }
