@@ -29,26 +29,38 @@ struct GridDiff: Sendable {
     }
 
     /// The runs that turn a screen showing `old` into one showing `new`; every cell when `old` is nil or another size.
+    ///
+    /// The cells are read in place (no copy of a cell per look) and each run's text grows in one string: this runs
+    /// for every frame, and a first frame writes every cell.
     func runs(from old: CellGrid?, to new: CellGrid) -> [Run] {
         let previous = old.flatMap { $0.rows == new.rows && $0.cols == new.cols ? $0 : nil }
+        let cols = new.cols
         var runs: [Run] = []
-        for row in 0..<new.rows {
-            var col = 0
-            while col < new.cols {
-                let cell = new[row, col]
-                let width = unitWidth(new, row: row, col: col)
-                defer { col += width }
-                if let previous, !isDirty(row: row, col: col, width: width, old: previous, new: new) { continue }
-                let text = drawable(cell.text, columns: width)
-                if var last = runs.last, last.row == row, last.col + last.width == col, last.style == cell.style {
-                    last.width += width
-                    last.text += text
-                    runs[runs.count - 1] = last
-                } else {
-                    runs.append(Run(row: row, col: col, width: width, style: cell.style, text: text))
+        var current: Run?
+        new.cells.withUnsafeBufferPointer { cells in
+            (previous?.cells ?? []).withUnsafeBufferPointer { before in
+                let hasPrevious = previous != nil
+                for row in 0..<new.rows {
+                    let line = UnsafeBufferPointer(rebasing: cells[(row * cols)..<(row * cols + cols)])
+                    let old = hasPrevious ? UnsafeBufferPointer(rebasing: before[(row * cols)..<(row * cols + cols)]) : nil
+                    var col = 0
+                    while col < cols {
+                        let width = Self.unitWidth(line, col: col)
+                        defer { col += width }
+                        if let old, !Self.isDirty(col: col, width: width, old: old, new: line) { continue }
+                        let text = drawable(line[col].text, columns: width)
+                        if current != nil, current!.row == row, current!.col + current!.width == col, current!.style == line[col].style {
+                            current!.width += width
+                            current!.text += text
+                        } else {
+                            if let done = current { runs.append(done) }
+                            current = Run(row: row, col: col, width: width, style: line[col].style, text: text)
+                        }
+                    }
                 }
             }
         }
+        if let done = current { runs.append(done) }
         return runs
     }
 
@@ -62,17 +74,17 @@ struct GridDiff: Sendable {
     }
 
     /// 2 for a wide character followed by its "" continuation, else 1.
-    private func unitWidth(_ grid: CellGrid, row: Int, col: Int) -> Int {
-        guard !grid[row, col].text.isEmpty, col + 1 < grid.cols, grid[row, col + 1].text.isEmpty else { return 1 }
+    private static func unitWidth(_ line: UnsafeBufferPointer<Cell>, col: Int) -> Int {
+        guard !line[col].text.isEmpty, col + 1 < line.count, line[col + 1].text.isEmpty else { return 1 }
         return 2
     }
 
     /// Whether the unit at `col` must be written: one of its cells changed, or the cell after it was the
     /// continuation of a wide character at `col` and changed (so the old wide character is gone).
-    private func isDirty(row: Int, col: Int, width: Int, old: CellGrid, new: CellGrid) -> Bool {
-        for c in col..<(col + width) where old[row, c] != new[row, c] { return true }
+    private static func isDirty(col: Int, width: Int, old: UnsafeBufferPointer<Cell>, new: UnsafeBufferPointer<Cell>) -> Bool {
+        for c in col..<(col + width) where old[c] != new[c] { return true }
         let next = col + width
-        if next < new.cols, old[row, next].text.isEmpty, old[row, next] != new[row, next] { return true }
+        if next < new.count, old[next].text.isEmpty, old[next] != new[next] { return true }
         return false
     }
 
@@ -85,6 +97,8 @@ struct GridDiff: Sendable {
     /// selector is dropped and spaces pad it out, so that no terminal draws it wide.
     /// The "" of an orphaned continuation cell becomes spaces.
     func drawable(_ text: String, columns: Int) -> String {
+        // Most cells: one printable ASCII character, drawn as it is.
+        if columns == 1, text.utf8.count == 1, let byte = text.utf8.first, byte >= 0x20, byte < 0x7F { return text }
         let scalars = text.unicodeScalars
         guard let first = scalars.first else { return String(repeating: " ", count: columns) }
         let firstWidth = scalarWidth(first)
