@@ -166,6 +166,7 @@ public final class EffectRunner: EffectRunning {
             try? await Task.sleep(nanoseconds: 1_000_000_000)
             trimPending.withLock { $0 = false }
             FreedMemory.release()
+            FreedMemory.releaseUnwindTables()
             StartupTrace.markHeap("after a trim")
         }
     }
