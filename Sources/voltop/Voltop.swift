@@ -205,10 +205,13 @@ enum Main {
             }
             let (local, note) = try GlobalOptions.withoutGlobalsOfLocalCommand(arguments)
             if let note { Output.warn(note) }
-            // Bare `voltop`, the dashboard, skips the root command: parsing the root walks every subcommand's
-            // arguments (and their protocol conformances) before it picks the default one, about 4 ms of a start.
+            // The dashboard with no subcommand (bare `voltop`, or only global options such as `-H URL`) skips the
+            // root command: parsing the root walks every subcommand's arguments (and their protocol conformances)
+            // before it picks the default one, about 4 ms of a start.
+            let onlyGlobals = GlobalOptions.globalPrefixCount(arguments) == arguments.count
             var command: any ParsableCommand =
-                arguments.isEmpty ? try DashboardCommand.parse([]) : try Voltop.parseAsRoot(GlobalOptions.movedAfterSubcommand(local))
+                onlyGlobals
+                ? try DashboardCommand.parse(arguments) : try Voltop.parseAsRoot(GlobalOptions.movedAfterSubcommand(local))
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
