@@ -1,9 +1,10 @@
-import DashboardRuntime
 import Foundation
 import Synchronization
 import Testing
 import VolumeCore
 import VolumeUI
+
+@testable import DashboardRuntime
 
 /// A probe that measures instantly (or after a gate), advancing the manual clock by `walkSeconds` per walk.
 final class FakeProbe: VolumeProbe {
@@ -139,6 +140,21 @@ final class FakeProbe: VolumeProbe {
         clock.advance(by: 5)
         await measurer.measure(["a"])
         #expect(await eventually { probe.order == ["a", "a"] })
+    }
+
+    @Test func aVolumeGoneFromTheListIsForgotten() async throws {
+        // Removed, then made again under the same name: measured anew, not taken as fresh (and a host that makes and
+        // removes volumes all day does not grow what the measurer keeps).
+        let probe = FakeProbe(clock: clock)
+        let measurer = makeMeasurer(probe)
+        await measurer.measure(["a", "b"])
+        #expect(await eventually { probe.order == ["a", "b"] })
+        await measurer.measure(["a"])
+        await settle()
+        #expect(await measurer.knownCount == 1)
+        await measurer.measure(["a", "b"])
+        #expect(await eventually { probe.order == ["a", "b", "b"] })
+        #expect(await measurer.knownCount == 2)
     }
 
     @Test func rowsOnScreenThatARunningContainerWritesAreLookedAtAgain() async throws {

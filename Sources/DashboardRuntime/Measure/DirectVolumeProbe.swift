@@ -139,6 +139,9 @@ actor DirectVolumeProbe: VolumeProbe {
         var byName: [String: Volume] = [:]
         for volume in try await engine.volumes() { byName[volume.name] = volume }
         listed = byName
+        // Volumes gone since the last list: their mountpoints and re-measure states go too.
+        mountpoints = mountpoints.filter { byName[$0.key] != nil }
+        incremental = incremental.filter { byName[$0.key] != nil }
         return byName
     }
 }

@@ -38,6 +38,8 @@ public actor SizeMeasurer: VolumeMeasuring {
     private var head = 0
     private var isRunning = false
     private var known: [String: Known] = [:]
+    /// How many volumes the measurer keeps anything of (for tests).
+    var knownCount: Int { known.count }
     /// The last list asked for (rows on screen first).
     private var lastRequested: [String] = []
     /// Seconds between two looks at the rows on screen (0: never); see `measure`.
@@ -82,6 +84,10 @@ public actor SizeMeasurer: VolumeMeasuring {
     /// shows it in the SIZE column without a key.
     public func measure(_ names: [String]) async {
         guard probe.isAvailable else { return }
+        // The list names every volume: what is known of volumes gone since goes too (a host that makes and removes
+        // volumes all day must not grow the dashboard's memory).
+        let listed = Set(names)
+        known = known.filter { listed.contains($0.key) }
         lastRequested = names
         enqueue(names)
         if refreshTask == nil, refreshEvery > 0 {
