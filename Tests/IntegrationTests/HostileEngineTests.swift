@@ -250,6 +250,22 @@ struct HostileEngineTests {
         #expect(plain.requests.count == 2)
     }
 
+    /// Size measurement right after a catalog load takes the list that load read, not a second one.
+    @Test func aRecentListIsTakenAgainAndAnOldOneIsNot() async throws {
+        let fake = try HostileEngine("normal")
+        let engine = try await fake.connect()
+        let listed = try await engine.volumes()
+        let sent = engine.requests.count
+        #expect(try await engine.volumes(listedWithin: 60) == listed)
+        #expect(engine.requests.count == sent, "no request for a list read a moment ago")
+        _ = try await engine.volumes(filters: ["name": ["owned"]])
+        #expect(try await engine.volumes(listedWithin: 60) == listed, "a filtered list is not the whole list")
+        #expect(engine.requests.count == sent + 1)
+        try await Task.sleep(nanoseconds: 20_000_000)
+        #expect(try await engine.volumes(listedWithin: 0.01) == listed)
+        #expect(engine.requests.count == sent + 2, "a list older than asked is read again")
+    }
+
     // MARK: The HTTP layer's time limits, in-process
 
     /// A request whose body stalls after its head fails with `.timeout` within its limit (async-http-client's

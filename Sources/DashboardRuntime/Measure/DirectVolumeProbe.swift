@@ -25,7 +25,7 @@ actor DirectVolumeProbe: VolumeProbe {
     /// Mountpoints looked up (nil inside: not readable directly); a Mountpoint never changes.
     private var mountpoints: [String: String?] = [:]
     /// The volume list of this pass, fetched once (never an inspect per volume: a request per row on a host of
-    /// 10,000 volumes).
+    /// 10,000 volumes), or the catalog's own when it is recent.
     private var listed: [String: Volume]?
     /// Volumes a running container writes (the measurer's last look): these are re-measured incrementally.
     private var written: Set<String> = []
@@ -137,7 +137,8 @@ actor DirectVolumeProbe: VolumeProbe {
     private func listedVolumes() async throws -> [String: Volume] {
         if let listed { return listed }
         var byName: [String: Volume] = [:]
-        for volume in try await engine.volumes() { byName[volume.name] = volume }
+        // The catalog load that started this pass has just listed them.
+        for volume in try await engine.volumes(listedWithin: 5) { byName[volume.name] = volume }
         listed = byName
         // Volumes gone since the last list: their mountpoints and re-measure states go too.
         mountpoints = mountpoints.filter { byName[$0.key] != nil }
