@@ -31,12 +31,20 @@ public final class DockerEngine: Sendable {
     private let diskUsageGate = DiskUsageGate()
     /// The volume list asked for alongside the ping (`connect(…, listingVolumes: true)`), for the first `volumes()`.
     private let earlyVolumeList: EarlyReply?
+    /// Where the dashboard's event stream starts (`since`): a second before the engine's clock at the ping (its `Date`
+    /// header), so that what changes between the first volume list and the stream's start is not lost; nil when the
+    /// engine sent no date.
+    public let eventsStart: String?
     /// The last unfiltered volume list and when it was read (`volumes(listedWithin:)`).
     private let lastVolumeList = Mutex<(at: ContinuousClock.Instant, volumes: [Volume])?>(nil)
 
-    private init(http: EngineHTTP, info: EngineInfo, apiVersion: APIVersion, readOnly: Bool, earlyVolumeList: EarlyReply? = nil) {
+    private init(
+        http: EngineHTTP, info: EngineInfo, apiVersion: APIVersion, readOnly: Bool, earlyVolumeList: EarlyReply? = nil,
+        eventsStart: String? = nil
+    ) {
         self.http = http
         self.earlyVolumeList = earlyVolumeList
+        self.eventsStart = eventsStart
         self.endpoint = http.endpoint
         self.info = info
         self.apiVersion = apiVersion
@@ -96,7 +104,23 @@ public final class DockerEngine: Sendable {
             )
         }
         let (info, negotiated) = try negotiate(reply, address: http.displayAddress, environment: environment)
-        return DockerEngine(http: http, info: info, apiVersion: negotiated, readOnly: readOnly, earlyVolumeList: earlyVolumeList)
+        return DockerEngine(
+            http: http, info: info, apiVersion: negotiated, readOnly: readOnly, earlyVolumeList: earlyVolumeList,
+            eventsStart: reply.header("Date").flatMap(eventsStart(httpDate:)))
+    }
+
+    /// `since` for the event stream: a second before an HTTP date (`Tue, 01 Dec 2026 20:09:08 GMT`, whole seconds),
+    /// as Unix seconds; nil for anything else.
+    static func eventsStart(httpDate text: String) -> String? {
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        let parts = text.split(separator: " ")
+        guard parts.count == 6, parts[5] == "GMT", parts[1].count == 2, parts[3].count == 4, parts[4].count == 8,
+            let month = months.firstIndex(of: String(parts[2]))
+        else { return nil }
+        let iso = "\(parts[3])-\(month < 9 ? "0" : "")\(month + 1)-\(parts[1])T\(parts[4])Z"
+        // The strict reader (no day 31 in February, no hour 25).
+        guard let seconds = EngineDate.fastSeconds(iso) else { return nil }
+        return String(Int64(seconds) - 1)
     }
 
     /// Reads the ping reply's headers and picks the API version: the lower of voltop's newest and the daemon's,
@@ -205,7 +229,10 @@ public final class DockerEngine: Sendable {
     public func volumes(filters: [String: [String]] = [:]) async throws -> [Volume] {
         let query = filters.isEmpty ? [] : [("filters", Self.filtersJSON(filters))]
         let reply: EngineReply
-        if filters.isEmpty, let task = earlyVolumeList?.take(), let early = try? await task.value, early.status == 200 {
+        if filters.isEmpty, let task = earlyVolumeList?.take(),
+            let early = try? await withTaskCancellationHandler(operation: { try await task.value }, onCancel: { task.cancel() }),
+            early.status == 200
+        {
             reply = early
         } else {
             reply = try await read("/volumes", query: query)

@@ -14,13 +14,16 @@ public enum FreedMemory {
     /// RssAnon 46 MiB with the default, 25 MiB with one arena (30 MiB with two).
     ///
     /// Blocks of 64 KiB or more (a volume list's bytes, arrays and dictionaries of thousands of volumes, a frame's
-    /// cells) get mappings of their own, returned to the system when freed. By default glibc raises that threshold
-    /// each time such a block is freed, up to 32 MiB, and then keeps them in the heap, where the holes they leave stay
-    /// resident. Measured at 10,000 volumes, 40 s after start with a burst of 1,000 creates and removes: RSS
+    /// cells) that the heap has no free room for get mappings of their own, returned to the system when freed,
+    /// instead of growing the heap. By default glibc raises that threshold each time such a block is freed, up to
+    /// 32 MiB, and then grows the heap for them, where the holes they leave stay resident. Measured at 10,000 volumes, 40 s after start with a burst of 1,000 creates and removes: RSS
     /// 43.4 MiB by default; with the threshold at 1 MiB 40.8, at 256 KiB 39.7-40.1, at 64 KiB 38.9-39.6.
-    public static func useOneArena() {
-        _ = cvs_malloc_one_arena()
-        _ = cvs_malloc_map_from(Int32(mapThreshold))
+    /// Returns whether malloc took both settings.
+    @discardableResult
+    public static func useOneArena() -> Bool {
+        let oneArena = cvs_malloc_one_arena() == 1
+        let mapped = cvs_malloc_map_from(Int32(mapThreshold)) == 1
+        return oneArena && mapped
     }
 
     /// Blocks of this size or more get a mapping of their own (see `useOneArena`).

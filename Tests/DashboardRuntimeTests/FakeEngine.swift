@@ -25,6 +25,7 @@ final class FakeEngine: DashboardEngine {
         var volumeSeconds = 0.0
         var eventStreams: [AsyncThrowingStream<EngineEvent, Error>.Continuation] = []
         var eventSince: [String?] = []
+        var eventsStart: String?
     }
 
     let state = Mutex(State())
@@ -74,6 +75,9 @@ final class FakeEngine: DashboardEngine {
     func previewPrune(_ mode: PruneMode) async throws -> PrunePlan { throw EngineError(.notFound, "fake") }
     func prune(_ plan: PrunePlan) async throws -> PruneResult { throw EngineError(.notFound, "fake") }
     func act(_ action: ContainerAction, onContainer id: String, named name: String) async throws {}
+
+    var eventsStart: String? { state.withLock { $0.eventsStart } }
+    var eventSince: [String?] { state.withLock { $0.eventSince } }
 
     func events(since: String?) -> AsyncThrowingStream<EngineEvent, Error> {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: EngineEvent.self)

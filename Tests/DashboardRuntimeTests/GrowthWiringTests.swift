@@ -79,6 +79,19 @@ actor FollowingActor: GrowthFollowing {
         #expect(await eventually { !growth.running.value })
     }
 
+    @Test func theFirstEventStreamStartsWhereTheEngineSays() async {
+        // Before the first volume list (asked for with the ping): what changes between the two is not lost.
+        let clock = ManualClock()
+        let engine = FakeEngine(volumes: ["a"], clock: clock)
+        engine.state.withLock { $0.eventsStart = "1796155747" }
+        let runner = EffectRunner(
+            engine: engine, clock: clock, files: RecordingFiles(), measurer: RecordingMeasurer(), send: { _ in })
+        let following = Task { await runner.followEvents() }
+        #expect(await eventually { engine.eventStreamCount == 1 })
+        #expect(engine.eventSince == ["1796155747"])
+        following.cancel()
+    }
+
     @Test func followingCancelledBeforeAnyCatalogEnds() async {
         let clock = ManualClock()
         let engine = FakeEngine(volumes: ["a"], clock: clock)

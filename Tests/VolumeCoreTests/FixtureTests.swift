@@ -70,6 +70,17 @@ import Testing
         #expect(all.totalBytes == 4096 + 10240)
     }
 
+    @Test func theEventStreamStartsASecondBeforeThePingsDate() {
+        // The engine's clock, from the ping's Date header (Go's net/http writes it on every reply).
+        #expect(DockerEngine.eventsStart(httpDate: "Tue, 01 Dec 2026 20:09:08 GMT") == "1796155747")
+        #expect(DockerEngine.eventsStart(httpDate: "Thu, 01 Jan 1970 00:00:01 GMT") == "0")
+        let bad = [
+            "", "yesterday", "Tue, 01 Dec 2026 20:09:08 CET", "Tue, 1 Dec 2026 20:09:08 GMT", "Tue, 31 Feb 2026 20:09:08 GMT",
+            "Tue, 01 Foo 2026 20:09:08 GMT", "Tue, 01 Dec 2026 25:09:08 GMT"
+        ]
+        for text in bad { #expect(DockerEngine.eventsStart(httpDate: text) == nil, "\(text)") }
+    }
+
     @Test func pingHeadersNegotiate() throws {
         let text = String(decoding: try Self.fixture("ping-headers.txt"), as: UTF8.self)
         var headers: [(String, String)] = []

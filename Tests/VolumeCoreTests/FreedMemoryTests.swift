@@ -46,16 +46,11 @@ import Testing
         #expect(Thread.callStackReturnAddresses.count > 5)
     }
 
-    @Test func blocksOf64KiBOrMoreGetMappingsOfTheirOwn() throws {
-        FreedMemory.useOneArena()
-        // glibc marks a block served by a mapping of its own in its header (IS_MMAPPED, bit 1 of the size word);
-        // by default a 100 KiB block comes from the heap (the threshold starts at 128 KiB and grows).
-        func isMapped(_ block: UnsafeMutableRawPointer) -> Bool { (block - 8).load(as: UInt.self) & 2 != 0 }
-        let big = try #require(malloc(100 << 10))
-        defer { free(big) }
-        let small = try #require(malloc(1 << 10))
-        defer { free(small) }
-        #expect(isMapped(big))
-        #expect(!isMapped(small))
+    @Test func mallocTakesOneArenaAndMapsBlocksOf64KiB() throws {
+        // Whether a given block is mapped depends on the heap's free space at that moment (glibc maps a block only when
+        // the heap cannot hold it), so the test checks that malloc took the settings; the effect on RSS is measured
+        // by scripts/bench-scale (FreedMemory.useOneArena's documentation).
+        #expect(FreedMemory.useOneArena())
+        #expect(FreedMemory.mapThreshold == 64 << 10)
     }
 }

@@ -38,6 +38,9 @@ public protocol DashboardEngine: Sendable {
     func act(_ action: ContainerAction, onContainer id: String, named name: String) async throws
     /// The engine's event stream from `since` on (nil: from now).
     func events(since: String?) -> AsyncThrowingStream<EngineEvent, Error>
+    /// Where the first event stream starts (`since`): before the first volume list was taken, in the engine's clock;
+    /// nil: from now.
+    var eventsStart: String? { get }
     /// Throws unless the engine answers within `seconds`.
     func ping(within seconds: Double) async throws
     /// Removes a volume as the dashboard's `d` and `D` do: through the trash when there is one, keeping
@@ -71,6 +74,9 @@ extension DashboardEngine {
 
     /// Unknown by default.
     public var serverDescription: String { "" }
+
+    /// From now by default.
+    public var eventsStart: String? { nil }
 
     /// Without a trash: `removeVolume`.
     public func removeVolumeFromDashboard(_ name: String, force: Bool, formerOwners: [String]) async throws -> Int64? {

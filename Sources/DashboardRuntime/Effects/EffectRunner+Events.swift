@@ -53,7 +53,8 @@ extension EffectRunner {
     }
 
     func followEngineEvents() async {
-        var since: String? = nil
+        // From before the first volume list (asked for with the ping): a change between the two is not lost.
+        var since: String? = engine.eventsStart
         var backoff = 1.0
         let engine = self.engine
         let send = self.send
