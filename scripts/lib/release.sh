@@ -21,6 +21,22 @@ vt_build_release() {
     for input in "$ROOT/Resources/link/voltop.order" "$ROOT/Resources/link/text-layout.ld"; do
         if [ -e "$bin" ] && [ "$input" -nt "$bin" ]; then rm -f "$bin"; fi
     done
+    # libstdc++ is linked statically (the C++ of the Swift runtime and of the TOML parser): only what runs is
+    # mapped, instead of the whole shared library (RSS -1.4 MiB; 30.0 -> 28.6 MiB after start at 10,000 volumes).
+    # SwiftPM links with -lstdc++ and its products directory as the first -L, so an archive there is found before
+    # the system's shared library. Without a C++ compiler to locate it, the shared library is used, as before.
+    local products="$ROOT/.build/$(uname -m)-unknown-linux-gnu/release" cc archive=""
+    for cc in gcc clang; do
+        command -v "$cc" >/dev/null 2>&1 || continue
+        archive=$("$cc" -print-file-name=libstdc++.a 2>/dev/null || true)
+        [ -f "$archive" ] && break
+        archive=""
+    done
+    if [ -n "$archive" ] && [ "$(readlink "$products/libstdc++.a" 2>/dev/null)" != "$archive" ]; then
+        mkdir -p "$products"
+        ln -sfn "$archive" "$products/libstdc++.a"
+        rm -f "$bin"
+    fi
     (cd "$ROOT" && swift build "${VT_RELEASE_FLAGS[@]}" "$@") || return
     printf '%s\n' "${VT_RELEASE_FLAGS[*]}" >"$stamp"
 }
