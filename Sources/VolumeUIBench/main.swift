@@ -2,7 +2,8 @@
 //
 // Run in release: `swift build -c release --product VolumeUIBench --static-swift-stdlib && .build/release/VolumeUIBench`
 // (the flag README's build uses: without it every module of .build/release is compiled again).
-// Options: `--quick` (fewer samples), `--volumes 1000,10000`.
+// Options: `--quick` (fewer samples), `--volumes 1000,10000`; `--decode FILE` times reading a recorded
+// `GET /volumes` answer (`curl --unix-socket SOCK http://d/volumes -o FILE`) and the first catalog built from it.
 // Every figure is one `Dashboard.reduce` followed by one `Dashboard.render` into a grid of the terminal's size,
 // timed with the monotonic clock; the table gives the median and the 99th percentile over many runs.
 
@@ -249,6 +250,35 @@ final class Bench {
 var counts = [1_000, 10_000]
 let arguments = CommandLine.arguments
 let quick = arguments.contains("--quick")
+
+// `--decode FILE`: reading a recorded `GET /volumes` answer and building the first catalog of names, as the dashboard
+// does before its first names: the first time in this process (cold: fresh heap pages, as at a start) and then warm.
+if let i = arguments.firstIndex(of: "--decode"), i + 1 < arguments.count {
+    // As voltop starts: one malloc arena, big blocks mapped (`--default-malloc`: glibc's settings).
+    if !arguments.contains("--default-malloc") { _ = FreedMemory.useOneArena() }
+    guard let data = FileManager.default.contents(atPath: arguments[i + 1]) else {
+        print("cannot read \(arguments[i + 1])")
+        exit(2)
+    }
+    var decode: [UInt64] = []
+    var build: [UInt64] = []
+    var count = 0
+    for _ in 0..<(quick ? 10 : 40) {
+        let t0 = nanos()
+        let volumes = try VolumeListDecoder.decode(data)
+        let t1 = nanos()
+        let catalog = Catalog(volumes: volumes, containers: [], takenAt: Host.now)
+        build.append(nanos() - t1)
+        decode.append(t1 - t0)
+        count = catalog.entries.count
+    }
+    print(
+        String(
+            format: "%d volumes (%d bytes), ms: decode first %.3f, then median %.3f; Catalog first %.3f, then median %.3f", count,
+            data.count, Double(decode[0]) / 1e6, Samples.percentile(Array(decode.dropFirst()), 0.5), Double(build[0]) / 1e6,
+            Samples.percentile(Array(build.dropFirst()), 0.5)))
+    exit(0)
+}
 if let i = arguments.firstIndex(of: "--volumes"), i + 1 < arguments.count {
     counts = arguments[i + 1].split(separator: ",").compactMap { Int($0) }
 }

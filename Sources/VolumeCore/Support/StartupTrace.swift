@@ -1,5 +1,3 @@
-import VolumeCore
-
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else

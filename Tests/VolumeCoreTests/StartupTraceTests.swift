@@ -1,6 +1,6 @@
 import Testing
 
-@testable import DashboardRuntime
+@testable import VolumeCore
 
 /// The trace lines `scripts/bench-scale` parses: `"%8.1f ms  STEP\n"`.
 @Suite struct StartupTraceTests {
