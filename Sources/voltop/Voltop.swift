@@ -127,6 +127,10 @@ struct GlobalOptions: ParsableArguments {
         }
         let endpoint = try EngineEndpoint.resolve(host: host.first, context: context.first)
         if let warning = endpoint.insecureTLSWarning { Output.warn(warning) }
+        // The dashboard's connection may be under way already (see EarlyConnection): its engine, or its error.
+        if listingVolumes, let early = EarlyConnection.take(endpoint: endpoint, readOnly: readOnly, debug: debug) {
+            return try await early.value
+        }
         return try await DockerEngine.connect(endpoint, readOnly: readOnly, logger: logger(given), listingVolumes: listingVolumes)
     }
 
@@ -197,6 +201,8 @@ enum Main {
         LoggingSystem.bootstrap { label in StreamLogHandler(label: label, stream: SanitizedStandardError()) }
         do {
             let arguments = Array(CommandLine.arguments.dropFirst())
+            // The dashboard's connection starts now when the arguments can only mean the dashboard (checked after).
+            EarlyConnection.start(arguments)
             // `voltop foo`: an unknown command, not an argument of the dashboard (whose usage would be shown).
             if let first = arguments.first, !first.hasPrefix("-"), !Voltop.commandNames.contains(first) {
                 throw ValidationError(

@@ -182,6 +182,35 @@ extension DashboardTests {
         #expect(try tmux.quitAndWait() == 0)
     }
 
+    /// The connection started before the arguments are parsed (bare `voltop` with DOCKER_HOST, or `-H URL`) is the
+    /// one the dashboard uses: the engine gets one ping and one volume list, not a second connection's.
+    @Test(.enabled(if: FakeEngine.isAvailable), arguments: [false, true])
+    func theEarlyConnectionIsTheOneTheDashboardUses(hostFlag: Bool) throws {
+        let log = NSTemporaryDirectory() + "vt-requests-" + UUID().uuidString.prefix(6).lowercased()
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let engine = try FakeEngine("normal", extra: ["--log", log])
+        let env = ["DOCKER_HOST": hostFlag ? "unix:///nonexistent/docker.sock" : engine.host]
+        let tmux = try TmuxSession(cols: 160, rows: 30, arguments: hostFlag ? ["-H", engine.host] : [], environment: env)
+        try tmux.waitFor("the volumes and their owners are listed") { $0.contains("plain") && $0.contains("owned") }
+        #expect(try tmux.quitAndWait() == 0)
+        let requests = (try String(contentsOfFile: log, encoding: .utf8)).split(separator: "\n").map(String.init)
+        let pings = requests.filter { $0.hasSuffix(" /_ping") }
+        #expect(pings.count == 1, "one ping: \(requests)")
+        #expect(requests.filter { $0 == "GET /volumes" }.count == 1, "one early volume list: \(requests)")
+    }
+
+    /// No engine at the address: the connection started early fails as the dashboard's own would, with the same one
+    /// plain line and exit status 1, whether the address came from DOCKER_HOST (bare `voltop`) or from `-H`.
+    @Test(.enabled(if: FakeEngine.isAvailable), arguments: [false, true])
+    func anUnreachableEngineEndsTheDashboardWithOneLine(hostFlag: Bool) throws {
+        let dead = "unix:///nonexistent/voltop-e2e.sock"
+        let tmux = try TmuxSession(cols: 200, rows: 30, arguments: hostFlag ? ["-H", dead] : [], environment: ["DOCKER_HOST": dead])
+        let screen = try tmux.waitFor("voltop exits", timeout: 20) { $0.contains("VOLTOP-EXITED") }
+        #expect(screen.contains("VOLTOP-EXITED 1"), "exit status 1:\n\(screen)")
+        let found = hostFlag ? "(found via --host)" : "(found via DOCKER_HOST)"
+        #expect(screen.contains("no engine at \(dead) \(found): the socket does not exist"), "the reason:\n\(screen)")
+    }
+
     /// Truncated JSON, absurd sizes and huge lists: an error banner or the list, never a crash or a hang.
     @Test(.enabled(if: FakeEngine.isAvailable), arguments: ["truncated", "sizes", "many", "biglabel"])
     func malformedRepliesNeverCrashTheDashboard(_ mode: String) throws {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A fake, hostile Docker engine on a unix socket, for voltop's tests (not product code).
 
-    hostile_engine.py SOCKET MODE [--after SECONDS]
+    hostile_engine.py SOCKET MODE [--after SECONDS] [--log FILE]
 
 It answers the requests voltop sends (/_ping, /version, /info, /volumes, /volumes/NAME, DELETE /volumes/NAME,
 /containers/json, /containers/ID/json, /system/df, /events, /images/NAME/json) in the shapes Docker 20.10
@@ -22,6 +22,7 @@ It answers the requests voltop sends (/_ping, /version, /info, /volumes, /volume
              lets only versioned paths through would
   normal     a small, well-behaved engine
 
+With --log, every request's method and path is appended to FILE as one line.
 It prints "ready" on stdout once it listens. Stop it with SIGTERM.
 """
 import json
@@ -41,6 +42,8 @@ RAW_C1 = b"\x9b"  # a lone C1 byte, invalid UTF-8: only in plain-text bodies
 MODE = "normal"
 START = time.time()
 AFTER = 3.0
+LOG = None
+LOG_LOCK = threading.Lock()
 ANON = "a39972e8da4af6b0a3d0a4d241ae196aa541ecae254f8615bf033d490f3ce813"
 STOP = threading.Event()
 
@@ -172,6 +175,9 @@ class Handler(BaseHTTPRequestHandler):
         self.handle_request("POST")
 
     def handle_request(self, method):
+        if LOG:
+            with LOG_LOCK, open(LOG, "a") as f:
+                f.write(f"{method} {self.path}\n")
         r = self.route()
         if MODE == "hang" and self.stalled():
             # Not even the head.
@@ -260,13 +266,15 @@ class Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
 
 
 def main():
-    global MODE, AFTER, START
+    global MODE, AFTER, START, LOG
     if len(sys.argv) < 3:
         print(__doc__, file=sys.stderr)
         sys.exit(2)
     path, MODE = sys.argv[1], sys.argv[2]
     if "--after" in sys.argv:
         AFTER = float(sys.argv[sys.argv.index("--after") + 1])
+    if "--log" in sys.argv:
+        LOG = sys.argv[sys.argv.index("--log") + 1]
     if os.path.exists(path):
         os.unlink(path)
     server = Server(path, Handler)
