@@ -13,9 +13,14 @@
 /// Each line reads `"%8.1f ms  STEP\n"`; `scripts/bench-scale` parses them.
 public enum StartupTrace {
     /// The trace file, or nil when tracing is off.
+    ///
+    /// Read with `getenv` and the process start below with `read`: the first mark comes first in `main`, and what it
+    /// costs delays everything after it in the traced start (Foundation's environment dictionary and
+    /// `String(contentsOfFile:)` took about 1 ms there).
     public static let path: String? = {
-        guard let path = ProcessInfo.processInfo.environment["VOLTOP_TRACE"], !path.isEmpty else { return nil }
-        return path
+        guard let value = getenv("VOLTOP_TRACE") else { return nil }
+        let path = String(cString: value)
+        return path.isEmpty ? nil : path
     }()
 
     /// Whether steps are written at all.
@@ -23,11 +28,23 @@ public enum StartupTrace {
 
     /// The process start in milliseconds of `CLOCK_MONOTONIC`, from /proc/self/stat field 22 (clock ticks since boot).
     private static let startMilliseconds: Double = {
-        let stat = (try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8)) ?? ""
-        let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
-        let startTicks = fields.count > 19 ? Double(fields[19]) ?? 0 : 0
-        return startTicks * 1000 / Double(sysconf(Int32(_SC_CLK_TCK)))
+        var bytes = [UInt8](repeating: 0, count: 4096)
+        let fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return 0 }
+        defer { close(fd) }
+        let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard count > 0, let ticks = startTicks(stat: bytes[..<count]) else { return 0 }
+        return ticks * 1000 / Double(sysconf(Int32(_SC_CLK_TCK)))
     }()
+
+    /// Field 22 of a /proc/PID/stat line (the start time in clock ticks), counted after the last `)`: the command
+    /// name before it may hold spaces and parentheses.
+    static func startTicks(stat: ArraySlice<UInt8>) -> Double? {
+        guard let close = stat.lastIndex(of: UInt8(ascii: ")")) else { return nil }
+        let fields = stat[(close + 1)...].split(separator: UInt8(ascii: " "))
+        guard fields.count > 19 else { return nil }
+        return Double(String(decoding: fields[19], as: UTF8.self))
+    }
 
     /// The trace file, opened once for appending (a mark costs one `write`, not an open and a close).
     private static let descriptor: Int32 = {
