@@ -3,7 +3,11 @@ import Testing
 
 @testable import VolumeCore
 
-/// `FreedMemory`: the unwind tables that the start maps are unmapped, and unwinding still works after.
+/// Written by the tests: an address in the program's writable data.
+nonisolated(unsafe) var freedMemoryTestCounter = 0
+
+/// `FreedMemory`: the program's code and read-only data that the start maps are unmapped, and code and unwinding
+/// still work after.
 @Suite struct FreedMemoryTests {
     /// How many of the whole pages of `range` this process maps now (/proc/self/pagemap's "present" bit).
     static func mappedPages(_ range: Range<UInt>) throws -> (mapped: Int, pages: Int) {
@@ -23,26 +27,63 @@ import Testing
         return (mapped, Int(last - first))
     }
 
-    @Test func theUnwindTablesAreUnmappedAndStillServeAnUnwind() throws {
-        let tables = try #require(FreedMemory.unwindTables, "this test binary has .eh_frame_hdr")
-        #expect(tables.count > 64 << 10, "Swift code has unwind entries for each function")
+    /// Where the program's `.eh_frame_hdr` is mapped (its PT_GNU_EH_FRAME program header).
+    static func unwindIndex() -> Range<UInt>? {
+        // The kernel's auxiliary vector: pairs of 8-byte key and value (AT_PHDR = 3, AT_PHNUM = 5).
+        guard let auxv = FileManager.default.contents(atPath: "/proc/self/auxv") else { return nil }
+        var vector: [UInt64: UInt64] = [:]
+        auxv.withUnsafeBytes { raw in
+            for k in stride(from: 0, to: raw.count - 15, by: 16) {
+                vector[raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)] = raw.loadUnaligned(fromByteOffset: k + 8, as: UInt64.self)
+            }
+        }
+        guard let phdr = vector[3], let headers = UnsafePointer<Elf64_Phdr>(bitPattern: UInt(phdr)) else { return nil }
+        let count = Int(vector[5] ?? 0)
+        var bias: UInt = 0
+        for i in 0..<count where headers[i].p_type == UInt32(PT_PHDR) { bias = UInt(bitPattern: headers) &- UInt(headers[i].p_vaddr) }
+        for i in 0..<count where headers[i].p_type == UInt32(PT_GNU_EH_FRAME) {
+            let start = bias &+ UInt(headers[i].p_vaddr)
+            return start..<(start + UInt(headers[i].p_memsz))
+        }
+        return nil
+    }
+
+    @Test func theProgramsReadOnlySegmentsHoldItsCodeAndNotItsData() throws {
+        let segments = FreedMemory.readOnlyProgramSegments
+        #expect(!segments.isEmpty)
+        let code: @convention(c) () -> Int32 = { 42 }
+        let codeAddress = UInt(bitPattern: unsafeBitCast(code, to: UnsafeRawPointer.self))
+        #expect(segments.contains { $0.contains(codeAddress) }, "this test's code is in \(segments)")
+        let dataAddress = withUnsafeMutablePointer(to: &freedMemoryTestCounter) { UInt(bitPattern: $0) }
+        #expect(!segments.contains { $0.contains(dataAddress) }, "a variable is written: never in \(segments)")
+    }
+
+    @Test func theProgramsReadOnlyPagesAreUnmappedAndStillServeAnUnwind() throws {
+        // The unwind tables' index (.eh_frame_hdr): read only by an unwind, so nothing maps it again on its own while
+        // the test runs, unlike the code. Depending on the linker it shares a segment with the code or not.
+        let data = try #require(Self.unwindIndex(), "this test binary has .eh_frame_hdr")
+        #expect(FreedMemory.readOnlyProgramSegments.contains { $0.contains(data.lowerBound) && $0.contains(data.upperBound - 1) })
+        #expect(data.count > 64 << 10, "Swift code has unwind entries for each function")
         // Map every page of it, then let them go.
         let page = UInt(sysconf(Int32(_SC_PAGESIZE)))
         var sum = 0
-        for address in stride(from: (tables.lowerBound + page - 1) / page * page, to: tables.upperBound, by: Int(page)) {
+        for address in stride(from: (data.lowerBound + page - 1) / page * page, to: data.upperBound, by: Int(page)) {
             sum &+= Int(try #require(UnsafePointer<UInt8>(bitPattern: address)).pointee)
         }
-        let before = try Self.mappedPages(tables)
+        let before = try Self.mappedPages(data)
         #expect(before.pages > 16)
         #expect(before.mapped == before.pages, "every page was just read")
-        // Tests run side by side: one that unwinds at that moment maps some again, so the release gets three tries.
+        // Tests run side by side: one that casts or unwinds at that moment maps some again, so the release gets
+        // three tries.
         var after = before
-        for _ in 0..<3 where after.mapped > 0 {
-            FreedMemory.releaseUnwindTables()
-            after = try Self.mappedPages(tables)
+        for _ in 0..<3 where after.mapped > before.pages / 20 {
+            FreedMemory.releaseProgramPages()
+            after = try Self.mappedPages(data)
         }
-        #expect(after.mapped == 0, "\(after.mapped) of \(after.pages) pages still mapped (checksum \(sum))")
-        // An unwind reads them again: a backtrace (glibc's, through these tables) finds this test's callers.
+        #expect(after.mapped <= before.pages / 20, "\(after.mapped) of \(after.pages) pages still mapped (checksum \(sum))")
+        // The code still runs, and an unwind reads its tables again: a backtrace (glibc's) finds this test's callers.
+        let code: @convention(c) () -> Int32 = { 42 }
+        #expect(code() == 42)
         #expect(Thread.callStackReturnAddresses.count > 5)
     }
 

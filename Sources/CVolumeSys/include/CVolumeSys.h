@@ -158,47 +158,6 @@ struct cvs_address_range {
     uintptr_t end;
 };
 
-/// The program's unwind tables (.eh_frame_hdr and .eh_frame, which the linkers put side by side in a read-only
-/// segment), found through the program headers the kernel passed (AT_PHDR); {0, 0} when they cannot be found.
-static inline struct cvs_address_range cvs_unwind_tables_of_program(void) {
-    struct cvs_address_range out = {0, 0};
-    const Elf64_Phdr *headers = (const Elf64_Phdr *)getauxval(AT_PHDR);
-    unsigned long count = getauxval(AT_PHNUM);
-    if (headers == NULL || count == 0) return out;
-    // The load bias: where PT_PHDR is against where it was linked (0 for a program that is not PIE).
-    uintptr_t bias = 0;
-    const Elf64_Phdr *table_header = NULL;
-    for (unsigned long i = 0; i < count; i++) {
-        if (headers[i].p_type == PT_PHDR) bias = (uintptr_t)headers - headers[i].p_vaddr;
-        if (headers[i].p_type == PT_GNU_EH_FRAME) table_header = &headers[i];
-    }
-    if (table_header == NULL || table_header->p_memsz < 8) return out;
-    uintptr_t table = bias + table_header->p_vaddr;
-    const unsigned char *bytes = (const unsigned char *)table;
-    // Version 1, and .eh_frame's address as a 4-byte offset from the field (DW_EH_PE_pcrel | DW_EH_PE_sdata4), as
-    // lld and GNU ld write it. Anything else: left alone.
-    if (bytes[0] != 1 || bytes[1] != 0x1b) return out;
-    int32_t offset;
-    memcpy(&offset, bytes + 4, sizeof offset);
-    uintptr_t frames = table + 4 + (intptr_t)offset;
-    for (unsigned long i = 0; i < count; i++) {
-        const Elf64_Phdr *segment = &headers[i];
-        uintptr_t start = bias + segment->p_vaddr;
-        uintptr_t end = start + segment->p_memsz;
-        if (segment->p_type != PT_LOAD || (segment->p_flags & PF_W) || table < start || table >= end) continue;
-        if (frames >= table && frames < end && !(segment->p_flags & PF_X)) {
-            // lld: .eh_frame_hdr, then .eh_frame, last in its read-only segment (not one that holds code too).
-            out.start = table;
-            out.end = end;
-        } else if (frames >= start && frames < table) {
-            // GNU ld and gold: .eh_frame, then .eh_frame_hdr.
-            out.start = frames;
-            out.end = table + table_header->p_memsz;
-        }
-    }
-    return out;
-}
-
 /// Drops this process's mappings of the whole pages of [start, end) (a read-only file mapping: the pages stay in
 /// the page cache, and a later read maps them again). Returns 0, or -1 with errno.
 static inline int cvs_drop_read_only_pages(uintptr_t start, uintptr_t end) {
@@ -207,6 +166,28 @@ static inline int cvs_drop_read_only_pages(uintptr_t start, uintptr_t end) {
     uintptr_t last = end & ~((uintptr_t)page - 1);
     if (last <= first) return 0;
     return madvise((void *)first, last - first, MADV_DONTNEED);
+}
+
+/// The program's load segments that are never written (its code, and its read-only data: metadata, unwind
+/// tables), found through the program headers the kernel passed (AT_PHDR); up to `max` of them into `out`. Returns
+/// how many.
+static inline int cvs_read_only_segments_of_program(struct cvs_address_range *out, int max) {
+    const Elf64_Phdr *headers = (const Elf64_Phdr *)getauxval(AT_PHDR);
+    unsigned long count = getauxval(AT_PHNUM);
+    if (headers == NULL || count == 0) return 0;
+    uintptr_t bias = 0;
+    for (unsigned long i = 0; i < count; i++) {
+        if (headers[i].p_type == PT_PHDR) bias = (uintptr_t)headers - headers[i].p_vaddr;
+    }
+    int found = 0;
+    for (unsigned long i = 0; i < count && found < max; i++) {
+        const Elf64_Phdr *segment = &headers[i];
+        if (segment->p_type != PT_LOAD || (segment->p_flags & PF_W) || segment->p_memsz != segment->p_filesz) continue;
+        out[found].start = bias + segment->p_vaddr;
+        out[found].end = bias + segment->p_vaddr + segment->p_memsz;
+        found++;
+    }
+    return found;
 }
 
 /// Names the calling thread (cut to 15 bytes by the kernel), as seen in `top -H` and /proc: prctl(2) is variadic

@@ -166,7 +166,7 @@ public final class EffectRunner: EffectRunning {
             try? await Task.sleep(nanoseconds: 1_000_000_000)
             trimPending.withLock { $0 = false }
             FreedMemory.release()
-            FreedMemory.releaseUnwindTables()
+            FreedMemory.releaseProgramPages()
             StartupTrace.markHeap("after a trim")
         }
     }
