@@ -154,7 +154,8 @@ public final class EffectRunner: EffectRunning {
     /// Gives the memory a catalog load freed (the decoded JSON of every volume, the old catalog) back to the system
     /// instead of keeping it in malloc's arenas (measured at 10,000 volumes: RssAnon after a burst of creates 67 MiB
     /// without it). The trim runs a second after the load, off the main actor, once the dashboard has put the new
-    /// catalog in place and let the old one go; loads meanwhile share that one trim.
+    /// catalog in place and let the old one go; loads meanwhile share that one trim. The program's code and
+    /// read-only data go with it (`FreedMemory.releaseProgramPages`). A pass of size measurement ends the same way.
     static func returnFreedMemory() {
         let due = trimPending.withLock { pending -> Bool in
             guard !pending else { return false }

@@ -182,6 +182,8 @@ public actor SizeMeasurer: VolumeMeasuring {
         isRunning = false
         scheduleFlush()
         StartupTrace.mark("sizes measured \(measured)")
+        // The walks' trees are freed, and the code that measured need not stay mapped until the next catalog load.
+        EffectRunner.returnFreedMemory()
     }
 
     /// Results waiting for the next batch, and when the last batch went.
