@@ -46,6 +46,10 @@ extension DockerEngine {
                 early?.cancel()
                 lastError = error
                 if error.code != .unreachable { throw error }
+            } catch {
+                // Cancelled (an early connection the dashboard did not take): the list is not wanted either.
+                early?.cancel()
+                throw error
             }
         }
         throw lastError ?? EngineError(.unreachable, "no engine found")

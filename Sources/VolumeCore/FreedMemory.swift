@@ -1,5 +1,11 @@
 import CVolumeSys
 
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
 /// Memory that the process freed but malloc still holds.
 public enum FreedMemory {
     /// Gives it back to the system (glibc's `malloc_trim`): after a big transient allocation, such as decoding the
@@ -51,9 +57,19 @@ public enum FreedMemory {
     /// MiB after start and 22.0 -> 18.7 MiB after 60 s with a burst; the first key after a release maps some code
     /// again (key to frame, calm: p90 1.7 -> 2.1 ms, max 2.3 -> 5.0 ms).
     public static func releaseProgramPages() {
+        // A debugger's breakpoints live in this process's copies of code pages: a release would drop them.
+        guard !isTraced else { return }
         for segment in readOnlyProgramSegments {
             _ = cvs_drop_read_only_pages(UInt(segment.lowerBound), UInt(segment.upperBound))
         }
+    }
+
+    /// Whether a debugger (or anything else) traces this process (`TracerPid` in /proc/self/status).
+    static var isTraced: Bool {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("TracerPid:") })
+        else { return false }
+        return line.dropFirst("TracerPid:".count).filter { $0 != " " && $0 != "\t" } != "0"
     }
 
     /// malloc's bytes in use and bytes taken from the system, over all arenas (for traces and benchmarks).

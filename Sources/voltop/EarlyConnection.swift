@@ -8,6 +8,10 @@ import VolumeCore
     import Foundation
 #endif
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The dashboard's connection (the ping and the volume list), started before the command line is parsed.
 ///
 /// Parsing and reading the configuration take about 3.5 ms of a start, and until the engine has the volume list
@@ -19,7 +23,8 @@ import VolumeCore
 /// with the same settings (`take`); otherwise it is cancelled and the dashboard connects as it always did. A failure
 /// is reported where the dashboard's own connection would have reported it (after the configuration's errors), and
 /// it is the same failure: the same endpoint, settings and environment (an unreachable engine is not waited for
-/// twice). SSH endpoints are not started early (ssh may ask for a password before voltop has said anything).
+/// twice). SSH endpoints are not started early (ssh may ask for a password before voltop has said anything), nor
+/// endpoints that voltop warns about (TLS without verification), nor anything without a terminal.
 enum EarlyConnection {
     /// A connection under way and what it was started for.
     struct Started: Sendable {
@@ -68,6 +73,9 @@ enum EarlyConnection {
         case .unix, .tcp: break
         case .ssh: return
         }
+        // Not when the dashboard will refuse to start (no terminal), nor before the warning about TLS that is not
+        // verified has been printed.
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1, endpoint.insecureTLSWarning == nil else { return }
         let readOnly = plan.readOnly
         // The dashboard's own logger without --debug: nothing is logged.
         let logger = Logger(label: "voltop") { _ in SwiftLogNoOpLogHandler() }

@@ -129,6 +129,7 @@ struct GlobalOptions: ParsableArguments {
         if let warning = endpoint.insecureTLSWarning { Output.warn(warning) }
         // The dashboard's connection may be under way already (see EarlyConnection): its engine, or its error.
         if listingVolumes, let early = EarlyConnection.take(endpoint: endpoint, readOnly: readOnly, debug: debug) {
+            StartupTrace.mark("early connection taken")
             return try await early.value
         }
         return try await DockerEngine.connect(endpoint, readOnly: readOnly, logger: logger(given), listingVolumes: listingVolumes)

@@ -188,15 +188,22 @@ extension DashboardTests {
     func theEarlyConnectionIsTheOneTheDashboardUses(hostFlag: Bool) throws {
         let log = NSTemporaryDirectory() + "vt-requests-" + UUID().uuidString.prefix(6).lowercased()
         defer { try? FileManager.default.removeItem(atPath: log) }
+        let trace = log + ".trace"
+        defer { try? FileManager.default.removeItem(atPath: trace) }
         let engine = try FakeEngine("normal", extra: ["--log", log])
-        let env = ["DOCKER_HOST": hostFlag ? "unix:///nonexistent/docker.sock" : engine.host]
+        // No liveness ping while the test runs (its GET /_ping would count).
+        let env = [
+            "DOCKER_HOST": hostFlag ? "unix:///nonexistent/docker.sock" : engine.host, "VOLTOP_LIVENESS_INTERVAL": "3600",
+            "VOLTOP_TRACE": trace
+        ]
         let tmux = try TmuxSession(cols: 160, rows: 30, arguments: hostFlag ? ["-H", engine.host] : [], environment: env)
         try tmux.waitFor("the volumes and their owners are listed") { $0.contains("plain") && $0.contains("owned") }
         #expect(try tmux.quitAndWait() == 0)
         let requests = (try String(contentsOfFile: log, encoding: .utf8)).split(separator: "\n").map(String.init)
-        let pings = requests.filter { $0.hasSuffix(" /_ping") }
-        #expect(pings.count == 1, "one ping: \(requests)")
+        #expect(requests.filter { $0.hasSuffix(" /_ping") }.count == 1, "one ping: \(requests)")
         #expect(requests.filter { $0 == "GET /volumes" }.count == 1, "one early volume list: \(requests)")
+        // And it was the early one (started before the arguments were parsed) that the dashboard took.
+        #expect((try String(contentsOfFile: trace, encoding: .utf8)).contains("early connection taken"))
     }
 
     /// No engine at the address: the connection started early fails as the dashboard's own would, with the same one

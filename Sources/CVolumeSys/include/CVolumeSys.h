@@ -170,14 +170,28 @@ static inline int cvs_drop_read_only_pages(uintptr_t start, uintptr_t end) {
 
 /// The program's load segments that are never written (its code, and its read-only data: metadata, unwind
 /// tables), found through the program headers the kernel passed (AT_PHDR); up to `max` of them into `out`. Returns
-/// how many.
+/// how many: none when the load address cannot be told (no PT_PHDR) or when the program has text relocations
+/// (DT_TEXTREL, DF_TEXTREL: the loader wrote into segments that are not writable).
 static inline int cvs_read_only_segments_of_program(struct cvs_address_range *out, int max) {
     const Elf64_Phdr *headers = (const Elf64_Phdr *)getauxval(AT_PHDR);
     unsigned long count = getauxval(AT_PHNUM);
     if (headers == NULL || count == 0) return 0;
     uintptr_t bias = 0;
+    int has_phdr = 0;
+    const Elf64_Phdr *dynamic = NULL;
     for (unsigned long i = 0; i < count; i++) {
-        if (headers[i].p_type == PT_PHDR) bias = (uintptr_t)headers - headers[i].p_vaddr;
+        if (headers[i].p_type == PT_PHDR) {
+            bias = (uintptr_t)headers - headers[i].p_vaddr;
+            has_phdr = 1;
+        }
+        if (headers[i].p_type == PT_DYNAMIC) dynamic = &headers[i];
+    }
+    if (!has_phdr) return 0;
+    if (dynamic != NULL) {
+        for (const Elf64_Dyn *entry = (const Elf64_Dyn *)(bias + dynamic->p_vaddr); entry->d_tag != DT_NULL; entry++) {
+            if (entry->d_tag == DT_TEXTREL) return 0;
+            if (entry->d_tag == DT_FLAGS && (entry->d_un.d_val & DF_TEXTREL)) return 0;
+        }
     }
     int found = 0;
     for (unsigned long i = 0; i < count && found < max; i++) {

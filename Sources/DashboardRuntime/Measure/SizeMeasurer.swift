@@ -182,8 +182,9 @@ public actor SizeMeasurer: VolumeMeasuring {
         isRunning = false
         scheduleFlush()
         StartupTrace.mark("sizes measured \(measured)")
-        // The walks' trees are freed, and the code that measured need not stay mapped until the next catalog load.
-        EffectRunner.returnFreedMemory()
+        // The walks' trees are freed, and the code that measured need not stay mapped until the next catalog load
+        // (not after a pass that measured nothing: the refresh of the rows on screen comes every 15 s).
+        if measured > 0 { EffectRunner.returnFreedMemory() }
     }
 
     /// Results waiting for the next batch, and when the last batch went.
