@@ -26,10 +26,34 @@ final class FakeSource: VolumeFileSource {
 
     func preview(path: [[UInt8]], offset: Int64, maxBytes: Int) async throws -> FilePreview { FilePreview(bytes: [], size: 0) }
     func remove(path: [[UInt8]], expecting kind: ScanTree.Kind?) async throws {}
-    func close(quickly: Bool) async {}
+    /// How many times it was closed (its helper removed).
+    let closes = Mutex(0)
+    func close(quickly: Bool) async { closes.withLock { $0 += 1 } }
 }
 
 @Suite struct FilesRuntimeTests {
+    /// A quit while the helper container is still being made waits for it and removes it: none outlives voltop
+    /// (the monkey test once found one left after a quit).
+    @Test func aQuitWaitsForAHelperBeingMadeAndRemovesIt() async throws {
+        let made = Gate()
+        let source = FakeSource(volume: "v", gate: Gate())
+        let files = FilesRuntime(
+            opener: { _ in
+                await made.wait()
+                return source
+            }, logger: Logger(label: "test"), clock: ManualClock(), send: { _ in })
+        let opening = Task { await files.handle(.openFiles(volume: "v")) }
+        #expect(await eventually { made.waiterCount == 1 })
+        let quitting = Task { await files.shutdown() }
+        // The quit waits for the helper; then it is made, and removed before the quit ends.
+        try await Task.sleep(nanoseconds: 100_000_000)
+        #expect(source.closes.withLock { $0 } == 0)
+        made.open()
+        await quitting.value
+        #expect(source.closes.withLock { $0 } == 1, "the helper made during the quit is removed before it ends")
+        await opening.value
+    }
+
     /// A file deleted from the tree is one line of the audit log: action, the volume and path, the result.
     @Test func aFileDeleteIsAudited() async throws {
         let directory = NSTemporaryDirectory() + "voltop-audit-" + UUID().uuidString

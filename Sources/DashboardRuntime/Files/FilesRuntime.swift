@@ -53,6 +53,8 @@ actor FilesRuntime: FileEffectHandling {
     private var generation = 0
     /// Set by `shutdown()`: effects still queued are dropped.
     private var isShuttingDown = false
+    /// Opens waiting for their source (a helper container being made).
+    private var openings = 0
 
     /// Most directories watched at once (each is one inotify watch; the kernel's default limit is 8,192 per user
     /// on older kernels).
@@ -89,9 +91,16 @@ actor FilesRuntime: FileEffectHandling {
     }
 
     /// The dashboard quits: drop queued effects and close whatever is open with one quick removal attempt.
+    ///
+    /// A helper container still being made would outlive voltop (the monkey test found one left after a quit): the
+    /// quit waits up to 2 s for such an open to end, which removes what it made (its volume is no longer the one
+    /// open). Past that, the next voltop removes it as a leftover of a run that is gone.
     func shutdown() async {
         isShuttingDown = true
         await close(quickly: true)
+        for _ in 0..<100 where openings > 0 {
+            try? await Task.sleep(nanoseconds: 20_000_000)
+        }
     }
 
     /// Closes whatever is open (the helper container is removed).
@@ -110,11 +119,20 @@ actor FilesRuntime: FileEffectHandling {
         let gen = generation
         session = Session(volume: name)
         do {
-            let opened = try await opener(name)
+            openings += 1
+            let opened: any VolumeFileSource
+            do {
+                opened = try await opener(name)
+            } catch {
+                openings -= 1
+                throw error
+            }
             guard gen == generation else {
-                await opened.close(quickly: false)
+                await opened.close(quickly: isShuttingDown)
+                openings -= 1
                 return
             }
+            openings -= 1
             session?.browser = opened
             if case .direct(let mountpoint) = opened.source {
                 let send = self.send
