@@ -1,4 +1,5 @@
 import CVolumeSys
+import Synchronization
 
 #if canImport(FoundationEssentials)
     import FoundationEssentials
@@ -40,6 +41,16 @@ public enum FreedMemory {
         var ranges = [cvs_address_range](repeating: cvs_address_range(start: 0, end: 0), count: 8)
         let count = Int(cvs_read_only_segments_of_program(&ranges, 8))
         return ranges.prefix(count).filter { $0.end > $0.start }.map { UInt($0.start)..<UInt($0.end) }
+    }
+
+    /// Whether `releaseProgramPagesIfChosen` releases anything: the dashboard's executable turns it on for itself. A
+    /// library does not drop the code of whatever process hosts it (the tests run hundreds of tests in one process,
+    /// and a release under them stalls every thread that runs code while it maps its pages again).
+    public static let releasesProgramPages = Atomic<Bool>(false)
+
+    /// `releaseProgramPages` when the program chose it (`releasesProgramPages`).
+    public static func releaseProgramPagesIfChosen() {
+        if releasesProgramPages.load(ordering: .relaxed) { releaseProgramPages() }
     }
 
     /// Unmaps the program's code and read-only data that this process has mapped; what runs next maps its pages

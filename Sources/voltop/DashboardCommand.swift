@@ -60,6 +60,8 @@ struct DashboardCommand: AsyncParsableCommand {
         // --size-refresh on the command line beats the file.
         let refresh = CommandLine.arguments.contains { $0.hasPrefix("--size-refresh") } ? sizeRefresh : (config.sizeRefresh ?? sizeRefresh)
         StartupTrace.mark("parsed")
+        // The dashboard gives back the code it no longer runs after each trim (see FreedMemory.releaseProgramPages).
+        FreedMemory.releasesProgramPages.store(true, ordering: .relaxed)
         if global.isFleet {
             // Every engine at once; the dashboard opens when at least one answers (the others show their error).
             let connections = try await global.connectFleet(logger: logger)

@@ -167,7 +167,7 @@ public final class EffectRunner: EffectRunning {
             try? await Task.sleep(nanoseconds: 1_000_000_000)
             trimPending.withLock { $0 = false }
             FreedMemory.release()
-            FreedMemory.releaseProgramPages()
+            FreedMemory.releaseProgramPagesIfChosen()
             StartupTrace.markHeap("after a trim")
         }
     }
