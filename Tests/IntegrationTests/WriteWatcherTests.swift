@@ -157,12 +157,15 @@ struct GrowthSamplerTests {
         let sizes = Mutex<[(time: Double, bytes: Double)]>([])
         let stop = Mutex(false)
         let stopped = DispatchSemaphore(value: 0)
+        // It polls once more after it is told to stop, so a poll follows the sampler's last walk.
         Thread {
-            while !stop.withLock({ $0 }) {
+            while true {
+                let last = stop.withLock { $0 }
                 let attributes = try? FileManager.default.attributesOfItem(atPath: mountpoint + "/f")
                 let bytes = Double((attributes?[.size] as? NSNumber)?.int64Value ?? 0)
                 let now = GrowthSampler.monotonicSeconds()
                 sizes.withLock { $0.append((now, bytes)) }
+                if last { break }
                 usleep(10_000)
             }
             stopped.signal()

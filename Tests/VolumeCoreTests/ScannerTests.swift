@@ -137,6 +137,23 @@ import Testing
         #expect(try await VolumeScanner.scan(rootPath: empty.path).engineStyleBytes == 0, "an empty volume is 0 bytes")
     }
 
+    /// `walked` is when the files were read: inside the call, and without the wait for the caller to resume after
+    /// it (the growth sampler stamps its measurements with it).
+    @Test func theWalkSaysWhenItReadTheFiles() async throws {
+        let t = try ScannerScratch("walked")
+        try t.dir("root")
+        try t.file("root/x", size: 10)
+        let before = GrowthSampler.monotonicSeconds()
+        let scan = Task { try await VolumeScanner.scan(rootPath: t.full("root")) }
+        // The walk of one file ends long before this; the result is taken only after.
+        try await Task.sleep(nanoseconds: 1_000_000_000)
+        let taken = GrowthSampler.monotonicSeconds()
+        let tree = try await scan.value
+        let walked = try #require(tree.walked)
+        #expect(before <= walked.lowerBound, "\(before) \(walked)")
+        #expect(walked.upperBound < taken, "\(walked) \(taken)")
+    }
+
     @Test func sortsChildrenByEachKey() async throws {
         let t = try ScannerScratch("sort")
         try t.dir("r")

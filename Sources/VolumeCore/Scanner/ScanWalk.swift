@@ -55,6 +55,8 @@ final class ScanWalk: @unchecked Sendable {
     private var rootDevice: UInt64 = 0
     private var rootMount: UInt64?
     private var startFD: Int32 = -1
+    /// When worker 0 began, on the monotonic clock (seconds); read after every worker has exited.
+    private var began = 0.0
     private var completion: (@Sendable (Result<ScanTree, any Error>) -> Void)?
 
     init(
@@ -110,7 +112,10 @@ final class ScanWalk: @unchecked Sendable {
     private func run(worker: Int) {
         if let user = options.filesystemUser { FilesystemUser.switchThread(to: user) }
         var state = WorkerState()
-        if worker == 0, let job = openStart(&state) { state.local.append(job) }
+        if worker == 0 {
+            began = Self.monotonicSeconds()
+            if let job = openStart(&state) { state.local.append(job) }
+        }
         while let job = state.local.popLast() ?? takeShared() {
             if stopping.load(ordering: .relaxed) {
                 state.local.removeAll()
@@ -510,6 +515,7 @@ final class ScanWalk: @unchecked Sendable {
     // MARK: Completion
 
     private func complete() {
+        let ended = Self.monotonicSeconds()
         if startFD >= 0 { close(startFD) }
         condition.lock()
         let failure = self.failure
@@ -540,6 +546,17 @@ final class ScanWalk: @unchecked Sendable {
             ScanTree.Unreadable(path: paths.path(of: ScanTree.Node($0.node)), errno: $0.errno)
         }
         meter.reportTotals(force: true)
-        done?(.success(ScanTree(rootPath: rootPath, relativePath: relativePath, totals: totals, store: store)))
+        done?(
+            .success(
+                ScanTree(
+                    rootPath: rootPath, relativePath: relativePath, totals: totals, store: store,
+                    walked: began...max(began, ended))))
+    }
+
+    /// Seconds on `CLOCK_MONOTONIC` (the clock of `GrowthSampler.monotonicSeconds`).
+    static func monotonicSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 }
