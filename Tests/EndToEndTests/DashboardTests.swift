@@ -179,13 +179,16 @@ struct DashboardTests {
     }
 
     /// Moves the selection to the row holding a name (the selected row is drawn in reverse video).
+    /// Walks down from the top until the detail pane names `target`; from the top again every 8 steps, since rows
+    /// move while sizes arrive under the size sort (a walk down can pass a row that then moves above it).
     func select(_ tmux: TmuxSession, _ target: String) throws {
-        try tmux.keys("g")
-        for _ in 0..<40 {
+        for step in 0..<48 {
             let detail = try tmux.screen()
             // The detail pane's title names the selected volume.
-            if detail.split(separator: "\n").contains(where: { $0.contains("─ \(target) ─") || $0.contains("┬─ \(target)") }) { return }
-            try tmux.keys("j")
+            if detail.split(separator: "\n").contains(where: { $0.contains("─ \(target) ─") || $0.contains("┬─ \(target)") }) {
+                return
+            }
+            try tmux.keys(step % 8 == 0 ? "g" : "j")
             Thread.sleep(forTimeInterval: 0.1)
         }
         Issue.record("could not select \(target):\n\(try tmux.screen())")
