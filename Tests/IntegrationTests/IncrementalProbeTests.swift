@@ -38,7 +38,7 @@ struct IncrementalProbeTests {
         #expect(probe.isAvailable)
         // Before the measurer's look at running writers, and for a volume nothing writes: a walk, complete.
         let first = try #require(try await probe.measure(volume))
-        #expect(first == VolumeMeasurement(bytes: try await walked(), isComplete: true))
+        #expect(first == VolumeMeasurement(bytes: try await walked(), isComplete: true, threads: 1))
         #expect(await probe.incrementalWork(volume) == nil)
         let idleFirst = try #require(try await probe.measure(idle))
         #expect(idleFirst.isComplete)
@@ -47,7 +47,7 @@ struct IncrementalProbeTests {
         #expect(written.contains(volume) && !written.contains(idle), "\(written)")
         // The first re-measure of a written volume reads everything (it is complete), and keeps directory times.
         let second = try #require(try await probe.measure(volume))
-        #expect(second == VolumeMeasurement(bytes: first.bytes, isComplete: true))
+        #expect(second == VolumeMeasurement(bytes: first.bytes, isComplete: true, threads: 1))
 
         // A file created two levels down and one removed elsewhere: caught through their directories' times.
         try TestEngine.docker([
@@ -55,7 +55,7 @@ struct IncrementalProbeTests {
         ])
         let third = try #require(try await probe.measure(volume))
         let truth = try await walked()
-        #expect(third == VolumeMeasurement(bytes: truth, isComplete: false))
+        #expect(third == VolumeMeasurement(bytes: truth, isComplete: false, threads: 1))
         #expect(truth > first.bytes)
         let work = try #require(await probe.incrementalWork(volume))
         #expect(work.directoriesRead == 2, "only d7/deep and d3 are read again: \(work)")
@@ -64,5 +64,35 @@ struct IncrementalProbeTests {
         // A volume nothing writes is still walked.
         #expect(try await probe.measure(idle) == idleFirst)
         #expect(await probe.incrementalWork(idle) == nil)
+    }
+
+    /// A small volume is measured on the probe's one thread; one with more entries than that allows is walked by the
+    /// scanner. Both agree with a walk, hard links and all.
+    @Test(.enabled(if: geteuid() == 0, "reading volumes directly needs root"))
+    func aSmallVolumeIsMeasuredOnOneThreadAndALargeOneByTheScanner() async throws {
+        let small = TestEngine.unique("probe-small")
+        let large = TestEngine.unique("probe-large")
+        try TestEngine.docker(["volume", "create", small])
+        try TestEngine.docker(["volume", "create", large])
+        defer { TestEngine.removeVolumes([small, large]) }
+        let engine = try await TestEngine.connect()
+        let volumes = try await engine.volumes()
+        let smallPath = try #require(volumes.first { $0.name == small }?.mountpoint)
+        let largePath = try #require(volumes.first { $0.name == large }?.mountpoint)
+        // Written here as root, straight into _data (faster than a container for thousands of files).
+        let count = DirectVolumeProbe.smallVolumeEntries + 100
+        try TestEngine.run(
+            "/bin/sh",
+            ["-c", "cd '\(largePath)' && mkdir d && i=0; while [ $i -lt \(count) ]; do echo $i > d/f$i; i=$((i+1)); done"])
+        try TestEngine.run(
+            "/bin/sh", ["-c", "cd '\(smallPath)' && head -c 70000 /dev/zero > a && ln a b && mkdir s && ln a s/c"])
+        func walked(_ path: String) async throws -> Int64 { try await VolumeScanner.scan(rootPath: path).diskUsageBytes }
+
+        let probe = DirectVolumeProbe(engine: engine, preference: .auto)
+        let smallMeasured = try #require(try await probe.measure(small))
+        #expect(smallMeasured == VolumeMeasurement(bytes: try await walked(smallPath), isComplete: true, threads: 1))
+        let largeMeasured = try #require(try await probe.measure(large))
+        #expect(largeMeasured == VolumeMeasurement(bytes: try await walked(largePath), isComplete: true, threads: nil))
+        #expect(largeMeasured.bytes > smallMeasured.bytes)
     }
 }

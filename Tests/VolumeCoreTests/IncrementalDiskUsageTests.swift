@@ -98,6 +98,34 @@ import Testing
         #expect(throws: EngineError.self) { try IncrementalDiskUsage(rootPath: s.full("link")).measure() }
     }
 
+    /// Two names of one inode in one directory count once, as `du` counts them (they counted twice: /usr measured
+    /// 6.0 GB against du's 5.7).
+    @Test func hardLinksInOneDirectoryCountOnce() async throws {
+        let s = try ScannerScratch("incr-hard-one")
+        try s.dir("x")
+        try s.file("x/data", size: 100_000)
+        try s.hardlink("x/data", "x/again")
+        try s.hardlink("x/data", "x/third")
+        let measure = IncrementalDiskUsage(rootPath: s.path)
+        let walked = try await fullWalk(s)
+        #expect(try measure.measure() == walked)
+        // Read again (x changed): still once.
+        try s.file("x/small", size: 10)
+        #expect(try measure.measure() == (try await fullWalk(s)))
+        #expect(measure.lastWork.directoriesRead == 1)
+    }
+
+    /// Past `maxEntries` a pass gives up (the probe then walks with the full scanner), and keeps nothing of it.
+    @Test func moreEntriesThanAllowedIsLeftToTheFullScanner() async throws {
+        let s = try ScannerScratch("incr-many")
+        try s.dir("d")
+        for i in 0..<20 { try s.file("d/f\(i)", size: 10) }
+        let limited = IncrementalDiskUsage(rootPath: s.path, maxEntries: 10)
+        #expect(throws: EngineError.self) { try limited.measure() }
+        #expect(throws: EngineError.self) { try limited.measure() }
+        #expect(try IncrementalDiskUsage(rootPath: s.path, maxEntries: 21).measure() == (try await fullWalk(s)))
+    }
+
     @Test func tooDeepIsLeftToTheFullScanner() throws {
         let s = try ScannerScratch("incr-depth")
         var path = ""

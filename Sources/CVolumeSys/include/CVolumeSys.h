@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <linux/stat.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 
 #ifndef AT_EMPTY_PATH
 #define AT_EMPTY_PATH 0x1000
@@ -208,6 +209,19 @@ static inline int cvs_read_only_segments_of_program(struct cvs_address_range *ou
 /// and pthread_setname_np hides behind _GNU_SOURCE.
 static inline void cvs_name_thread(const char *name) {
     prctl(PR_SET_NAME, (unsigned long)name, 0, 0, 0);
+}
+
+/// Gives the calling thread alone (not the process) the niceness `nice` (0 to 19: lower priority): on Linux each
+/// thread has its own, and setpriority(2) takes a thread ID for PRIO_PROCESS. Returns 0, or -1 with errno.
+static inline int cvs_set_thread_nice(int nice) {
+    return setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), nice);
+}
+
+/// The calling thread's niceness (for tests), or -100 when it cannot be read.
+static inline int cvs_thread_nice(void) {
+    errno = 0;
+    int nice = getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid));
+    return (nice == -1 && errno != 0) ? -100 : nice;
 }
 
 #endif

@@ -18,8 +18,16 @@ import VolumeCore
 actor DirectVolumeProbe: VolumeProbe {
     private let engine: DockerEngine
     nonisolated let isAvailable: Bool
-    /// Threads per walk (the scanner's minimum).
+    /// Threads per walk of a large volume (the scanner's minimum); a small one is measured on one.
     nonisolated let walkThreads = 2
+    /// A volume with at most this many entries is measured by one thread, without the scanner's tree: most volumes
+    /// hold a few files, and the scanner's two threads and its columns (address space mapped and unmapped per walk)
+    /// cost more than reading them (about 440 µs against 13 µs for an empty volume). Past it the scanner walks.
+    static let smallVolumeEntries = 4096
+    /// Niceness of the measuring threads: they give way to the dashboard's input and drawing, and to the host's work.
+    static let niceness: Int32 = 10
+    /// The thread that measures small volumes and re-measures written ones, one after the other.
+    private let worker = BackgroundThread(name: "voltop-measure", niceness: DirectVolumeProbe.niceness)
     /// The engine process whose mount namespace holds the volumes (nil: not located yet, or it failed).
     private var engineDaemon: EngineDaemon?
     /// Mountpoints looked up (nil inside: not readable directly); a Mountpoint never changes.
@@ -51,8 +59,9 @@ actor DirectVolumeProbe: VolumeProbe {
         try await measure(name)?.bytes
     }
 
-    /// A volume nothing writes is walked (all threads); a volume a running container writes is re-measured through
-    /// `IncrementalDiskUsage` (only directories whose times moved are read), completely when `RemeasurePlan` says so.
+    /// A volume nothing writes is walked (on one thread when small, by the scanner otherwise); a volume a running
+    /// container writes is re-measured through `IncrementalDiskUsage` (only directories whose times moved are read),
+    /// completely when `RemeasurePlan` says so.
     func measure(_ name: String) async throws -> VolumeMeasurement? {
         if engineDaemon == nil { engineDaemon = try? engine.engineDaemon().get() }
         guard let process = engineDaemon else { return nil }
@@ -66,7 +75,13 @@ actor DirectVolumeProbe: VolumeProbe {
             }
             guard let mountpoint = mountpoints[name] ?? nil else { return nil }
             if written.contains(name), let measured = await remeasure(name, at: mountpoint) { return measured }
-            let bytes = try await VolumeScanner.scan(rootPath: mountpoint, options: ScanOptions(workers: walkThreads)).diskUsageBytes
+            let small = await worker.run {
+                Result { try IncrementalDiskUsage(rootPath: mountpoint, maxEntries: Self.smallVolumeEntries).measure(full: true) }
+            }
+            if case .success(let bytes) = small { return VolumeMeasurement(bytes: bytes, isComplete: true, threads: 1) }
+            // Larger (or deeper) than a small volume, or unreadable: the scanner walks it, and reports its own error.
+            let options = ScanOptions(workers: walkThreads, niceness: Self.niceness)
+            let bytes = try await VolumeScanner.scan(rootPath: mountpoint, options: options).diskUsageBytes
             return VolumeMeasurement(bytes: bytes, isComplete: true)
         } catch {
             // A volume removed and made again under the same name gets its Mountpoint looked up anew, and a
@@ -86,7 +101,7 @@ actor DirectVolumeProbe: VolumeProbe {
         guard !state.plan.isIncrementalRefused else { return nil }
         let full = state.plan.isFullDue(now: now)
         let usage = state.usage
-        let result: Result<Int64, any Error> = await Self.offThePool { Result { try usage.measure(full: full) } }
+        let result: Result<Int64, any Error> = await worker.run { Result { try usage.measure(full: full) } }
         let seconds = max(0, ProcessInfo.processInfo.systemUptime - now)
         switch result {
         case .success(let bytes):
@@ -96,7 +111,7 @@ actor DirectVolumeProbe: VolumeProbe {
             state.plan.lastUsed = now
             incremental[name] = state
             forgetIdle(now: now)
-            return VolumeMeasurement(bytes: bytes, isComplete: complete)
+            return VolumeMeasurement(bytes: bytes, isComplete: complete, threads: 1)
         case .failure:
             // Too deep, or the root went: the full scanner measures it (and reports its own error).
             state.plan.isIncrementalRefused = true
@@ -111,14 +126,6 @@ actor DirectVolumeProbe: VolumeProbe {
     /// Drops the state of volumes not re-measured for a while (nothing writes them any more, or they are off screen).
     private func forgetIdle(now: Double) {
         incremental = incremental.filter { !$0.value.plan.isIdle(now: now) }
-    }
-
-    /// Runs blocking file-system work on a thread of its own, never on the cooperative pool (2 cores: a blocked pool
-    /// thread is half the runtime).
-    private static func offThePool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            OSThread.start(name: "voltop-probe", stackSize: 4 << 20) { continuation.resume(returning: work()) }
-        }
     }
 
     func passEnded() { listed = nil }

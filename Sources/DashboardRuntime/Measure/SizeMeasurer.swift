@@ -140,6 +140,7 @@ public actor SizeMeasurer: VolumeMeasuring {
                 if let last = known[name]?.measuredAt, clock.seconds(since: last.at) < max(freshFor, last.seconds * 30) { continue }
                 let started = clock.now()
                 known[name, default: Known()].measuredAt = (started, 0)
+                var threads = probe.walkThreads
                 let result: Result<VolumeMeasurement?, EngineError>
                 do {
                     result = .success(try await probe.measure(name))
@@ -151,6 +152,7 @@ public actor SizeMeasurer: VolumeMeasuring {
                 measured += 1
                 switch result {
                 case .success(let measurement?):
+                    threads = measurement.threads ?? threads
                     onMeasured?(name, measurement)
                     let bytes = measurement.bytes
                     // Only a change is sent (an unchanged size needs no new frame), and every size once a minute
@@ -164,9 +166,9 @@ public actor SizeMeasurer: VolumeMeasuring {
                     known[name, default: Known()].sent = nil
                     deliver(name, .failure(error))
                 }
-                // The CPU budget: a walk kept `walkThreads` threads busy for `seconds`; pausing for the share above
+                // The CPU budget: a walk kept `threads` threads busy for `seconds`; pausing for the share above
                 // `budget` keeps the average within it.
-                debt += seconds * max(0, Double(probe.walkThreads) / budget - 1)
+                debt += seconds * max(0, Double(threads) / budget - 1)
                 if debt >= Self.shortestPause {
                     let pause = debt
                     debt = 0

@@ -3,7 +3,7 @@
 public protocol VolumeProbe: Sendable {
     /// Whether volumes can be read here at all (root, a local socket, not `--source helper`).
     var isAvailable: Bool { get }
-    /// How many threads one walk keeps busy (for the CPU budget).
+    /// How many threads one walk keeps busy (for the CPU budget), unless its measurement says otherwise.
     var walkThreads: Int { get }
     /// The disk usage of one volume's files, or nil when it cannot be read directly (its figure stays df's).
     func diskUsage(of name: String) async throws -> Int64?
@@ -28,9 +28,12 @@ public struct VolumeMeasurement: Sendable, Equatable {
     /// Every file was stat'ed (a walk): the figure may anchor the volume's growth. An incremental re-measure reads only
     /// directories whose times moved, so it sees files created and removed, not a file that grew in place.
     public var isComplete: Bool
+    /// How many threads the measurement kept busy, for the CPU budget (nil: the probe's `walkThreads`).
+    public var threads: Int?
 
-    public init(bytes: Int64, isComplete: Bool) {
+    public init(bytes: Int64, isComplete: Bool, threads: Int? = nil) {
         self.bytes = bytes
         self.isComplete = isComplete
+        self.threads = threads
     }
 }

@@ -72,13 +72,18 @@ public final class IncrementalDiskUsage: @unchecked Sendable {
     private var released = 0
     public private(set) var lastWork = Work()
 
-    public init(rootPath: String, maxDepth: Int = 256) {
+    /// A pass that stats more entries than this gives up (the caller then uses the full scanner, on more threads).
+    public let maxEntries: Int
+
+    public init(rootPath: String, maxDepth: Int = 256, maxEntries: Int = .max) {
         self.rootPath = rootPath
         self.maxDepth = maxDepth
+        self.maxEntries = maxEntries
     }
 
     /// The volume's disk usage now; `full` reads every directory again.
-    /// - Throws: `EngineError` when the root cannot be opened, or the tree is deeper than `maxDepth`.
+    /// - Throws: `EngineError` when the root cannot be opened, the tree is deeper than `maxDepth`, or the pass would
+    ///   stat more than `maxEntries` entries (`.invalidArgument` for both; the state is then dropped).
     public func measure(full: Bool = false) throws -> Int64 {
         let fd = try SafePath.openRoot(rootPath)
         defer { close(fd) }
@@ -93,18 +98,26 @@ public final class IncrementalDiskUsage: @unchecked Sendable {
         let top = root ?? Directory(ino: UInt64(st.st_ino), times: Times(st))
         let mount = SafePath.mountID(of: fd)
         released = 0
-        var total = try visit(top, fd: fd, stat: st, fresh: root == nil, depth: 0, mount: mount)
-        root = top
-        // A hard link given up late in the pass (its other name went) may have been left out by a directory read
-        // earlier: once more, which reads only the directories that skip links.
-        if released > 0 {
-            let work = lastWork
-            total = try visit(top, fd: fd, stat: st, fresh: false, depth: 0, mount: mount)
-            lastWork.directoriesRead += work.directoriesRead
-            lastWork.entriesStatted += work.entriesStatted
-            lastWork.directoriesReused = work.directoriesReused
+        do {
+            var total = try visit(top, fd: fd, stat: st, fresh: root == nil, depth: 0, mount: mount)
+            root = top
+            // A hard link given up late in the pass (its other name went) may have been left out by a directory read
+            // earlier: once more, which reads only the directories that skip links.
+            if released > 0 {
+                let work = lastWork
+                lastWork = Work()
+                total = try visit(top, fd: fd, stat: st, fresh: false, depth: 0, mount: mount)
+                lastWork.directoriesRead += work.directoriesRead
+                lastWork.entriesStatted += work.entriesStatted
+                lastWork.directoriesReused = work.directoriesReused
+            }
+            return total
+        } catch {
+            // Half a pass is no state to build on.
+            root = nil
+            linkOwners = [:]
+            throw error
         }
-        return total
     }
 
     /// Measures the directory open at `fd` (whose stat is `st`) and returns its subtree's disk usage.
@@ -164,6 +177,10 @@ public final class IncrementalDiskUsage: @unchecked Sendable {
             if name == [0x2E] || name == [0x2E, 0x2E] { continue }
             var est = stat()
             lastWork.entriesStatted += 1
+            guard lastWork.entriesStatted <= maxEntries else {
+                throw EngineError(
+                    .invalidArgument, "\(Sanitizer.inline(rootPath)) holds more than \(maxEntries) entries: measured with a full walk instead")
+            }
             let ok = (name + [0]).withUnsafeBufferPointer { p in
                 p.withMemoryRebound(to: CChar.self) { fstatat(fd, $0.baseAddress!, &est, AT_SYMLINK_NOFOLLOW) }
             }
@@ -181,8 +198,9 @@ public final class IncrementalDiskUsage: @unchecked Sendable {
             }
             if est.st_nlink > 1 {
                 let key = FileKey(dev: UInt64(est.st_dev), ino: UInt64(est.st_ino))
-                if let owner = linkOwners[key], owner != ObjectIdentifier(dir) {
-                    dir.skipsLinks = true
+                if let owner = linkOwners[key] {
+                    // Another name of an inode this directory counted already, or one counted elsewhere.
+                    if owner != ObjectIdentifier(dir) { dir.skipsLinks = true }
                     continue
                 }
                 linkOwners[key] = ObjectIdentifier(dir)

@@ -111,6 +111,7 @@ final class ScanWalk: @unchecked Sendable {
 
     private func run(worker: Int) {
         if let user = options.filesystemUser { FilesystemUser.switchThread(to: user) }
+        if options.niceness > 0 { _ = cvs_set_thread_nice(options.niceness) }
         var state = WorkerState()
         if worker == 0 {
             began = Self.monotonicSeconds()

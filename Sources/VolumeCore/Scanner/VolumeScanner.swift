@@ -15,6 +15,9 @@ public struct ScanOptions: Sendable {
     public var progressInterval: Duration
     /// Most entries the tree may hold; the scan fails beyond it (address space is reserved for this many up front).
     public var maxEntries: Int
+    /// The walk threads' niceness, 0 (the process's) to 19: background walks (the size measurer's) give way to the
+    /// dashboard's input and drawing, and to the host's own work.
+    public var niceness: Int32 = 0
 
     /// Test seam: workers switch to this filesystem user and group (`setfsuid`/`setfsgid`, per thread), so a test
     /// running as root meets real permission errors.
@@ -25,12 +28,13 @@ public struct ScanOptions: Sendable {
     /// Options with the defaults: one worker per CPU (at least 2), one filesystem, progress every 50 ms.
     public init(
         workers: Int? = nil, oneFilesystem: Bool = true, progressInterval: Duration = .milliseconds(50),
-        maxEntries: Int = 1 << 27
+        maxEntries: Int = 1 << 27, niceness: Int32 = 0
     ) {
         self.workers = max(2, workers ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         self.oneFilesystem = oneFilesystem
         self.progressInterval = progressInterval
         self.maxEntries = max(16, min(maxEntries, Int(UInt32.max - 1)))
+        self.niceness = max(0, min(19, niceness))
     }
 }
 
