@@ -178,8 +178,8 @@ public final class IncrementalDiskUsage: @unchecked Sendable {
             var est = stat()
             lastWork.entriesStatted += 1
             guard lastWork.entriesStatted <= maxEntries else {
-                throw EngineError(
-                    .invalidArgument, "\(Sanitizer.inline(rootPath)) holds more than \(maxEntries) entries: measured with a full walk instead")
+                let root = Sanitizer.inline(rootPath)
+                throw EngineError(.invalidArgument, "\(root) holds more than \(maxEntries) entries: measured with a full walk instead")
             }
             let ok = (name + [0]).withUnsafeBufferPointer { p in
                 p.withMemoryRebound(to: CChar.self) { fstatat(fd, $0.baseAddress!, &est, AT_SYMLINK_NOFOLLOW) }
