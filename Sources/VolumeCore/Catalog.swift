@@ -53,11 +53,13 @@ public enum AnonymityRule: String, Sendable, Codable, Equatable {
     }
 
     /// Whether `volume` is anonymous under this rule.
-    public func isAnonymous(_ volume: Volume) -> Bool {
-        switch self {
-        case .label: return volume.labels[Volume.anonymousLabel] != nil
-        case .labelOrNameShape: return volume.isAnonymous
-        }
+    public func isAnonymous(_ volume: Volume) -> Bool { isAnonymous(name: volume.name, labels: volume.labels) }
+
+    /// Whether a volume of this name and these labels is anonymous under this rule (for callers that read the two
+    /// fields in place: passing a whole `Volume` copies, and so retains, every field it has).
+    public func isAnonymous(name: String, labels: [String: String]) -> Bool {
+        if labels[Volume.anonymousLabel] != nil { return true }
+        return self == .labelOrNameShape && Volume.looksAnonymous(name)
     }
 
     /// One sentence for a prune preview on how anonymous volumes were told apart.

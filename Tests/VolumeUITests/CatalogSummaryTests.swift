@@ -57,4 +57,44 @@ import VolumeCore
         #expect(Fixture.screen(batched).text == Fixture.screen(single).text)
         #expect(batched.visibleEntry(0).name == "cache", "the largest first")
     }
+
+    /// Before the owners are in, nothing counts as unused (the header says the owners are loading); the summary kept
+    /// meanwhile, sizes included, equals a full count that knows no owners, and the full catalog counts them.
+    @Test func unusedIsCountedOnlyOnceTheOwnersAreKnown() {
+        var s = AppState(header: Fixture.header, isReadOnly: false, now: Fixture.now)
+        _ = Dashboard.start(&s)
+        _ = Dashboard.reduce(&s, .resize(rows: 24, cols: 80))
+        _ = Dashboard.reduce(&s, .volumesListed(Catalog(volumes: Fixture.volumes, containers: [], takenAt: Fixture.now)))
+        #expect(s.areOwnersLoading)
+        #expect(s.summary.unusedCount == 0 && s.summary.leakedCount == 0 && s.summary.reclaimableBytes == 0)
+        #expect(s.summary.notRequestedCount == Fixture.volumes.count)
+        _ = Dashboard.reduce(&s, .volumesMeasured(["cache": .success(1_000), "ci-cache": .success(5)]))
+        #expect(s.summary == CatalogSummary(s.catalog.entries, measured: s.measuredSizes, ownersKnown: false))
+        #expect(s.summary.totalKnownBytes == 1_005 && s.summary.reclaimableBytes == 0)
+        _ = Dashboard.reduce(&s, .catalogLoaded(.success(Fixture.catalog)))
+        #expect(s.summary == CatalogSummary(s.catalog.entries, measured: s.measuredSizes))
+        #expect(s.summary.unusedCount == 5 && s.summary.leakedCount == 1)
+    }
+
+    /// Read field by field, the summary counts what the entries' own questions say, under either anonymity rule.
+    @Test(arguments: [AnonymityRule.label, .labelOrNameShape])
+    func countsAgreeWithTheEntriesOwnAnswers(rule: AnonymityRule) {
+        let hex = String(repeating: "ab", count: 32)
+        var entries = Fixture.catalog.entries
+        for i in entries.indices { entries[i].anonymity = rule }
+        let extra = [hex, "named", "fleet/" + hex].enumerated().map { i, name in
+            Volume(name: name, mountpoint: "/m/\(i)", labels: i == 1 ? [Volume.anonymousLabel: ""] : [:])
+        }
+        for var entry in Catalog(volumes: extra, containers: [], anonymity: rule).entries {
+            entry.size = .bytes(Int64(entry.name.count) * 100)
+            entries.append(entry)
+        }
+        let summary = CatalogSummary(entries, measured: [:])
+        #expect(summary.unusedCount == entries.filter(\.isDangling).count)
+        #expect(summary.leakedCount == entries.filter { $0.isDangling && $0.isAnonymous }.count)
+        #expect(summary.reclaimableBytes == entries.filter(\.isDangling).compactMap(\.size.knownBytes).reduce(0, +))
+        #expect(summary.totalKnownBytes == entries.compactMap(\.size.knownBytes).reduce(0, +))
+        // The labelled one always; the 64-hex names only by their shape.
+        #expect(summary.leakedCount - Fixture.catalog.entries.filter { $0.isDangling && $0.isAnonymous }.count == (rule == .label ? 1 : 3))
+    }
 }

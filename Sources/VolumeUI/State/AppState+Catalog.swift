@@ -53,7 +53,8 @@ extension AppState {
         }
         entryIndexByName = indexByName
         self.createdTimes = createdTimes
-        if !measuredSizes.isEmpty { measuredSizes = measuredSizes.filter { indexByName[$0.key] != nil } }
+        // Volumes gone since: their measured sizes go (looked up, not copied: most are still there).
+        for name in measuredSizes.keys.filter({ indexByName[$0] == nil }) { measuredSizes[name] = nil }
         if !measuredSizes.isEmpty || !sizes.isEmpty {
             for i in catalog.entries.indices {
                 if let measured = measuredSizes[catalog.entries[i].volume.name] {
@@ -78,7 +79,7 @@ extension AppState {
         containerDetailErrors = containerDetailErrors.filter { ids.contains($0.key) }
         requestedContainerDetails.formIntersection(ids)
         mounts.cursor.selection = min(mounts.cursor.selection, max(0, catalog.containers.count - 1))
-        summary = CatalogSummary(catalog.entries, measured: measuredSizes)
+        summary = CatalogSummary(catalog.entries, measured: measuredSizes, ownersKnown: !areOwnersLoading)
         if isFleet {
             var counts: [String: Int] = [:]
             for entry in catalog.entries { counts[FleetName.engine(of: entry.name) ?? "", default: 0] += 1 }
@@ -108,7 +109,7 @@ extension AppState {
             let name = catalog.entries[i].name
             catalog.entries[i].size = measuredSizes[name].map(VolumeSize.bytes) ?? newSizes[name] ?? .notRequested
         }
-        summary = CatalogSummary(catalog.entries, measured: measuredSizes)
+        summary = CatalogSummary(catalog.entries, measured: measuredSizes, ownersKnown: !areOwnersLoading)
         if table.sortKey == .size { resort(keeping: selectedName) }
     }
 
@@ -120,7 +121,8 @@ extension AppState {
         for (name, bytes) in batch {
             guard let i = entryIndexByName[name], catalog.entries.indices.contains(i), catalog.entries[i].name == name
             else { continue }
-            let isDangling = catalog.entries[i].isDangling
+            // As the summary counts it: nothing is unused before the owners are known.
+            let isDangling = !areOwnersLoading && catalog.entries[i].isDangling
             let old = catalog.entries[i].size
             isSummaryExact =
                 isSummaryExact
@@ -131,7 +133,7 @@ extension AppState {
             changed = true
         }
         guard changed else { return }
-        if !isSummaryExact { summary = CatalogSummary(catalog.entries, measured: measuredSizes) }
+        if !isSummaryExact { summary = CatalogSummary(catalog.entries, measured: measuredSizes, ownersKnown: !areOwnersLoading) }
         if table.sortKey == .size { resort(keeping: selectedName) }
     }
 

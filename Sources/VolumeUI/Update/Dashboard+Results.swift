@@ -11,9 +11,9 @@ extension Dashboard {
         // Only the first load shows names early: later loads keep the last full catalog on screen until theirs.
         guard !s.hasLoadedCatalog, s.isLoadingCatalog else { return [] }
         if catalog.takenAt > s.now { s.now = catalog.takenAt }
+        s.areOwnersLoading = true
         s.apply(catalog)
         s.hasLoadedCatalog = true
-        s.areOwnersLoading = true
         return []
     }
 
