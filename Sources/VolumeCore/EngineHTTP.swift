@@ -18,19 +18,30 @@ import NIOSSL
 struct EngineReply: Sendable {
     var status: Int
     var headers: [(String, String)]
-    var body: Data
+    /// The body, in the buffer the HTTP client read it into.
+    private let bytes: ByteBuffer
+
+    /// The body (a copy: readers of a big body use `withBody`).
+    var body: Data { Data(bytes.readableBytesView) }
+    /// The body's length.
+    var bodyCount: Int { bytes.readableBytes }
+
+    /// Reads the body where it lies.
+    func withBody<T>(_ read: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+        try bytes.withUnsafeReadableBytes(read)
+    }
 
     /// A response read whole (at most `limit` bytes of body).
     init(_ response: HTTPClientResponse, upTo limit: Int) async throws {
-        let buffer = try await response.body.collect(upTo: limit)
-        self.init(
-            status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: Data(buffer.readableBytesView))
+        bytes = try await response.body.collect(upTo: limit)
+        status = Int(response.status.code)
+        headers = response.headers.map { ($0.name, $0.value) }
     }
 
     init(status: Int, headers: [(String, String)], body: Data) {
         self.status = status
         self.headers = headers
-        self.body = body
+        self.bytes = ByteBuffer(bytes: body)
     }
 
     func header(_ name: String) -> String? {

@@ -36,20 +36,24 @@ public enum VolumeListDecoder {
 
     /// The volumes of a `GET /volumes` answer (`Volumes: null` or no `Volumes` key: none).
     public static func decode(_ data: Data) throws -> [Volume] {
-        if isPossiblyWideEncoding(data) {
+        try data.withUnsafeBytes { try decode(bytes: $0) }
+    }
+
+    /// The volumes of a `GET /volumes` answer, read where its bytes lie (the buffer the HTTP client read them into:
+    /// a copy of 2 MB at 10,000 volumes comes before the first name otherwise).
+    public static func decode(bytes raw: UnsafeRawBufferPointer) throws -> [Volume] {
+        if isPossiblyWideEncoding(raw) {
             struct List: Decodable { var Volumes: [Volume]? }
-            return try JSONDecoder().decode(List.self, from: data).Volumes ?? []
+            return try JSONDecoder().decode(List.self, from: Data(raw)).Volumes ?? []
         }
-        return try data.withUnsafeBytes { raw in
-            var reader = Reader(raw.bindMemory(to: UInt8.self))
-            return try reader.volumeList()
-        }
+        var reader = Reader(raw.bindMemory(to: UInt8.self))
+        return try reader.volumeList()
     }
 
     /// Whether the bytes may be UTF-16 or UTF-32 (a byte-order mark or a NUL in the first four bytes): JSON text in
     /// UTF-8 starts with ASCII and never holds a NUL byte outside a string.
-    static func isPossiblyWideEncoding(_ data: Data) -> Bool {
-        let head = data.prefix(4)
+    static func isPossiblyWideEncoding(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let head = bytes.prefix(4)
         if head.starts(with: [0xFE, 0xFF]) || head.starts(with: [0xFF, 0xFE]) { return true }
         return head.contains(0)
     }

@@ -57,6 +57,16 @@ import Testing
         #expect(volumes.first { $0.name == "label-escape" }?.labels["note"] == "\u{1B}[31mred\nline")
     }
 
+    /// The engine's list is read where the HTTP client put it (no copy into `Data`): the same volumes as from `Data`.
+    @Test func aReplysBytesReadInPlaceAsItsData() throws {
+        let data = try FixtureTests.fixture("volumes.json")
+        let reply = EngineReply(status: 200, headers: [], body: data)
+        #expect(reply.bodyCount == data.count && reply.body == data)
+        let inPlace = try reply.withBody { try VolumeListDecoder.decode(bytes: $0) }
+        #expect(inPlace == (try VolumeListDecoder.decode(data)))
+        #expect(inPlace.count == 12)
+    }
+
     /// The body of a one-volume list with `field` (raw JSON) after its name.
     static func withField(_ field: String) -> [UInt8] {
         Array(#"{"Volumes":[{"Name":"a",\#(field)}]}"#.utf8)
