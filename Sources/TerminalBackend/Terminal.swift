@@ -82,6 +82,15 @@ public final class Terminal {
             mapping = .monochrome
             pairs = ColorPairTable(limit: 0)
         }
+        // Keys are read elsewhere (a dispatch source on standard input): ncurses need not look for them between the
+        // lines of an update (a poll(2) per line), and stops no update halfway when one is waiting.
+        typeahead(-1)
+        // One pass through endwin and doupdate before the first frame. ncurses 6.4 flushes its output after every
+        // cursor move while the screen has never been suspended (`_endwin` stays "initial" after newterm): a frame
+        // went out in one write(2) per jump, a hundred for a full screen, each waking the terminal. Resumed once, a
+        // frame is one write.
+        endwin()
+        doupdate()
         self.window = window
         self.signalHandling = signalHandling
         signalHandling.terminal = self
