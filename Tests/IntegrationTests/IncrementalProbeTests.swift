@@ -94,5 +94,10 @@ struct IncrementalProbeTests {
         let largeMeasured = try #require(try await probe.measure(large))
         #expect(largeMeasured == VolumeMeasurement(bytes: try await walked(largePath), isComplete: true, threads: nil))
         #expect(largeMeasured.bytes > smallMeasured.bytes)
+        // The next pass sends the large one to the scanner at once.
+        let largeKnown = await probe.isKnownLarge(large)
+        let smallKnown = await probe.isKnownLarge(small)
+        #expect(largeKnown && !smallKnown)
+        #expect(try await probe.measure(large) == largeMeasured)
     }
 }

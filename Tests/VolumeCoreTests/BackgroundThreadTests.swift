@@ -22,7 +22,12 @@ import Testing
         }.count
     }
 
-    @Test func jobsRunInOrderOnOneThreadAtALowerPriority() async throws {
+    /// What a lowered thread's niceness is while it works, for a thread that was at `base`.
+    static func expectedWhileWorking(base: Int32, by delta: Int32) -> Int32 {
+        ThreadPriority.canRaise(to: base) && base < 19 ? min(19, base + delta) : base
+    }
+
+    @Test func jobsRunInOrderOnOneThreadAtALowerPriorityAndHandOverAtTheirOwn() async throws {
         let name = "vt-bg-\(getpid() % 10000)"
         try await Self.useAndDrop(BackgroundThread(name: name, niceness: 10), name: name)
         // The thread ends once its handle is gone.
@@ -35,34 +40,44 @@ import Testing
     }
 
     private static func useAndDrop(_ worker: BackgroundThread, name: String) async throws {
+        // The thread is made by the first submit, here: it starts at this thread's niceness.
+        let base = cvs_thread_nice()
         let order = Recorder<Int>()
-        let callerNice = cvs_thread_nice()
-        // Submitted from many tasks at once: each runs alone, and the thread is one.
-        let results = await withTaskGroup(of: (index: Int, nice: Int32, thread: UInt).self) { group in
+        let working = Recorder<Int32>()
+        let handingOver = Recorder<Int32>()
+        let threads = Recorder<UInt>()
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             for i in 0..<50 {
-                group.addTask {
-                    await worker.run {
-                        order.append(i)
-                        return (i, cvs_thread_nice(), UInt(pthread_self()))
-                    }
+                worker.submit {
+                    order.append(i)
+                    working.append(cvs_thread_nice())
+                    threads.append(UInt(pthread_self()))
+                    return i
+                } then: { value in
+                    handingOver.append(cvs_thread_nice())
+                    if value == 49 { done.resume() }
                 }
             }
-            var all: [(index: Int, nice: Int32, thread: UInt)] = []
+        }
+        #expect(order.values == Array(0..<50), "in the order given")
+        #expect(Set(threads.values).count == 1, "one thread for every job")
+        #expect(Set(working.values) == [expectedWhileWorking(base: base, by: 10)])
+        // Results leave at the thread's own priority: a thread the runtime makes then is not lowered.
+        #expect(Set(handingOver.values) == [base])
+        #expect(cvs_thread_nice() == base, "the caller's priority is not touched")
+        // The async form, from many tasks at once.
+        let results = await withTaskGroup(of: Int.self) { group in
+            for i in 0..<20 { group.addTask { await worker.run { i } } }
+            var all: [Int] = []
             for await r in group { all.append(r) }
             return all
         }
-        #expect(results.count == 50)
-        #expect(Set(results.map { $0.thread }).count == 1, "one thread for every job")
-        #expect(results.allSatisfy { $0.nice == 10 }, "\(results.map { $0.nice })")
-        #expect(cvs_thread_nice() == callerNice, "the caller's priority is not touched")
-        // In the order given: a job submitted after another's result came runs after it.
-        let a = await worker.run { order.values.count }
-        let b = await worker.run { order.values.count }
-        #expect(a == 50 && b == 50)
-        #expect(threads(named: name) == 1)
+        #expect(results.sorted() == Array(0..<20))
+        #expect(Self.threads(named: name) == 1)
     }
 
-    /// The scanner's threads take the niceness asked for (the size measurer's walks), and only when asked.
+    /// The scanner's threads take the niceness asked for (the size measurer's walks) while they walk, only when asked,
+    /// and hand the tree over at their own.
     @Test(arguments: [Int32(0), 10])
     func scannerThreadsTakeTheirNiceness(niceness: Int32) async throws {
         let t = try ScannerScratch("nice-\(niceness)")
@@ -71,8 +86,23 @@ import Testing
         let seen = Recorder<Int32>()
         var options = ScanOptions(workers: 2, niceness: niceness)
         options.didOpenDirectory = { _, _ in seen.append(cvs_thread_nice()) }
-        _ = try await VolumeScanner.scan(rootPath: t.path, options: options)
         let base = cvs_thread_nice()
-        #expect(Set(seen.values) == [niceness == 0 ? base : niceness])
+        let handOver = try await withCheckedThrowingContinuation { (c: CheckedContinuation<Int32, any Error>) in
+            do {
+                try ScanWalk(rootPath: t.path, relativePath: [], options: options, progress: nil).start { result in
+                    c.resume(with: result.map { _ in cvs_thread_nice() })
+                }
+            } catch {
+                c.resume(throwing: error)
+            }
+        }
+        #expect(Set(seen.values) == [niceness == 0 ? base : Self.expectedWhileWorking(base: base, by: niceness)])
+        #expect(handOver == base)
+    }
+
+    @Test func capabilitiesAreReadFromTheStatusText() {
+        #expect(ThreadPriority.capabilities(status: "Name:\tx\nCapEff:\t000001ffffffffff\nCapBnd:\t0\n") == 0x1ff_ffff_ffff)
+        #expect(ThreadPriority.capabilities(status: "Name:\tx\n") == nil)
+        if geteuid() == 0 { #expect(ThreadPriority.canRaise(to: 0)) }
     }
 }

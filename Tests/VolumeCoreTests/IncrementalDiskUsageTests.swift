@@ -122,8 +122,18 @@ import Testing
         for i in 0..<20 { try s.file("d/f\(i)", size: 10) }
         let limited = IncrementalDiskUsage(rootPath: s.path, maxEntries: 10)
         #expect(throws: EngineError.self) { try limited.measure() }
-        #expect(throws: EngineError.self) { try limited.measure() }
         #expect(try IncrementalDiskUsage(rootPath: s.path, maxEntries: 21).measure() == (try await fullWalk(s)))
+
+        // A pass that fails keeps nothing: the next one reads every directory again, none is taken as unchanged.
+        try s.dir("e")
+        try s.file("e/g", size: 10)
+        let measure = IncrementalDiskUsage(rootPath: s.path, maxEntries: 23)
+        #expect(try measure.measure() == (try await fullWalk(s)))
+        for i in 0..<5 { try s.file("d/more\(i)", size: 10) }
+        #expect(throws: EngineError.self) { try measure.measure() }
+        for i in 0..<5 { unlink(s.full("d/more\(i)")) }
+        #expect(try measure.measure() == (try await fullWalk(s)))
+        #expect(measure.lastWork.directoriesReused == 0 && measure.lastWork.directoriesRead == 3, "\(measure.lastWork)")
     }
 
     @Test func tooDeepIsLeftToTheFullScanner() throws {

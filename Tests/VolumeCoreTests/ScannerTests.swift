@@ -137,21 +137,31 @@ import Testing
         #expect(try await VolumeScanner.scan(rootPath: empty.path).engineStyleBytes == 0, "an empty volume is 0 bytes")
     }
 
-    /// `walked` is when the files were read: inside the call, and without the wait for the caller to resume after
-    /// it (the growth sampler stamps its measurements with it).
+    /// `walked` is when the files were read: inside the call, and ended before the result is handed over (the growth
+    /// sampler stamps its measurements with it; the hand-over can wait seconds for a thread on a busy machine).
     @Test func theWalkSaysWhenItReadTheFiles() async throws {
         let t = try ScannerScratch("walked")
         try t.dir("root")
         try t.file("root/x", size: 10)
         let before = GrowthSampler.monotonicSeconds()
-        let scan = Task { try await VolumeScanner.scan(rootPath: t.full("root")) }
-        // The walk of one file ends long before this; the result is taken only after.
-        try await Task.sleep(nanoseconds: 1_000_000_000)
-        let taken = GrowthSampler.monotonicSeconds()
-        let tree = try await scan.value
+        let tree = try await VolumeScanner.scan(rootPath: t.full("root"))
+        let after = GrowthSampler.monotonicSeconds()
         let walked = try #require(tree.walked)
-        #expect(before <= walked.lowerBound, "\(before) \(walked)")
-        #expect(walked.upperBound < taken, "\(walked) \(taken)")
+        #expect(before <= walked.lowerBound && walked.upperBound <= after, "\(before) \(walked) \(after)")
+        // A hand-over that takes 300 ms: the walk's end is stamped before it.
+        let handedOver = try await withCheckedThrowingContinuation { (c: CheckedContinuation<(ScanTree, Double), any Error>) in
+            do {
+                let walk = try ScanWalk(rootPath: t.full("root"), relativePath: [], options: ScanOptions(), progress: nil)
+                walk.start { result in
+                    usleep(300_000)
+                    c.resume(with: result.map { ($0, GrowthSampler.monotonicSeconds()) })
+                }
+            } catch {
+                c.resume(throwing: error)
+            }
+        }
+        let late = try #require(handedOver.0.walked)
+        #expect(handedOver.1 - late.upperBound >= 0.29, "\(late) handed over at \(handedOver.1)")
     }
 
     @Test func sortsChildrenByEachKey() async throws {

@@ -217,6 +217,14 @@ static inline int cvs_set_thread_nice(int nice) {
     return setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), nice);
 }
 
+/// The soft RLIMIT_NICE (Swift's Glibc module does not export the resource's name): niceness may go down to
+/// 20 - limit without CAP_SYS_NICE. Returns -1 when it cannot be read, and INT64_MAX when unlimited.
+static inline long long cvs_nice_limit(void) {
+    struct rlimit limit;
+    if (getrlimit(RLIMIT_NICE, &limit) != 0) return -1;
+    return limit.rlim_cur == RLIM_INFINITY ? INT64_MAX : (long long)limit.rlim_cur;
+}
+
 /// The calling thread's niceness (for tests), or -100 when it cannot be read.
 static inline int cvs_thread_nice(void) {
     errno = 0;

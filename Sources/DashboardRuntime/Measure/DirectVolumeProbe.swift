@@ -24,7 +24,8 @@ actor DirectVolumeProbe: VolumeProbe {
     /// hold a few files, and the scanner's two threads and its columns (address space mapped and unmapped per walk)
     /// cost more than reading them (about 440 µs against 13 µs for an empty volume). Past it the scanner walks.
     static let smallVolumeEntries = 4096
-    /// Niceness of the measuring threads: they give way to the dashboard's input and drawing, and to the host's work.
+    /// Niceness added to the measuring threads while they walk: they give way to the dashboard's input and drawing,
+    /// and to the host's work.
     static let niceness: Int32 = 10
     /// The thread that measures small volumes and re-measures written ones, one after the other.
     private let worker = BackgroundThread(name: "voltop-measure", niceness: DirectVolumeProbe.niceness)
@@ -39,6 +40,8 @@ actor DirectVolumeProbe: VolumeProbe {
     private var written: Set<String> = []
     /// Incremental re-measures of written volumes (directory times kept between passes; no file is remembered).
     private var incremental: [String: Remeasure] = [:]
+    /// Volumes found larger than a small volume: the scanner walks them at once (not 4,096 entries first, each pass).
+    private var large: Set<String> = []
 
     /// One written volume's incremental state and when it was last measured completely.
     private struct Remeasure {
@@ -75,19 +78,23 @@ actor DirectVolumeProbe: VolumeProbe {
             }
             guard let mountpoint = mountpoints[name] ?? nil else { return nil }
             if written.contains(name), let measured = await remeasure(name, at: mountpoint) { return measured }
-            let small = await worker.run {
-                Result { try IncrementalDiskUsage(rootPath: mountpoint, maxEntries: Self.smallVolumeEntries).measure(full: true) }
+            if !large.contains(name) {
+                let small = await worker.run {
+                    Result { try IncrementalDiskUsage(rootPath: mountpoint, maxEntries: Self.smallVolumeEntries).measure(full: true) }
+                }
+                if case .success(let bytes) = small { return VolumeMeasurement(bytes: bytes, isComplete: true, threads: 1) }
             }
-            if case .success(let bytes) = small { return VolumeMeasurement(bytes: bytes, isComplete: true, threads: 1) }
             // Larger (or deeper) than a small volume, or unreadable: the scanner walks it, and reports its own error.
             let options = ScanOptions(workers: walkThreads, niceness: Self.niceness)
-            let bytes = try await VolumeScanner.scan(rootPath: mountpoint, options: options).diskUsageBytes
-            return VolumeMeasurement(bytes: bytes, isComplete: true)
+            let tree = try await VolumeScanner.scan(rootPath: mountpoint, options: options)
+            if tree.count > Self.smallVolumeEntries { large.insert(name) } else { large.remove(name) }
+            return VolumeMeasurement(bytes: tree.diskUsageBytes, isComplete: true)
         } catch {
             // A volume removed and made again under the same name gets its Mountpoint looked up anew, and a
             // restarted engine (a new pid, so a new /proc/PID/root) is located again.
             mountpoints[name] = nil
             incremental[name] = nil
+            large.remove(name)
             engineDaemon = nil
             throw error
         }
@@ -120,6 +127,9 @@ actor DirectVolumeProbe: VolumeProbe {
         }
     }
 
+    /// Whether `name` was found larger than a small volume (for tests).
+    func isKnownLarge(_ name: String) -> Bool { large.contains(name) }
+
     /// What the last incremental re-measure of `name` did (nil: it is walked, not re-measured).
     func incrementalWork(_ name: String) -> IncrementalDiskUsage.Work? { incremental[name]?.usage.lastWork }
 
@@ -150,6 +160,7 @@ actor DirectVolumeProbe: VolumeProbe {
         // Volumes gone since the last list: their mountpoints and re-measure states go too.
         mountpoints = mountpoints.filter { byName[$0.key] != nil }
         incremental = incremental.filter { byName[$0.key] != nil }
+        large = large.filter { byName[$0] != nil }
         return byName
     }
 }

@@ -111,7 +111,8 @@ final class ScanWalk: @unchecked Sendable {
 
     private func run(worker: Int) {
         if let user = options.filesystemUser { FilesystemUser.switchThread(to: user) }
-        if options.niceness > 0 { _ = cvs_set_thread_nice(options.niceness) }
+        // Lowered for the walk only: the last worker hands the tree over (a continuation resumed) at its own priority.
+        let lowered = options.niceness > 0 && !meter.isReporting ? ThreadPriority.lower(by: options.niceness) : nil
         var state = WorkerState()
         if worker == 0 {
             began = Self.monotonicSeconds()
@@ -126,6 +127,7 @@ final class ScanWalk: @unchecked Sendable {
             if state.local.count > 1, waiting.load(ordering: .relaxed) > 0 { share(&state.local) }
         }
         publish(&state, report: false)
+        lowered?.restore()
         state.direntBuffer.deallocate()
         condition.lock()
         merge(state)

@@ -15,8 +15,9 @@ public struct ScanOptions: Sendable {
     public var progressInterval: Duration
     /// Most entries the tree may hold; the scan fails beyond it (address space is reserved for this many up front).
     public var maxEntries: Int
-    /// The walk threads' niceness, 0 (the process's) to 19: background walks (the size measurer's) give way to the
-    /// dashboard's input and drawing, and to the host's own work.
+    /// Niceness added to the walk threads' own while they walk (0 to 19; see `ThreadPriority`): background walks
+    /// (the size measurer's) give way to the dashboard's input and drawing, and to the host's own work. Not for a
+    /// walk that reports progress (the reports would run at the lower priority).
     public var niceness: Int32 = 0
 
     /// Test seam: workers switch to this filesystem user and group (`setfsuid`/`setfsgid`, per thread), so a test
