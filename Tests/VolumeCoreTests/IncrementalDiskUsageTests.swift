@@ -136,6 +136,32 @@ import Testing
         #expect(measure.lastWork.directoriesReused == 0 && measure.lastWork.directoriesRead == 3, "\(measure.lastWork)")
     }
 
+    /// A directory that cannot be opened counts its own blocks, as the scanner and du count them (as a plain user:
+    /// root opens everything), on every pass.
+    @Test(.enabled(if: geteuid() == 0, "switching a thread to another user needs root"))
+    func aDirectoryThatCannotBeOpenedCountsItsOwnBlocks() async throws {
+        let s = try ScannerScratch("incr-secret")
+        try s.dir("r")
+        try s.file("r/ok", size: 10)
+        try s.dir("r/secret")
+        try s.file("r/secret/hidden", size: 50_000)
+        chmod(s.full("r/secret"), 0o000)
+        defer { chmod(s.full("r/secret"), 0o700) }
+        var options = ScanOptions()
+        options.filesystemUser = (65534, 65534)
+        let walked = try await VolumeScanner.scan(rootPath: s.full("r"), options: options).diskUsageBytes
+        let root = s.full("r")
+        let measured: [Int64?] = await withCheckedContinuation { continuation in
+            OSThread.start(name: "test-nobody") {
+                FilesystemUser.switchThread(to: (65534, 65534))
+                let measure = IncrementalDiskUsage(rootPath: root)
+                continuation.resume(returning: [try? measure.measure(), try? measure.measure()])
+            }
+        }
+        #expect(measured == [walked, walked], "the walk as the same user: \(walked)")
+        #expect(walked > 4096 + 4096, "the root, ok and secret's own block")
+    }
+
     @Test func tooDeepIsLeftToTheFullScanner() throws {
         let s = try ScannerScratch("incr-depth")
         var path = ""

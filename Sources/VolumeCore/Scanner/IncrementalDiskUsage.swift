@@ -137,6 +137,12 @@ public final class IncrementalDiskUsage: @unchecked Sendable {
         for (name, child) in dir.children {
             let childFD = SafePath.retrying { SafePath.openDirectory(name, in: fd) }
             guard childFD >= 0 else {
+                // A directory that cannot be opened (permissions) still holds its own blocks, as the scanner and du
+                // count them; it stays known, and is tried again next time.
+                if let usage = Self.unopenedDirectoryUsage(name, in: fd, device: device) {
+                    total = total.addingSaturating(usage)
+                    continue
+                }
                 // Gone, or replaced by something that is not a directory (a symlink is never followed).
                 dir.children[name] = nil
                 forget(child)
@@ -213,6 +219,16 @@ public final class IncrementalDiskUsage: @unchecked Sendable {
             forget(child)
         }
         dir.ownBytes = own
+    }
+
+    /// The own disk usage of `name` below `fd` when it is still a directory on `device` (that could not be opened).
+    private static func unopenedDirectoryUsage(_ name: [UInt8], in fd: Int32, device: UInt64) -> Int64? {
+        var st = stat()
+        let ok = (name + [0]).withUnsafeBufferPointer { p in
+            p.withMemoryRebound(to: CChar.self) { fstatat(fd, $0.baseAddress!, &st, AT_SYMLINK_NOFOLLOW) }
+        }
+        guard ok == 0, (st.st_mode & S_IFMT) == S_IFDIR, UInt64(st.st_dev) == device else { return nil }
+        return usage(st)
     }
 
     /// Releases the hard links a removed subtree counted.
