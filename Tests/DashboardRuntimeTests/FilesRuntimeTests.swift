@@ -14,9 +14,13 @@ final class FakeSource: VolumeFileSource {
     let volume: String
     let gate: Gate
 
-    init(volume: String, gate: Gate) {
+    /// When set, closing waits at it (a helper container being removed).
+    let closeGate: Gate?
+
+    init(volume: String, gate: Gate, closeGate: Gate? = nil) {
         self.volume = volume
         self.gate = gate
+        self.closeGate = closeGate
     }
 
     func scan(path: [[UInt8]], progress: (@Sendable (ScanProgress) -> Void)?) async throws -> ScanTree {
@@ -28,7 +32,10 @@ final class FakeSource: VolumeFileSource {
     func remove(path: [[UInt8]], expecting kind: ScanTree.Kind?) async throws {}
     /// How many times it was closed (its helper removed).
     let closes = Mutex(0)
-    func close(quickly: Bool) async { closes.withLock { $0 += 1 } }
+    func close(quickly: Bool) async {
+        if let closeGate { await closeGate.wait() }
+        closes.withLock { $0 += 1 }
+    }
 }
 
 @Suite struct FilesRuntimeTests {
@@ -52,6 +59,31 @@ final class FakeSource: VolumeFileSource {
         await quitting.value
         #expect(source.closes.withLock { $0 } == 1, "the helper made during the quit is removed before it ends")
         await opening.value
+    }
+
+    /// A quit while the last pane's helper is being removed, with another open waiting for that: the quit waits for
+    /// it, and it makes nothing (the monkey test found a helper left after a quit, CI of stop 21).
+    @Test func aQuitDuringTheCloseBeforeAnOpenLetsThatOpenMakeNothing() async throws {
+        let closing = Gate()
+        let first = FakeSource(volume: "a", gate: Gate(), closeGate: closing)
+        let second = FakeSource(volume: "b", gate: Gate())
+        let asked = Mutex<[String]>([])
+        let files = FilesRuntime(
+            opener: { name in
+                asked.withLock { $0.append(name) }
+                return name == "a" ? first : second
+            }, logger: Logger(label: "test"), clock: ManualClock(), send: { _ in })
+        await files.handle(.openFiles(volume: "a"))
+        let opening = Task { await files.handle(.openFiles(volume: "b")) }
+        #expect(await eventually { closing.waiterCount == 1 })
+        let quitting = Task { await files.shutdown() }
+        try await Task.sleep(nanoseconds: 100_000_000)
+        closing.open()
+        await quitting.value
+        await opening.value
+        #expect(asked.withLock { $0 } == ["a"], "no helper is made once the quit began")
+        #expect(first.closes.withLock { $0 } == 1)
+        #expect(second.closes.withLock { $0 } == 0)
     }
 
     /// A file deleted from the tree is one line of the audit log: action, the volume and path, the result.

@@ -115,11 +115,18 @@ actor FilesRuntime: FileEffectHandling {
     }
 
     private func open(_ name: String) async {
+        // Counted from before the first suspension: a quit that comes while the last pane closes waits for this open
+        // too, which then makes nothing (before, the quit found no open counted and ended, and the open went on to
+        // make a helper container that outlived voltop).
+        openings += 1
         await close()
+        guard !isShuttingDown else {
+            openings -= 1
+            return
+        }
         let gen = generation
         session = Session(volume: name)
         do {
-            openings += 1
             let opened: any VolumeFileSource
             do {
                 opened = try await opener(name)
@@ -127,7 +134,7 @@ actor FilesRuntime: FileEffectHandling {
                 openings -= 1
                 throw error
             }
-            guard gen == generation else {
+            guard gen == generation, !isShuttingDown else {
                 await opened.close(quickly: isShuttingDown)
                 openings -= 1
                 return
