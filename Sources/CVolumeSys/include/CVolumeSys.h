@@ -225,7 +225,7 @@ static inline long long cvs_nice_limit(void) {
     return limit.rlim_cur == RLIM_INFINITY ? INT64_MAX : (long long)limit.rlim_cur;
 }
 
-/// The calling thread's niceness (for tests), or -100 when it cannot be read.
+/// The calling thread's niceness, or -100 when it cannot be read.
 static inline int cvs_thread_nice(void) {
     errno = 0;
     int nice = getpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid));

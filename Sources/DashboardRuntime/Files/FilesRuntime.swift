@@ -117,29 +117,20 @@ actor FilesRuntime: FileEffectHandling {
     private func open(_ name: String) async {
         // Counted from before the first suspension: a quit that comes while the last pane closes waits for this open
         // too, which then makes nothing (before, the quit found no open counted and ended, and the open went on to
-        // make a helper container that outlived voltop).
+        // make a helper container that outlived voltop). The count ends on every path out (nothing awaits after the
+        // open's last suspension).
         openings += 1
+        defer { openings -= 1 }
         await close()
-        guard !isShuttingDown else {
-            openings -= 1
-            return
-        }
+        guard !isShuttingDown else { return }
         let gen = generation
         session = Session(volume: name)
         do {
-            let opened: any VolumeFileSource
-            do {
-                opened = try await opener(name)
-            } catch {
-                openings -= 1
-                throw error
-            }
+            let opened = try await opener(name)
             guard gen == generation, !isShuttingDown else {
                 await opened.close(quickly: isShuttingDown)
-                openings -= 1
                 return
             }
-            openings -= 1
             session?.browser = opened
             if case .direct(let mountpoint) = opened.source {
                 let send = self.send

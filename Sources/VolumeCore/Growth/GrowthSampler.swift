@@ -188,11 +188,7 @@ public enum GrowthSampler {
     }
 
     /// Seconds on a clock that never jumps.
-    public static func monotonicSeconds() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
-    }
+    public static func monotonicSeconds() -> Double { MonotonicClock.seconds() }
 }
 
 extension VolumeJSON {

@@ -187,10 +187,7 @@ public final class IncrementalDiskUsage: @unchecked Sendable {
                 let root = Sanitizer.inline(rootPath)
                 throw EngineError(.invalidArgument, "\(root) holds more than \(maxEntries) entries: measured with a full walk instead")
             }
-            let ok = (name + [0]).withUnsafeBufferPointer { p in
-                p.withMemoryRebound(to: CChar.self) { fstatat(fd, $0.baseAddress!, &est, AT_SYMLINK_NOFOLLOW) }
-            }
-            guard ok == 0 else { continue }
+            guard Self.lstat(name, in: fd, &est) else { continue }
             if (est.st_mode & S_IFMT) == S_IFDIR {
                 guard UInt64(est.st_dev) == device else { continue }
                 seen.insert(name)
@@ -224,11 +221,15 @@ public final class IncrementalDiskUsage: @unchecked Sendable {
     /// The own disk usage of `name` below `fd` when it is still a directory on `device` (that could not be opened).
     private static func unopenedDirectoryUsage(_ name: [UInt8], in fd: Int32, device: UInt64) -> Int64? {
         var st = stat()
-        let ok = (name + [0]).withUnsafeBufferPointer { p in
-            p.withMemoryRebound(to: CChar.self) { fstatat(fd, $0.baseAddress!, &st, AT_SYMLINK_NOFOLLOW) }
-        }
-        guard ok == 0, (st.st_mode & S_IFMT) == S_IFDIR, UInt64(st.st_dev) == device else { return nil }
+        guard lstat(name, in: fd, &st), (st.st_mode & S_IFMT) == S_IFDIR, UInt64(st.st_dev) == device else { return nil }
         return usage(st)
+    }
+
+    /// `fstatat` of `name` below `fd`, never following a symlink; whether it succeeded.
+    private static func lstat(_ name: [UInt8], in fd: Int32, _ st: inout stat) -> Bool {
+        (name + [0]).withUnsafeBufferPointer { p in
+            p.withMemoryRebound(to: CChar.self) { fstatat(fd, $0.baseAddress!, &st, AT_SYMLINK_NOFOLLOW) }
+        } == 0
     }
 
     /// Releases the hard links a removed subtree counted.

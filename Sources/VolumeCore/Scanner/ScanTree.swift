@@ -109,7 +109,7 @@ public struct ScanTree: Sendable {
     /// to 4096 plus 4096 per directory (symlinks, devices and FIFOs 0), so sparse and compressed files look
     /// larger than they are. Sockets are not in the archive at all; hard links are counted once, as in a walk.
     public let isFromArchive: Bool
-    /// When the walk read the files, on the monotonic clock (`GrowthSampler.monotonicSeconds`): from the moment
+    /// When the walk read the files, on the monotonic clock (`MonotonicClock`): from the moment
     /// its first thread began to the moment its last one finished, without the time spent waiting for a thread
     /// before or for the caller after. Nil for a tree built from an archive.
     public let walked: ClosedRange<Double>?

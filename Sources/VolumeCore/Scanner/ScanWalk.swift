@@ -115,7 +115,7 @@ final class ScanWalk: @unchecked Sendable {
         let lowered = options.niceness > 0 && !meter.isReporting ? ThreadPriority.lower(by: options.niceness) : nil
         var state = WorkerState()
         if worker == 0 {
-            began = Self.monotonicSeconds()
+            began = MonotonicClock.seconds()
             if let job = openStart(&state) { state.local.append(job) }
         }
         while let job = state.local.popLast() ?? takeShared() {
@@ -518,7 +518,7 @@ final class ScanWalk: @unchecked Sendable {
     // MARK: Completion
 
     private func complete() {
-        let ended = Self.monotonicSeconds()
+        let ended = MonotonicClock.seconds()
         if startFD >= 0 { close(startFD) }
         condition.lock()
         let failure = self.failure
@@ -554,12 +554,5 @@ final class ScanWalk: @unchecked Sendable {
                 ScanTree(
                     rootPath: rootPath, relativePath: relativePath, totals: totals, store: store,
                     walked: began...max(began, ended))))
-    }
-
-    /// Seconds on `CLOCK_MONOTONIC` (the clock of `GrowthSampler.monotonicSeconds`).
-    static func monotonicSeconds() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 }
